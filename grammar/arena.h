@@ -1,0 +1,46 @@
+/* arena.h: one arena per compilation, freed at once.
+ *
+ * Every allocation of the compiler (AST, types, interned names, diagnostics,
+ * the scanner's and parser's own buffers) comes from the compilation's arena.
+ * fl_alloc never returns NULL: when memory runs out it longjmps to the
+ * handler installed with fl_arena_catch, which the library's entry points set
+ * (Lua's protected-call rule: the arena belongs to the caller outside the
+ * jump, so cleanup after the jump is unconditional). */
+#ifndef FL_ARENA_H
+#define FL_ARENA_H
+
+#include "prelude.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+
+struct fl_arena;
+
+/* A new arena, or NULL when even that cannot be allocated. */
+struct fl_arena *fl_arena_new(void);
+void fl_arena_free(struct fl_arena *a);
+
+/* Where fl_alloc jumps on failure; NULL restores "no handler" (then a
+ * failure aborts, which only a library misuse can reach). */
+void fl_arena_catch(struct fl_arena *a, jmp_buf *on_oom);
+jmp_buf *fl_arena_handler(const struct fl_arena *a);
+
+void *fl_alloc(struct fl_arena *a, size_t size);
+void *fl_zalloc(struct fl_arena *a, size_t size);
+/* Grows an allocation made by fl_alloc (the old block stays in the arena). */
+void *fl_realloc(struct fl_arena *a, void *old, size_t old_size, size_t new_size);
+char *fl_strndup(struct fl_arena *a, const char *s, size_t n);
+char *fl_sprintf(struct fl_arena *a, const char *fmt, ...) FL_PRINTF(2, 3);
+char *fl_vsprintf(struct fl_arena *a, const char *fmt, va_list ap);
+
+/* Bytes obtained from the system so far. */
+size_t fl_arena_footprint(const struct fl_arena *a);
+
+/* Test hook for allocation-failure injection: the Nth request for memory
+ * from the system after this call (counting from 1) fails; 0 turns it off.
+ * Process-wide, for tests only. */
+void fl_alloc_fail_at(unsigned long n);
+
+#define FL_NEW(a, type) ((type *)fl_zalloc((a), sizeof(type)))
+
+#endif

@@ -1,0 +1,133 @@
+/* compile.c: the library's entry points around a compilation context. */
+#include "prelude.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ast.h"
+#include "ctx.h"
+#include "flytec.h"
+
+enum { DEFAULT_MAX_ERRORS = 20 };
+
+const char *fl_version(void)
+{
+	return PACKAGE_VERSION;
+}
+
+struct fl_ctx *fl_ctx_new(void)
+{
+	struct fl_arena *a = fl_arena_new();
+	if (a == NULL)
+		return NULL;
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		fl_arena_free(a);
+		return NULL;
+	}
+	fl_arena_catch(a, &jb);
+	struct fl_ctx *c = FL_NEW(a, struct fl_ctx);
+	c->arena = a;
+	c->names = fl_strtab_new(a);
+	c->max_errors = DEFAULT_MAX_ERRORS;
+	fl_arena_catch(a, NULL);
+	return c;
+}
+
+void fl_ctx_free(struct fl_ctx *c)
+{
+	if (c != NULL)
+		fl_arena_free(c->arena);
+}
+
+void fl_ctx_set_max_errors(struct fl_ctx *c, unsigned n)
+{
+	c->max_errors = n;
+}
+
+unsigned fl_error_count(const struct fl_ctx *c)
+{
+	return c->nerrors;
+}
+
+bool fl_out_of_memory(const struct fl_ctx *c)
+{
+	return c->oom;
+}
+
+void fl_print_diagnostics(struct fl_ctx *c, FILE *out)
+{
+	FL_PROTECT(c, saved, );
+	fl_diag_print_all(c, out);
+	FL_UNPROTECT(c, saved);
+}
+
+void fl_print_ast(FILE *out, const struct fl_node *program)
+{
+	fl_ast_dump(out, program);
+}
+
+/* Reads all of f into memory obtained with malloc. */
+static char *slurp(FILE *f, size_t *len, int *err)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	if (buf == NULL) {
+		*err = ENOMEM;
+		return NULL;
+	}
+	for (;;) {
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (n < cap) {
+			if (ferror(f)) {
+				*err = errno ? errno : EIO;
+				free(buf);
+				return NULL;
+			}
+			break;
+		}
+		char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+		if (nb == NULL) {
+			*err = ENOMEM;
+			free(buf);
+			return NULL;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	*len = n;
+	return buf;
+}
+
+int fl_source_load(struct fl_ctx *c, const char *path)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	const char *name = is_stdin ? "<stdin>" : path;
+	if (f == NULL) {
+		int e = errno;
+		fl_error_noloc(c, "cannot open %s: %s", name, strerror(e));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		fl_error_noloc(c, "cannot read %s: it is a directory", name);
+		return -1;
+	}
+	size_t len = 0;
+	int err = 0;
+	char *text = slurp(f, &len, &err);
+	if (!is_stdin)
+		fclose(f);
+	if (text == NULL) {
+		fl_error_noloc(c, "cannot read %s: %s", name, strerror(err));
+		return -1;
+	}
+	int id = fl_source_add(c, name, text, len);
+	free(text);
+	return id;
+}

@@ -1,0 +1,40 @@
+/* diag.h: diagnostics are values, queued during a compilation and printed
+ * by the caller (the driver) in GCC's format with a caret line. */
+#ifndef FL_DIAG_H
+#define FL_DIAG_H
+
+#include "prelude.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "source.h"
+
+struct fl_ctx;
+
+enum fl_severity { FL_ERROR, FL_WARNING, FL_NOTE };
+
+struct fl_diag {
+	enum fl_severity severity;
+	bool has_loc;          /* false: a message about the whole run */
+	struct fl_loc loc;
+	const char *message;
+	struct fl_diag *next;
+};
+
+void fl_error(struct fl_ctx *c, struct fl_loc loc, const char *fmt, ...) FL_PRINTF(3, 4);
+void fl_warning(struct fl_ctx *c, struct fl_loc loc, const char *fmt, ...) FL_PRINTF(3, 4);
+/* A note attached to the diagnostic before it (shown even when the error
+ * cap dropped nothing). */
+void fl_note(struct fl_ctx *c, struct fl_loc loc, const char *fmt, ...) FL_PRINTF(3, 4);
+/* An error with no source location (a file that cannot be read). */
+void fl_error_noloc(struct fl_ctx *c, const char *fmt, ...) FL_PRINTF(2, 3);
+
+/* True once the error cap is reached: callers stop producing more. */
+bool fl_diag_capped(const struct fl_ctx *c);
+
+/* Prints every queued diagnostic in order: "file:line:col: error: msg", the
+ * source line and a "^~~~" line under the span. */
+void fl_diag_print_all(struct fl_ctx *c, FILE *out);
+
+#endif

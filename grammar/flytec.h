@@ -1,0 +1,64 @@
+/**
+ * @file flytec.h
+ * The flytec compiler as a library: load sources, parse, check, and print
+ * the queued diagnostics. Nothing here writes to stdout or stderr on its
+ * own, and nothing exits: every result and error is a value.
+ *
+ * One fl_ctx is one compilation; all its memory (trees, names,
+ * diagnostics) is freed by fl_ctx_free.
+ */
+#ifndef FLYTEC_H
+#define FLYTEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct fl_ctx;
+struct fl_node;
+
+/** The library's version, as "MAJOR.MINOR.PATCH". */
+const char *fl_version(void);
+
+/** A new compilation, or NULL when memory is exhausted. */
+struct fl_ctx *fl_ctx_new(void);
+void fl_ctx_free(struct fl_ctx *c);
+
+/** Stop recording errors after n of them (0: never). The default is 20. */
+void fl_ctx_set_max_errors(struct fl_ctx *c, unsigned n);
+
+/** Adds a source held in memory (copied). Returns its id, or -1 after
+ *  queueing an error (too large, out of memory). */
+int fl_source_add(struct fl_ctx *c, const char *name, const char *text, size_t len);
+
+/** Reads a source file ("-": standard input). Returns its id, or -1 after
+ *  queueing an error that names the file. */
+int fl_source_load(struct fl_ctx *c, const char *path);
+
+/** Parses a source. Returns the program, or NULL when there is none (its
+ *  first line is not a module declaration, or memory ran out). Syntax
+ *  errors are queued; a program is returned even when some were found. */
+struct fl_node *fl_parse(struct fl_ctx *c, int source);
+
+/** Number of errors queued so far. */
+unsigned fl_error_count(const struct fl_ctx *c);
+
+/** True when an allocation failed during an operation on c. */
+bool fl_out_of_memory(const struct fl_ctx *c);
+
+/** Prints every queued diagnostic in GCC's format, with source lines and
+ *  carets. */
+void fl_print_diagnostics(struct fl_ctx *c, FILE *out);
+
+/** Prints a program's syntax tree with spans (the `--dump-ast` format). */
+void fl_print_ast(FILE *out, const struct fl_node *program);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
