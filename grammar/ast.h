@@ -13,6 +13,8 @@
 
 #include "source.h"
 
+struct fl_type;
+
 enum fl_node_kind {
 #define X(kind, name) FL_##kind,
 #include "node_kinds.def"
@@ -43,6 +45,9 @@ struct fl_node {
 	enum fl_node_kind kind;
 	struct fl_loc loc;
 	struct fl_node *next;  /* next sibling in a list */
+	const struct fl_type *ty;    /* set by the checker on expressions it typed */
+	const void *sema;            /* the checker's annotation: CALL -> struct fl_wf_node,
+	                                NAME/MEMBER in a workflow -> struct fl_wf_value */
 	union {
 		struct {               /* PROGRAM */
 			struct fl_name module;  /* dotted; str NULL without `module` */

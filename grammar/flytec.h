@@ -20,6 +20,7 @@ extern "C" {
 
 struct fl_ctx;
 struct fl_node;
+struct fl_module;
 
 /** The library's version, as "MAJOR.MINOR.PATCH". */
 const char *fl_version(void);
@@ -43,6 +44,13 @@ int fl_source_load(struct fl_ctx *c, const char *path);
  *  first line is not a module declaration, or memory ran out). Syntax
  *  errors are queued; a program is returned even when some were found. */
 struct fl_node *fl_parse(struct fl_ctx *c, int source);
+
+/** Resolves names and checks types (check/check.h has the result's
+ *  layout). Returns the checked module, or NULL when memory ran out. */
+struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program);
+
+/** Prints "name : (inputs) -> outputs" for every declaration. */
+void fl_print_signatures(struct fl_ctx *c, FILE *out, const struct fl_module *m);
 
 /** Number of errors queued so far. */
 unsigned fl_error_count(const struct fl_ctx *c);

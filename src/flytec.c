@@ -11,7 +11,7 @@
 
 #include "flytec.h"
 
-enum mode { MODE_CHECK, MODE_DUMP_AST };
+enum mode { MODE_CHECK, MODE_SIGNATURES, MODE_DUMP_AST };
 
 static void usage(FILE *out)
 {
@@ -21,7 +21,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "Modes:\n"
 	      "  --check            parse and check the files; report errors only (default)\n"
-	      "  --dump-ast         print each file's syntax tree with source spans\n"
+	      "  --signatures       check, then print the typed signature of every declaration\n"
+	      "  --dump-ast         parse only, and print each file's syntax tree with spans\n"
 	      "\n"
 	      "Options:\n"
 	      "  --max-errors=N     stop after N errors per file (default 20; 0: no limit)\n"
@@ -44,6 +45,11 @@ static int compile_one(const char *path, enum mode mode, unsigned max_errors)
 	fl_ctx_set_max_errors(c, max_errors);
 	int src = fl_source_load(c, path);
 	struct fl_node *program = src >= 0 ? fl_parse(c, src) : NULL;
+	struct fl_module *module = NULL;
+	/* The checker runs only on a program without syntax errors, so that
+	 * what the parser skipped does not show up as unknown names. */
+	if (program != NULL && mode != MODE_DUMP_AST && fl_error_count(c) == 0)
+		module = fl_check(c, program);
 	fl_print_diagnostics(c, stderr);
 	int status = fl_error_count(c) > 0 || program == NULL ? 1 : 0;
 	if (fl_out_of_memory(c)) {
@@ -52,15 +58,18 @@ static int compile_one(const char *path, enum mode mode, unsigned max_errors)
 	}
 	if (status == 0 && mode == MODE_DUMP_AST)
 		fl_print_ast(stdout, program);
+	if (status == 0 && mode == MODE_SIGNATURES && module != NULL)
+		fl_print_signatures(c, stdout, module);
 	fl_ctx_free(c);
 	return status;
 }
 
 int main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_DUMP_AST, OPT_MAX_ERRORS, OPT_VERSION };
+	enum { OPT_CHECK = 256, OPT_SIGNATURES, OPT_DUMP_AST, OPT_MAX_ERRORS, OPT_VERSION };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, OPT_CHECK},
+		{"signatures", no_argument, NULL, OPT_SIGNATURES},
 		{"dump-ast", no_argument, NULL, OPT_DUMP_AST},
 		{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
 		{"help", no_argument, NULL, 'h'},
@@ -75,6 +84,9 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case OPT_CHECK:
 			mode = MODE_CHECK;
+			break;
+		case OPT_SIGNATURES:
+			mode = MODE_SIGNATURES;
 			break;
 		case OPT_DUMP_AST:
 			mode = MODE_DUMP_AST;

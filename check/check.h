@@ -1,0 +1,125 @@
+/* check.h: the checked program. fl_check resolves every name, types every
+ * declaration and workflow, and returns what code generation needs. */
+#ifndef FL_CHECK_H
+#define FL_CHECK_H
+
+#include "prelude.h"
+
+#include <stdio.h>
+
+#include "ast.h"
+#include "types.h"
+
+struct fl_ctx;
+
+enum fl_entity_kind { FL_E_TASK, FL_E_MAP, FL_E_WORKFLOW, FL_E_LAUNCHPLAN, FL_E_ENUM };
+
+struct fl_kv {
+	const char *key;
+	const char *value;
+	struct fl_loc loc;
+};
+
+/* Task options, map per-element options and `with { }` overrides. */
+struct fl_options {
+	bool has_retries;
+	int64_t retries;
+	bool has_timeout;
+	int64_t timeout_ns;
+	const char *cache;            /* cache version, or NULL: no caching */
+	bool has_interruptible;
+	bool interruptible;
+	struct fl_kv *requests;       /* keys: cpu, mem, gpu, ephemeral_storage */
+	uint32_t nrequests;
+	struct fl_kv *limits;
+	uint32_t nlimits;
+	struct fl_kv *env;
+	uint32_t nenv;
+	const char *image;
+};
+
+struct fl_entity;
+
+struct fl_map_info {
+	struct fl_entity *target;     /* a task or a launch plan */
+	bool has_concurrency;
+	uint32_t concurrency;
+	bool has_ratio;
+	double ratio;
+	struct fl_loc ratio_loc;
+	bool has_min_successes;
+	int64_t min_successes;
+	struct fl_loc min_successes_loc;
+	bool legacy;
+	bool optional_outputs;        /* failures tolerated: outputs are list[R?] */
+	struct fl_options elem;       /* per-element options */
+	const struct fl_node *partial;  /* the MAP node's partial bindings: partial.* */
+};
+
+/* One call in a workflow: one Flyte node. */
+struct fl_wf_node {
+	uint32_t index;               /* the node id is n<index> */
+	const struct fl_node *call;   /* the CALL node */
+	struct fl_entity *target;
+	const struct fl_node **args;  /* per target input: the argument value, or NULL */
+	struct fl_options overrides;
+	bool has_overrides;
+	const char *value;            /* the name it is assigned to, or NULL */
+};
+
+/* A name in a workflow: an input, or the result of a call. */
+struct fl_wf_value {
+	const char *name;
+	const struct fl_type *type;   /* NULL: a call with several outputs (use .name) */
+	int input;                    /* index of the workflow input, or -1 */
+	struct fl_wf_node *node;      /* the call that made it, when input < 0 */
+	int output;                   /* the output of that call, or -1 for all */
+	struct fl_loc loc;
+};
+
+struct fl_workflow_info {
+	struct fl_wf_node **nodes;
+	uint32_t nnodes;
+	const struct fl_node **returns;  /* per output */
+};
+
+struct fl_lp_info {
+	struct fl_entity *workflow;
+	const struct fl_node *fixed;     /* RECORD of literals, or NULL */
+	const struct fl_node *defaults;  /* RECORD of literals, or NULL */
+	const char *schedule;            /* cron expression, or NULL */
+};
+
+struct fl_entity {
+	enum fl_entity_kind kind;
+	const char *name;             /* as declared (not module-qualified) */
+	const struct fl_node *decl;   /* the declaration (an inline map: its MAP node) */
+	struct fl_sig sig;
+	int state;                    /* signature: 0 not yet, 1 in progress, 2 done */
+	bool ok;                      /* the signature is usable */
+	struct fl_options opts;       /* TASK */
+	struct fl_map_info map;       /* MAP */
+	struct fl_workflow_info wf;   /* WORKFLOW */
+	struct fl_lp_info lp;         /* LAUNCHPLAN */
+};
+
+struct fl_module {
+	const char *name;
+	const char *image;            /* NULL: none declared */
+	struct fl_entity **entities;  /* declaration order; inline maps follow their workflow */
+	uint32_t nentities;
+};
+
+/* Checks a parsed program; errors are queued in c. Returns the checked
+ * module (also when errors were found, for tools that want what is known),
+ * or NULL when memory ran out. */
+struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program);
+
+/* Prints "name : (inputs) -> outputs" for every declaration. */
+void fl_print_signatures(struct fl_ctx *c, FILE *out, const struct fl_module *m);
+
+/* Validates a Kubernetes resource quantity ("500m", "1Gi", "2", "1.5e3")
+ * and gives its value in base units. */
+bool fl_quantity_parse(const char *s, double *value);
+
+#endif

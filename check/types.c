@@ -1,0 +1,205 @@
+/* types.c: type construction, printing, compatibility and lifting. */
+#include "prelude.h"
+
+#include "types.h"
+
+#include <string.h>
+
+#include "arena.h"
+
+static const struct fl_type scalars[] = {
+	[FL_T_INT] = {FL_T_INT, NULL, NULL},
+	[FL_T_FLOAT] = {FL_T_FLOAT, NULL, NULL},
+	[FL_T_STR] = {FL_T_STR, NULL, NULL},
+	[FL_T_BOOL] = {FL_T_BOOL, NULL, NULL},
+	[FL_T_DATETIME] = {FL_T_DATETIME, NULL, NULL},
+	[FL_T_DURATION] = {FL_T_DURATION, NULL, NULL},
+	[FL_T_BYTES] = {FL_T_BYTES, NULL, NULL},
+	[FL_T_FILE] = {FL_T_FILE, NULL, NULL},
+	[FL_T_DIR] = {FL_T_DIR, NULL, NULL},
+	[FL_T_LIST] = {FL_T_ERROR, NULL, NULL},
+	[FL_T_DICT] = {FL_T_ERROR, NULL, NULL},
+	[FL_T_OPTIONAL] = {FL_T_ERROR, NULL, NULL},
+	[FL_T_ENUM] = {FL_T_ERROR, NULL, NULL},
+	[FL_T_NONE] = {FL_T_NONE, NULL, NULL},
+	[FL_T_ERROR] = {FL_T_ERROR, NULL, NULL},
+};
+
+static const char *const scalar_names[] = {
+	[FL_T_INT] = "int", [FL_T_FLOAT] = "float", [FL_T_STR] = "str", [FL_T_BOOL] = "bool",
+	[FL_T_DATETIME] = "datetime", [FL_T_DURATION] = "duration", [FL_T_BYTES] = "bytes",
+	[FL_T_FILE] = "file", [FL_T_DIR] = "dir",
+};
+
+const struct fl_type *fl_type_scalar(enum fl_type_kind k)
+{
+	return (unsigned)k < FL_ARRAY_LEN(scalars) ? &scalars[k] : &scalars[FL_T_ERROR];
+}
+
+const char *fl_type_scalar_name(enum fl_type_kind k)
+{
+	return (unsigned)k < FL_ARRAY_LEN(scalar_names) ? scalar_names[k] : NULL;
+}
+
+static const struct fl_type *compound(struct fl_arena *a, enum fl_type_kind k, const struct fl_type *elem)
+{
+	struct fl_type *t = FL_NEW(a, struct fl_type);
+	t->kind = k;
+	t->elem = elem;
+	return t;
+}
+
+const struct fl_type *fl_type_list(struct fl_arena *a, const struct fl_type *elem)
+{
+	return compound(a, FL_T_LIST, elem);
+}
+
+const struct fl_type *fl_type_dict(struct fl_arena *a, const struct fl_type *elem)
+{
+	return compound(a, FL_T_DICT, elem);
+}
+
+const struct fl_type *fl_type_optional(struct fl_arena *a, const struct fl_type *elem)
+{
+	if (elem->kind == FL_T_OPTIONAL || elem->kind == FL_T_ERROR)
+		return elem;
+	return compound(a, FL_T_OPTIONAL, elem);
+}
+
+const struct fl_type *fl_type_enum(struct fl_arena *a, const struct fl_node *enumd)
+{
+	struct fl_type *t = FL_NEW(a, struct fl_type);
+	t->kind = FL_T_ENUM;
+	t->enumd = enumd;
+	return t;
+}
+
+static const char *type_str(struct fl_arena *a, const struct fl_type *t)
+{
+	switch (t->kind) {
+	case FL_T_LIST:
+		return fl_sprintf(a, "list[%s]", type_str(a, t->elem));
+	case FL_T_DICT:
+		return fl_sprintf(a, "dict[str, %s]", type_str(a, t->elem));
+	case FL_T_OPTIONAL:
+		return fl_sprintf(a, "%s?", type_str(a, t->elem));
+	case FL_T_ENUM:
+		return t->enumd->enumd.name.str;
+	case FL_T_NONE:
+		return "none";
+	case FL_T_ERROR:
+		return "<error>";
+	default:
+		return scalar_names[t->kind];
+	}
+}
+
+const char *fl_type_str(struct fl_arena *a, const struct fl_type *t)
+{
+	return type_str(a, t);
+}
+
+bool fl_type_equal(const struct fl_type *a, const struct fl_type *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case FL_T_LIST:
+	case FL_T_DICT:
+	case FL_T_OPTIONAL:
+		return fl_type_equal(a->elem, b->elem);
+	case FL_T_ENUM:
+		return a->enumd == b->enumd;
+	default:
+		return true;
+	}
+}
+
+bool fl_type_assignable(const struct fl_type *to, const struct fl_type *from)
+{
+	if (to->kind == FL_T_ERROR || from->kind == FL_T_ERROR)
+		return true;
+	if (to->kind == FL_T_OPTIONAL) {
+		if (from->kind == FL_T_NONE)
+			return true;
+		if (from->kind == FL_T_OPTIONAL)
+			return fl_type_assignable(to->elem, from->elem);
+		return fl_type_assignable(to->elem, from);
+	}
+	if (to->kind != from->kind)
+		return false;
+	switch (to->kind) {
+	case FL_T_LIST:
+	case FL_T_DICT:
+		return fl_type_assignable(to->elem, from->elem);
+	case FL_T_ENUM:
+		return to->enumd == from->enumd;
+	default:
+		return true;
+	}
+}
+
+struct fl_sig fl_sig_lift(struct fl_arena *a, const struct fl_sig *target, const char *const *bound,
+			  const struct fl_node *const *bound_values, size_t nbound, bool optional_outputs)
+{
+	struct fl_sig s = {0};
+	s.nin = target->nin;
+	s.in = fl_zalloc(a, (s.nin ? s.nin : 1) * sizeof *s.in);
+	for (uint32_t i = 0; i < target->nin; i++) {
+		struct fl_var v = target->in[i];
+		v.bound = false;
+		v.bound_value = NULL;
+		for (size_t k = 0; k < nbound; k++) {
+			if (bound[k] == v.name) {
+				v.bound = true;
+				v.bound_value = bound_values ? bound_values[k] : NULL;
+			}
+		}
+		if (!v.bound) {
+			v.type = fl_type_list(a, v.type);
+			v.dflt = NULL;
+		}
+		s.in[i] = v;
+	}
+	s.nout = target->nout;
+	s.single_output = target->single_output;
+	s.out = fl_zalloc(a, (s.nout ? s.nout : 1) * sizeof *s.out);
+	for (uint32_t i = 0; i < target->nout; i++) {
+		struct fl_var v = target->out[i];
+		const struct fl_type *elem = optional_outputs ? fl_type_optional(a, v.type) : v.type;
+		v.type = fl_type_list(a, elem);
+		v.dflt = NULL;
+		s.out[i] = v;
+	}
+	return s;
+}
+
+const char *fl_sig_str(struct fl_arena *a, const struct fl_sig *s)
+{
+	const char *r = "(";
+	for (uint32_t i = 0; i < s->nin; i++)
+		r = fl_sprintf(a, "%s%s%s: %s", r, i ? ", " : "", s->in[i].name, fl_type_str(a, s->in[i].type));
+	r = fl_sprintf(a, "%s) -> ", r);
+	if (s->single_output && s->nout == 1)
+		return fl_sprintf(a, "%s%s", r, fl_type_str(a, s->out[0].type));
+	r = fl_sprintf(a, "%s(", r);
+	for (uint32_t i = 0; i < s->nout; i++)
+		r = fl_sprintf(a, "%s%s%s: %s", r, i ? ", " : "", s->out[i].name, fl_type_str(a, s->out[i].type));
+	return fl_sprintf(a, "%s)", r);
+}
+
+int fl_sig_input(const struct fl_sig *s, const char *name)
+{
+	for (uint32_t i = 0; i < s->nin; i++)
+		if (s->in[i].name == name)
+			return (int)i;
+	return -1;
+}
+
+int fl_sig_output(const struct fl_sig *s, const char *name)
+{
+	for (uint32_t i = 0; i < s->nout; i++)
+		if (s->out[i].name == name)
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,84 @@
+/* types.h: the language's types, signatures and the list-lifting of maps. */
+#ifndef FL_TYPES_H
+#define FL_TYPES_H
+
+#include "prelude.h"
+
+#include "ast.h"
+
+struct fl_arena;
+
+enum fl_type_kind {
+	FL_T_INT,
+	FL_T_FLOAT,
+	FL_T_STR,
+	FL_T_BOOL,
+	FL_T_DATETIME,
+	FL_T_DURATION,
+	FL_T_BYTES,
+	FL_T_FILE,
+	FL_T_DIR,
+	FL_T_LIST,      /* elem */
+	FL_T_DICT,      /* dict[str, elem] */
+	FL_T_OPTIONAL,  /* elem? (elem is never optional) */
+	FL_T_ENUM,      /* enumd */
+	FL_T_NONE,      /* the type of the literal `none` */
+	FL_T_ERROR,     /* an earlier error: compatible with everything, printed as "<error>" */
+};
+
+struct fl_type {
+	enum fl_type_kind kind;
+	const struct fl_type *elem;
+	const struct fl_node *enumd;  /* FL_T_ENUM: the ENUM declaration */
+};
+
+/* The scalar types, shared. */
+const struct fl_type *fl_type_scalar(enum fl_type_kind k);
+const struct fl_type *fl_type_list(struct fl_arena *a, const struct fl_type *elem);
+const struct fl_type *fl_type_dict(struct fl_arena *a, const struct fl_type *elem);
+/* elem? ; an optional type stays as it is (T?? is T?). */
+const struct fl_type *fl_type_optional(struct fl_arena *a, const struct fl_type *elem);
+const struct fl_type *fl_type_enum(struct fl_arena *a, const struct fl_node *enumd);
+
+/* The type as written in the language: "list[int?]". */
+const char *fl_type_str(struct fl_arena *a, const struct fl_type *t);
+bool fl_type_equal(const struct fl_type *a, const struct fl_type *b);
+/* Whether a value of type `from` may flow where `to` is expected: equal
+ * types; T into T?; none into T?; and the same through list elements and
+ * dict values (list[T] into list[T?]). <error> flows anywhere. */
+bool fl_type_assignable(const struct fl_type *to, const struct fl_type *from);
+/* The name of a scalar type ("int"), or NULL for the others. */
+const char *fl_type_scalar_name(enum fl_type_kind k);
+
+/* One input or output of a signature. */
+struct fl_var {
+	const char *name;              /* interned */
+	const struct fl_type *type;
+	const struct fl_node *dflt;    /* default value (a literal), or NULL */
+	bool bound;                    /* map inputs: bound by partial<...> (keeps its type) */
+	const struct fl_node *bound_value;  /* the partial value */
+	struct fl_loc loc;             /* where it was declared */
+};
+
+struct fl_sig {
+	struct fl_var *in;
+	uint32_t nin;
+	struct fl_var *out;
+	uint32_t nout;
+	bool single_output;            /* `-> T` (one output named o0) */
+};
+
+/* The map of a signature: every input not in `bound` becomes list[T] and
+ * loses its default; bound inputs keep their type (and value); each output
+ * becomes list[R], or list[R?] when `optional_outputs`. */
+struct fl_sig fl_sig_lift(struct fl_arena *a, const struct fl_sig *target, const char *const *bound,
+			  const struct fl_node *const *bound_values, size_t nbound, bool optional_outputs);
+
+/* "(i: list[int], label: str) -> list[str?]" */
+const char *fl_sig_str(struct fl_arena *a, const struct fl_sig *s);
+
+/* The index of the input or output named `name` (interned), or -1. */
+int fl_sig_input(const struct fl_sig *s, const char *name);
+int fl_sig_output(const struct fl_sig *s, const char *name);
+
+#endif

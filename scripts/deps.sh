@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs what building and testing flytec needs on Debian (12 or later),
+# when it is missing: the build tools and libraries as Debian packages, and
+# node/npm (the pinned flyteidl npm package is fetched by the build itself).
+set -eu
+
+packages="gcc make autoconf automake libtool autoconf-archive pkg-config
+bison flex protobuf-c-compiler libprotobuf-c-dev libprotobuf-dev protobuf-compiler
+check libarchive-dev zlib1g-dev libsqlite3-dev valgrind clang libclang-rt-14-dev"
+
+missing=
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+		|| missing="$missing $p"
+done
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=
+elif command -v sudo >/dev/null 2>&1; then
+	sudo=sudo
+else
+	echo "deps.sh: missing packages:$missing" >&2
+	echo "deps.sh: run as root: apt-get install$missing" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing" >&2
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
