@@ -252,19 +252,39 @@ static bool valid_datetime(const char *s)
 	return false;
 }
 
-/* Checks a literal against the type expected for it. `what` names the
- * place ("default of 'x'"). Returns false after reporting. */
+/* What a value is, for messages ("an element of input 'x' of task 't'"),
+ * built only when an error is reported: a chain of places on the stack. */
+struct place {
+	const struct place *outer;  /* for an element or a dict value: its container */
+	const char *fmt;           /* with up to three %s */
+	const char *a, *b, *c;
+};
+
+static const char *what_str(struct checker *k, const struct place *w)
+{
+	if (w->outer != NULL)
+		return fl_sprintf(k->a, "%s %s", w->fmt, what_str(k, w->outer));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	/* fmt is always one of this file's literals */
+	return fl_sprintf(k->a, w->fmt, w->a, w->b, w->c);
+#pragma GCC diagnostic pop
+}
+
+/* Checks a literal against the type expected for it; `w` names the place.
+ * Returns false after reporting. */
 static bool check_literal(struct checker *k, const struct fl_node *n, const struct fl_type *want,
-			  const char *what)
+			  const struct place *w)
 {
 	if (want->kind == FL_T_ERROR)
 		return true;
 	if (want->kind == FL_T_OPTIONAL) {
 		if (n->kind == FL_NONE)
 			return true;
-		return check_literal(k, n, want->elem, what);
+		return check_literal(k, n, want->elem, w);
 	}
 	bool ok = false;
+#define what what_str(k, w)
 	switch (n->kind) {
 	case FL_INT:
 		ok = want->kind == FL_T_INT;
@@ -300,7 +320,7 @@ static bool check_literal(struct checker *k, const struct fl_node *n, const stru
 			break;
 		ok = true;
 		for (const struct fl_node *e = n->list.head; e != NULL; e = e->next)
-			ok &= check_literal(k, e, want->elem, fl_sprintf(k->a, "an element of %s", what));
+			ok &= check_literal(k, e, want->elem, &(struct place){.outer = w, .fmt = "an element of"});
 		return ok;
 	case FL_DICT:
 		if (want->kind != FL_T_DICT)
@@ -311,7 +331,7 @@ static bool check_literal(struct checker *k, const struct fl_node *n, const stru
 				fl_error(k->c, e->pair.key->loc, "dict keys must be string literals");
 				ok = false;
 			}
-			ok &= check_literal(k, e->pair.value, want->elem, fl_sprintf(k->a, "a value of %s", what));
+			ok &= check_literal(k, e->pair.value, want->elem, &(struct place){.outer = w, .fmt = "a value of"});
 		}
 		return ok;
 	case FL_MEMBER: {
@@ -348,6 +368,7 @@ static bool check_literal(struct checker *k, const struct fl_node *n, const stru
 			fl_error(k->c, n->loc, "%s has type %s, but the value is %s", what, T(k, want), literal_kind(n));
 	}
 	return ok;
+#undef what
 }
 
 /* ---- options ---------------------------------------------------------- */
@@ -630,8 +651,8 @@ static void sig_from_decl(struct checker *k, struct fl_entity *e)
 				fl_note(k->c, s->in[j].loc, "first declared here");
 			}
 		}
-		if (p->param.dflt != NULL && check_literal(k, p->param.dflt, v->type,
-							  fl_sprintf(k->a, "the default of '%s'", v->name)))
+		if (p->param.dflt != NULL
+		    && check_literal(k, p->param.dflt, v->type, &(struct place){.fmt = "the default of '%s'", .a = v->name}))
 			v->dflt = p->param.dflt;
 	}
 	s->nout = d->sig.outputs.count;
@@ -736,8 +757,9 @@ static void map_sig(struct checker *k, struct fl_entity *e, const struct fl_node
 			continue;
 		const struct fl_var *in = &t->sig.in[idx];
 		if (literal_values) {
-			check_literal(k, b->binding.value, in->type, fl_sprintf(k->a, "input '%s' of %s '%s'", name,
-										kind_word(t->kind), t->name));
+			check_literal(k, b->binding.value, in->type,
+				      &(struct place){.fmt = "input '%s' of %s '%s'", .a = name, .b = kind_word(t->kind),
+						     .c = t->name});
 		}
 		if (mi->legacy && b->binding.value->kind == FL_LIST)
 			fl_error(k->c, b->binding.value->loc, "a legacy map cannot bind a list with partial "
@@ -803,7 +825,7 @@ static void lp_sig(struct checker *k, struct fl_entity *e)
 					continue;
 				}
 				check_literal(k, f->binding.value, w->sig.in[idx].type,
-					      fl_sprintf(k->a, "input '%s'", f->binding.name.str));
+					      &(struct place){.fmt = "input '%s'", .a = f->binding.name.str});
 				for (const struct fl_node *g = v->list.head; g != f; g = g->next)
 					if (g->binding.name.str == f->binding.name.str)
 						fl_error(k->c, f->binding.name.loc, "'%s' is given twice", f->binding.name.str);
@@ -973,10 +995,12 @@ static void lift_note(struct checker *k, const struct fl_entity *map, const stru
 static void check_arg(struct checker *k, struct fl_entity *target, const struct fl_var *in, struct fl_node *val,
 		      const struct fl_node *rest)
 {
-	const char *what = fl_sprintf(k->a, "input '%s' of %s '%s'", in->name, kind_word(target->kind), target->name);
+	const struct place w = {.fmt = "input '%s' of %s '%s'", .a = in->name, .b = kind_word(target->kind),
+			       .c = target->name};
+#define what what_str(k, &w)
 	bool lifted = target->kind == FL_E_MAP && !in->bound && in->type->kind == FL_T_LIST;
 	if (is_literal(val) && (val->kind != FL_MEMBER || enum_of_member(k, val) != NULL)) {
-		if (!check_literal(k, val, in->type, what)) {
+		if (!check_literal(k, val, in->type, &w)) {
 			if (lifted && val->kind != FL_LIST)
 				lift_note(k, target, in);
 			return;
@@ -1001,6 +1025,7 @@ static void check_arg(struct checker *k, struct fl_entity *target, const struct 
 	if (t == NULL || fl_type_assignable(in->type, t))
 		return;
 	fl_error(k->c, val->loc, "%s has type %s, but the value has type %s", what, T(k, in->type), T(k, t));
+#undef what
 	if (lifted && fl_type_assignable(in->type->elem, t))
 		lift_note(k, target, in);
 	else if (fl_type_assignable(fl_type_optional(k->a, in->type), t) || (t->kind == FL_T_LIST && in->type->kind == FL_T_LIST))
@@ -1333,7 +1358,7 @@ static void check_workflow(struct checker *k, struct fl_entity *e)
 				e->wf.returns[i] = v;
 				const struct fl_type *t;
 				if (is_literal(v) && (v->kind != FL_MEMBER || enum_of_member(k, v) != NULL)) {
-					check_literal(k, v, s->out[i].type, fl_sprintf(k->a, "output '%s'", s->out[i].name));
+					check_literal(k, v, s->out[i].type, &(struct place){.fmt = "output '%s'", .a = s->out[i].name});
 					continue;
 				}
 				t = check_expr(k, v, NULL);
