@@ -222,34 +222,45 @@ static const char *literal_kind(const struct fl_node *n)
 	}
 }
 
-/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM) */
-static bool valid_datetime(const char *s)
+/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), with a space
+ * allowed for the T. 0: valid; 1: not in that form; 2: in that form, but
+ * not a real date and time (2023-02-29, 25:00, +24:00). */
+static int check_datetime(const char *s)
 {
 	const char *f = "dddd-dd-ddTdd:dd:dd";
 	size_t i = 0;
 	for (; f[i]; i++) {
 		if (f[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != f[i] && !(f[i] == 'T' && s[i] == ' '))
-			return false;
+			return 1;
 	}
-	int mon = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-	int hh = (s[11] - '0') * 10 + (s[12] - '0'), mm = (s[14] - '0') * 10 + (s[15] - '0');
-	int ss = (s[17] - '0') * 10 + (s[18] - '0');
-	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60)
-		return false;
 	if (s[i] == '.') {
 		i++;
 		if (!(s[i] >= '0' && s[i] <= '9'))
-			return false;
+			return 1;
 		while (s[i] >= '0' && s[i] <= '9')
 			i++;
 	}
-	if (s[i] == 'Z' && s[i + 1] == '\0')
-		return true;
-	if ((s[i] == '+' || s[i] == '-') && s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0'
-	    && s[i + 2] <= '9' && s[i + 3] == ':' && s[i + 4] >= '0' && s[i + 4] <= '9' && s[i + 5] >= '0'
-	    && s[i + 5] <= '9' && s[i + 6] == '\0')
-		return true;
-	return false;
+	int oh = 0, om = 0;
+	if (s[i] == 'Z' && s[i + 1] == '\0') {
+		/* UTC */
+	} else if ((s[i] == '+' || s[i] == '-') && s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0'
+		   && s[i + 2] <= '9' && s[i + 3] == ':' && s[i + 4] >= '0' && s[i + 4] <= '9' && s[i + 5] >= '0'
+		   && s[i + 5] <= '9' && s[i + 6] == '\0') {
+		oh = (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+		om = (s[i + 4] - '0') * 10 + (s[i + 5] - '0');
+	} else {
+		return 1;
+	}
+	int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	int mon = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+	int hh = (s[11] - '0') * 10 + (s[12] - '0'), mm = (s[14] - '0') * 10 + (s[15] - '0');
+	int ss = (s[17] - '0') * 10 + (s[18] - '0');
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (year < 1 || mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1] || (mon == 2 && day == 29 && !leap) || hh > 23
+	    || mm > 59 || ss > 60 || oh > 23 || om > 59)
+		return 2;
+	return 0;
 }
 
 /* What a value is, for messages ("an element of input 'x' of task 't'"),
@@ -304,11 +315,18 @@ static bool check_literal(struct checker *k, const struct fl_node *n, const stru
 			fl_error(k->c, n->loc, "%s is a %s; an empty path names nothing", what, T(k, want));
 			return false;
 		}
-		if (ok && want->kind == FL_T_DATETIME && (strlen(n->str.bytes) != n->str.len
-							   || !valid_datetime(n->str.bytes))) {
-			fl_error(k->c, n->loc, "%s is a datetime: write it as RFC 3339, as in \"2024-05-01T12:00:00Z\"",
-				 what);
-			return false;
+		if (ok && want->kind == FL_T_DATETIME) {
+			int bad = strlen(n->str.bytes) != n->str.len ? 1 : check_datetime(n->str.bytes);
+			if (bad == 1) {
+				fl_error(k->c, n->loc, "%s is a datetime: write it as RFC 3339, as in \"2024-05-01T12:00:00Z\"",
+					 what);
+				return false;
+			}
+			if (bad == 2) {
+				fl_error(k->c, n->loc, "%s is a datetime, but \"%s\" is not a real date and time", what,
+					 n->str.bytes);
+				return false;
+			}
 		}
 		break;
 	case FL_NONE:
@@ -530,8 +548,12 @@ static void check_option(struct checker *k, const struct fl_node *b, unsigned wh
 			if (option_names[i].where & where)
 				cands[nc++] = option_names[i].name;
 		const char *place = where == OPT_TASK ? "a task" : where == OPT_MAP ? "a map" : "with { }";
-		if (allowed != 0)
-			fl_error(k->c, b->binding.name.loc, "'%s' is not an option of %s", name, place);
+		if (allowed == OPT_MAP)
+			fl_error(k->c, b->binding.name.loc, "'%s' is not an option of %s; it is a map option, as in map(t, %s=...)",
+				 name, place, name);
+		else if (allowed != 0)
+			fl_error(k->c, b->binding.name.loc, "'%s' is not an option of %s; set it on the task or the map", name,
+				 place);
 		else
 			fl_error(k->c, b->binding.name.loc, "unknown option '%s'%s", name, suggest_words(k, name, cands, nc));
 		return;
@@ -582,7 +604,7 @@ static void check_option(struct checker *k, const struct fl_node *b, unsigned wh
 			fl_error(k->c, v->loc, "min_success_ratio must be between 0 and 1, not %.*s", (int)(v->loc.end_off - v->loc.off),
 				 k->c->sources[v->loc.file]->text + v->loc.off);
 		else
-			map->has_ratio = true, map->ratio = r, map->ratio_loc = b->loc;
+			map->has_ratio = true, map->ratio = r, map->ratio_loc = b->loc, map->ratio_is_int = v->kind == FL_INT;
 	} else if (strcmp(name, "min_successes") == 0) {
 		if (v->kind != FL_INT || v->ival < 0)
 			fl_error(k->c, v->loc, "min_successes takes a whole number >= 0");
@@ -651,9 +673,12 @@ static void sig_from_decl(struct checker *k, struct fl_entity *e)
 				fl_note(k->c, s->in[j].loc, "first declared here");
 			}
 		}
-		if (p->param.dflt != NULL
-		    && check_literal(k, p->param.dflt, v->type, &(struct place){.fmt = "the default of '%s'", .a = v->name}))
+		/* A wrong default is reported here and still counts as a default,
+		 * so that calls leaving the input out are not reported too. */
+		if (p->param.dflt != NULL) {
+			check_literal(k, p->param.dflt, v->type, &(struct place){.fmt = "the default of '%s'", .a = v->name});
 			v->dflt = p->param.dflt;
+		}
 	}
 	s->nout = d->sig.outputs.count;
 	s->single_output = d->sig.outform == FL_OUT_SINGLE;
@@ -701,7 +726,7 @@ static struct fl_entity *map_target(struct checker *k, const struct fl_node *map
 			fl_note(k->c, t->decl->loc, "'%s' maps task '%s'", name, t->map.target->name);
 		return NULL;
 	case FL_E_ENUM:
-		fl_error(k->c, loc, "'%s' is an enum, not a task", name);
+		fl_error(k->c, loc, "'%s' is an enum, not a task; map over a task or a launch plan", name);
 		return NULL;
 	}
 	return NULL;
@@ -727,6 +752,14 @@ static void map_sig(struct checker *k, struct fl_entity *e, const struct fl_node
 	resolve_sig(k, t);
 	if (!t->ok)
 		return;
+	if (t->sig.nout > 1) {
+		const char *names = "";
+		for (uint32_t i = 0; i < t->sig.nout; i++)
+			names = fl_sprintf(k->a, "%s%s%s", names, i ? ", " : "", t->sig.out[i].name);
+		fl_error(k->c, map->map.target.loc, "cannot map over %s '%s': it has %u outputs (%s), and a map "
+			 "target may have at most one", kind_word(t->kind), t->name, t->sig.nout, names);
+		return;
+	}
 	size_t nb = map->map.partial.count;
 	const char **bound = fl_alloc(k->a, (nb + 1) * sizeof *bound);
 	const struct fl_node **values = fl_alloc(k->a, (nb + 1) * sizeof *values);
@@ -777,6 +810,117 @@ static void map_sig(struct checker *k, struct fl_entity *e, const struct fl_node
 	e->ok = true;
 }
 
+/* Cron: five fields, each a list of `*`, `?` (day fields only), N or N-M,
+ * each optionally followed by /STEP; months and weekdays may be named
+ * (JAN-DEC, SUN-SAT). The ranges are Flyte's: minute 0-59, hour 0-23,
+ * day of month 1-31, month 1-12, day of week 0-6. */
+static const struct cron_field {
+	const char *name;
+	int lo, hi;
+	const char *const *names;  /* names of lo, lo+1, ... or NULL */
+} cron_fields[] = {
+	{"minute", 0, 59, NULL},
+	{"hour", 0, 23, NULL},
+	{"day-of-month", 1, 31, NULL},
+	{"month", 1, 12, (const char *const[]){"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT",
+					     "NOV", "DEC"}},
+	{"day-of-week", 0, 6, (const char *const[]){"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
+};
+
+/* One value of a field at *p, advancing p: its number, or -1. */
+static int cron_value(const struct cron_field *f, const char **p, const char *end)
+{
+	const char *q = *p;
+	if (q < end && *q >= '0' && *q <= '9') {
+		int v = 0;
+		while (q < end && *q >= '0' && *q <= '9' && v <= 1000)
+			v = v * 10 + (*q++ - '0');
+		*p = q;
+		return v >= f->lo && v <= f->hi ? v : -1;
+	}
+	if (f->names == NULL || end - q < 3)
+		return -1;
+	for (int i = 0; i <= f->hi - f->lo; i++) {
+		int j = 0;
+		while (j < 3 && (q[j] & ~0x20) == f->names[i][j])
+			j++;
+		if (j == 3 && (q + 3 == end || !((q[3] | 0x20) >= 'a' && (q[3] | 0x20) <= 'z'))) {
+			*p = q + 3;
+			return f->lo + i;
+		}
+	}
+	return -1;
+}
+
+static bool cron_field_ok(const struct cron_field *f, bool day, const char *p, const char *end)
+{
+	for (;;) {
+		if (p < end && (*p == '*' || (*p == '?' && day))) {
+			p++;
+		} else {
+			int a = cron_value(f, &p, end);
+			if (a < 0)
+				return false;
+			if (p < end && *p == '-') {
+				p++;
+				int b = cron_value(f, &p, end);
+				if (b < a)
+					return false;
+			}
+		}
+		if (p < end && *p == '/') {
+			p++;
+			int step = 0;
+			if (!(p < end && *p >= '0' && *p <= '9'))
+				return false;
+			while (p < end && *p >= '0' && *p <= '9' && step <= 1000)
+				step = step * 10 + (*p++ - '0');
+			if (step == 0)
+				return false;
+		}
+		if (p == end)
+			return true;
+		if (*p++ != ',' || p == end)
+			return false;
+	}
+}
+
+/* Reports a schedule that is not a cron expression; true when it is one. */
+static bool check_cron(struct checker *k, const struct fl_node *v)
+{
+	const char *s = v->str.bytes;
+	const char *start[6], *end[6];
+	int n = 0;
+	for (const char *q = s; *q;) {
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (!*q)
+			break;
+		if (n < 6)
+			start[n] = q;
+		while (*q && *q != ' ' && *q != '\t')
+			q++;
+		if (n < 6)
+			end[n] = q;
+		n++;
+	}
+	if (n != 5 || strlen(s) != v->str.len) {
+		fl_error(k->c, v->loc, "schedule is not a cron expression: it takes five fields "
+			 "(minute hour day-of-month month day-of-week) or @hourly, @daily, ...");
+		return false;
+	}
+	for (int i = 0; i < 5; i++) {
+		const struct cron_field *f = &cron_fields[i];
+		if (!cron_field_ok(f, i == 2 || i == 4, start[i], end[i])) {
+			fl_error(k->c, v->loc, "schedule: the %s field '%.*s' is not valid; it takes *, numbers from %d to %d%s, "
+				 "ranges (a-b), lists (a,b) and steps (*/n)", f->name, (int)(end[i] - start[i]), start[i], f->lo,
+				 f->hi, i == 3 ? " or JAN-DEC" : i == 4 ? " or SUN-SAT" : "");
+			return false;
+		}
+	}
+	return true;
+}
+
 /* A launch plan: its workflow's inputs less the fixed ones; defaults
  * from the plan, else the workflow. */
 static void lp_sig(struct checker *k, struct fl_entity *e)
@@ -802,11 +946,13 @@ static void lp_sig(struct checker *k, struct fl_entity *e)
 	for (const struct fl_node *b = d->lp.options.head; b != NULL; b = b->next) {
 		const char *name = b->binding.name.str;
 		const struct fl_node *v = b->binding.value;
-		bool twice = false;
-		for (const struct fl_node *prev = d->lp.options.head; prev != b; prev = prev->next)
-			twice |= prev->binding.name.str == name;
-		if (twice) {
+		const struct fl_node *first = NULL;
+		for (const struct fl_node *prev = d->lp.options.head; prev != b && first == NULL; prev = prev->next)
+			if (prev->binding.name.str == name)
+				first = prev;
+		if (first != NULL) {
 			fl_error(k->c, b->binding.name.loc, "option '%s' is given twice", name);
+			fl_note(k->c, first->binding.name.loc, "first given here");
 			continue;
 		}
 		if (strcmp(name, "fixed") == 0 || strcmp(name, "defaults") == 0) {
@@ -825,7 +971,8 @@ static void lp_sig(struct checker *k, struct fl_entity *e)
 					continue;
 				}
 				check_literal(k, f->binding.value, w->sig.in[idx].type,
-					      &(struct place){.fmt = "input '%s'", .a = f->binding.name.str});
+					      &(struct place){.fmt = "input '%s' of workflow '%s'", .a = f->binding.name.str,
+							     .b = wname});
 				for (const struct fl_node *g = v->list.head; g != f; g = g->next)
 					if (g->binding.name.str == f->binding.name.str)
 						fl_error(k->c, f->binding.name.loc, "'%s' is given twice", f->binding.name.str);
@@ -840,34 +987,18 @@ static void lp_sig(struct checker *k, struct fl_entity *e)
 				continue;
 			}
 			const char *s = v->str.bytes;
-			int fields = 0;
-			bool bad = false;
-			for (const char *q = s; *q;) {
-				while (*q == ' ')
-					q++;
-				if (!*q)
-					break;
-				fields++;
-				while (*q && *q != ' ') {
-					bad |= !((*q >= '0' && *q <= '9') || (*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z')
-						 || strchr("*/,-?#LW", *q));
-					q++;
-				}
-			}
 			static const char *const aliases[] = {"@yearly", "@annually", "@monthly", "@weekly", "@daily",
 							      "@midnight", "@hourly"};
 			bool alias = false;
 			for (size_t i = 0; i < FL_ARRAY_LEN(aliases); i++)
 				alias |= strcmp(s, aliases[i]) == 0;
-			if (!alias && (bad || fields != 5))
-				fl_error(k->c, v->loc, "schedule is not a cron expression: it takes five fields "
-					 "(minute hour day-of-month month day-of-week) or @hourly, @daily, ...");
-			else
+			if (alias || check_cron(k, v))
 				e->lp.schedule = s;
 		} else {
 			static const char *const lp_opts[] = {"fixed", "defaults", "schedule"};
+			const char *hint = suggest_words(k, name, lp_opts, FL_ARRAY_LEN(lp_opts));
 			fl_error(k->c, b->binding.name.loc, "unknown launch plan option '%s'%s", name,
-				 suggest_words(k, name, lp_opts, FL_ARRAY_LEN(lp_opts)));
+				 *hint ? hint : " (a launch plan takes fixed, defaults and schedule)");
 		}
 	}
 	e->lp.fixed = fixed;
@@ -965,6 +1096,29 @@ static const struct fl_node *assigned_later(const struct fl_node *from, const ch
 
 static const struct fl_type *check_expr(struct checker *k, struct fl_node *n, const struct fl_node *rest);
 
+/* check_expr where one value is taken (an argument, a returned value): a
+ * call there must have exactly one output. */
+static const struct fl_type *check_value(struct checker *k, struct fl_node *n, const struct fl_node *rest)
+{
+	const struct fl_type *t = check_expr(k, n, rest);
+	if (n->kind != FL_CALL && n->kind != FL_WITH)
+		return t;
+	const struct fl_wf_node *node = n->sema;
+	if (node == NULL || node->target->sig.nout == 1)
+		return t;
+	const struct fl_entity *e = node->target;
+	if (e->sig.nout == 0) {
+		fl_error(k->c, n->loc, "%s '%s' has no outputs, so this call gives no value", kind_word(e->kind), e->name);
+	} else {
+		const char *names = "";
+		for (uint32_t i = 0; i < e->sig.nout; i++)
+			names = fl_sprintf(k->a, "%s%s%s", names, i ? ", " : "", e->sig.out[i].name);
+		fl_error(k->c, n->loc, "%s '%s' has several outputs (%s); pick one, as in %s(...).%s", kind_word(e->kind),
+			 e->name, names, e->decl->kind == FL_MAP ? "map(...)" : e->name, e->sig.out[0].name);
+	}
+	return NULL;
+}
+
 /* Where a map made failed elements none, a note saying so. */
 static void explain_optional(struct checker *k, const struct fl_node *arg)
 {
@@ -1021,7 +1175,7 @@ static void check_arg(struct checker *k, struct fl_entity *target, const struct 
 		val->ty = in->type;
 		return;
 	}
-	const struct fl_type *t = check_expr(k, val, rest);
+	const struct fl_type *t = check_value(k, val, rest);
 	if (t == NULL || fl_type_assignable(in->type, t))
 		return;
 	fl_error(k->c, val->loc, "%s has type %s, but the value has type %s", what, T(k, in->type), T(k, t));
@@ -1055,7 +1209,7 @@ static struct fl_wf_node *check_call(struct checker *k, struct fl_node *call, co
 			return NULL;
 		}
 		if (target == k->wf) {
-			fl_error(k->c, callee->loc, "workflow '%s' cannot call itself; call a launch plan of it instead", name);
+			fl_error(k->c, callee->loc, "workflow '%s' cannot call itself: it would never end", name);
 			return NULL;
 		}
 	} else if (callee->kind == FL_MAP) {
@@ -1063,7 +1217,8 @@ static struct fl_wf_node *check_call(struct checker *k, struct fl_node *call, co
 		target = FL_NEW(k->a, struct fl_entity);
 		target->kind = FL_E_MAP;
 		target->decl = callee;
-		target->name = k->wf->name;  /* renamed after its node below */
+		/* "map(t)" in messages; named after its node at the end of the workflow */
+		target->name = fl_sprintf(k->a, "map(%s)", callee->map.target.str);
 		target->state = 1;
 		map_sig(k, target, callee, false);
 		target->state = 2;
@@ -1105,8 +1260,14 @@ static struct fl_wf_node *check_call(struct checker *k, struct fl_node *call, co
 		}
 		int idx = fl_sig_input(s, name);
 		if (idx < 0) {
-			fl_error(k->c, arg->binding.name.loc, "%s '%s' has no input '%s'%s", kind_word(target->kind),
-				 target->name, name, suggest_var(k, name, s->in, s->nin));
+			const struct fl_entity *lp = target->kind == FL_E_MAP ? target->map.target : target;
+			if (lp != NULL && lp->kind == FL_E_LAUNCHPLAN && lp->lp.workflow != NULL
+			    && fl_sig_input(&lp->lp.workflow->sig, name) >= 0)
+				fl_error(k->c, arg->binding.name.loc, "%s '%s' has no input '%s': launch plan '%s' fixes it",
+					 kind_word(target->kind), target->name, name, lp->name);
+			else
+				fl_error(k->c, arg->binding.name.loc, "%s '%s' has no input '%s'%s", kind_word(target->kind),
+					 target->name, name, suggest_var(k, name, s->in, s->nin));
 			continue;
 		}
 		if (s->in[idx].bound) {
@@ -1131,10 +1292,17 @@ static struct fl_wf_node *check_call(struct checker *k, struct fl_node *call, co
 			continue;
 		fl_error(k->c, call->loc, "missing argument '%s' (%s) in call to %s '%s'", in->name, T(k, in->type),
 			 kind_word(target->kind), target->name);
+		const struct fl_entity *mt = target->kind == FL_E_MAP ? target->map.target : NULL;
+		if (mt != NULL && i < mt->sig.nin && mt->sig.in[i].dflt != NULL)
+			fl_note(k->c, mt->sig.in[i].loc, "'%s' has a default in %s '%s', but a lifted input has none; "
+				"pass a list, or bind it with partial<%s=...>", in->name, kind_word(mt->kind), mt->name,
+				in->name);
+		else if (mt != NULL && i < mt->sig.nin && mt->sig.in[i].type->kind == FL_T_OPTIONAL)
+			fl_note(k->c, mt->sig.in[i].loc, "'%s' is optional in %s '%s', but a lifted input is a list and "
+				"must be given; pass a list, or bind it with partial<%s=none>", in->name, kind_word(mt->kind),
+				mt->name, in->name);
 	}
 	node->index = k->wf->wf.nnodes++;
-	if (callee->kind == FL_MAP)
-		target->name = intern(k, fl_sprintf(k->a, "%s.n%u", k->wf->name, node->index));
 	return node;
 }
 
@@ -1163,7 +1331,7 @@ static const struct fl_type *check_expr(struct checker *k, struct fl_node *n, co
 		if (v == NULL) {
 			if (assigned_later(rest, n->name.str) != NULL) {
 				fl_error(k->c, n->loc, "'%s' is used before it is assigned", n->name.str);
-				fl_note(k->c, assigned_later(rest, n->name.str)->loc, "assigned here");
+				fl_note(k->c, assigned_later(rest, n->name.str)->binding.name.loc, "assigned here");
 			} else if (lookup(k, n->name.str) != NULL) {
 				struct fl_entity *e = lookup(k, n->name.str);
 				fl_error(k->c, n->loc, "'%s' is a %s; call it to use its outputs", n->name.str, kind_word(e->kind));
@@ -1251,6 +1419,7 @@ static const struct fl_type *check_expr(struct checker *k, struct fl_node *n, co
 			node->has_overrides = true;
 			check_options(k, &n->with.options, OPT_WITH, &node->overrides, NULL);
 		}
+		n->sema = node;  /* as for a call: `t(...) with {...} with {...}` reaches the node too */
 		n->ty = t;
 		return t;
 	}
@@ -1294,11 +1463,11 @@ static void check_workflow(struct checker *k, struct fl_entity *e)
 			struct fl_node *val = st->binding.value;
 			const struct fl_type *t = NULL;
 			bool is_call = val->kind == FL_CALL || val->kind == FL_WITH;
-			if (is_call || val->kind == FL_NAME || val->kind == FL_MEMBER) {
+			if (is_call || val->kind == FL_NAME || val->kind == FL_MEMBER || val->kind == FL_MAP) {
 				t = check_expr(k, val, st->next);
 			} else {
-				fl_error(k->c, val->loc, "a workflow value comes from a call or an input; "
-					 "pass %s directly as a call argument", literal_kind(val));
+				fl_error(k->c, val->loc, "a name cannot be given to a literal (%s): a workflow value comes from "
+					 "a call or an input; pass the literal directly as a call argument", literal_kind(val));
 			}
 			if (prev != NULL) {
 				fl_error(k->c, st->binding.name.loc, "'%s' is already %s", name,
@@ -1358,10 +1527,12 @@ static void check_workflow(struct checker *k, struct fl_entity *e)
 				e->wf.returns[i] = v;
 				const struct fl_type *t;
 				if (is_literal(v) && (v->kind != FL_MEMBER || enum_of_member(k, v) != NULL)) {
-					check_literal(k, v, s->out[i].type, &(struct place){.fmt = "output '%s'", .a = s->out[i].name});
+					check_literal(k, v, s->out[i].type,
+						      &(struct place){.fmt = "output '%s' of workflow '%s'", .a = s->out[i].name,
+								     .b = e->name});
 					continue;
 				}
-				t = check_expr(k, v, NULL);
+				t = check_value(k, v, NULL);
 				if (t != NULL && !fl_type_assignable(s->out[i].type, t)) {
 					fl_error(k->c, v->loc, "output '%s' of workflow '%s' has type %s, but the value has type %s",
 						 s->out[i].name, e->name, T(k, s->out[i].type), T(k, t));
@@ -1374,6 +1545,12 @@ static void check_workflow(struct checker *k, struct fl_entity *e)
 			break;
 		}
 	}
+	/* inline maps are named after their node: "w.n3" */
+	for (uint32_t i = 0; i < e->wf.nnodes; i++) {
+		struct fl_entity *t = e->wf.nodes[i]->target;
+		if (t->kind == FL_E_MAP && t->decl->kind == FL_MAP)
+			t->name = intern(k, fl_sprintf(k->a, "%s.n%u", e->name, i));
+	}
 	if (ret == NULL && s->nout > 0) {
 		struct fl_loc end = e->decl->loc;
 		end.line = end.end_line;
@@ -1382,6 +1559,80 @@ static void check_workflow(struct checker *k, struct fl_entity *e)
 		fl_error(k->c, end, "workflow '%s' has outputs but no return", e->name);
 	}
 	k->wf = NULL;
+}
+
+/* The workflow a call runs: a workflow, a launch plan's, or that of the
+ * launch plan a map runs; NULL for a task. */
+static struct fl_entity *called_workflow(struct fl_entity *t)
+{
+	if (t->kind == FL_E_MAP && t->map.target != NULL)
+		t = t->map.target;
+	if (t->kind == FL_E_LAUNCHPLAN)
+		return t->lp.workflow;
+	return t->kind == FL_E_WORKFLOW ? t : NULL;
+}
+
+/* A workflow that reaches itself through other workflows or launch plans
+ * would never end (a workflow has no conditionals). A depth-first search
+ * over the calls, with an explicit stack; colors are kept per slot of the
+ * namespace table (0 new, 1 on the stack, 2 done). A direct call of a
+ * workflow by itself has no node (check_call reported it). */
+static void check_recursion(struct checker *k)
+{
+	struct frame {
+		struct fl_entity *w;
+		uint32_t next;
+	};
+	unsigned char *color = fl_zalloc(k->a, k->cap);
+	struct frame *stack = fl_alloc(k->a, (k->m->nentities + 1) * sizeof *stack);
+	for (uint32_t i = 0; i < k->m->nentities; i++) {
+		struct fl_entity *root = k->m->entities[i];
+		if (root->kind != FL_E_WORKFLOW || root->decl->kind != FL_WORKFLOW || lookup(k, root->name) != root
+		    || color[slot_of(k, root->name)] != 0)
+			continue;
+		size_t sp = 0;
+		stack[sp++] = (struct frame){root, 0};
+		color[slot_of(k, root->name)] = 1;
+		while (sp > 0) {
+			struct frame *f = &stack[sp - 1];
+			if (f->next >= f->w->wf.nnodes) {
+				color[slot_of(k, f->w->name)] = 2;
+				sp--;
+				continue;
+			}
+			const struct fl_wf_node *node = f->w->wf.nodes[f->next++];
+			struct fl_entity *callee = node == NULL ? NULL : called_workflow(node->target);
+			if (callee == NULL || lookup(k, callee->name) != callee)
+				continue;
+			unsigned char c = color[slot_of(k, callee->name)];
+			if (c == 2)
+				continue;
+			if (c == 0) {
+				color[slot_of(k, callee->name)] = 1;
+				stack[sp++] = (struct frame){callee, 0};
+				continue;
+			}
+			size_t from = sp;
+			while (from > 0 && stack[from - 1].w != callee)
+				from--;
+			const char *path = "";
+			if (from < sp) {
+				path = fl_sprintf(k->a, " (%s", callee->name);
+				for (size_t j = from; j < sp; j++)
+					path = fl_sprintf(k->a, "%s -> %s", path, stack[j].w->name);
+				path = fl_sprintf(k->a, "%s -> %s)", path, callee->name);
+			}
+			const struct fl_entity *via = node->target;
+			if (via->kind == FL_E_MAP)
+				via = via->map.target;
+			if (via == callee)
+				fl_error(k->c, node->call->call.callee->loc, "workflow '%s' cannot call itself%s: it would never end",
+					 callee->name, path);
+			else
+				fl_error(k->c, node->call->call.callee->loc, "workflow '%s' cannot call itself, here through %s "
+					 "'%s'%s: it would never end", callee->name, kind_word(via->kind), via->name, path);
+		}
+	}
 }
 
 /* ---- the module ------------------------------------------------------- */
@@ -1469,10 +1720,11 @@ static void check_module(struct checker *k, struct fl_node *program)
 				}
 	}
 	uint32_t ndeclared = m->nentities;
-	for (uint32_t i = 0; i < ndeclared; i++)
-		resolve_sig(k, m->entities[i]);
+	/* in declaration order, so that errors come in source order as far as
+	 * the signatures allow (a map resolves its target first) */
 	for (uint32_t i = 0; i < ndeclared; i++) {
 		struct fl_entity *e = m->entities[i];
+		resolve_sig(k, e);
 		if (e->kind == FL_E_TASK)
 			check_options(k, &e->decl->sig.options, OPT_TASK, &e->opts, NULL);
 	}
@@ -1481,6 +1733,7 @@ static void check_module(struct checker *k, struct fl_node *program)
 		if (e->kind == FL_E_WORKFLOW && e->ok)
 			check_workflow(k, e);
 	}
+	check_recursion(k);
 }
 
 struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program)

@@ -46,6 +46,7 @@ struct fl_map_info {
 	uint32_t concurrency;
 	bool has_ratio;
 	double ratio;
+	bool ratio_is_int;            /* written as an integer (0 or 1): its name hash says "1", not "1.0" */
 	struct fl_loc ratio_loc;
 	bool has_min_successes;
 	int64_t min_successes;

@@ -21,6 +21,16 @@ extern "C" {
 struct fl_ctx;
 struct fl_node;
 struct fl_module;
+struct fl_package;
+
+/** Flags of code generation. NULL fields take their defaults. */
+struct fl_codegen_options {
+	const char *project;     /**< identifier fields: empty unless given (flytectl fills them) */
+	const char *domain;
+	const char *version;
+	const char *image;       /**< overrides the module's default image */
+	const char *entrypoint;  /**< args[0] of every container; default: the module name */
+};
 
 /** The library's version, as "MAJOR.MINOR.PATCH". */
 const char *fl_version(void);
@@ -51,6 +61,30 @@ struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program);
 
 /** Prints "name : (inputs) -> outputs" for every declaration. */
 void fl_print_signatures(struct fl_ctx *c, FILE *out, const struct fl_module *m);
+
+/** Lowers a checked, error-free module to registration artifacts (NULL
+ *  after queueing an error). */
+struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const struct fl_codegen_options *o);
+
+/** Writes the package as a byte-stable flyte-package.tgz, atomically.
+ *  Returns 0, or -1 after queueing an error. */
+int fl_package_write_tgz(struct fl_ctx *c, const struct fl_package *p, const char *path);
+
+/** Writes the numbered .pb files into an existing directory. */
+int fl_package_write_dir(struct fl_ctx *c, const struct fl_package *p, const char *dir);
+
+/** Prints the package as JSON: {"<file>": <message as protobuf JSON>, ...}. */
+void fl_package_print_json(struct fl_ctx *c, FILE *out, const struct fl_package *p);
+
+/** Message types --show can decode. */
+enum fl_show_type { FL_SHOW_AUTO, FL_SHOW_TASK, FL_SHOW_WORKFLOW, FL_SHOW_LAUNCHPLAN, FL_SHOW_LITERALS,
+		    FL_SHOW_ERROR };
+
+/** Prints a serialized artifact (a .pb file, or every member of a .tgz
+ *  package) as protobuf JSON. With FL_SHOW_AUTO the message type comes
+ *  from the file name (<N>_<name>_<1|2|3>.pb). Returns 0, or -1 after
+ *  queueing an error (missing file, corrupt protobuf, unknown type). */
+int fl_show_file(struct fl_ctx *c, FILE *out, const char *path, enum fl_show_type type);
 
 /** Number of errors queued so far. */
 unsigned fl_error_count(const struct fl_ctx *c);

@@ -6,7 +6,7 @@ set -eu
 
 packages="gcc make autoconf automake libtool autoconf-archive pkg-config
 bison flex protobuf-c-compiler libprotobuf-c-dev libprotobuf-dev protobuf-compiler
-check libarchive-dev zlib1g-dev libsqlite3-dev valgrind clang libclang-rt-14-dev"
+check libarchive-dev libmd-dev zlib1g-dev libsqlite3-dev valgrind clang libclang-rt-14-dev"
 
 missing=
 for p in $packages; do

@@ -1,0 +1,45 @@
+/* codegen.h: lowering a checked module to flyteidl registration artifacts,
+ * the package that holds them, and the JSON view of any artifact. */
+#ifndef FL_CODEGEN_H
+#define FL_CODEGEN_H
+
+#include "prelude.h"
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "check.h"
+#include "emit.h"
+#include "flytec.h"
+
+struct fl_ctx;
+
+enum fl_artifact_kind { FL_ART_TASK = 1, FL_ART_WORKFLOW = 2, FL_ART_LAUNCHPLAN = 3 };
+
+struct fl_artifact {
+	enum fl_artifact_kind kind;
+	const char *name;            /* the entity name, e.g. "quickstart.square" */
+	const char *file;            /* "<index>_<name>_<kind>.pb" */
+	const ProtobufCMessage *msg; /* admin.TaskSpec, admin.WorkflowSpec or admin.LaunchPlan */
+	uint8_t *data;               /* the serialized message */
+	size_t len;
+};
+
+struct fl_package {
+	struct fl_artifact *items;   /* in registration order */
+	uint32_t n;
+};
+
+/* fl_lower, fl_package_write_tgz, fl_package_write_dir, fl_show_file:
+ * declared in flytec.h. */
+
+/* Protobuf's canonical JSON for any message, driven by its descriptor. */
+void fl_json_message(struct fl_buf *out, const ProtobufCMessage *m, int indent);
+/* The whole package: {"<file>": <message>, ...} in order. */
+void fl_package_json(struct fl_buf *out, const struct fl_package *p);
+
+/* Python's repr() of a float ("1.0", "0.75", "1e-05"), as flytekit's names hash it. */
+const char *fl_py_float_repr(struct fl_arena *a, double x);
+/* The TaskTemplate name flytekit gives a map ("<module>.map_<task>_<md5>-arraynode"). */
+const char *fl_map_task_name(struct fl_arena *a, const char *module, const struct fl_entity *map);
+
+#endif

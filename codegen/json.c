@@ -1,0 +1,371 @@
+/* json.c: protobuf's canonical JSON mapping for any protobuf-c message,
+ * driven by its descriptor: lowerCamelCase names, fields at their default
+ * omitted (oneof members and set sub-messages always shown), enums by
+ * name, 64-bit integers as strings, bytes in base64, map fields as
+ * objects, and the well-known types in their special forms. */
+#include "prelude.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "codegen.h"
+#include "ctx.h"
+
+static void value(struct fl_buf *out, const ProtobufCFieldDescriptor *f, const void *p, int indent);
+static void message(struct fl_buf *out, const ProtobufCMessage *m, int indent);
+
+static void newline(struct fl_buf *out, int indent)
+{
+	fl_buf_putc(out, '\n');
+	for (int i = 0; i < indent; i++)
+		fl_buf_puts(out, "  ");
+}
+
+static void camel(struct fl_buf *out, const char *name)
+{
+	fl_buf_putc(out, '"');
+	bool up = false;
+	for (const char *p = name; *p; p++) {
+		if (*p == '_') {
+			up = true;
+			continue;
+		}
+		fl_buf_putc(out, up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p);
+		up = false;
+	}
+	fl_buf_putc(out, '"');
+}
+
+static void base64(struct fl_buf *out, const uint8_t *d, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	fl_buf_putc(out, '"');
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)d[i] << 16 | (i + 1 < n ? (uint32_t)d[i + 1] << 8 : 0) | (i + 2 < n ? d[i + 2] : 0);
+		fl_buf_putc(out, tab[v >> 18 & 63]);
+		fl_buf_putc(out, tab[v >> 12 & 63]);
+		fl_buf_putc(out, i + 1 < n ? tab[v >> 6 & 63] : '=');
+		fl_buf_putc(out, i + 2 < n ? tab[v & 63] : '=');
+	}
+	fl_buf_putc(out, '"');
+}
+
+static void number(struct fl_buf *out, double d)
+{
+	if (isnan(d))
+		fl_buf_puts(out, "\"NaN\"");
+	else if (isinf(d))
+		fl_buf_puts(out, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+	else if (d == floor(d) && fabs(d) < 1e15)
+		fl_buf_printf(out, "%.0f", d);
+	else
+		fl_buf_printf(out, "%.17g", d);
+}
+
+static bool is_map_entry(const ProtobufCMessageDescriptor *d)
+{
+	size_t n = strlen(d->name);
+	return d->n_fields == 2 && n > 5 && strcmp(d->name + n - 5, "Entry") == 0
+	       && strcmp(d->fields[0].name, "key") == 0 && strcmp(d->fields[1].name, "value") == 0;
+}
+
+static const char *wkt(const ProtobufCMessageDescriptor *d)
+{
+	return strncmp(d->name, "google.protobuf.", 16) == 0 ? d->name + 16 : NULL;
+}
+
+/* The well-known types: true when printed. */
+static bool well_known(struct fl_buf *out, const ProtobufCMessage *m, int indent)
+{
+	const char *w = wkt(m->descriptor);
+	if (w == NULL)
+		return false;
+	const char *base = (const char *)m;
+	if (strcmp(w, "Timestamp") == 0 || strcmp(w, "Duration") == 0) {
+		int64_t secs = *(const int64_t *)(base + m->descriptor->fields[0].offset);
+		int32_t nanos = *(const int32_t *)(base + m->descriptor->fields[1].offset);
+		if (w[0] == 'D') {
+			fl_buf_printf(out, "\"%s%" PRId64, secs < 0 || nanos < 0 ? "-" : "", secs < 0 ? -secs : secs);
+			if (nanos != 0)
+				fl_buf_printf(out, ".%09d", nanos < 0 ? -nanos : nanos);
+			fl_buf_puts(out, "s\"");
+			return true;
+		}
+		/* RFC 3339 in UTC */
+		int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+		int64_t rem = secs - days * 86400;
+		int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+		int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+		int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
+		y += mo <= 2;
+		fl_buf_printf(out, "\"%04" PRId64 "-%02" PRId64 "-%02" PRId64 "T%02" PRId64 ":%02" PRId64 ":%02" PRId64, y, mo,
+			      d, rem / 3600, rem / 60 % 60, rem % 60);
+		if (nanos != 0)
+			fl_buf_printf(out, ".%09d", nanos);
+		fl_buf_puts(out, "Z\"");
+		return true;
+	}
+	if (strcmp(w, "Struct") == 0 || strcmp(w, "ListValue") == 0) {
+		/* one repeated field: fields (a map) or values */
+		const ProtobufCFieldDescriptor *f = &m->descriptor->fields[0];
+		size_t n = *(const size_t *)(base + f->quantifier_offset);
+		void *const *items = *(void *const *const *)(base + f->offset);
+		bool obj = w[0] == 'S';
+		fl_buf_putc(out, obj ? '{' : '[');
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				fl_buf_putc(out, ',');
+			newline(out, indent + 1);
+			const ProtobufCMessage *e = items[i];
+			if (obj) {
+				const char *key = *(char *const *)((const char *)e + e->descriptor->fields[0].offset);
+				fl_buf_json_string(out, key, strlen(key));
+				fl_buf_puts(out, ": ");
+				const ProtobufCMessage *v = *(ProtobufCMessage *const *)((const char *)e + e->descriptor->fields[1].offset);
+				if (v != NULL)
+					message(out, v, indent + 1);
+				else
+					fl_buf_puts(out, "null");
+			} else {
+				message(out, e, indent + 1);
+			}
+		}
+		if (n)
+			newline(out, indent);
+		fl_buf_putc(out, obj ? '}' : ']');
+		return true;
+	}
+	if (strcmp(w, "Value") == 0) {
+		const ProtobufCMessageDescriptor *d = m->descriptor;
+		for (unsigned i = 0; i < d->n_fields; i++) {
+			const ProtobufCFieldDescriptor *f = &d->fields[i];
+			if (*(const uint32_t *)(base + f->quantifier_offset) != f->id)
+				continue;
+			if (strcmp(f->name, "null_value") == 0)
+				fl_buf_puts(out, "null");
+			else
+				value(out, f, base + f->offset, indent);
+			return true;
+		}
+		fl_buf_puts(out, "null");
+		return true;
+	}
+	if (strstr(w, "Value") != NULL && m->descriptor->n_fields == 1) {
+		/* BoolValue, StringValue, Int64Value, ...: the bare value */
+		const ProtobufCFieldDescriptor *f = &m->descriptor->fields[0];
+		value(out, f, base + f->offset, indent);
+		return true;
+	}
+	return false;
+}
+
+static void value(struct fl_buf *out, const ProtobufCFieldDescriptor *f, const void *p, int indent)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		fl_buf_printf(out, "%" PRId32, *(const int32_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		fl_buf_printf(out, "%" PRIu32, *(const uint32_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		fl_buf_printf(out, "\"%" PRId64 "\"", *(const int64_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		fl_buf_printf(out, "\"%" PRIu64 "\"", *(const uint64_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_FLOAT:
+		number(out, (double)*(const float *)p);
+		break;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		number(out, *(const double *)p);
+		break;
+	case PROTOBUF_C_TYPE_BOOL:
+		fl_buf_puts(out, *(const protobuf_c_boolean *)p ? "true" : "false");
+		break;
+	case PROTOBUF_C_TYPE_ENUM: {
+		const ProtobufCEnumValue *ev =
+			protobuf_c_enum_descriptor_get_value(f->descriptor, *(const int *)p);
+		if (ev != NULL)
+			fl_buf_json_string(out, ev->name, strlen(ev->name));
+		else
+			fl_buf_printf(out, "%d", *(const int *)p);
+		break;
+	}
+	case PROTOBUF_C_TYPE_STRING: {
+		const char *s = *(char *const *)p;
+		fl_buf_json_string(out, s ? s : "", s ? strlen(s) : 0);
+		break;
+	}
+	case PROTOBUF_C_TYPE_BYTES: {
+		const ProtobufCBinaryData *b = p;
+		base64(out, b->data, b->len);
+		break;
+	}
+	case PROTOBUF_C_TYPE_MESSAGE: {
+		const ProtobufCMessage *m = *(ProtobufCMessage *const *)p;
+		if (m == NULL)
+			fl_buf_puts(out, "null");
+		else
+			message(out, m, indent);
+		break;
+	}
+	}
+}
+
+static bool is_default(const ProtobufCFieldDescriptor *f, const void *p)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32: case PROTOBUF_C_TYPE_ENUM:
+		return *(const uint32_t *)p == 0;
+	case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64:
+		return *(const uint64_t *)p == 0;
+	case PROTOBUF_C_TYPE_FLOAT:
+		return *(const float *)p == 0.0f;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return *(const double *)p == 0.0;
+	case PROTOBUF_C_TYPE_BOOL:
+		return !*(const protobuf_c_boolean *)p;
+	case PROTOBUF_C_TYPE_STRING: {
+		const char *s = *(char *const *)p;
+		return s == NULL || s[0] == '\0';
+	}
+	case PROTOBUF_C_TYPE_BYTES:
+		return ((const ProtobufCBinaryData *)p)->len == 0;
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return *(ProtobufCMessage *const *)p == NULL;
+	}
+	return true;
+}
+
+static size_t field_size(const ProtobufCFieldDescriptor *f)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64:
+		return 8;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return sizeof(double);
+	case PROTOBUF_C_TYPE_BOOL:
+		return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_MESSAGE:
+		return sizeof(void *);
+	case PROTOBUF_C_TYPE_BYTES:
+		return sizeof(ProtobufCBinaryData);
+	default:
+		return 4;
+	}
+}
+
+static void message(struct fl_buf *out, const ProtobufCMessage *m, int indent)
+{
+	if (well_known(out, m, indent))
+		return;
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const char *base = (const char *)m;
+	bool any = false;
+	fl_buf_putc(out, '{');
+	/* protoc-c sorts a descriptor's fields by number: the order protobuf's printers use */
+	for (unsigned k = 0; k < d->n_fields; k++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[k];
+		const void *p = base + f->offset;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)(base + f->quantifier_offset);
+			if (n == 0)
+				continue;
+			fl_buf_puts(out, any ? "," : "");
+			newline(out, indent + 1);
+			camel(out, f->name);
+			fl_buf_puts(out, ": ");
+			const char *items = *(char *const *)p;
+			bool map = f->type == PROTOBUF_C_TYPE_MESSAGE
+				   && is_map_entry((const ProtobufCMessageDescriptor *)f->descriptor);
+			fl_buf_putc(out, map ? '{' : '[');
+			for (size_t i = 0; i < n; i++) {
+				if (i)
+					fl_buf_putc(out, ',');
+				newline(out, indent + 2);
+				if (map) {
+					const ProtobufCMessage *e = ((ProtobufCMessage *const *)items)[i];
+					const ProtobufCMessageDescriptor *ed = e->descriptor;
+					const char *eb = (const char *)e;
+					const ProtobufCFieldDescriptor *kf = &ed->fields[0], *vf = &ed->fields[1];
+					if (kf->type == PROTOBUF_C_TYPE_STRING) {
+						value(out, kf, eb + kf->offset, indent + 2);
+					} else {
+						fl_buf_putc(out, '"');
+						struct fl_buf tmp;
+						fl_buf_init(&tmp, out->arena);
+						value(&tmp, kf, eb + kf->offset, 0);
+						fl_buf_puts(out, tmp.data[0] == '"' ? "" : tmp.data);
+						fl_buf_putc(out, '"');
+					}
+					fl_buf_puts(out, ": ");
+					value(out, vf, eb + vf->offset, indent + 2);
+				} else {
+					value(out, f, items + i * field_size(f), indent + 2);
+				}
+			}
+			newline(out, indent + 1);
+			fl_buf_putc(out, map ? '}' : ']');
+			any = true;
+			continue;
+		}
+		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+			if (*(const uint32_t *)(base + f->quantifier_offset) != f->id)
+				continue;
+		} else if (f->label == PROTOBUF_C_LABEL_OPTIONAL && f->type != PROTOBUF_C_TYPE_MESSAGE
+			   && f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_BYTES) {
+			if (!*(const protobuf_c_boolean *)(base + f->quantifier_offset))
+				continue;
+		} else if (is_default(f, p)) {
+			continue;
+		}
+		fl_buf_puts(out, any ? "," : "");
+		newline(out, indent + 1);
+		camel(out, f->name);
+		fl_buf_puts(out, ": ");
+		value(out, f, p, indent + 1);
+		any = true;
+	}
+	if (any)
+		newline(out, indent);
+	fl_buf_putc(out, '}');
+}
+
+void fl_json_message(struct fl_buf *out, const ProtobufCMessage *m, int indent)
+{
+	message(out, m, indent);
+}
+
+void fl_package_json(struct fl_buf *out, const struct fl_package *p)
+{
+	fl_buf_putc(out, '{');
+	for (uint32_t i = 0; i < p->n; i++) {
+		fl_buf_puts(out, i ? ",\n  " : "\n  ");
+		fl_buf_json_string(out, p->items[i].file, strlen(p->items[i].file));
+		fl_buf_puts(out, ": ");
+		message(out, p->items[i].msg, 1);
+	}
+	fl_buf_puts(out, p->n ? "\n}\n" : "}\n");
+}
+
+void fl_package_print_json(struct fl_ctx *c, FILE *out, const struct fl_package *p)
+{
+	FL_PROTECT(c, saved, );
+	struct fl_buf b;
+	fl_buf_init(&b, c->arena);
+	fl_package_json(&b, p);
+	fwrite(b.data, 1, b.len, out);
+	FL_UNPROTECT(c, saved);
+}

@@ -1,0 +1,93 @@
+/* package.c: the registration package on disk: a byte-stable tgz
+ * (libarchive: ustar/pax, sorted members, mtime 0, owner 0, mode 0644, a
+ * gzip header without name or time), or the loose numbered .pb files. */
+#include "prelude.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen.h"
+#include "ctx.h"
+
+struct sink {
+	struct fl_buf buf;
+};
+
+static la_ssize_t sink_write(struct archive *ar, void *client, const void *data, size_t n)
+{
+	(void)ar;
+	struct sink *s = client;
+	fl_buf_put(&s->buf, data, n);
+	return (la_ssize_t)n;
+}
+
+int fl_package_write_tgz(struct fl_ctx *c, const struct fl_package *p, const char *path)
+{
+	FL_PROTECT(c, saved, -1);
+	struct sink s;
+	fl_buf_init(&s.buf, c->arena);
+	struct archive *ar = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	int rc = -1;
+	if (ar == NULL || e == NULL) {
+		fl_error_noloc(c, "%s: cannot create the archive: out of memory", path);
+		goto done;
+	}
+	if (archive_write_add_filter_gzip(ar) != ARCHIVE_OK || archive_write_set_format_pax_restricted(ar) != ARCHIVE_OK
+	    || archive_write_set_filter_option(ar, "gzip", "timestamp", NULL) != ARCHIVE_OK
+	    || archive_write_set_bytes_in_last_block(ar, 1) != ARCHIVE_OK
+	    || archive_write_open2(ar, &s, NULL, sink_write, NULL, NULL) != ARCHIVE_OK) {
+		fl_error_noloc(c, "%s: cannot create the archive: %s", path, archive_error_string(ar));
+		goto done;
+	}
+	/* the numbered names sort in registration order already */
+	for (uint32_t i = 0; i < p->n; i++) {
+		archive_entry_clear(e);
+		archive_entry_set_pathname(e, p->items[i].file);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)p->items[i].len);
+		archive_entry_set_mtime(e, 0, 0);
+		archive_entry_set_uid(e, 0);
+		archive_entry_set_gid(e, 0);
+		if (archive_write_header(ar, e) != ARCHIVE_OK
+		    || archive_write_data(ar, p->items[i].data, p->items[i].len) != (la_ssize_t)p->items[i].len) {
+			fl_error_noloc(c, "%s: cannot add %s: %s", path, p->items[i].file, archive_error_string(ar));
+			goto done;
+		}
+	}
+	if (archive_write_close(ar) != ARCHIVE_OK) {
+		fl_error_noloc(c, "%s: cannot finish the archive: %s", path, archive_error_string(ar));
+		goto done;
+	}
+	if (fl_write_file(path, s.buf.data, s.buf.len, false, NULL) != 0) {
+		fl_error_noloc(c, "cannot write %s: %s", path, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	if (e != NULL)
+		archive_entry_free(e);
+	if (ar != NULL)
+		archive_write_free(ar);
+	FL_UNPROTECT(c, saved);
+	return rc;
+}
+
+int fl_package_write_dir(struct fl_ctx *c, const struct fl_package *p, const char *dir)
+{
+	FL_PROTECT(c, saved, -1);
+	for (uint32_t i = 0; i < p->n; i++) {
+		const char *path = fl_sprintf(c->arena, "%s/%s", dir, p->items[i].file);
+		if (fl_write_file(path, p->items[i].data, p->items[i].len, true, NULL) != 0) {
+			fl_error_noloc(c, "cannot write %s: %s", path, strerror(errno));
+			FL_UNPROTECT(c, saved);
+			return -1;
+		}
+	}
+	FL_UNPROTECT(c, saved);
+	return 0;
+}

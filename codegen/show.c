@@ -1,0 +1,180 @@
+/* show.c: decoding serialized artifacts (.pb files, or the members of a
+ * .tgz package) and printing them as protobuf JSON. Bad input is an error
+ * with the file's name, never a crash. */
+#include "prelude.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen.h"
+#include "ctx.h"
+#include "flyteidl/admin/launch_plan.pb-c.h"
+#include "flyteidl/admin/task.pb-c.h"
+#include "flyteidl/admin/workflow.pb-c.h"
+#include "flyteidl/core/errors.pb-c.h"
+#include "flyteidl/core/literals.pb-c.h"
+
+enum { MAX_ARTIFACT = 512 * 1024 * 1024 };
+
+static void *arena_alloc(void *data, size_t size)
+{
+	return fl_alloc(data, size);
+}
+
+static void arena_free(void *data, void *p)
+{
+	(void)data;
+	(void)p;
+}
+
+static const ProtobufCMessageDescriptor *descriptor_of(enum fl_show_type t)
+{
+	switch (t) {
+	case FL_SHOW_TASK: return &flyteidl__admin__task_spec__descriptor;
+	case FL_SHOW_WORKFLOW: return &flyteidl__admin__workflow_spec__descriptor;
+	case FL_SHOW_LAUNCHPLAN: return &flyteidl__admin__launch_plan__descriptor;
+	case FL_SHOW_LITERALS: return &flyteidl__core__literal_map__descriptor;
+	case FL_SHOW_ERROR: return &flyteidl__core__error_document__descriptor;
+	case FL_SHOW_AUTO: break;
+	}
+	return NULL;
+}
+
+/* The type a package member's name gives: <N>_<name>_<1|2|3>.pb */
+static enum fl_show_type type_of_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n < 6 || strcmp(base + n - 3, ".pb") != 0 || base[n - 5] != '_')
+		return FL_SHOW_AUTO;
+	switch (base[n - 4]) {
+	case '1': return FL_SHOW_TASK;
+	case '2': return FL_SHOW_WORKFLOW;
+	case '3': return FL_SHOW_LAUNCHPLAN;
+	default: return FL_SHOW_AUTO;
+	}
+}
+
+static int show_bytes(struct fl_ctx *c, struct fl_buf *out, const char *name, const uint8_t *data, size_t len,
+		      enum fl_show_type type)
+{
+	if (type == FL_SHOW_AUTO)
+		type = type_of_name(name);
+	const ProtobufCMessageDescriptor *d = descriptor_of(type);
+	if (d == NULL) {
+		fl_error_noloc(c, "%s: cannot tell its message type from the name; name it <N>_<name>_<1|2|3>.pb "
+			       "or pass --type", name);
+		return -1;
+	}
+	ProtobufCAllocator alloc = {arena_alloc, arena_free, c->arena};
+	ProtobufCMessage *m = protobuf_c_message_unpack(d, &alloc, len, data);
+	if (m == NULL) {
+		fl_error_noloc(c, "%s: not a valid %s (corrupt or truncated protobuf)", name, d->name);
+		return -1;
+	}
+	fl_json_message(out, m, 0);
+	fl_buf_putc(out, '\n');
+	return 0;
+}
+
+static int show_tgz(struct fl_ctx *c, struct fl_buf *out, const char *path, enum fl_show_type type)
+{
+	struct archive *ar = archive_read_new();
+	int rc = -1;
+	if (ar == NULL) {
+		fl_error_noloc(c, "%s: out of memory", path);
+		return -1;
+	}
+	archive_read_support_filter_all(ar);
+	archive_read_support_format_tar(ar);
+	if (archive_read_open_filename(ar, path, 65536) != ARCHIVE_OK) {
+		fl_error_noloc(c, "cannot read %s: %s", path, archive_error_string(ar));
+		goto done;
+	}
+	struct archive_entry *e;
+	int r;
+	bool first = true;
+	fl_buf_puts(out, "{");
+	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK) {
+		if (archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		const char *name = archive_entry_pathname(e);
+		la_int64_t size = archive_entry_size(e);
+		if (size < 0 || size > MAX_ARTIFACT) {
+			fl_error_noloc(c, "%s: member %s is too large", path, name);
+			goto done;
+		}
+		uint8_t *buf = fl_alloc(c->arena, (size_t)size + 1);
+		if (archive_read_data(ar, buf, (size_t)size) != size) {
+			fl_error_noloc(c, "%s: cannot read member %s: %s", path, name, archive_error_string(ar));
+			goto done;
+		}
+		fl_buf_puts(out, first ? "\n" : ",\n");
+		first = false;
+		fl_buf_json_string(out, name, strlen(name));
+		fl_buf_puts(out, ": ");
+		const char *label = fl_sprintf(c->arena, "%s: %s", path, name);
+		if (show_bytes(c, out, label, buf, (size_t)size, type == FL_SHOW_AUTO ? type_of_name(name) : type) != 0)
+			goto done;
+		out->len--;  /* the newline show_bytes put */
+	}
+	if (r != ARCHIVE_EOF) {
+		fl_error_noloc(c, "%s: not a valid package: %s", path, archive_error_string(ar));
+		goto done;
+	}
+	fl_buf_puts(out, first ? "}\n" : "\n}\n");
+	rc = 0;
+done:
+	archive_read_free(ar);
+	return rc;
+}
+
+static uint8_t *read_all(struct fl_ctx *c, const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		fl_error_noloc(c, "cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct fl_buf b;
+	fl_buf_init(&b, c->arena);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		fl_buf_put(&b, chunk, n);
+		if (b.len > MAX_ARTIFACT)
+			break;
+	}
+	bool err = ferror(f);
+	fclose(f);
+	if (err || b.len > MAX_ARTIFACT) {
+		fl_error_noloc(c, "cannot read %s: %s", path, err ? "read error" : "file is too large");
+		return NULL;
+	}
+	*len = b.len;
+	return b.data ? (uint8_t *)b.data : (uint8_t *)"";
+}
+
+int fl_show_file(struct fl_ctx *c, FILE *out, const char *path, enum fl_show_type type)
+{
+	FL_PROTECT(c, saved, -1);
+	struct fl_buf b;
+	fl_buf_init(&b, c->arena);
+	size_t n = strlen(path);
+	int rc;
+	if ((n > 4 && strcmp(path + n - 4, ".tgz") == 0) || (n > 7 && strcmp(path + n - 7, ".tar.gz") == 0)) {
+		rc = show_tgz(c, &b, path, type);
+	} else {
+		size_t len;
+		uint8_t *data = read_all(c, path, &len);
+		rc = data == NULL ? -1 : show_bytes(c, &b, path, data, len, type);
+	}
+	if (rc == 0)
+		fwrite(b.data, 1, b.len, out);
+	FL_UNPROTECT(c, saved);
+	return rc;
+}
