@@ -37,6 +37,11 @@ void fl_json_message(struct fl_buf *out, const ProtobufCMessage *m, int indent);
 /* The whole package: {"<file>": <message>, ...} in order. */
 void fl_package_json(struct fl_buf *out, const struct fl_package *p);
 
+/* The generated C of a module (the header and the .c file) into two
+ * buffers; `source` is the .flyte path, whose base name names them. */
+int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_package *pkg, const char *source,
+	      struct fl_buf *header, struct fl_buf *body);
+
 /* Python's repr() of a float ("1.0", "0.75", "1e-05"), as flytekit's names hash it. */
 const char *fl_py_float_repr(struct fl_arena *a, double x);
 /* The TaskTemplate name flytekit gives a map ("<module>.map_<task>_<md5>-arraynode"). */

@@ -76,6 +76,13 @@ int fl_package_write_dir(struct fl_ctx *c, const struct fl_package *p, const cha
 /** Prints the package as JSON: {"<file>": <message as protobuf JSON>, ...}. */
 void fl_package_print_json(struct fl_ctx *c, FILE *out, const struct fl_package *p);
 
+/** Writes the generated C for a module: OUTDIR/NAME.flyte.h and
+ *  OUTDIR/NAME.flyte.c (NAME.flyte is the base name of `source`), each
+ *  rewritten only when its content changes. Returns 0, or -1 after
+ *  queueing an error. */
+int fl_write_c(struct fl_ctx *c, const struct fl_module *m, const char *source, const char *outdir,
+	       const struct fl_codegen_options *o);
+
 /** Message types --show can decode. */
 enum fl_show_type { FL_SHOW_AUTO, FL_SHOW_TASK, FL_SHOW_WORKFLOW, FL_SHOW_LAUNCHPLAN, FL_SHOW_LITERALS,
 		    FL_SHOW_ERROR };

@@ -14,7 +14,7 @@
 #include "flytec.h"
 
 enum mode { MODE_CHECK, MODE_SIGNATURES, MODE_DUMP_AST, MODE_EMIT, MODE_SHOW };
-enum emit { EMIT_PACKAGE, EMIT_PB, EMIT_JSON };
+enum emit { EMIT_PACKAGE, EMIT_PB, EMIT_JSON, EMIT_C };
 
 struct run {
 	enum mode mode;
@@ -39,6 +39,7 @@ static void usage(FILE *out)
 	      "                       package  flyte-package.tgz for `flytectl register files` (default -o)\n"
 	      "                       pb       the numbered .pb files, loose, into the directory -o\n"
 	      "                       json     the whole package as protobuf JSON (stdout unless -o)\n"
+	      "                       c        NAME.flyte.h and NAME.flyte.c into the directory -o (default .)\n"
 	      "  --show=FILE        print a .pb artifact or a .tgz package as protobuf JSON\n"
 	      "\n"
 	      "Options:\n"
@@ -60,8 +61,16 @@ static void usage(FILE *out)
 }
 
 /* Writes what --emit asked for; nothing is written when there were errors. */
-static int emit(struct fl_ctx *c, const struct run *r, struct fl_module *module)
+static int emit(struct fl_ctx *c, const struct run *r, struct fl_module *module, const char *path)
 {
+	if (r->emit == EMIT_C) {
+		const char *dir = r->output ? r->output : ".";
+		if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+			fprintf(stderr, "flytec: cannot create %s: %s\n", dir, strerror(errno));
+			return -1;
+		}
+		return fl_write_c(c, module, strcmp(path, "-") == 0 ? "stdin.flyte" : path, dir, &r->cg);
+	}
 	struct fl_package *p = fl_lower(c, module, &r->cg);
 	if (p == NULL)
 		return -1;
@@ -74,6 +83,8 @@ static int emit(struct fl_ctx *c, const struct run *r, struct fl_module *module)
 			return -1;
 		}
 		return fl_package_write_dir(c, p, r->output);
+	case EMIT_C:
+		break;
 	case EMIT_JSON: {
 		if (r->output == NULL) {
 			fl_package_print_json(c, stdout, p);
@@ -119,7 +130,7 @@ static int compile_one(const char *path, const struct run *r)
 		module = fl_check(c, program);
 	int failed = 0;
 	if (r->mode == MODE_EMIT && module != NULL && fl_error_count(c) == 0 && !fl_out_of_memory(c))
-		failed = emit(c, r, module) != 0;
+		failed = emit(c, r, module, path) != 0;
 	fl_print_diagnostics(c, stderr);
 	int status = failed || fl_error_count(c) > 0 || program == NULL ? 1 : 0;
 	if (fl_out_of_memory(c)) {
@@ -187,8 +198,10 @@ int main(int argc, char **argv)
 				r.emit = EMIT_PB;
 			else if (strcmp(optarg, "json") == 0)
 				r.emit = EMIT_JSON;
+			else if (strcmp(optarg, "c") == 0)
+				r.emit = EMIT_C;
 			else
-				return bad_usage("--emit takes package, pb or json, not '%s'", optarg);
+				return bad_usage("--emit takes package, pb, json or c, not '%s'", optarg);
 			break;
 		case OPT_SHOW:
 			mode = MODE_SHOW;

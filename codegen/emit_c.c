@@ -1,0 +1,430 @@
+/* emit_c.c: the generated C of a module, NAME.flyte.h and NAME.flyte.c.
+ *
+ * The header declares one C function per task for the user to write, with
+ * a C type for every language type (runtime/flyterun.h gives the layouts),
+ * every name prefixed with the module's so that modules link together.
+ * The .c file describes each task to libflyterun (type descriptors, input
+ * and output tables, an invoke wrapper), embeds the module's serialized
+ * registration entities for local runs, and defines main unless
+ * FLYTEC_NO_MAIN is defined. Both are built in memory and deterministic. */
+#include "prelude.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "codegen.h"
+#include "ctx.h"
+
+struct cgen {
+	struct fl_ctx *c;
+	struct fl_arena *a;
+	const struct fl_module *m;
+	const char *prefix;        /* "quickstart" or "demo__wf" */
+	const char *guard;         /* include guard */
+	struct fl_buf h, src, types;
+	/* type descriptors and C types emitted so far, by their key */
+	const char **done;
+	size_t ndone, cap;
+};
+
+static const char *const c_keywords[] = {
+	"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
+	"float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
+	"sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while",
+	"_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
+	"_Static_assert", "_Thread_local", "bool", "true", "false", "ctx", "in", "out", "main", "errno", "assert",
+	"offsetof", "NULL", "asm", "typeof",
+};
+
+/* A parameter or member name usable in C: keywords, names reserved to the
+ * implementation (_X, __x) and the wrapper's own names get a trailing _. */
+static const char *c_ident(struct cgen *g, const char *name)
+{
+	bool clash = name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z'));
+	for (size_t i = 0; i < FL_ARRAY_LEN(c_keywords); i++)
+		clash |= strcmp(name, c_keywords[i]) == 0;
+	return clash ? fl_sprintf(g->a, "%s_", name) : name;
+}
+
+static const char *upper(struct cgen *g, const char *s)
+{
+	char *u = fl_strndup(g->a, s, strlen(s));
+	for (char *p = u; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+		else if (*p == '.')
+			*p = '_';
+	return u;
+}
+
+static bool seen(struct cgen *g, const char *key)
+{
+	for (size_t i = 0; i < g->ndone; i++)
+		if (strcmp(g->done[i], key) == 0)
+			return true;
+	if (g->ndone == g->cap) {
+		size_t ncap = g->cap ? g->cap * 2 : 32;
+		g->done = fl_realloc(g->a, g->done, g->cap * sizeof *g->done, ncap * sizeof *g->done);
+		g->cap = ncap;
+	}
+	g->done[g->ndone++] = key;
+	return false;
+}
+
+/* A type's key, used in generated names: int, opt_int, list_str, dict_opt_float, Level. */
+static const char *key(struct cgen *g, const struct fl_type *t)
+{
+	switch (t->kind) {
+	case FL_T_LIST: return fl_sprintf(g->a, "list_%s", key(g, t->elem));
+	case FL_T_DICT: return fl_sprintf(g->a, "dict_%s", key(g, t->elem));
+	case FL_T_OPTIONAL: return fl_sprintf(g->a, "opt_%s", key(g, t->elem));
+	case FL_T_ENUM: return t->enumd->enumd.name.str;
+	default: return fl_type_scalar_name(t->kind);
+	}
+}
+
+/* The C type of a value of type t. */
+static const char *ctype(struct cgen *g, const struct fl_type *t)
+{
+	switch (t->kind) {
+	case FL_T_INT: return "int64_t";
+	case FL_T_FLOAT: return "double";
+	case FL_T_STR: case FL_T_FILE: case FL_T_DIR: return "flrt_str";
+	case FL_T_BOOL: return "bool";
+	case FL_T_DATETIME: return "flrt_datetime";
+	case FL_T_DURATION: return "int64_t";
+	case FL_T_BYTES: return "flrt_bytes";
+	default: return fl_sprintf(g->a, "%s__%s", g->prefix, key(g, t));
+	}
+}
+
+/* Declares the C types a type needs (element types first), once. */
+static void declare_ctype(struct cgen *g, const struct fl_type *t)
+{
+	if (t->kind != FL_T_LIST && t->kind != FL_T_DICT && t->kind != FL_T_OPTIONAL && t->kind != FL_T_ENUM)
+		return;
+	if (t->elem)
+		declare_ctype(g, t->elem);
+	const char *name = ctype(g, t);
+	if (seen(g, fl_sprintf(g->a, "ctype %s", name)))
+		return;
+	struct fl_buf *b = &g->types;
+	switch (t->kind) {
+	case FL_T_ENUM: {
+		/* the runtime stores the member's index as an int32_t */
+		fl_buf_printf(b, "/** enum %s: a member's index, one of the constants below */\ntypedef int32_t %s;\nenum {\n",
+			      t->enumd->enumd.name.str, name);
+		int i = 0;
+		for (const struct fl_node *e = t->enumd->enumd.members.head; e != NULL; e = e->next)
+			fl_buf_printf(b, "\t%s__%s = %d,\n", upper(g, name), upper(g, e->name.str), i++);
+		fl_buf_puts(b, "};\n\n");
+		break;
+	}
+	case FL_T_LIST:
+		fl_buf_printf(b, "/** %s (laid out as flrt_list) */\ntypedef struct %s {\n\tsize_t len;\n\t%s *items;\n} %s;\n\n",
+			      fl_type_str(g->a, t), name, ctype(g, t->elem), name);
+		break;
+	case FL_T_DICT:
+		fl_buf_printf(b, "/** %s (laid out as flrt_dict; keys sorted) */\ntypedef struct %s {\n\tsize_t len;\n"
+			      "\tflrt_str *keys;\n\t%s *values;\n} %s;\n\n",
+			      fl_type_str(g->a, t), name, ctype(g, t->elem), name);
+		break;
+	case FL_T_OPTIONAL:
+		fl_buf_printf(b, "/** %s: `value` is meaningful only when `has` */\ntypedef struct %s {\n\tbool has;\n"
+			      "\t%s value;\n} %s;\n\n",
+			      fl_type_str(g->a, t), name, ctype(g, t->elem), name);
+		break;
+	default:
+		break;
+	}
+}
+
+static const char *kind_name(const struct fl_type *t)
+{
+	switch (t->kind) {
+	case FL_T_INT: return "FLRT_INT";
+	case FL_T_FLOAT: return "FLRT_FLOAT";
+	case FL_T_STR: return "FLRT_STR";
+	case FL_T_BOOL: return "FLRT_BOOL";
+	case FL_T_DATETIME: return "FLRT_DATETIME";
+	case FL_T_DURATION: return "FLRT_DURATION";
+	case FL_T_BYTES: return "FLRT_BYTES";
+	case FL_T_FILE: return "FLRT_FILE";
+	case FL_T_DIR: return "FLRT_DIR";
+	case FL_T_ENUM: return "FLRT_ENUM";
+	case FL_T_LIST: return "FLRT_LIST";
+	case FL_T_DICT: return "FLRT_DICT";
+	case FL_T_OPTIONAL: return "FLRT_OPTIONAL";
+	default: return "FLRT_INT";
+	}
+}
+
+/* The name of a type's runtime descriptor, defined (once) into g->src. */
+static const char *descriptor(struct cgen *g, const struct fl_type *t)
+{
+	const char *elem = t->elem ? descriptor(g, t->elem) : NULL;
+	const char *name = fl_sprintf(g->a, "type_%s", key(g, t));
+	if (seen(g, name))
+		return name;
+	if (t->kind == FL_T_ENUM) {
+		fl_buf_printf(&g->src, "static const char *const %s_names[] = {", name);
+		for (const struct fl_node *e = t->enumd->enumd.members.head; e != NULL; e = e->next)
+			fl_buf_printf(&g->src, "\"%s\", ", e->name.str);
+		fl_buf_printf(&g->src, "};\nstatic const flrt_type %s = {%s, NULL, %s_names, %u, \"%s\"};\n", name,
+			      kind_name(t), name, t->enumd->enumd.members.count, t->enumd->enumd.name.str);
+	} else {
+		fl_buf_printf(&g->src, "static const flrt_type %s = {%s, %s%s, NULL, 0, NULL};\n", name, kind_name(t),
+			      elem ? "&" : "", elem ? elem : "NULL");
+	}
+	return name;
+}
+
+/* A C string literal of arbitrary bytes: escapes that cannot form
+ * trigraphs, end comments or run into following hex digits. */
+static void c_string(struct fl_buf *b, const char *s)
+{
+	fl_buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fl_buf_printf(b, "\\%c", *p);
+		else if (*p == '?')
+			fl_buf_puts(b, "\\?");
+		else if (*p < 0x20 || *p >= 0x7F)
+			fl_buf_printf(b, "\\%03o", *p);
+		else
+			fl_buf_putc(b, (char)*p);
+	}
+	fl_buf_putc(b, '"');
+}
+
+/* A comment's text: nothing that ends the comment or makes a trigraph. */
+static const char *comment_safe(struct cgen *g, const char *s)
+{
+	struct fl_buf b;
+	fl_buf_init(&b, g->a);
+	for (const char *p = s; *p; p++) {
+		if (*p == '*' && p[1] == '/')
+			fl_buf_puts(&b, "* /");
+		else if (*p == '?' && p[1] == '?')
+			fl_buf_puts(&b, "? ");
+		else if ((unsigned char)*p < 0x20)
+			fl_buf_putc(&b, ' ');
+		else
+			fl_buf_putc(&b, *p);
+	}
+	return b.data ? b.data : "";
+}
+
+static void emit_task(struct cgen *g, const struct fl_entity *e)
+{
+	const struct fl_sig *s = &e->sig;
+	const char *fn = fl_sprintf(g->a, "%s__%s", g->prefix, e->name);
+	for (uint32_t i = 0; i < s->nin; i++)
+		declare_ctype(g, s->in[i].type);
+	for (uint32_t i = 0; i < s->nout; i++)
+		declare_ctype(g, s->out[i].type);
+
+	/* the prototype, documented */
+	struct fl_buf *h = &g->h;
+	fl_buf_printf(h, "/**\n * task %s.%s : %s\n", g->m->name, e->name, comment_safe(g, fl_sig_str(g->a, s)));
+	const struct fl_options *o = &e->opts;
+	if (o->has_retries || o->has_timeout || o->cache || o->has_interruptible) {
+		fl_buf_puts(h, " *");
+		if (o->has_retries)
+			fl_buf_printf(h, " retries %" PRId64 ";", o->retries);
+		if (o->has_timeout)
+			fl_buf_printf(h, " timeout %" PRId64 "ms;", o->timeout_ns / 1000000);
+		if (o->cache)
+			fl_buf_printf(h, " cached (version %s);", comment_safe(g, o->cache));
+		if (o->has_interruptible)
+			fl_buf_printf(h, " interruptible %s;", o->interruptible ? "true" : "false");
+		fl_buf_puts(h, "\n");
+	}
+	fl_buf_puts(h, " *\n");
+	for (uint32_t i = 0; i < s->nin; i++)
+		fl_buf_printf(h, " * @param %s input '%s': %s\n", c_ident(g, s->in[i].name), s->in[i].name,
+			      fl_type_str(g->a, s->in[i].type));
+	for (uint32_t i = 0; i < s->nout; i++)
+		fl_buf_printf(h, " * @param[out] %s output '%s': %s\n", c_ident(g, s->out[i].name), s->out[i].name,
+			      fl_type_str(g->a, s->out[i].type));
+	fl_buf_puts(h, " * @return 0, or the result of flrt_fail()\n */\n");
+	fl_buf_printf(h, "int %s(flrt_ctx *ctx", fn);
+	for (uint32_t i = 0; i < s->nin; i++)
+		fl_buf_printf(h, ", %s %s", ctype(g, s->in[i].type), c_ident(g, s->in[i].name));
+	for (uint32_t i = 0; i < s->nout; i++)
+		fl_buf_printf(h, ", %s *%s", ctype(g, s->out[i].type), c_ident(g, s->out[i].name));
+	fl_buf_puts(h, ");\n\n");
+
+	/* the runtime's description of it */
+	struct fl_buf *c = &g->src;
+	for (uint32_t i = 0; i < s->nin; i++)
+		descriptor(g, s->in[i].type);
+	for (uint32_t i = 0; i < s->nout; i++)
+		descriptor(g, s->out[i].type);
+	fl_buf_printf(c, "\nstruct %s__in {\n", fn);
+	for (uint32_t i = 0; i < s->nin; i++)
+		fl_buf_printf(c, "\t%s %s;\n", ctype(g, s->in[i].type), c_ident(g, s->in[i].name));
+	if (s->nin == 0)
+		fl_buf_puts(c, "\tchar unused;\n");
+	fl_buf_printf(c, "};\n\nstruct %s__out {\n", fn);
+	for (uint32_t i = 0; i < s->nout; i++)
+		fl_buf_printf(c, "\t%s %s;\n", ctype(g, s->out[i].type), c_ident(g, s->out[i].name));
+	if (s->nout == 0)
+		fl_buf_puts(c, "\tchar unused;\n");
+	fl_buf_puts(c, "};\n\n");
+	if (s->nin > 0) {
+		fl_buf_printf(c, "static const flrt_var %s__inputs[] = {\n", fn);
+		for (uint32_t i = 0; i < s->nin; i++)
+			fl_buf_printf(c, "\t{\"%s\", &type_%s, offsetof(struct %s__in, %s)},\n", s->in[i].name,
+				      key(g, s->in[i].type), fn, c_ident(g, s->in[i].name));
+		fl_buf_puts(c, "};\n\n");
+	}
+	if (s->nout > 0) {
+		fl_buf_printf(c, "static const flrt_var %s__outputs[] = {\n", fn);
+		for (uint32_t i = 0; i < s->nout; i++)
+			fl_buf_printf(c, "\t{\"%s\", &type_%s, offsetof(struct %s__out, %s)},\n", s->out[i].name,
+				      key(g, s->out[i].type), fn, c_ident(g, s->out[i].name));
+		fl_buf_puts(c, "};\n\n");
+	}
+	fl_buf_printf(c, "static int %s__invoke(flrt_ctx *ctx, const void *in_, void *out_)\n{\n", fn);
+	fl_buf_printf(c, "\tconst struct %s__in *in = in_;\n\tstruct %s__out *out = out_;\n", fn, fn);
+	fl_buf_puts(c, "\t(void)in;\n\t(void)out;\n");
+	fl_buf_printf(c, "\treturn %s(ctx", fn);
+	for (uint32_t i = 0; i < s->nin; i++)
+		fl_buf_printf(c, ", in->%s", c_ident(g, s->in[i].name));
+	for (uint32_t i = 0; i < s->nout; i++)
+		fl_buf_printf(c, ", &out->%s", c_ident(g, s->out[i].name));
+	fl_buf_puts(c, ");\n}\n\n");
+	fl_buf_printf(c, "static const flrt_task %s__task = {\n\t\"%s.%s\",\n", fn, g->m->name, e->name);
+	if (s->nin > 0)
+		fl_buf_printf(c, "\t%s__inputs, %u, sizeof(struct %s__in),\n", fn, s->nin, fn);
+	else
+		fl_buf_printf(c, "\tNULL, 0, sizeof(struct %s__in),\n", fn);
+	if (s->nout > 0)
+		fl_buf_printf(c, "\t%s__outputs, %u, sizeof(struct %s__out),\n", fn, s->nout, fn);
+	else
+		fl_buf_printf(c, "\tNULL, 0, sizeof(struct %s__out),\n", fn);
+	fl_buf_printf(c, "\t%s__invoke,\n};\n", fn);
+}
+
+static void banner(struct cgen *g, struct fl_buf *b, const char *source)
+{
+	fl_buf_printf(b, "/* Generated by flytec %s from %s. DO NOT EDIT.\n * @generated */\n", PACKAGE_VERSION,
+		      comment_safe(g, source));
+}
+
+int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_package *pkg, const char *source,
+	      struct fl_buf *header, struct fl_buf *body)
+{
+	FL_PROTECT(c, saved, -1);
+	struct cgen g = {.c = c, .a = c->arena, .m = m};
+	char *prefix = fl_strndup(c->arena, m->name, strlen(m->name));
+	struct fl_buf pb;
+	fl_buf_init(&pb, c->arena);
+	for (const char *p = prefix; *p; p++)
+		fl_buf_puts(&pb, *p == '.' ? "__" : (char[]){*p, 0});
+	g.prefix = pb.data;
+	g.guard = fl_sprintf(c->arena, "%s_FLYTE_H", upper(&g, g.prefix));
+	fl_buf_init(&g.h, c->arena);
+	fl_buf_init(&g.src, c->arena);
+	fl_buf_init(&g.types, c->arena);
+	const char *base = strrchr(source, '/');
+	base = base ? base + 1 : source;
+
+	for (uint32_t i = 0; i < m->nentities; i++)
+		if (m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok)
+			emit_task(&g, m->entities[i]);
+	for (uint32_t i = 0; i < m->nentities; i++)
+		if (m->entities[i]->kind == FL_E_ENUM)
+			declare_ctype(&g, fl_type_enum(c->arena, m->entities[i]->decl));
+
+	/* the header */
+	banner(&g, header, base);
+	fl_buf_printf(header, "#ifndef %s\n#define %s\n\n#include <flyterun.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n",
+		      g.guard, g.guard);
+	fl_buf_printf(header, "/* Module %s: implement each function below and link with the generated\n"
+		      " * %s.c and -lflyterun. Values handed to a task and the outputs it\n"
+		      " * returns live in the call's arena: allocate with flrt_alloc(), free nothing.\n"
+		      " * Fail with `return flrt_fail(ctx, FLRT_RECOVERABLE, \"...\");`. */\n\n",
+		      comment_safe(&g, m->name), comment_safe(&g, base));
+	fl_buf_put(header, g.types.data ? g.types.data : "", g.types.len);
+	fl_buf_put(header, g.h.data ? g.h.data : "", g.h.len);
+	fl_buf_printf(header, "/** The module, for flrt_main(). */\nextern const flrt_module %s__module;\n\n", g.prefix);
+	fl_buf_printf(header, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
+
+	/* the body */
+	banner(&g, body, base);
+	fl_buf_printf(body, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"%s.h\"\n\n", base);
+	fl_buf_put(body, g.src.data ? g.src.data : "", g.src.len);
+	fl_buf_puts(body, "\n");
+	uint32_t ntasks = 0;
+	for (uint32_t i = 0; i < m->nentities; i++)
+		ntasks += m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok;
+	if (ntasks > 0) {
+		fl_buf_printf(body, "static const flrt_task *const tasks[] = {\n");
+		for (uint32_t i = 0; i < m->nentities; i++)
+			if (m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok)
+				fl_buf_printf(body, "\t&%s__%s__task,\n", g.prefix, m->entities[i]->name);
+		fl_buf_puts(body, "};\n\n");
+	}
+	/* the registration entities, for local runs */
+	for (uint32_t i = 0; i < pkg->n; i++) {
+		fl_buf_printf(body, "static const uint8_t entity%u[] = {", i);
+		for (size_t k = 0; k < pkg->items[i].len; k++)
+			fl_buf_printf(body, "%s%u,", k % 20 == 0 ? "\n\t" : "", pkg->items[i].data[k]);
+		fl_buf_puts(body, "\n};\n");
+	}
+	if (pkg->n > 0) {
+		fl_buf_puts(body, "\nstatic const struct flrt_entity entities[] = {\n");
+		for (uint32_t i = 0; i < pkg->n; i++) {
+			fl_buf_printf(body, "\t{%d, ", pkg->items[i].kind);
+			c_string(body, pkg->items[i].name);
+			fl_buf_printf(body, ", entity%u, sizeof entity%u},\n", i, i);
+		}
+		fl_buf_puts(body, "};\n");
+	}
+	fl_buf_printf(body, "\nconst flrt_module %s__module = {\n\t", g.prefix);
+	c_string(body, m->name);
+	fl_buf_printf(body, ",\n\t%s, %u,\n\t%s, %u,\n};\n", ntasks ? "tasks" : "NULL", ntasks, pkg->n ? "entities" : "NULL",
+		      pkg->n);
+	fl_buf_printf(body, "\n#ifndef FLYTEC_NO_MAIN\nint main(int argc, char **argv)\n{\n\treturn flrt_main(&%s__module, argc, argv);\n}\n#endif\n",
+		      g.prefix);
+	FL_UNPROTECT(c, saved);
+	return 0;
+}
+
+int fl_write_c(struct fl_ctx *c, const struct fl_module *m, const char *source, const char *outdir,
+	       const struct fl_codegen_options *o)
+{
+	FL_PROTECT(c, saved, -1);
+	struct fl_codegen_options local = *o;
+	/* the embedded entities serve local runs: any image will do */
+	if (local.image == NULL && m->image == NULL)
+		local.image = "flytec-local";
+	struct fl_package *pkg = fl_lower(c, m, &local);
+	int rc = -1;
+	if (pkg == NULL)
+		goto done;
+	struct fl_buf h, body;
+	fl_buf_init(&h, c->arena);
+	fl_buf_init(&body, c->arena);
+	if (fl_emit_c(c, m, pkg, source, &h, &body) != 0)
+		goto done;
+	const char *base = strrchr(source, '/');
+	base = base ? base + 1 : source;
+	const char *hpath = fl_sprintf(c->arena, "%s/%s.h", outdir, base);
+	const char *cpath = fl_sprintf(c->arena, "%s/%s.c", outdir, base);
+	if (fl_write_file(hpath, h.data, h.len, true, NULL) != 0) {
+		fl_error_noloc(c, "cannot write %s: %s", hpath, strerror(errno));
+		goto done;
+	}
+	if (fl_write_file(cpath, body.data, body.len, true, NULL) != 0) {
+		fl_error_noloc(c, "cannot write %s: %s", cpath, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	FL_UNPROTECT(c, saved);
+	return rc;
+}
