@@ -8,7 +8,7 @@
  * type so that one mistake is reported once. */
 #include "prelude.h"
 
-#include "check.h"
+#include "checker.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -409,7 +409,13 @@ bool fl_quantity_parse(const char *s, double *value)
 		dots += *q == '.';
 	if (dots > 1)
 		return false;
-	double v = strtod(num, NULL);
+	/* the digits alone: strtod would also take an exponent ("1e3") */
+	char digits[64];
+	if ((size_t)(p - num) >= sizeof digits)
+		return false;
+	memcpy(digits, num, (size_t)(p - num));
+	digits[p - num] = '\0';
+	double v = strtod(digits, NULL);
 	static const struct { const char *suf; double mul; } sufs[] = {
 		{"", 1}, {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
 		{"Pi", 1125899906842624.0}, {"Ei", 1152921504606846976.0}, {"n", 1e-9}, {"u", 1e-6},
@@ -752,14 +758,8 @@ static void map_sig(struct checker *k, struct fl_entity *e, const struct fl_node
 	resolve_sig(k, t);
 	if (!t->ok)
 		return;
-	if (t->sig.nout > 1) {
-		const char *names = "";
-		for (uint32_t i = 0; i < t->sig.nout; i++)
-			names = fl_sprintf(k->a, "%s%s%s", names, i ? ", " : "", t->sig.out[i].name);
-		fl_error(k->c, map->map.target.loc, "cannot map over %s '%s': it has %u outputs (%s), and a map "
-			 "target may have at most one", kind_word(t->kind), t->name, t->sig.nout, names);
-		return;
-	}
+	/* Several outputs may be mapped, each becoming a list: flytekit refuses
+	 * this, but flytepropeller gathers every output variable. */
 	size_t nb = map->map.partial.count;
 	const char **bound = fl_alloc(k->a, (nb + 1) * sizeof *bound);
 	const struct fl_node **values = fl_alloc(k->a, (nb + 1) * sizeof *values);
@@ -1365,6 +1365,8 @@ static const struct fl_type *check_expr(struct checker *k, struct fl_node *n, co
 		if (obj->kind == FL_NAME && (v = scope_find(k, obj->name.str)) != NULL && v->input < 0 && v->output < 0) {
 			obj->sema = v;
 			node = v->node;
+			if (node == NULL)
+				return NULL;  /* the call that made it had an error */
 		} else if (obj->kind == FL_CALL || obj->kind == FL_WITH) {
 			check_expr(k, obj, rest);
 			node = (struct fl_wf_node *)(obj->kind == FL_CALL ? obj->sema : obj->with.call->sema);

@@ -7,7 +7,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
-#include "check.h"
+#include "checker.h"
 #include "emit.h"
 #include "flytec.h"
 

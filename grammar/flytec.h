@@ -55,7 +55,7 @@ int fl_source_load(struct fl_ctx *c, const char *path);
  *  errors are queued; a program is returned even when some were found. */
 struct fl_node *fl_parse(struct fl_ctx *c, int source);
 
-/** Resolves names and checks types (check/check.h has the result's
+/** Resolves names and checks types (check/checker.h has the result's
  *  layout). Returns the checked module, or NULL when memory ran out. */
 struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program);
 

@@ -1,7 +1,7 @@
-/* check.h: the checked program. fl_check resolves every name, types every
+/* checker.h: the checked program. fl_check resolves every name, types every
  * declaration and workflow, and returns what code generation needs. */
-#ifndef FL_CHECK_H
-#define FL_CHECK_H
+#ifndef FL_CHECKER_H
+#define FL_CHECKER_H
 
 #include "prelude.h"
 
