@@ -7,11 +7,30 @@
 
 #include "ctx.h"
 
+/* Appends the "too many errors" note and stops recording. */
+static void cap_reached(struct fl_ctx *c)
+{
+	struct fl_diag *cap = FL_NEW(c->arena, struct fl_diag);
+	cap->severity = FL_NOTE;
+	cap->message = fl_sprintf(c->arena, "too many errors (limit is %u); stopping", c->max_errors);
+	if (c->diag_tail != NULL)
+		c->diag_tail->next = cap;
+	else
+		c->diag_head = cap;
+	c->diag_tail = cap;
+	c->capped = true;
+}
+
 static void push(struct fl_ctx *c, enum fl_severity sev, bool has_loc, struct fl_loc loc,
 		 const char *fmt, va_list ap)
 {
 	if (c->capped)
 		return;
+	/* the cap may have been lowered below the errors already recorded */
+	if (sev == FL_ERROR && c->max_errors != 0 && c->nerrors >= c->max_errors) {
+		cap_reached(c);
+		return;
+	}
 	struct fl_diag *d = FL_NEW(c->arena, struct fl_diag);
 	d->severity = sev;
 	d->has_loc = has_loc;
@@ -22,16 +41,10 @@ static void push(struct fl_ctx *c, enum fl_severity sev, bool has_loc, struct fl
 	else
 		c->diag_head = d;
 	c->diag_tail = d;
-	if (sev == FL_ERROR && ++c->nerrors == c->max_errors && c->max_errors != 0) {
-		struct fl_diag *cap = FL_NEW(c->arena, struct fl_diag);
-		cap->severity = FL_NOTE;
-		cap->message = fl_sprintf(c->arena, "too many errors (limit is %u); stopping", c->max_errors);
-		c->diag_tail->next = cap;
-		c->diag_tail = cap;
-		c->capped = true;
-	}
 	if (sev == FL_WARNING)
 		c->nwarnings++;
+	if (sev == FL_ERROR && ++c->nerrors == c->max_errors)
+		cap_reached(c);
 }
 
 #define DEFINE_REPORTER(fn, sev)                                        \
@@ -71,25 +84,50 @@ static const char *severity_name(enum fl_severity s)
 	return "error";
 }
 
-/* Length of the UTF-8 sequence starting at s (1 for anything invalid). */
+/* Length of the valid UTF-8 sequence starting at s (1 for anything
+ * invalid: a bad lead or continuation byte, an overlong form, a surrogate
+ * or a code point beyond U+10FFFF). */
 static size_t utf8_len(const unsigned char *s, size_t avail)
 {
-	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
-		 : (s[0] & 0xF8) == 0xF0 ? 4 : 1;
+	size_t n;
+	uint32_t c, min;
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xE0) == 0xC0) { n = 2; c = s[0] & 0x1Fu; min = 0x80; }
+	else if ((s[0] & 0xF0) == 0xE0) { n = 3; c = s[0] & 0x0Fu; min = 0x800; }
+	else if ((s[0] & 0xF8) == 0xF0) { n = 4; c = s[0] & 0x07u; min = 0x10000; }
+	else return 1;
 	if (n > avail)
 		return 1;
-	for (size_t i = 1; i < n; i++)
+	for (size_t i = 1; i < n; i++) {
 		if ((s[i] & 0xC0) != 0x80)
 			return 1;
+		c = (c << 6) | (s[i] & 0x3Fu);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 1;
 	return n;
+}
+
+/* True for a valid sequence of n > 1 bytes that must not reach a terminal
+ * as it is: C1 controls (U+009B starts an escape sequence), zero-width and
+ * bidirectional formatting characters (they hide or reorder text), line
+ * separators and the byte order mark. */
+static bool unprintable(const unsigned char *s, size_t n)
+{
+	uint32_t c = n == 2 ? (s[0] & 0x1Fu) << 6 | (s[1] & 0x3Fu)
+		   : n == 3 ? (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu)
+		   : 0x10000;
+	return (c >= 0x80 && c <= 0x9F) || (c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E)
+	       || (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
 }
 
 enum { WINDOW_BEFORE = 60, WINDOW_AFTER = 100 };
 
 /* Prints the source line and the marker line for a span. The marker copies
  * tabs from the source so it lines up; every other character, whatever its
- * UTF-8 length, takes one column. Control bytes and invalid UTF-8 print as
- * '?'. Very long lines are cut to a window around the span. */
+ * UTF-8 length, takes one column. Control bytes, invalid UTF-8 and
+ * invisible or reordering characters print as '?'. Very long lines are cut to a window around the span. */
 static void print_caret(struct fl_ctx *c, FILE *out, const struct fl_diag *d)
 {
 	struct fl_source *src = c->sources[d->loc.file];
@@ -120,12 +158,16 @@ static void print_caret(struct fl_ctx *c, FILE *out, const struct fl_diag *d)
 		if (end > to)
 			end = to + 1;
 	}
+	/* A byte order mark starting the file is not shown (it has no width). */
+	if (from == 0 && d->loc.line == 1 && start >= 3 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+		from = 3;
 	/* The source line. */
 	fputs(cut_left ? " ..." : " ", out);
 	for (size_t i = from; i < to;) {
 		const unsigned char *s = (const unsigned char *)line + i;
 		size_t n = utf8_len(s, to - i);
-		if (n == 1 && (s[0] >= 0x80 || (s[0] < 0x20 && s[0] != '\t') || s[0] == 0x7F))
+		if ((n == 1 && (s[0] >= 0x80 || (s[0] < 0x20 && s[0] != '\t') || s[0] == 0x7F))
+		    || (n > 1 && unprintable(s, n)))
 			fputc('?', out);
 		else
 			fwrite(s, 1, n, out);
