@@ -127,7 +127,8 @@ enum { WINDOW_BEFORE = 60, WINDOW_AFTER = 100 };
 /* Prints the source line and the marker line for a span. The marker copies
  * tabs from the source so it lines up; every other character, whatever its
  * UTF-8 length, takes one column. Control bytes, invalid UTF-8 and
- * invisible or reordering characters print as '?'. Very long lines are cut to a window around the span. */
+ * invisible or reordering characters print as '?'. Very long lines are cut
+ * to a window around the span. */
 static void print_caret(struct fl_ctx *c, FILE *out, const struct fl_diag *d)
 {
 	struct fl_source *src = c->sources[d->loc.file];

@@ -19,8 +19,10 @@ int fl_yylex(FL_YYSTYPE *val, FL_YYLTYPE *loc, void *scanner);
 
 %code {
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
+#include "misspell.h"
 #include "parser_state.h"
 
 /* Spans: from the first symbol of a rule to its last; an empty rule gets a
@@ -54,6 +56,10 @@ static struct fl_node *binding(struct fl_parser *p, struct fl_name name, struct 
 static struct fl_list one(struct fl_node *n);
 static struct fl_list add(struct fl_list l, struct fl_node *n);
 static struct fl_node *int_lit(struct fl_parser *p, uint64_t mag, bool neg, struct fl_loc loc);
+static struct fl_node *float_lit(struct fl_parser *p, double f, struct fl_loc loc);
+static struct fl_node *signature(struct fl_parser *p, enum fl_node_kind k, struct fl_loc loc,
+				 struct fl_name name, struct fl_list params, struct fl_list outputs,
+				 struct fl_loc outputs_loc);
 }
 
 %define api.pure full
@@ -84,13 +90,16 @@ static struct fl_node *int_lit(struct fl_parser *p, uint64_t mag, bool neg, stru
 %token <f> FLOAT "float"
 %token <i64> DURATION "duration"
 %token <str> STRING "string"
+/* The punctuation, in a fixed order: "expected one of" lists tokens in this
+ * order, and documented messages should not change with the grammar. */
+%token '.' '{' '}' '(' ')' '=' ',' ':' '?' '[' ']' ';' '-' '<' '>'
 
 %type <name> dotted
 %type <node> decl param output type base_type expr postfix primary map_expr binding arg stmt
 %type <node> call_expr string
-%type <list> decls enum_members params param_list outputs output_list type_list
+%type <list> decls enum_members enum_list param_block params param_list outputs output_list type_list
 %type <list> options option_block expr_list dict_entries record_fields args arg_list
-%type <list> stmts bindings map_options return_values
+%type <list> stmts bindings map_options return_values partial
 
 %%
 
@@ -101,15 +110,25 @@ program
 			p->program->program.module = $2;
 			p->program->program.decls = $3;
 		}
+	/* An error right after the module name (LAC finds it before `decls`
+	 * exists to recover in) or inside it: keep what was read of the name. */
+	| MODULE error decls
+		{
+			p->program = mk(p, FL_PROGRAM, @$);
+			p->program->program.module = p->module;
+			p->program->program.decls = $3;
+		}
 	;
 
+/* Only the module name is dotted: p->module keeps it for the error rule. */
 dotted
-	: IDENT
+	: IDENT                         { $$ = $1; p->module = $$; }
 	| dotted '.' IDENT
 		{
 			$$.str = fl_intern(p->ctx->names, fl_sprintf(p->ctx->arena, "%s.%s", $1.str, $3.str),
 					   strlen($1.str) + 1 + strlen($3.str));
 			$$.loc = @$;
+			p->module = $$;
 		}
 	;
 
@@ -124,36 +143,18 @@ decl
 		{ $$ = mk(p, FL_IMAGE, @$); $$->unary = $2; }
 	| ENUM IDENT '{' enum_members '}'
 		{ $$ = mk(p, FL_ENUM, @$); $$->enumd.name = $2; $$->enumd.members = $4; }
-	| TASK IDENT '(' params ')' outputs option_block
+	| TASK IDENT param_block outputs option_block
 		{
-			$$ = mk(p, FL_TASK, @$);
-			$$->sig.name = $2;
-			$$->sig.params = $4;
-			$$->sig.outputs = $6;
-			$$->sig.outform = @6.off == @6.end_off ? FL_OUT_NONE
-					: $6.count == 1 && $6.head->param.name.str == NULL ? FL_OUT_SINGLE
-					: FL_OUT_NAMED;
-			if ($$->sig.outform == FL_OUT_SINGLE) {
-				$6.head->param.name.str = fl_intern(p->ctx->names, "o0", 2);
-			}
-			$$->sig.options = $7;
-			$$->sig.has_block = @7.off != @7.end_off;
+			$$ = signature(p, FL_TASK, @$, $2, $3, $4, @4);
+			$$->sig.options = $5;
+			$$->sig.has_block = @5.off != @5.end_off;
 		}
 	| MAP IDENT '=' map_expr
 		{ $$ = mk(p, FL_MAPDECL, @$); $$->mapdecl.name = $2; $$->mapdecl.map = $4; }
-	| WORKFLOW IDENT '(' params ')' outputs '{' stmts '}'
+	| WORKFLOW IDENT param_block outputs '{' stmts '}'
 		{
-			$$ = mk(p, FL_WORKFLOW, @$);
-			$$->sig.name = $2;
-			$$->sig.params = $4;
-			$$->sig.outputs = $6;
-			$$->sig.outform = @6.off == @6.end_off ? FL_OUT_NONE
-					: $6.count == 1 && $6.head->param.name.str == NULL ? FL_OUT_SINGLE
-					: FL_OUT_NAMED;
-			if ($$->sig.outform == FL_OUT_SINGLE) {
-				$6.head->param.name.str = fl_intern(p->ctx->names, "o0", 2);
-			}
-			$$->sig.body = $8;
+			$$ = signature(p, FL_WORKFLOW, @$, $2, $3, $4, @4);
+			$$->sig.body = $6;
 			$$->sig.has_block = true;
 		}
 	| LAUNCHPLAN IDENT FOR IDENT '{' options '}'
@@ -172,9 +173,21 @@ string
 
 enum_members
 	: %empty                        { $$ = (struct fl_list){0}; }
-	| IDENT                         { struct fl_node *n = mk(p, FL_NAME, @1); n->name = $1; $$ = one(n); }
-	| enum_members ',' IDENT
+	| enum_list
+	| enum_list ','
+	;
+
+enum_list
+	: IDENT                         { struct fl_node *n = mk(p, FL_NAME, @1); n->name = $1; $$ = one(n); }
+	| enum_list ',' IDENT
 		{ struct fl_node *n = mk(p, FL_NAME, @3); n->name = $3; $$ = add($1, n); }
+	;
+
+/* A syntax error in the parameters resumes at the ')'. The list is reduced
+ * as soon as it is closed, so that a later error does not come back here. */
+param_block
+	: '(' params ')'                { $$ = $2; }
+	| '(' error ')'                 { $$ = (struct fl_list){0}; }
 	;
 
 params
@@ -204,6 +217,8 @@ outputs
 	| ARROW '(' output_list ',' ')' { $$ = $3; }
 	| ARROW '(' ')'
 		{ $$ = (struct fl_list){0}; }
+	| ARROW '(' error ')'
+		{ $$ = (struct fl_list){0}; }
 	;
 
 output_list
@@ -226,6 +241,8 @@ base_type
 		{ $$ = mk(p, FL_TYPE, @$); $$->type.name = $1; }
 	| IDENT '[' type_list ']'
 		{ $$ = mk(p, FL_TYPE, @$); $$->type.name = $1; $$->type.args = $3; }
+	| IDENT '[' error ']'
+		{ $$ = mk(p, FL_TYPE, @$); $$->type.name = $1; }
 	;
 
 type_list
@@ -251,8 +268,15 @@ separator
 	| ';'
 	;
 
+/* `image` is a keyword (the file's image declaration) and also the name of
+ * a task option: `image = "..."` is a binding wherever one is. */
 binding
 	: IDENT '=' expr                { $$ = binding(p, $1, $3, @$); }
+	| IMAGE '=' expr
+		{
+			struct fl_name name = {fl_intern(p->ctx->names, "image", 5), @1};
+			$$ = binding(p, name, $3, @$);
+		}
 	;
 
 stmts
@@ -275,12 +299,15 @@ return_values
 	| '(' ')'                       { $$ = (struct fl_list){0}; }
 	| '(' expr_list ')'             { $$ = $2; }
 	| '(' expr_list ',' ')'         { $$ = $2; }
+	| '(' error ')'                 { $$ = (struct fl_list){0}; }
 	;
 
 /* A call standing as a statement: its outputs are not used. */
 call_expr
 	: postfix '(' args ')'
 		{ $$ = mk(p, FL_CALL, @$); $$->call.callee = $1; $$->call.args = $3; }
+	| postfix '(' error ')'
+		{ $$ = mk(p, FL_CALL, @$); $$->call.callee = $1; }
 	| call_expr WITH '{' options '}'
 		{ $$ = mk(p, FL_WITH, @$); $$->with.call = $1; $$->with.options = $4; }
 	;
@@ -288,7 +315,7 @@ call_expr
 expr
 	: postfix
 	| '-' INT                       { $$ = int_lit(p, $2, true, @$); }
-	| '-' FLOAT                     { $$ = mk(p, FL_FLOAT, @$); $$->fval = -$2; }
+	| '-' FLOAT                     { $$ = float_lit(p, -$2, @$); }
 	;
 
 postfix
@@ -301,7 +328,7 @@ postfix
 primary
 	: IDENT                         { $$ = mk(p, FL_NAME, @$); $$->name = $1; }
 	| INT                           { $$ = int_lit(p, $1, false, @$); }
-	| FLOAT                         { $$ = mk(p, FL_FLOAT, @$); $$->fval = $1; }
+	| FLOAT                         { $$ = float_lit(p, $1, @$); }
 	| DURATION                      { $$ = mk(p, FL_DURATION, @$); $$->ival = $1; }
 	| string
 	| TRUE                          { $$ = mk(p, FL_BOOL, @$); $$->bval = true; }
@@ -314,6 +341,8 @@ primary
 	| '{' dict_entries '}'          { $$ = mk(p, FL_DICT, @$); $$->list = $2; }
 	| '{' dict_entries ',' '}'      { $$ = mk(p, FL_DICT, @$); $$->list = $2; }
 	| '{' record_fields '}'         { $$ = mk(p, FL_RECORD, @$); $$->list = $2; }
+	| '[' error ']'                 { $$ = mk(p, FL_LIST, @$); }
+	| '{' error '}'                 { $$ = mk(p, FL_DICT, @$); }
 	| map_expr
 	;
 
@@ -363,23 +392,30 @@ map_expr
 		{ $$ = mk(p, FL_MAP, @$); $$->map.target = $3; }
 	| MAP '(' IDENT ',' map_options ')'
 		{ $$ = mk(p, FL_MAP, @$); $$->map.target = $3; $$->map.options = $5; }
-	| MAP '(' IDENT ',' PARTIAL '<' bindings '>' ')'
+	| MAP '(' IDENT ',' partial ')'
 		{
 			$$ = mk(p, FL_MAP, @$);
 			$$->map.target = $3;
 			$$->map.has_partial = true;
-			$$->map.partial = $7;
-			$$->map.partial_loc = fl_loc_join(@5, @8);
+			$$->map.partial = $5;
+			$$->map.partial_loc = @5;
 		}
-	| MAP '(' IDENT ',' PARTIAL '<' bindings '>' ',' map_options ')'
+	| MAP '(' IDENT ',' partial ',' map_options ')'
 		{
 			$$ = mk(p, FL_MAP, @$);
 			$$->map.target = $3;
 			$$->map.has_partial = true;
-			$$->map.partial = $7;
-			$$->map.partial_loc = fl_loc_join(@5, @8);
-			$$->map.options = $10;
+			$$->map.partial = $5;
+			$$->map.partial_loc = @5;
+			$$->map.options = $7;
 		}
+	| MAP '(' error ')'
+		{ $$ = mk(p, FL_MAP, @$); }
+	;
+
+partial
+	: PARTIAL '<' bindings '>'      { $$ = $3; }
+	| PARTIAL '<' error '>'         { $$ = (struct fl_list){0}; }
 	;
 
 map_options
@@ -409,6 +445,24 @@ static struct fl_node *binding(struct fl_parser *p, struct fl_name name, struct 
 	return n;
 }
 
+/* A task or workflow: `-> T` is one output named o0; `-> (a: T, ...)`
+ * names them (`-> ()` names none); no arrow, no outputs. */
+static struct fl_node *signature(struct fl_parser *p, enum fl_node_kind k, struct fl_loc loc,
+				 struct fl_name name, struct fl_list params, struct fl_list outputs,
+				 struct fl_loc outputs_loc)
+{
+	struct fl_node *n = mk(p, k, loc);
+	n->sig.name = name;
+	n->sig.params = params;
+	n->sig.outputs = outputs;
+	n->sig.outform = outputs_loc.off == outputs_loc.end_off ? FL_OUT_NONE
+		       : outputs.count == 1 && outputs.head->param.name.str == NULL ? FL_OUT_SINGLE
+		       : FL_OUT_NAMED;
+	if (n->sig.outform == FL_OUT_SINGLE)
+		outputs.head->param.name.str = fl_intern(p->ctx->names, "o0", 2);
+	return n;
+}
+
 static struct fl_list one(struct fl_node *n)
 {
 	struct fl_list l = {0};
@@ -422,14 +476,30 @@ static struct fl_list add(struct fl_list l, struct fl_node *n)
 	return l;
 }
 
+/* mag is UINT64_MAX when the digits overflowed (see scanner.l). */
 static struct fl_node *int_lit(struct fl_parser *p, uint64_t mag, bool neg, struct fl_loc loc)
 {
 	struct fl_node *n = mk(p, FL_INT, loc);
-	if (!neg && mag > (uint64_t)INT64_MAX) {
+	if (neg && mag > (uint64_t)INT64_MAX + 1) {
+		fl_error(p->ctx, loc, "integer literal is too small (the smallest int is %" PRId64 ")", INT64_MIN);
+		mag = 0;
+	} else if (!neg && mag > (uint64_t)INT64_MAX) {
 		fl_error(p->ctx, loc, "integer literal is too large (the largest int is %" PRId64 ")", INT64_MAX);
 		mag = 0;
 	}
 	n->ival = neg ? (mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag) : (int64_t)mag;
+	return n;
+}
+
+/* f is infinite when the literal overflowed (see scanner.l). */
+static struct fl_node *float_lit(struct fl_parser *p, double f, struct fl_loc loc)
+{
+	struct fl_node *n = mk(p, FL_FLOAT, loc);
+	if (isinf(f)) {
+		fl_error(p->ctx, loc, "float literal is out of range (the largest float is about 1.8e308)");
+		f = 0;
+	}
+	n->fval = f;
 	return n;
 }
 
@@ -442,62 +512,105 @@ static void fl_yyerror(FL_YYLTYPE *loc, struct fl_parser *p, void *scanner, cons
 		fl_error(p->ctx, *loc, "%s", msg);
 }
 
-/* A token as a syntax error shows it: its kind and, for names and short
- * literals, its text. */
+/* A token as a syntax error shows it: its kind and, for the unexpected
+ * token (loc not NULL) when it is a name or a short literal, its text. */
 static const char *describe(struct fl_parser *p, yysymbol_kind_t sym, const FL_YYLTYPE *loc)
 {
 	const char *name = yysymbol_name(sym);
-	size_t len = loc->end_off - loc->off;
+	size_t len = loc != NULL ? loc->end_off - loc->off : 0;
 	switch (sym) {
 	case YYSYMBOL_YYEOF:
 		return "end of file";
 	case YYSYMBOL_IDENT:
+		if (loc == NULL)
+			return name;
 		return fl_sprintf(p->ctx->arena, "identifier '%.*s'", (int)(len > 40 ? 40 : len),
 				  p->text + loc->off);
 	case YYSYMBOL_INT:
 	case YYSYMBOL_FLOAT:
 	case YYSYMBOL_DURATION:
-		if (len <= 24)
+		if (loc != NULL && len <= 24)
 			return fl_sprintf(p->ctx->arena, "%s '%.*s'", name, (int)len, p->text + loc->off);
 		return name;
 	default:
 		break;
 	}
-	if (name[0] == '"' && name[1] == '\'') {
-		/* a quoted alias such as "'task'": drop the double quotes */
-		size_t n = strlen(name);
-		return fl_strndup(p->ctx->arena, name + 1, n - 2);
-	}
 	return name;
 }
 
-/* "unexpected X; expected Y" or "unexpected X; expected one of: A, B, C";
- * with a note at the bracket that an expected closer would match. */
+/* The keyword an unexpected identifier was probably meant to be, among the
+ * expected tokens: "tsk" for 'task'. NULL when none is close. */
+static const char *misspelled_keyword(struct fl_parser *p, const FL_YYLTYPE *loc,
+				      const yysymbol_kind_t *expected, int n)
+{
+	const char *words[YYNTOKENS];
+	size_t nwords = 0;
+	for (int i = 0; i < n; i++) {
+		const char *name = yysymbol_name(expected[i]);
+		size_t len = strlen(name);
+		/* a keyword's name is its quoted spelling: 'task' */
+		if (len > 2 && name[0] == '\'' && name[1] >= 'a' && name[1] <= 'z')
+			words[nwords++] = fl_strndup(p->ctx->arena, name + 1, len - 2);
+	}
+	if (nwords == 0)
+		return NULL;
+	const char *word = fl_strndup(p->ctx->arena, p->text + loc->off, loc->end_off - loc->off);
+	return fl_closest(word, words, nwords);
+}
+
+/* "unexpected X; expected Y" or "unexpected X; expected one of: A, B, C",
+ * then "; did you mean 'task'?" for a misspelled keyword; with a note at
+ * the bracket that an expected closer would match. */
 static int yyreport_syntax_error(const yypcontext_t *yyctx, struct fl_parser *p, void *scanner)
 {
 	(void)scanner;
+	/* A fatal limit ended the input early: the end is not the user's error. */
+	if (p->stop)
+		return 0;
 	enum { MAX_LISTED = 8 };
-	yysymbol_kind_t expected[MAX_LISTED + 1];
-	int n = yypcontext_expected_tokens(yyctx, expected, MAX_LISTED + 1);
+	yysymbol_kind_t expected[YYNTOKENS];
+	int n = yypcontext_expected_tokens(yyctx, expected, YYNTOKENS);
+	/* Where a name may come, 'image' may too (as an option's name): it is
+	 * not worth listing apart from "identifier". */
+	bool name_expected = false;
+	for (int i = 0; i < n; i++)
+		name_expected |= expected[i] == YYSYMBOL_IDENT;
+	if (name_expected) {
+		int k = 0;
+		for (int i = 0; i < n; i++)
+			if (expected[i] != YYSYMBOL_IMAGE)
+				expected[k++] = expected[i];
+		n = k;
+	}
 	yysymbol_kind_t got = yypcontext_token(yyctx);
 	const FL_YYLTYPE *loc = yypcontext_location(yyctx);
 	const char *msg = fl_sprintf(p->ctx->arena, "unexpected %s", describe(p, got, loc));
 	if (n == 1) {
-		msg = fl_sprintf(p->ctx->arena, "%s; expected %s", msg, describe(p, expected[0], loc));
+		msg = fl_sprintf(p->ctx->arena, "%s; expected %s", msg, describe(p, expected[0], NULL));
 	} else if (n > 1 && n <= MAX_LISTED) {
 		msg = fl_sprintf(p->ctx->arena, "%s; expected one of:", msg);
 		for (int i = 0; i < n; i++)
-			msg = fl_sprintf(p->ctx->arena, "%s%s %s", msg, i ? "," : "", describe(p, expected[i], loc));
+			msg = fl_sprintf(p->ctx->arena, "%s%s %s", msg, i ? "," : "", describe(p, expected[i], NULL));
+	}
+	/* (with one expected token, "expected 'for'" says it already) */
+	if (got == YYSYMBOL_IDENT && n > 1) {
+		const char *kw = misspelled_keyword(p, loc, expected, n);
+		if (kw != NULL)
+			msg = fl_sprintf(p->ctx->arena, "%s; did you mean '%s'?", msg, kw);
 	}
 	fl_error(p->ctx, *loc, "%s", msg);
-	/* the innermost open bracket, when its closer is expected */
-	if (p->depth > 0 && n > 0 && n <= MAX_LISTED) {
-		char open = p->open_char[p->depth - 1];
+	if (got == YYSYMBOL_PARTIAL)
+		fl_note(p->ctx, *loc, "'partial<...>' comes right after the task, as in map(t, partial<x=1>, concurrency=2)");
+	/* The innermost bracket open before the unexpected token was read (a
+	 * closer of the wrong kind pops brackets), when its closer is expected. */
+	unsigned depth = p->depth_before;
+	if (depth > 0 && n > 0) {
+		char open = p->open_char[depth - 1];
 		char close = open == '(' ? ')' : open == '[' ? ']' : open == '{' ? '}' : '>';
 		for (int i = 0; i < n; i++) {
 			const char *nm = yysymbol_name(expected[i]);
 			if (nm[0] == '\'' && nm[1] == close && nm[2] == '\'') {
-				fl_note(p->ctx, p->open_loc[p->depth - 1], "to match this '%c'", open);
+				fl_note(p->ctx, p->open_loc[depth - 1], "to match this '%c'", open);
 				break;
 			}
 		}

@@ -4,6 +4,7 @@
 
 #include "prelude.h"
 
+#include "ast.h"
 #include "ctx.h"
 
 enum {
@@ -16,10 +17,13 @@ struct fl_parser {
 	uint32_t file;
 	const char *text;             /* the source being scanned */
 	struct fl_node *program;      /* the result */
+	struct fl_name module;        /* the module name as far as it was read */
 	/* scanner position: of the next byte to scan */
 	uint32_t line, col, off;
 	/* open brackets, innermost last, for "to match this '('" notes */
 	unsigned depth;
+	unsigned depth_before;        /* depth before the last token was scanned */
+	bool closing;                 /* putting in closers that were left out */
 	struct fl_loc open_loc[FL_MAX_NESTING];
 	char open_char[FL_MAX_NESTING];
 	bool stop;                    /* a fatal limit was hit: the scanner ends the input */
