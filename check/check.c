@@ -711,6 +711,8 @@ static void resolve_sig(struct checker *k, struct fl_entity *e);
 static struct fl_entity *map_target(struct checker *k, const struct fl_node *map)
 {
 	const char *name = map->map.target.str;
+	if (name == NULL)
+		return NULL;  /* map(<syntax error>): the parser reported it */
 	struct fl_entity *t = lookup(k, name);
 	struct fl_loc loc = map->map.target.loc;
 	if (t == NULL) {
@@ -1437,6 +1439,7 @@ static const struct fl_type *check_expr(struct checker *k, struct fl_node *n, co
 
 static void check_workflow(struct checker *k, struct fl_entity *e)
 {
+	unsigned errors_before = k->c->nerrors;
 	k->wf = e;
 	k->nscope = 0;
 	k->nodes_cap = 0;
@@ -1560,6 +1563,9 @@ static void check_workflow(struct checker *k, struct fl_entity *e)
 		end.off = end.end_off > 0 ? end.end_off - 1 : 0;
 		fl_error(k->c, end, "workflow '%s' has outputs but no return", e->name);
 	}
+	if (e->wf.nnodes == 0 && k->c->nerrors == errors_before)
+		fl_error(k->c, e->decl->sig.name.loc, "workflow '%s' calls nothing; Flyte needs at least one node in a "
+			 "workflow (call a task, map, workflow or launch plan)", e->name);
 	k->wf = NULL;
 }
 

@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "codegen.h"
@@ -51,16 +52,40 @@ static void base64(struct fl_buf *out, const uint8_t *d, size_t n)
 	fl_buf_putc(out, '"');
 }
 
-static void number(struct fl_buf *out, double d)
+/* A number as protobuf's JSON printers write it: the shortest decimal that
+ * reads back as the same value, as a double or (is_float) as a float32
+ * (0.9f is 0.9, not 0.89999997615814209). */
+static void number(struct fl_buf *out, double d, bool is_float)
 {
-	if (isnan(d))
+	if (isnan(d)) {
 		fl_buf_puts(out, "\"NaN\"");
-	else if (isinf(d))
+		return;
+	}
+	if (isinf(d)) {
 		fl_buf_puts(out, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-	else if (d == floor(d) && fabs(d) < 1e15)
-		fl_buf_printf(out, "%.0f", d);
+		return;
+	}
+	char buf[40];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, d);
+		double back = strtod(buf, NULL);
+		if (is_float ? (float)back == (float)d : back == d)
+			break;
+	}
+	fl_buf_puts(out, buf);
+}
+
+/* Fractional seconds as protobuf's JSON writes them: none, or 3, 6 or 9 digits. */
+static void nanos_fraction(struct fl_buf *out, int32_t nanos)
+{
+	if (nanos == 0)
+		return;
+	if (nanos % 1000000 == 0)
+		fl_buf_printf(out, ".%03d", nanos / 1000000);
+	else if (nanos % 1000 == 0)
+		fl_buf_printf(out, ".%06d", nanos / 1000);
 	else
-		fl_buf_printf(out, "%.17g", d);
+		fl_buf_printf(out, ".%09d", nanos);
 }
 
 static bool is_map_entry(const ProtobufCMessageDescriptor *d)
@@ -87,8 +112,7 @@ static bool well_known(struct fl_buf *out, const ProtobufCMessage *m, int indent
 		int32_t nanos = *(const int32_t *)(base + m->descriptor->fields[1].offset);
 		if (w[0] == 'D') {
 			fl_buf_printf(out, "\"%s%" PRId64, secs < 0 || nanos < 0 ? "-" : "", secs < 0 ? -secs : secs);
-			if (nanos != 0)
-				fl_buf_printf(out, ".%09d", nanos < 0 ? -nanos : nanos);
+			nanos_fraction(out, nanos < 0 ? -nanos : nanos);
 			fl_buf_puts(out, "s\"");
 			return true;
 		}
@@ -102,8 +126,7 @@ static bool well_known(struct fl_buf *out, const ProtobufCMessage *m, int indent
 		y += mo <= 2;
 		fl_buf_printf(out, "\"%04" PRId64 "-%02" PRId64 "-%02" PRId64 "T%02" PRId64 ":%02" PRId64 ":%02" PRId64, y, mo,
 			      d, rem / 3600, rem / 60 % 60, rem % 60);
-		if (nanos != 0)
-			fl_buf_printf(out, ".%09d", nanos);
+		nanos_fraction(out, nanos);
 		fl_buf_puts(out, "Z\"");
 		return true;
 	}
@@ -183,10 +206,10 @@ static void value(struct fl_buf *out, const ProtobufCFieldDescriptor *f, const v
 		fl_buf_printf(out, "\"%" PRIu64 "\"", *(const uint64_t *)p);
 		break;
 	case PROTOBUF_C_TYPE_FLOAT:
-		number(out, (double)*(const float *)p);
+		number(out, (double)*(const float *)p, true);
 		break;
 	case PROTOBUF_C_TYPE_DOUBLE:
-		number(out, *(const double *)p);
+		number(out, *(const double *)p, false);
 		break;
 	case PROTOBUF_C_TYPE_BOOL:
 		fl_buf_puts(out, *(const protobuf_c_boolean *)p ? "true" : "false");

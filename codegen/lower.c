@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <md5.h>
+#include <sha2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,8 +27,11 @@ struct gen {
 	const struct fl_codegen_options *o;
 	const char *image;
 	const char *entrypoint;
+	const struct fl_entity *wf;  /* the workflow being lowered */
 	struct fl_artifact *items;
 	uint32_t n, cap;
+	uint32_t *slots;              /* hash set over items by (kind, name): index + 1, or 0 */
+	uint32_t nslots;              /* a power of two, at least twice n */
 	bool failed;
 };
 
@@ -69,6 +73,58 @@ static Flyteidl__Core__Identifier *ident(struct gen *g, Flyteidl__Core__Resource
 	if (g->o->version)
 		id->version = str(g, g->o->version);
 	return id;
+}
+
+/* SHA-224 as lower-case hex: SHA-256 (libmd) started from SHA-224's
+ * initial hash value (FIPS 180-4 §5.3.2), cut to 28 bytes. */
+static void sha224_hex(const char *msg, char hex[57])
+{
+	static const uint32_t iv[8] = {0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939,
+				       0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4};
+	SHA2_CTX ctx;
+	uint8_t d[SHA256_DIGEST_LENGTH];
+	SHA256Init(&ctx);
+	memcpy(ctx.state.st32, iv, sizeof iv);
+	SHA256Update(&ctx, (const uint8_t *)msg, strlen(msg));
+	SHA256Final(d, &ctx);
+	for (int i = 0; i < 28; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* flytekit's _dnsify (core/utils.py): a DNS-1123 label. Names of 63
+ * characters or more become the first 10 hex digits of their SHA-224, a
+ * '-' and their last 52 characters; '_', '-' and '.' become '-' (dropped
+ * in front), an upper-case letter becomes '-' and its lower case, other
+ * characters are dropped, and a trailing '-' goes. */
+static char *dnsify(struct gen *g, const char *value)
+{
+	enum { MAX = 63, HASH_LEN = 10 };
+	size_t n = strlen(value);
+	if (n >= MAX) {
+		char hex[57];
+		sha224_hex(value, hex);
+		value = fl_sprintf(g->a, "%.*s-%s", HASH_LEN, hex, value + n - (MAX - HASH_LEN - 1));
+		n = strlen(value);
+	}
+	char *res = fl_alloc(g->a, 2 * n + 1);
+	size_t k = 0;
+	for (const char *p = value; *p; p++) {
+		char ch = *p;
+		if (ch == '_' || ch == '-' || ch == '.') {
+			if (k > 0 && k < 62)
+				res[k++] = '-';
+		} else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+			res[k++] = ch;
+		} else if (ch >= 'A' && ch <= 'Z') {
+			if (k > 0 && res[k - 1] != '-' && k < 62)
+				res[k++] = '-';
+			res[k++] = (char)(ch - 'A' + 'a');
+		}
+	}
+	if (k > 0 && res[k - 1] == '-')
+		k--;
+	res[k] = '\0';
+	return res;
 }
 
 /* ---- types ------------------------------------------------------------ */
@@ -537,23 +593,76 @@ static Flyteidl__Admin__DescriptionEntity *description(struct gen *g)
 	return d;
 }
 
+/* ---- the artifacts so far, by kind and name ---------------------------- */
+
+static uint32_t artifact_hash(enum fl_artifact_kind kind, const char *name)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)kind;  /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+/* The slot of (kind, name): where it is, or the empty slot where it would go. */
+static uint32_t *artifact_slot(const struct gen *g, enum fl_artifact_kind kind, const char *name)
+{
+	uint32_t mask = g->nslots - 1;
+	for (uint32_t i = artifact_hash(kind, name) & mask;; i = (i + 1) & mask) {
+		uint32_t *s = &g->slots[i];
+		if (*s == 0)
+			return s;
+		const struct fl_artifact *it = &g->items[*s - 1];
+		if (it->kind == kind && strcmp(it->name, name) == 0)
+			return s;
+	}
+}
+
+/* The index of the artifact (kind, name), or -1. */
+static int64_t find_artifact(const struct gen *g, enum fl_artifact_kind kind, const char *name)
+{
+	if (g->nslots == 0)
+		return -1;
+	uint32_t s = *artifact_slot(g, kind, name);
+	return s == 0 ? -1 : (int64_t)s - 1;
+}
+
+/* Makes room for one more artifact in the hash set. */
+static void reserve_slot(struct gen *g)
+{
+	if ((uint64_t)(g->n + 1) * 2 <= g->nslots)
+		return;
+	uint32_t old = g->nslots;
+	uint32_t *old_slots = g->slots;
+	g->nslots = old ? old * 2 : 64;
+	g->slots = fl_zalloc(g->a, g->nslots * sizeof *g->slots);
+	for (uint32_t i = 0; i < old; i++)
+		if (old_slots[i] != 0) {
+			const struct fl_artifact *it = &g->items[old_slots[i] - 1];
+			*artifact_slot(g, it->kind, it->name) = old_slots[i];
+		}
+}
+
 static void add(struct gen *g, enum fl_artifact_kind kind, const char *name, const ProtobufCMessage *msg)
 {
-	for (uint32_t i = 0; i < g->n; i++) {
-		if (g->items[i].kind != kind || strcmp(g->items[i].name, name) != 0)
-			continue;
+	int64_t found = find_artifact(g, kind, name);
+	if (found >= 0) {
+		uint32_t i = (uint32_t)found;
 		size_t len = protobuf_c_message_get_packed_size(msg);
 		uint8_t *buf = fl_alloc(g->a, len + 1);
 		protobuf_c_message_pack(msg, buf);
 		if (len != g->items[i].len || memcmp(buf, g->items[i].data, len) != 0) {
+			size_t nl = strlen(name);
+			bool legacy = nl < 10 || strcmp(name + nl - 10, "-arraynode") != 0;
 			fl_error_noloc(g->c, "two declarations lower to the same %s name '%s' with different contents "
-				       "(flytekit names a map by its task, bound input names, concurrency and success "
-				       "options only); make them differ in one of those", kind == FL_ART_TASK ? "task" : "entity",
-				       name);
+				       "(flytekit names %s); make them differ in one of those",
+				       kind == FL_ART_TASK ? "task" : "entity", name,
+				       legacy ? "a legacy map by its task and bound input names only"
+					      : "a map by its task, bound input names, concurrency and success options only");
 			g->failed = true;
 		}
 		return;
 	}
+	reserve_slot(g);
 	if (g->n == g->cap) {
 		uint32_t ncap = g->cap ? g->cap * 2 : 32;
 		g->items = fl_realloc(g->a, g->items, g->cap * sizeof *g->items, ncap * sizeof *g->items);
@@ -567,14 +676,12 @@ static void add(struct gen *g, enum fl_artifact_kind kind, const char *name, con
 	it->len = protobuf_c_message_get_packed_size(msg);
 	it->data = fl_alloc(g->a, it->len + 1);
 	protobuf_c_message_pack(msg, it->data);
+	*artifact_slot(g, kind, name) = g->n;
 }
 
 static bool has_artifact(const struct gen *g, enum fl_artifact_kind kind, const char *name)
 {
-	for (uint32_t i = 0; i < g->n; i++)
-		if (g->items[i].kind == kind && strcmp(g->items[i].name, name) == 0)
-			return true;
-	return false;
+	return find_artifact(g, kind, name) >= 0;
 }
 
 static void emit_task(struct gen *g, const struct fl_entity *e)
@@ -722,6 +829,21 @@ static struct fl_options map_element_options(const struct fl_entity *map)
 	return merge_options(&map->map.target->opts, &map->map.elem);
 }
 
+/* What a float32 field becomes in flytekit's MessageToDict: the shortest
+ * decimal that reads back as the same float32 (protobuf's ToShortestFloat),
+ * as a double: 0.271828 stays 0.271828, 0.1234567891 becomes 0.12345679. */
+static double float32_json(double x)
+{
+	float f = (float)x;
+	char buf[32];
+	for (int prec = 6; prec <= 9; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, (double)f);
+		if ((float)strtod(buf, NULL) == f)
+			break;
+	}
+	return strtod(buf, NULL);
+}
+
 static Google__Protobuf__Value *struct_value(struct gen *g)
 {
 	return NEW(g, Google__Protobuf__Value, GOOGLE__PROTOBUF__VALUE__INIT);
@@ -738,8 +860,8 @@ static Google__Protobuf__Struct *array_job(struct gen *g, const struct fl_map_in
 	r->key = str(g, "minSuccessRatio");
 	r->value = struct_value(g);
 	r->value->kind_case = GOOGLE__PROTOBUF__VALUE__KIND_NUMBER_VALUE;
-	/* the ratio passes through a float32 on its way to flytekit's JSON */
-	r->value->number_value = mi->has_ratio ? mi->ratio : 1.0;
+	/* the ratio passes through ArrayJob's float32 on its way to flytekit's JSON */
+	r->value->number_value = float32_json(mi->has_ratio ? mi->ratio : 1.0);
 	s->fields[s->n_fields++] = r;
 	if (mi->has_concurrency && mi->concurrency > 0) {
 		Google__Protobuf__Struct__FieldsEntry *p =
@@ -837,13 +959,31 @@ static bool all_literal(const struct fl_node *v)
 	}
 }
 
-/* A value bound to an input of type t: a promise for workflow values,
- * scalars for literals, collections and maps for list and dict literals. */
+static int cmp_binding_entry(const void *a, const void *b)
+{
+	return strcmp((*(Flyteidl__Core__BindingDataMap__BindingsEntry *const *)a)->key,
+		      (*(Flyteidl__Core__BindingDataMap__BindingsEntry *const *)b)->key);
+}
+
+/* The list or dict type a literal of that shape binds to: t itself, or the
+ * element of an optional t. */
+static const struct fl_type *container_type(const struct fl_type *t, enum fl_type_kind kind)
+{
+	if (t->kind == FL_T_OPTIONAL)
+		t = t->elem;
+	return t->kind == kind ? t : NULL;
+}
+
+/* A value bound to an input of type t, as flytekit's
+ * binding_data_from_python_std makes it: a list literal is a collection and
+ * a dict literal a map (sorted by key), each element bound on its own (so
+ * literals and workflow values may mix); another literal is a scalar; a
+ * workflow value is a promise. */
 static Flyteidl__Core__BindingData *binding_data(struct gen *g, const struct fl_node *v, const struct fl_type *t,
 						 struct upstream *u)
 {
-	if (v->kind == FL_LIST && (t->kind == FL_T_LIST || (t->kind == FL_T_OPTIONAL && t->elem->kind == FL_T_LIST))) {
-		const struct fl_type *lt = t->kind == FL_T_OPTIONAL ? t->elem : t;
+	const struct fl_type *ct;
+	if (v->kind == FL_LIST && (ct = container_type(t, FL_T_LIST)) != NULL) {
 		Flyteidl__Core__BindingData *b = NEW(g, Flyteidl__Core__BindingData, FLYTEIDL__CORE__BINDING_DATA__INIT);
 		b->value_case = FLYTEIDL__CORE__BINDING_DATA__VALUE_COLLECTION;
 		b->collection = NEW(g, Flyteidl__Core__BindingDataCollection, FLYTEIDL__CORE__BINDING_DATA_COLLECTION__INIT);
@@ -851,31 +991,30 @@ static Flyteidl__Core__BindingData *binding_data(struct gen *g, const struct fl_
 		b->collection->bindings = fl_alloc(g->a, (v->list.count + 1) * sizeof(void *));
 		size_t i = 0;
 		for (const struct fl_node *e = v->list.head; e != NULL; e = e->next)
-			b->collection->bindings[i++] = binding_data(g, e, lt->elem, u);
+			b->collection->bindings[i++] = binding_data(g, e, ct->elem, u);
+		return b;
+	}
+	if (v->kind == FL_DICT && (ct = container_type(t, FL_T_DICT)) != NULL) {
+		Flyteidl__Core__BindingData *b = NEW(g, Flyteidl__Core__BindingData, FLYTEIDL__CORE__BINDING_DATA__INIT);
+		b->value_case = FLYTEIDL__CORE__BINDING_DATA__VALUE_MAP;
+		b->map = NEW(g, Flyteidl__Core__BindingDataMap, FLYTEIDL__CORE__BINDING_DATA_MAP__INIT);
+		b->map->bindings = fl_alloc(g->a, (v->list.count + 1) * sizeof(void *));
+		size_t i = 0;
+		for (const struct fl_node *e = v->list.head; e != NULL; e = e->next) {
+			Flyteidl__Core__BindingDataMap__BindingsEntry *en =
+				NEW(g, Flyteidl__Core__BindingDataMap__BindingsEntry, FLYTEIDL__CORE__BINDING_DATA_MAP__BINDINGS_ENTRY__INIT);
+			en->key = fl_strndup(g->a, e->pair.key->str.bytes, e->pair.key->str.len);
+			en->value = binding_data(g, e->pair.value, ct->elem, u);
+			b->map->bindings[i++] = en;
+		}
+		b->map->n_bindings = i;
+		qsort(b->map->bindings, i, sizeof *b->map->bindings, cmp_binding_entry);
 		return b;
 	}
 	if (all_literal(v)) {
-		Flyteidl__Core__Literal *l = literal(g, v, t);
 		Flyteidl__Core__BindingData *b = NEW(g, Flyteidl__Core__BindingData, FLYTEIDL__CORE__BINDING_DATA__INIT);
-		if (l->value_case == FLYTEIDL__CORE__LITERAL__VALUE_SCALAR) {
-			b->value_case = FLYTEIDL__CORE__BINDING_DATA__VALUE_SCALAR;
-			b->scalar = l->scalar;
-			return b;
-		}
-		/* a dict literal: a map of scalar bindings */
-		b->value_case = FLYTEIDL__CORE__BINDING_DATA__VALUE_MAP;
-		b->map = NEW(g, Flyteidl__Core__BindingDataMap, FLYTEIDL__CORE__BINDING_DATA_MAP__INIT);
-		b->map->n_bindings = l->map->n_literals;
-		b->map->bindings = fl_alloc(g->a, (l->map->n_literals + 1) * sizeof(void *));
-		for (size_t i = 0; i < l->map->n_literals; i++) {
-			Flyteidl__Core__BindingDataMap__BindingsEntry *e =
-				NEW(g, Flyteidl__Core__BindingDataMap__BindingsEntry, FLYTEIDL__CORE__BINDING_DATA_MAP__BINDINGS_ENTRY__INIT);
-			e->key = l->map->literals[i]->key;
-			e->value = NEW(g, Flyteidl__Core__BindingData, FLYTEIDL__CORE__BINDING_DATA__INIT);
-			e->value->value_case = FLYTEIDL__CORE__BINDING_DATA__VALUE_SCALAR;
-			e->value->scalar = l->map->literals[i]->value->scalar;
-			b->map->bindings[i] = e;
-		}
+		b->value_case = FLYTEIDL__CORE__BINDING_DATA__VALUE_SCALAR;
+		b->scalar = literal(g, v, t)->scalar;
 		return b;
 	}
 	if (v->kind == FL_CALL || v->kind == FL_WITH) {
@@ -885,8 +1024,8 @@ static Flyteidl__Core__BindingData *binding_data(struct gen *g, const struct fl_
 		return promise(g, id, n->target->sig.out[0].name);
 	}
 	const struct fl_wf_value *val = v->sema;
-	if (val->input >= 0)
-		return promise(g, "", val->name);
+	if (val->input >= 0)  /* by the input's name: val may be an alias (`m = n`) */
+		return promise(g, "", g->wf->sig.in[val->input].name);
 	const char *id = node_id(g, val->node);
 	note_upstream(g, u, id);
 	return promise(g, id, val->node->target->sig.out[val->output >= 0 ? val->output : 0].name);
@@ -1009,13 +1148,7 @@ static Flyteidl__Core__Node *lower_node(struct gen *g, struct wf_state *ws, cons
 			/* the sub-node shares the outer node's metadata (flytekit's ArrayNode) */
 			node->metadata = node_metadata(g, name, &o, ovr->cache != NULL);
 			Flyteidl__Core__Node *sub = NEW(g, Flyteidl__Core__Node, FLYTEIDL__CORE__NODE__INIT);
-			char *sid = str(g, name);
-			for (char *p = sid; *p; p++)
-				if (*p == '_' || *p == '.')
-					*p = '-';
-				else if (*p >= 'A' && *p <= 'Z')
-					*p = (char)(*p - 'A' + 'a');
-			sub->id = sid;
+			sub->id = dnsify(g, name);
 			sub->metadata = node->metadata;
 			sub->n_inputs = nin;
 			sub->inputs = in;
@@ -1049,18 +1182,22 @@ static Flyteidl__Core__Node *lower_node(struct gen *g, struct wf_state *ws, cons
 		for (size_t i = 0; i < nb; i++)
 			an->bound_inputs[i] = str(g, bound[i]);
 	} else {
-		/* a workflow (inlined as a sub-workflow) or a launch plan */
+		/* a workflow (inlined as a sub-workflow) or a launch plan: flytekit's
+		 * node metadata is the workflow's (LaunchPlan.construct_node_metadata
+		 * defers to its workflow): its short name, and interruptible from its
+		 * metadata_defaults, written even when false */
 		node = NEW(g, Flyteidl__Core__Node, FLYTEIDL__CORE__NODE__INIT);
 		node->id = str(g, id);
 		struct fl_options o = *ovr;
-		node->metadata = node_metadata(g, short_name(t->name), &o, ovr->cache != NULL);
+		const struct fl_entity *wf = t->kind == FL_E_LAUNCHPLAN ? t->lp.workflow : t;
+		node->metadata = node_metadata(g, short_name(wf->name), &o, ovr->cache != NULL);
+		node->metadata->interruptible_value_case = FLYTEIDL__CORE__NODE_METADATA__INTERRUPTIBLE_VALUE_INTERRUPTIBLE;
+		node->metadata->interruptible = o.has_interruptible && o.interruptible;
 		node->n_inputs = nin;
 		node->inputs = in;
 		node->target_case = FLYTEIDL__CORE__NODE__TARGET_WORKFLOW_NODE;
 		node->workflow_node = NEW(g, Flyteidl__Core__WorkflowNode, FLYTEIDL__CORE__WORKFLOW_NODE__INIT);
 		if (t->kind == FL_E_WORKFLOW) {
-			node->metadata->interruptible_value_case = FLYTEIDL__CORE__NODE_METADATA__INTERRUPTIBLE_VALUE_INTERRUPTIBLE;
-			node->metadata->interruptible = o.has_interruptible && o.interruptible;
 			node->workflow_node->reference_case = FLYTEIDL__CORE__WORKFLOW_NODE__REFERENCE_SUB_WORKFLOW_REF;
 			node->workflow_node->sub_workflow_ref = ident(g, FLYTEIDL__CORE__RESOURCE_TYPE__WORKFLOW,
 								      qualified(g, t->name));
@@ -1071,7 +1208,8 @@ static Flyteidl__Core__Node *lower_node(struct gen *g, struct wf_state *ws, cons
 								    qualified(g, t->name));
 		}
 	}
-	qsort(up.ids, up.n, sizeof *up.ids, cmp_str);
+	if (up.n > 1)  /* up.ids is NULL when there is none */
+		qsort(up.ids, up.n, sizeof *up.ids, cmp_str);
 	node->n_upstream_node_ids = up.n;
 	node->upstream_node_ids = fl_alloc(g->a, (up.n + 1) * sizeof(char *));
 	for (size_t i = 0; i < up.n; i++)
@@ -1081,6 +1219,8 @@ static Flyteidl__Core__Node *lower_node(struct gen *g, struct wf_state *ws, cons
 
 static Flyteidl__Core__WorkflowTemplate *workflow_template(struct gen *g, struct wf_state *ws, const struct fl_entity *w)
 {
+	const struct fl_entity *outer = g->wf;
+	g->wf = w;
 	Flyteidl__Core__WorkflowTemplate *t = NEW(g, Flyteidl__Core__WorkflowTemplate, FLYTEIDL__CORE__WORKFLOW_TEMPLATE__INIT);
 	t->id = ident(g, FLYTEIDL__CORE__RESOURCE_TYPE__WORKFLOW, qualified(g, w->name));
 	t->metadata = NEW(g, Flyteidl__Core__WorkflowMetadata, FLYTEIDL__CORE__WORKFLOW_METADATA__INIT);
@@ -1099,6 +1239,7 @@ static Flyteidl__Core__WorkflowTemplate *workflow_template(struct gen *g, struct
 		t->outputs[i] = b;
 	}
 	t->metadata_defaults = NEW(g, Flyteidl__Core__WorkflowMetadataDefaults, FLYTEIDL__CORE__WORKFLOW_METADATA_DEFAULTS__INIT);
+	g->wf = outer;
 	return t;
 }
 

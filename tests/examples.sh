@@ -5,10 +5,12 @@
 # Each example goes through a fixed list of steps (STEPS below), and each
 # step is one TAP test, named "STEP EXAMPLE":
 #   check   flytec --check must succeed: status 0, nothing on stderr.
-# Steps still to come (add a step_NAME function and append NAME to STEPS):
-#   build   generate the C for the example and link it with its .c files
-#           and libflyterun, in a scratch directory;
-#   run     run the workflows locally and compare with the expected outputs.
+#   build   flytec --emit=c into a scratch directory, and the generated C and
+#           the example's own .c compile with -std=c11 -pedantic -Wall
+#           -Wextra -Werror; the task executable that make built exists.
+#   run     every examples/NAME/tests/CASE.args runs the task executable with
+#           those arguments (@DIR@ stands for the example's directory); its
+#           stdout must equal CASE.out and its status CASE.status (or 0).
 # A step that fails makes the later steps of the same example skip.
 #
 # Environment: top_srcdir (default: the parent of this script's directory),
@@ -24,7 +26,7 @@ if [ -z "${FLYTEC:-}" ] && [ -n "${top_builddir:-}" ]; then
 fi
 FLYTEC_WRAPPER=${FLYTEC_WRAPPER:-}
 
-STEPS="check"
+STEPS="check build run"
 
 if [ -z "${FLYTEC:-}" ] || [ ! -x "$FLYTEC" ]; then
 	echo "Bail out! $me: set FLYTEC to the flytec executable (got '${FLYTEC:-}')"
@@ -75,6 +77,65 @@ step_check() {
 	if [ "$status" -ne 0 ] || [ -s "$tmp/err" ]; then
 		echo "flytec --check $1: status $status, expected 0 and no diagnostics" >"$tmp/why"
 		cat "$tmp/err" >>"$tmp/why"
+		return 1
+	fi
+	return 0
+}
+
+# The task executable make built for an example, and its directory.
+exe_of() {
+	name=$(basename "$1" .flyte)
+	echo "${top_builddir:-$top_srcdir}/$(dirname "$1")/$name"
+}
+
+step_build() {
+	flytec --emit=c -o "$2" "$1"
+	status=$?
+	if [ "$status" -ne 0 ] || [ -s "$tmp/err" ]; then
+		echo "flytec --emit=c $1: status $status" >"$tmp/why"
+		cat "$tmp/err" >>"$tmp/why"
+		return 1
+	fi
+	base=$(basename "$1")
+	for src in "$2/$base.c" "$top_srcdir/$(dirname "$1")"/*.c; do
+		if ! ${CC:-cc} -std=c11 -pedantic -Wall -Wextra -Werror -I"$top_srcdir/runtime" -I"$2" \
+			-c "$src" -o "$2/obj.o" 2>"$tmp/why"; then
+			echo "cc $src failed" >>"$tmp/why"
+			return 1
+		fi
+	done
+	if [ ! -x "$(exe_of "$1")" ]; then
+		echo "no task executable at $(exe_of "$1") (make builds it)" >"$tmp/why"
+		return 1
+	fi
+	return 0
+}
+
+step_run() {
+	dir=$top_srcdir/$(dirname "$1")
+	exe=$(exe_of "$1")
+	ran=0
+	for args in "$dir"/tests/*.args; do
+		[ -f "$args" ] || continue
+		ran=$((ran + 1))
+		case_name=${args%.args}
+		want_status=0
+		[ -f "$case_name.status" ] && want_status=$(cat "$case_name.status")
+		line=$(sed "s|@DIR@|$dir|g" "$args")
+		# shellcheck disable=SC2086 # the arguments are words
+		(cd "$2" && FLYTEC_CACHE_DIR="$2/cache" exec $FLYTEC_WRAPPER "$exe" $line) >"$tmp/out" 2>"$tmp/err" </dev/null
+		status=$?
+		if [ "$status" -ne "$want_status" ] || ! cmp -s "$tmp/out" "$case_name.out"; then
+			{
+				echo "$(basename "$exe") $line: status $status (expected $want_status)"
+				diff -u "$case_name.out" "$tmp/out"
+				sed 's/^/stderr: /' "$tmp/err"
+			} >"$tmp/why" 2>&1
+			return 1
+		fi
+	done
+	if [ "$ran" -eq 0 ]; then
+		echo "no runs under $dir/tests" >"$tmp/why"
 		return 1
 	fi
 	return 0

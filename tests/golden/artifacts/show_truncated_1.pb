@@ -1,0 +1,3 @@
+
+ı
+"tiny.double	container0
