@@ -1,0 +1,274 @@
+/* execute.c: the `execute` and `map-execute` subcommands, the container
+ * entrypoints (pyflyte-execute / pyflyte-map-execute). */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+typedef struct exec_args {
+	const char *inputs;
+	const char *output_prefix;
+	const char *raw_output_prefix;   /* accepted, unused: tasks write no blobs */
+	const char *checkpoint_path;     /* accepted, unused */
+	const char *prev_checkpoint;     /* accepted, unused */
+	const char *task;
+	const char *bound;               /* map-execute */
+	bool legacy;                     /* map-execute */
+} exec_args;
+
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != 0 || *i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+static int parse_args(int argc, char **argv, bool map, exec_args *x, const frt_io *io)
+{
+	const char *cmd = map ? "map-execute" : "execute";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+		if ((v = opt_value(argc, argv, &i, "--inputs")))
+			x->inputs = v;
+		else if ((v = opt_value(argc, argv, &i, "--output-prefix")))
+			x->output_prefix = v;
+		else if ((v = opt_value(argc, argv, &i, "--raw-output-data-prefix")))
+			x->raw_output_prefix = v;
+		else if ((v = opt_value(argc, argv, &i, "--checkpoint-path")))
+			x->checkpoint_path = v;
+		else if ((v = opt_value(argc, argv, &i, "--prev-checkpoint")))
+			x->prev_checkpoint = v;
+		else if ((v = opt_value(argc, argv, &i, "--task")))
+			x->task = v;
+		else if (map && (v = opt_value(argc, argv, &i, "--bound")))
+			x->bound = v;
+		else if (map && strcmp(a, "--legacy") == 0)
+			x->legacy = true;
+		else {
+			fprintf(io->err, "%s: unknown or incomplete argument '%s'\n", cmd, a);
+			goto usage;
+		}
+	}
+	if (!x->inputs || !x->output_prefix || !x->task) {
+		fprintf(io->err, "%s: --inputs, --output-prefix and --task are required\n", cmd);
+		goto usage;
+	}
+	return 0;
+usage:
+	fprintf(io->err, "usage: %s --inputs P --output-prefix P [--raw-output-data-prefix P] "
+		"[--checkpoint-path P] [--prev-checkpoint P] --task NAME%s\n", cmd,
+		map ? " [--bound a,b] [--legacy]" : "");
+	return -1;
+}
+
+static bool env_true(const char *name)
+{
+	const char *v = getenv(name);
+	return v && (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+		     strcasecmp(v, "yes") == 0);
+}
+
+static int parse_index(const char *what, const char *s, int64_t *out, frt_msg *err)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (end == s || *end || errno == ERANGE)
+		return frt_msgf(err, "%s is '%s', not an integer", what, s);
+	*out = v;
+	return 0;
+}
+
+/* index = env[env[BATCH_JOB_ARRAY_INDEX_VAR_NAME]] + BATCH_JOB_ARRAY_INDEX_OFFSET */
+static int array_index(size_t *index, frt_msg *err)
+{
+	int64_t off = 0, ix = 0;
+	const char *o = getenv("BATCH_JOB_ARRAY_INDEX_OFFSET");
+	if (o && *o && parse_index("BATCH_JOB_ARRAY_INDEX_OFFSET", o, &off, err) < 0)
+		return -1;
+	const char *var = getenv("BATCH_JOB_ARRAY_INDEX_VAR_NAME");
+	if (var && *var) {
+		const char *v = getenv(var);
+		if (!v || !*v)
+			return frt_msgf(err, "BATCH_JOB_ARRAY_INDEX_VAR_NAME names %s, which is not set",
+					var);
+		if (parse_index(var, v, &ix, err) < 0)
+			return -1;
+	}
+	int64_t sum;
+	if (__builtin_add_overflow(ix, off, &sum) || sum < 0)
+		return frt_msgf(err, "invalid array index %lld + offset %lld", (long long)ix,
+				(long long)off);
+	*index = (size_t)sum;
+	return 0;
+}
+
+static char **split_bound(frt_arena *a, const char *s, size_t *n)
+{
+	size_t cap = 1;
+	for (const char *p = s; p && *p; p++)
+		cap += *p == ',';
+	char **v = frt_arena_array(a, cap, sizeof *v);
+	*n = 0;
+	if (!v)
+		return NULL;
+	while (s && *s) {
+		const char *c = strchr(s, ',');
+		size_t len = c ? (size_t)(c - s) : strlen(s);
+		if (len && !(v[(*n)++] = frt_arena_strndup(a, s, len)))
+			return NULL;
+		s = c ? c + 1 : s + len;
+	}
+	return v;
+}
+
+static void task_names(const flrt_module *m, frt_buf *b)
+{
+	for (size_t i = 0; i < m->ntasks; i++)
+		frt_buf_printf(b, "%s%s", i ? ", " : "", m->tasks[i]->name);
+	if (!m->ntasks)
+		frt_buf_printf(b, "none");
+}
+
+int frt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const frt_io *io)
+{
+	const char *cmd = map ? "map-execute" : "execute";
+	exec_args x = { 0 };
+	if (parse_args(argc, argv, map, &x, io) < 0)
+		return 2;
+
+	int status = 1;
+	frt_msg err;
+	frt_result r = { 0 };
+	frt_arena *a = frt_arena_new();
+	if (!a) {
+		fprintf(io->err, "%s: out of memory\n", cmd);
+		return 1;
+	}
+	char *prefix = NULL;
+	if (frt_is_placeholder(x.output_prefix)) {
+		fprintf(io->err, "%s: --output-prefix '%s' is not a path\n", cmd, x.output_prefix);
+		goto cleanup;
+	}
+	if (frt_local_path(a, x.output_prefix, &prefix, &err) < 0) {
+		fprintf(io->err, "%s: --output-prefix %s\n", cmd, err.text);
+		goto cleanup;
+	}
+
+	/* From here on, failures are reported in error.pb under the prefix. */
+	size_t index = 0;
+	bool have_index = false;
+	if (map) {
+		if (array_index(&index, &err) < 0) {
+			frt_result_system(&r, false, "%s", err.text);
+		} else {
+			have_index = true;
+			if (x.legacy && !(prefix = frt_arena_printf(a, "%s/%zu", prefix, index))) {
+				fprintf(io->err, "%s: out of memory\n", cmd);
+				goto cleanup;
+			}
+		}
+	}
+	if (frt_mkdirs(prefix, &err) < 0) {
+		fprintf(io->err, "%s: --output-prefix: %s\n", cmd, err.text);
+		goto cleanup;
+	}
+
+	if (!map || have_index) {
+		const flrt_task *t = frt_find_task(m, x.task);
+		char *in_path = NULL;
+		uint8_t *data = NULL;
+		size_t len = 0;
+		frt_litmap *inputs = NULL;
+		if (!t) {
+			frt_buf names = { 0 };
+			task_names(m, &names);
+			frt_result_system(&r, false, "unknown task '%s' (this executable has: %s)",
+					  x.task, names.data ? (char *)names.data : "");
+			frt_buf_free(&names);
+		} else if (frt_is_placeholder(x.inputs)) {
+			frt_result_system(&r, false, "--inputs '%s' is not a path", x.inputs);
+		} else if (frt_local_path(a, x.inputs, &in_path, &err) < 0 ||
+			   frt_read_file(a, in_path, &data, &len, &err) < 0) {
+			frt_result_system(&r, false, "cannot read the inputs: %s", err.text);
+		} else if (!(inputs = frt_unpack(a, &flyteidl__core__literal_map__descriptor, data,
+						 len, &err))) {
+			frt_result_system(&r, false, "inputs '%s': %s", in_path, err.text);
+		} else {
+			frt_call_opts o = { -1, 0 };
+			const char *att = getenv("FLYTE_ATTEMPT_NUMBER");
+			if (att && *att)
+				o.attempt = atoi(att);
+			if (map) {
+				size_t nbound;
+				char **bound = split_bound(a, x.bound, &nbound);
+				frt_litmap *elem;
+				if (!bound) {
+					frt_result_system(&r, true, "out of memory");
+				} else if (frt_select_element(a, inputs, bound, nbound, true, index,
+							      &elem, &err) < 0) {
+					frt_result_system(&r, false, "map element %zu: %s", index,
+							  err.text);
+				} else {
+					o.map_index = (int64_t)index;
+					frt_call(t, elem, &o, a, &r);
+				}
+			} else {
+				frt_call(t, inputs, &o, a, &r);
+			}
+		}
+	}
+
+	const char *name = r.ok ? "outputs.pb" : "error.pb";
+	if (!r.ok && ((getenv("_F_DES") && *getenv("_F_DES")) ||
+		      (getenv("FLYTE_INTERNAL_DIST_ERROR_STRATEGY") &&
+		       *getenv("FLYTE_INTERNAL_DIST_ERROR_STRATEGY")))) {
+		/* distributed error strategy: error-<uuid4 hex>.pb */
+		char hex[33];
+		FILE *u = fopen("/dev/urandom", "rb");
+		unsigned char rnd[16] = { 0 };
+		if (u) {
+			if (fread(rnd, 1, sizeof rnd, u) != sizeof rnd)
+				memset(rnd, 0, sizeof rnd);
+			fclose(u);
+		}
+		rnd[6] = (unsigned char)((rnd[6] & 0x0f) | 0x40);
+		rnd[8] = (unsigned char)((rnd[8] & 0x3f) | 0x80);
+		for (int i = 0; i < 16; i++)
+			snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+		name = frt_arena_printf(a, "error-%s.pb", hex);
+	}
+	char *path = name ? frt_join(a, prefix, name) : NULL;
+	if (!path || !r.data) {
+		fprintf(io->err, "%s: out of memory\n", cmd);
+		goto cleanup;
+	}
+	if (frt_write_file(path, r.data, r.len, &err) < 0) {
+		fprintf(io->err, "%s: %s\n", cmd, err.text);
+		goto cleanup;
+	}
+	if (r.ok) {
+		status = 0;
+	} else {
+		frt_failure f;
+		frt_result_failure(a, &r, &f);
+		fprintf(io->err, "%s: %s failed (%s, %s): %s\n", cmd, x.task, f.code,
+			f.recoverable ? "recoverable" : "non-recoverable", f.message);
+		status = env_true("FLYTE_FAIL_ON_ERROR") ? 1 : 0;
+	}
+cleanup:
+	frt_result_free(&r);
+	frt_arena_free(a);
+	return status;
+}

@@ -1,0 +1,84 @@
+/* main.c: flrt_main, the task executable's command line. */
+#include "config.h"
+
+#include <string.h>
+
+#include "internal.h"
+
+static void usage(const flrt_module *m, FILE *f)
+{
+	fprintf(f,
+		"usage: %s SUBCOMMAND ...\n"
+		"\n"
+		"  execute --inputs P --output-prefix P --task NAME [--raw-output-data-prefix P]\n"
+		"          [--checkpoint-path P] [--prev-checkpoint P]\n"
+		"      run one task (the container entrypoint on Flyte)\n"
+		"  map-execute ... --bound a,b [--legacy]\n"
+		"      run one element of a map task (index from BATCH_JOB_ARRAY_INDEX_VAR_NAME)\n"
+		"  run NAME [input=value ...] [--jobs N] [--output-dir DIR]\n"
+		"          [--isolation process|inprocess] [--no-cache]\n"
+		"      run a workflow, launch plan or task locally; prints the outputs as JSON\n"
+		"  list\n"
+		"      the tasks, workflows and launch plans of this executable\n"
+		"\n"
+		"libflyterun %s. Paths are local paths or file:// URIs.\n",
+		m && m->name ? m->name : "flyterun", flrt_version());
+}
+
+static void list_entities(const flrt_module *m, FILE *f)
+{
+	static const char *kinds[] = { "?", "task", "workflow", "launch plan" };
+	fprintf(f, "module %s\n", m->name ? m->name : "");
+	for (size_t i = 0; i < m->ntasks; i++)
+		fprintf(f, "  task function  %s\n", m->tasks[i]->name);
+	for (size_t i = 0; i < m->nentities; i++) {
+		int k = m->entities[i].kind;
+		fprintf(f, "  %-13s  %s\n", k >= 1 && k <= 3 ? kinds[k] : kinds[0],
+			m->entities[i].name ? m->entities[i].name : "");
+	}
+}
+
+int frt_main(const flrt_module *m, int argc, char **argv, const frt_io *io)
+{
+	if (!m) {
+		fprintf(io->err, "flyterun: no module\n");
+		return 2;
+	}
+	frt_msg err;
+	if (frt_check_module(m, &err) < 0) {
+		fprintf(io->err, "flyterun: invalid module tables: %s\n", err.text);
+		return 2;
+	}
+	if (argc < 2) {
+		usage(m, io->err);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "execute") == 0)
+		return frt_cmd_execute(m, argc - 1, argv + 1, false, io);
+	if (strcmp(cmd, "map-execute") == 0)
+		return frt_cmd_execute(m, argc - 1, argv + 1, true, io);
+	if (strcmp(cmd, "run") == 0)
+		return frt_cmd_run(m, argc - 1, argv + 1, io);
+	if (strcmp(cmd, "list") == 0) {
+		list_entities(m, io->err);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		fprintf(io->err, "libflyterun %s\n", flrt_version());
+		return 0;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		usage(m, io->err);
+		return 0;
+	}
+	fprintf(io->err, "%s: unknown subcommand '%s'\n", argv[0] ? argv[0] : "flyterun", cmd);
+	usage(m, io->err);
+	return 2;
+}
+
+int flrt_main(const flrt_module *m, int argc, char **argv)
+{
+	frt_io io = { stdout, stderr };
+	return frt_main(m, argc, argv, &io);
+}

@@ -1,0 +1,423 @@
+/* pbio.c: protobuf unpacking that survives corrupt input, deterministic
+ * packing, local paths and whole-or-nothing files. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* ---- wire check ------------------------------------------------------------
+ * protobuf-c unpacks recursively and trusts the nesting depth; a hostile file
+ * of nested collections would exhaust the stack. This walk bounds the depth
+ * and checks that every field is well-formed before protobuf-c sees it. */
+static int varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v)
+{
+	uint64_t r = 0;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (*i >= len)
+			return -1;
+		uint8_t b = p[(*i)++];
+		r |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = r;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int check_wire(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
+		      int depth, frt_msg *err)
+{
+	if (depth > FRT_MAX_DEPTH)
+		return frt_msgf(err, "messages nested more than %d deep", FRT_MAX_DEPTH);
+	size_t i = 0;
+	while (i < len) {
+		uint64_t key, v;
+		if (varint(p, len, &i, &key) < 0)
+			return frt_msgf(err, "truncated field key at byte %zu", i);
+		uint64_t id = key >> 3;
+		unsigned wt = (unsigned)(key & 7);
+		if (id == 0 || id > 536870911u)
+			return frt_msgf(err, "invalid field number %llu", (unsigned long long)id);
+		switch (wt) {
+		case 0:
+			if (varint(p, len, &i, &v) < 0)
+				return frt_msgf(err, "truncated varint");
+			break;
+		case 1:
+			if (len - i < 8)
+				return frt_msgf(err, "truncated fixed64");
+			i += 8;
+			break;
+		case 5:
+			if (len - i < 4)
+				return frt_msgf(err, "truncated fixed32");
+			i += 4;
+			break;
+		case 2: {
+			if (varint(p, len, &i, &v) < 0)
+				return frt_msgf(err, "truncated length");
+			if (v > len - i)
+				return frt_msgf(err, "field %llu runs past the end (%llu bytes, %zu left)",
+						(unsigned long long)id, (unsigned long long)v, len - i);
+			const ProtobufCFieldDescriptor *f =
+				d ? protobuf_c_message_descriptor_get_field(d, (unsigned)id) : NULL;
+			if (f && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+			    check_wire(f->descriptor, p + i, (size_t)v, depth + 1, err) < 0)
+				return -1;
+			i += (size_t)v;
+			break;
+		}
+		default:
+			return frt_msgf(err, "invalid wire type %u", wt);
+		}
+	}
+	return 0;
+}
+
+void *frt_unpack(frt_arena *a, const ProtobufCMessageDescriptor *d,
+		 const uint8_t *data, size_t len, frt_msg *err)
+{
+	if (check_wire(d, data, len, 0, err) < 0) {
+		frt_msg_prefix(err, "not a valid %s (corrupt or truncated)", d->name);
+		return NULL;
+	}
+	ProtobufCAllocator al = frt_arena_allocator(a);
+	void *m = protobuf_c_message_unpack(d, &al, len, data);
+	if (!m)
+		frt_msgf(err, "not a valid %s (corrupt or truncated)", d->name);
+	return m;
+}
+
+/* ---- canonical form ---------------------------------------------------------- */
+static bool is_map_entry(const ProtobufCMessageDescriptor *d)
+{
+	size_t n = strlen(d->name);
+	return d->n_fields == 2 && n > 5 && strcmp(d->name + n - 5, "Entry") == 0 &&
+	       d->fields[0].id == 1 && strcmp(d->fields[0].name, "key") == 0 &&
+	       d->fields[0].type == PROTOBUF_C_TYPE_STRING;
+}
+
+static int cmp_entry(const void *x, const void *y)
+{
+	const ProtobufCMessage *a = *(const ProtobufCMessage *const *)x;
+	const ProtobufCMessage *b = *(const ProtobufCMessage *const *)y;
+	const char *ka = *(const char *const *)((const char *)a + a->descriptor->fields[0].offset);
+	const char *kb = *(const char *const *)((const char *)b + b->descriptor->fields[0].offset);
+	return strcmp(ka ? ka : "", kb ? kb : "");
+}
+
+void frt_canonicalize(ProtobufCMessage *m)
+{
+	if (!m)
+		return;
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		char *base = (char *)m;
+		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+			uint32_t which = *(uint32_t *)(base + f->quantifier_offset);
+			if (which != f->id)
+				continue;
+		}
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(size_t *)(base + f->quantifier_offset);
+			ProtobufCMessage **arr = *(ProtobufCMessage ***)(base + f->offset);
+			if (!arr)
+				continue;
+			const ProtobufCMessageDescriptor *ed = f->descriptor;
+			if (n > 1 && is_map_entry(ed)) {
+				/* Sorted maps are only read: canonical messages may be
+				 * shared with threads reading them. */
+				size_t k = 1;
+				while (k < n && cmp_entry(&arr[k - 1], &arr[k]) <= 0)
+					k++;
+				if (k < n)
+					qsort(arr, n, sizeof *arr, cmp_entry);
+			}
+			for (size_t k = 0; k < n; k++)
+				frt_canonicalize(arr[k]);
+		} else {
+			frt_canonicalize(*(ProtobufCMessage **)(base + f->offset));
+		}
+	}
+}
+
+int frt_pack(ProtobufCMessage *m, uint8_t **out, size_t *len, frt_msg *err)
+{
+	frt_canonicalize(m);
+	return frt_pack_as_is(m, out, len, err);
+}
+
+int frt_pack_as_is(const ProtobufCMessage *m, uint8_t **out, size_t *len, frt_msg *err)
+{
+	size_t n = protobuf_c_message_get_packed_size(m);
+	uint8_t *p = malloc(n ? n : 1);
+	if (!p)
+		return frt_msgf(err, "out of memory packing %zu bytes", n);
+	size_t w = protobuf_c_message_pack(m, p);
+	if (w != n) {
+		free(p);
+		return frt_msgf(err, "internal error: packed %zu of %zu bytes", w, n);
+	}
+	*out = p;
+	*len = n;
+	return 0;
+}
+
+int frt_pack_arena(frt_arena *a, ProtobufCMessage *m, uint8_t **out, size_t *len,
+		   frt_msg *err)
+{
+	frt_canonicalize(m);
+	size_t n = protobuf_c_message_get_packed_size(m);
+	uint8_t *p = frt_arena_alloc(a, n ? n : 1);
+	if (!p)
+		return frt_msgf(err, "out of memory packing %zu bytes", n);
+	if (protobuf_c_message_pack(m, p) != n)
+		return frt_msgf(err, "internal error: short pack");
+	*out = p;
+	*len = n;
+	return 0;
+}
+
+int frt_pack_arena_as_is(frt_arena *a, const ProtobufCMessage *m, uint8_t **out, size_t *len,
+			 frt_msg *err)
+{
+	size_t n = protobuf_c_message_get_packed_size(m);
+	uint8_t *p = frt_arena_alloc(a, n ? n : 1);
+	if (!p)
+		return frt_msgf(err, "out of memory packing %zu bytes", n);
+	if (protobuf_c_message_pack(m, p) != n)
+		return frt_msgf(err, "internal error: short pack");
+	*out = p;
+	*len = n;
+	return 0;
+}
+
+/* ---- paths ------------------------------------------------------------------- */
+bool frt_is_placeholder(const char *s)
+{
+	if (!s || !*s || strcmp(s, "\"\"") == 0)
+		return true;
+	const char *o = strstr(s, "{{");
+	return o && strstr(o, "}}") != NULL;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int frt_local_path(frt_arena *a, const char *uri, char **path, frt_msg *err)
+{
+	if (!uri || !*uri)
+		return frt_msgf(err, "empty path");
+	if (strncmp(uri, "file://", 7) == 0) {
+		const char *p = uri + 7;
+		if (strncmp(p, "localhost/", 10) == 0)
+			p += 9;
+		if (*p != '/')
+			return frt_msgf(err, "'%s': a file:// URI needs an absolute path (file:///dir/file)", uri);
+		size_t n = strlen(p);
+		char *o = frt_arena_alloc(a, n + 1);
+		if (!o)
+			return frt_msgf(err, "out of memory");
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			int h, l;
+			if (p[i] == '%' && i + 2 < n && (h = hexval(p[i + 1])) >= 0 &&
+			    (l = hexval(p[i + 2])) >= 0) {
+				o[k++] = (char)(h * 16 + l);
+				i += 2;
+			} else {
+				o[k++] = p[i];
+			}
+		}
+		o[k] = 0;
+		if (memchr(o, 0, k) != NULL)
+			return frt_msgf(err, "'%s': the path contains a NUL byte", uri);
+		*path = o;
+		return 0;
+	}
+	/* scheme://… : an object store (s3, gs, abfs, http…) */
+	const char *c = uri;
+	if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')) {
+		while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		       (*c >= '0' && *c <= '9') || *c == '+' || *c == '.' || *c == '-')
+			c++;
+		if (strncmp(c, "://", 3) == 0)
+			return frt_msgf(err, "'%s': object stores are not supported yet "
+					"(use a local path or a file:// URI)", uri);
+	}
+	*path = frt_arena_strdup(a, uri);
+	return *path ? 0 : frt_msgf(err, "out of memory");
+}
+
+char *frt_join(frt_arena *a, const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return frt_arena_printf(a, "%.*s/%s", (int)n, dir, name);
+}
+
+int frt_read_file(frt_arena *a, const char *path, uint8_t **data, size_t *len, frt_msg *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return frt_msgf(err, "cannot open '%s': %s", path, strerror(errno));
+	int rc = -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		frt_msgf(err, "cannot stat '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		frt_msgf(err, "'%s' is not a regular file", path);
+		goto cleanup;
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	uint8_t *p = frt_arena_alloc(a, cap);
+	if (!p) {
+		frt_msgf(err, "out of memory reading '%s' (%zu bytes)", path, cap);
+		goto cleanup;
+	}
+	for (;;) {
+		if (n == cap) {  /* the file grew while we read it */
+			uint8_t *q = frt_arena_alloc(a, cap * 2);
+			if (!q) {
+				frt_msgf(err, "out of memory reading '%s'", path);
+				goto cleanup;
+			}
+			memcpy(q, p, n);
+			p = q;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, p + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			frt_msgf(err, "cannot read '%s': %s", path, strerror(errno));
+			goto cleanup;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	*data = p;
+	*len = n;
+	rc = 0;
+cleanup:
+	close(fd);
+	return rc;
+}
+
+int frt_mkdirs(const char *path, frt_msg *err)
+{
+	size_t n = strlen(path);
+	char *p = malloc(n + 1);
+	if (!p)
+		return frt_msgf(err, "out of memory");
+	memcpy(p, path, n + 1);
+	int rc = 0;
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != 0)
+			continue;
+		char c = p[i];
+		p[i] = 0;
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			rc = frt_msgf(err, "cannot create directory '%s': %s", p, strerror(errno));
+			break;
+		}
+		p[i] = c;
+	}
+	if (rc == 0) {
+		struct stat st;
+		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+			rc = frt_msgf(err, "'%s' is not a directory", path);
+	}
+	free(p);
+	return rc;
+}
+
+int frt_write_file(const char *path, const void *data, size_t len, frt_msg *err)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+	const char *base = slash ? slash + 1 : path;
+	size_t tlen = dlen + strlen(base) + 16;
+	char *tmp = malloc(tlen);
+	if (!tmp)
+		return frt_msgf(err, "out of memory");
+	if (slash)
+		snprintf(tmp, tlen, "%.*s/.%s.XXXXXX", (int)dlen, path, base);
+	else
+		snprintf(tmp, tlen, ".%s.XXXXXX", base);
+	int rc = -1;
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		frt_msgf(err, "cannot create a file next to '%s': %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	const uint8_t *p = data;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, p + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			frt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
+			goto cleanup;
+		}
+		off += (size_t)w;
+	}
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+		frt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		frt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		frt_msgf(err, "cannot rename to '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	/* Make the rename durable too (best effort). */
+	{
+		char *dir = slash ? strndup(path, dlen ? dlen : 1) : strdup(".");
+		if (dir) {
+			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd >= 0) {
+				(void)fsync(dfd);
+				close(dfd);
+			}
+			free(dir);
+		}
+	}
+	rc = 0;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
