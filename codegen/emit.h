@@ -26,7 +26,7 @@ void fl_buf_put(struct fl_buf *b, const void *data, size_t n);
 void fl_buf_puts(struct fl_buf *b, const char *s);
 void fl_buf_putc(struct fl_buf *b, char c);
 void fl_buf_printf(struct fl_buf *b, const char *fmt, ...) FL_PRINTF(2, 3);
-void fl_buf_vprintf(struct fl_buf *b, const char *fmt, va_list ap);
+void fl_buf_vprintf(struct fl_buf *b, const char *fmt, va_list ap) FL_PRINTF(2, 0);
 /* One line at the current indentation (tabs), with a newline. */
 void fl_line(struct fl_buf *b, const char *fmt, ...) FL_PRINTF(2, 3);
 /* A JSON string literal (or C string literal body with c_style). */

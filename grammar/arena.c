@@ -31,9 +31,15 @@ void fl_alloc_fail_at(unsigned long n)
 	requests = 0;
 }
 
+unsigned long fl_alloc_requests(void)
+{
+	return requests;
+}
+
 static void *sys_alloc(size_t n)
 {
-	if (fail_at != 0 && ++requests == fail_at)
+	++requests;
+	if (fail_at != 0 && requests == fail_at)
 		return NULL;
 	return malloc(n);
 }

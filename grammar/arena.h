@@ -31,7 +31,7 @@ void *fl_zalloc(struct fl_arena *a, size_t size);
 void *fl_realloc(struct fl_arena *a, void *old, size_t old_size, size_t new_size);
 char *fl_strndup(struct fl_arena *a, const char *s, size_t n);
 char *fl_sprintf(struct fl_arena *a, const char *fmt, ...) FL_PRINTF(2, 3);
-char *fl_vsprintf(struct fl_arena *a, const char *fmt, va_list ap);
+char *fl_vsprintf(struct fl_arena *a, const char *fmt, va_list ap) FL_PRINTF(2, 0);
 
 /* Bytes obtained from the system so far. */
 size_t fl_arena_footprint(const struct fl_arena *a);
@@ -40,6 +40,9 @@ size_t fl_arena_footprint(const struct fl_arena *a);
  * from the system after this call (counting from 1) fails; 0 turns it off.
  * Process-wide, for tests only. */
 void fl_alloc_fail_at(unsigned long n);
+/* Requests for memory from the system since the last fl_alloc_fail_at (the
+ * failed one included): a test knows whether its failure was reached. */
+unsigned long fl_alloc_requests(void);
 
 #define FL_NEW(a, type) ((type *)fl_zalloc((a), sizeof(type)))
 
