@@ -23,9 +23,18 @@ struct cgen {
 	const char *prefix;        /* "quickstart" or "demo__wf" */
 	const char *guard;         /* include guard */
 	struct fl_buf h, src, types;
-	/* type descriptors and C types emitted so far, by their key */
-	const char **done;
-	size_t ndone, cap;
+	/* every file-scope name the generated C defines, with what it is for:
+	 * two things wanting one name (enums Level and LEVEL both make
+	 * M__LEVEL__LOW; a task named list_int and the type list[int] both
+	 * make M__list_int) is an error, never C that does not compile or,
+	 * worse, one type standing for another */
+	struct claim {         /* open addressing; claims_cap a power of two */
+		const char *name;
+		const void *owner;     /* a type, an enum member, an entity */
+		const char *what;      /* for the message */
+	} *claims;
+	size_t nclaims, claims_cap;
+	bool clash;
 };
 
 static const char *const c_keywords[] = {
@@ -37,14 +46,122 @@ static const char *const c_keywords[] = {
 	"offsetof", "NULL", "asm", "typeof",
 };
 
-/* A parameter or member name usable in C: keywords, names reserved to the
- * implementation (_X, __x) and the wrapper's own names get a trailing _. */
-static const char *c_ident(struct cgen *g, const char *name)
+/* The C types a prototype may name: a parameter called like one would hide
+ * it from the parameters after it. */
+static const char *const c_type_names[] = {
+	"int64_t", "int32_t", "uint8_t", "size_t", "double", "flrt_ctx", "flrt_str", "flrt_bytes", "flrt_datetime",
+	"flrt_type", "flrt_var", "flrt_task", "flrt_module", "flrt_list", "flrt_dict",
+};
+
+static const char *ctype(struct cgen *g, const struct fl_type *t);
+
+static bool is_c_keyword_or_type(const char *name)
 {
-	bool clash = name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z'));
+	if (strncmp(name, "flrt_", 5) == 0 || strncmp(name, "FLRT_", 5) == 0)
+		return true;  /* the runtime's names */
 	for (size_t i = 0; i < FL_ARRAY_LEN(c_keywords); i++)
-		clash |= strcmp(name, c_keywords[i]) == 0;
-	return clash ? fl_sprintf(g->a, "%s_", name) : name;
+		if (strcmp(name, c_keywords[i]) == 0)
+			return true;
+	for (size_t i = 0; i < FL_ARRAY_LEN(c_type_names); i++)
+		if (strcmp(name, c_type_names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The C names of a task's parameters, inputs then outputs. A name reserved
+ * to the implementation (_X, __x) gets a p in front; a keyword, a type
+ * name, the wrapper's own names (ctx, in, out) and the runtime's get a
+ * trailing _; then, while the name is another parameter's (`int` and
+ * `int_` may both be parameters) or the C type of one (M__list_int),
+ * another _. */
+static const char **param_names(struct cgen *g, const struct fl_sig *s)
+{
+	uint32_t n = s->nin + s->nout;
+	const char **names = fl_alloc(g->a, (n + 1) * sizeof *names);
+	struct fl_ptrmap taken;  /* interned: the parameters' names, as written and as made */
+	fl_ptrmap_init(g->a, &taken, 2 * (size_t)n + 1);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct fl_var *v = i < s->nin ? &s->in[i] : &s->out[i - s->nin];
+		fl_ptrmap_set(&taken, v->name, i);
+		if (v->type->kind >= FL_T_LIST) {  /* a type of the module's: M__list_int */
+			const char *t = ctype(g, v->type);
+			fl_ptrmap_set(&taken, fl_intern(g->c->names, t, strlen(t)), n);
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct fl_var *v = i < s->nin ? &s->in[i] : &s->out[i - s->nin];
+		const char *c = v->name;
+		if (c[0] == '_' && (c[1] == '_' || (c[1] >= 'A' && c[1] <= 'Z')))
+			c = fl_sprintf(g->a, "p%s", c);
+		if (is_c_keyword_or_type(c))
+			c = fl_sprintf(g->a, "%s_", c);
+		for (;;) {
+			const char *interned = fl_intern(g->c->names, c, strlen(c));
+			int64_t owner = fl_ptrmap_get(&taken, interned);
+			if (owner < 0 || owner == (int64_t)i) {
+				fl_ptrmap_set(&taken, interned, i);
+				break;
+			}
+			c = fl_sprintf(g->a, "%s_", c);
+		}
+		names[i] = c;
+	}
+	return names;
+}
+
+static const char *type_what(struct cgen *g, const struct fl_type *t)
+{
+	if (t->kind == FL_T_ENUM)
+		return fl_sprintf(g->a, "enum '%s'", t->enumd->enumd.name.str);
+	return fl_sprintf(g->a, "the type %s", fl_type_str(g->a, t));
+}
+
+static size_t claim_slot(const struct cgen *g, const char *name)
+{
+	size_t h = 14695981039346656037ull;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	size_t i = h & (g->claims_cap - 1);
+	while (g->claims[i].name != NULL && strcmp(g->claims[i].name, name) != 0)
+		i = (i + 1) & (g->claims_cap - 1);
+	return i;
+}
+
+/* Takes a file-scope name for owner. False when it is taken already: by the
+ * same owner (equal types are one owner), or by another, which is reported
+ * once per name. */
+static bool claim(struct cgen *g, const char *name, const void *owner, const struct fl_type *type, const char *what)
+{
+	if (2 * (g->nclaims + 1) > g->claims_cap) {
+		struct claim *old = g->claims;
+		size_t old_cap = g->claims_cap;
+		g->claims_cap = old_cap ? old_cap * 2 : 128;
+		g->claims = fl_zalloc(g->a, g->claims_cap * sizeof *g->claims);
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].name != NULL)
+				g->claims[claim_slot(g, old[i].name)] = old[i];
+	}
+	struct claim *c = &g->claims[claim_slot(g, name)];
+	if (c->name == NULL) {
+		*c = (struct claim){name, owner, what};
+		g->nclaims++;
+		return true;
+	}
+	const struct fl_type *ct = c->what == NULL ? c->owner : NULL;
+	bool same = c->owner == owner || (type != NULL && c->what == NULL && fl_type_equal(c->owner, type));
+	if (!same && c->owner != NULL) {
+		fl_error_noloc(g->c, "the generated C would use the name '%s' for %s and for %s; rename one of them",
+			       name, c->what ? c->what : type_what(g, ct), what ? what : type_what(g, type));
+		c->owner = NULL;  /* reported */
+		g->clash = true;
+	}
+	return false;
+}
+
+/* claim for a type: the owner is the type, compared by equality */
+static bool claim_type(struct cgen *g, const char *name, const struct fl_type *t)
+{
+	return claim(g, name, t, t, NULL);
 }
 
 static const char *upper(struct cgen *g, const char *s)
@@ -56,20 +173,6 @@ static const char *upper(struct cgen *g, const char *s)
 		else if (*p == '.')
 			*p = '_';
 	return u;
-}
-
-static bool seen(struct cgen *g, const char *key)
-{
-	for (size_t i = 0; i < g->ndone; i++)
-		if (strcmp(g->done[i], key) == 0)
-			return true;
-	if (g->ndone == g->cap) {
-		size_t ncap = g->cap ? g->cap * 2 : 32;
-		g->done = fl_realloc(g->a, g->done, g->cap * sizeof *g->done, ncap * sizeof *g->done);
-		g->cap = ncap;
-	}
-	g->done[g->ndone++] = key;
-	return false;
 }
 
 /* A type's key, used in generated names: int, opt_int, list_str, dict_opt_float, Level. */
@@ -107,7 +210,7 @@ static void declare_ctype(struct cgen *g, const struct fl_type *t)
 	if (t->elem)
 		declare_ctype(g, t->elem);
 	const char *name = ctype(g, t);
-	if (seen(g, fl_sprintf(g->a, "ctype %s", name)))
+	if (!claim_type(g, name, t))
 		return;
 	struct fl_buf *b = &g->types;
 	switch (t->kind) {
@@ -116,8 +219,12 @@ static void declare_ctype(struct cgen *g, const struct fl_type *t)
 		fl_buf_printf(b, "/** enum %s: a member's index, one of the constants below */\ntypedef int32_t %s;\nenum {\n",
 			      t->enumd->enumd.name.str, name);
 		int i = 0;
-		for (const struct fl_node *e = t->enumd->enumd.members.head; e != NULL; e = e->next)
-			fl_buf_printf(b, "\t%s__%s = %d,\n", upper(g, name), upper(g, e->name.str), i++);
+		for (const struct fl_node *e = t->enumd->enumd.members.head; e != NULL; e = e->next) {
+			const char *constant = fl_sprintf(g->a, "%s__%s", upper(g, name), upper(g, e->name.str));
+			claim(g, constant, e, NULL,
+			      fl_sprintf(g->a, "member '%s' of enum '%s'", e->name.str, t->enumd->enumd.name.str));
+			fl_buf_printf(b, "\t%s = %d,\n", constant, i++);
+		}
 		fl_buf_puts(b, "};\n\n");
 		break;
 	}
@@ -165,8 +272,11 @@ static const char *descriptor(struct cgen *g, const struct fl_type *t)
 {
 	const char *elem = t->elem ? descriptor(g, t->elem) : NULL;
 	const char *name = fl_sprintf(g->a, "type_%s", key(g, t));
-	if (seen(g, name))
+	if (!claim_type(g, name, t))
 		return name;
+	if (t->kind == FL_T_ENUM)
+		claim(g, fl_sprintf(g->a, "%s_names", name), t->enumd, NULL,
+		      fl_sprintf(g->a, "the member names of enum '%s'", t->enumd->enumd.name.str));
 	if (t->kind == FL_T_ENUM) {
 		fl_buf_printf(&g->src, "static const char *const %s_names[] = {", name);
 		for (const struct fl_node *e = t->enumd->enumd.members.head; e != NULL; e = e->next)
@@ -220,6 +330,14 @@ static void emit_task(struct cgen *g, const struct fl_entity *e)
 {
 	const struct fl_sig *s = &e->sig;
 	const char *fn = fl_sprintf(g->a, "%s__%s", g->prefix, e->name);
+	const char *what = fl_sprintf(g->a, "task '%s'", e->name);
+	claim(g, fn, e, NULL, what);
+	static const char *const parts[] = {"inputs", "outputs", "invoke", "task"};
+	for (size_t i = 0; i < FL_ARRAY_LEN(parts); i++)
+		claim(g, fl_sprintf(g->a, "%s__%s", fn, parts[i]), e, NULL, what);
+	const char **pn = param_names(g, s);
+#define c_in(i) pn[i]
+#define c_out(i) pn[s->nin + (i)]
 	for (uint32_t i = 0; i < s->nin; i++)
 		declare_ctype(g, s->in[i].type);
 	for (uint32_t i = 0; i < s->nout; i++)
@@ -243,17 +361,17 @@ static void emit_task(struct cgen *g, const struct fl_entity *e)
 	}
 	fl_buf_puts(h, " *\n");
 	for (uint32_t i = 0; i < s->nin; i++)
-		fl_buf_printf(h, " * @param %s input '%s': %s\n", c_ident(g, s->in[i].name), s->in[i].name,
+		fl_buf_printf(h, " * @param %s input '%s': %s\n", c_in(i), s->in[i].name,
 			      fl_type_str(g->a, s->in[i].type));
 	for (uint32_t i = 0; i < s->nout; i++)
-		fl_buf_printf(h, " * @param[out] %s output '%s': %s\n", c_ident(g, s->out[i].name), s->out[i].name,
+		fl_buf_printf(h, " * @param[out] %s output '%s': %s\n", c_out(i), s->out[i].name,
 			      fl_type_str(g->a, s->out[i].type));
 	fl_buf_puts(h, " * @return 0, or the result of flrt_fail()\n */\n");
 	fl_buf_printf(h, "int %s(flrt_ctx *ctx", fn);
 	for (uint32_t i = 0; i < s->nin; i++)
-		fl_buf_printf(h, ", %s %s", ctype(g, s->in[i].type), c_ident(g, s->in[i].name));
+		fl_buf_printf(h, ", %s %s", ctype(g, s->in[i].type), c_in(i));
 	for (uint32_t i = 0; i < s->nout; i++)
-		fl_buf_printf(h, ", %s *%s", ctype(g, s->out[i].type), c_ident(g, s->out[i].name));
+		fl_buf_printf(h, ", %s *%s", ctype(g, s->out[i].type), c_out(i));
 	fl_buf_puts(h, ");\n\n");
 
 	/* the runtime's description of it */
@@ -264,12 +382,12 @@ static void emit_task(struct cgen *g, const struct fl_entity *e)
 		descriptor(g, s->out[i].type);
 	fl_buf_printf(c, "\nstruct %s__in {\n", fn);
 	for (uint32_t i = 0; i < s->nin; i++)
-		fl_buf_printf(c, "\t%s %s;\n", ctype(g, s->in[i].type), c_ident(g, s->in[i].name));
+		fl_buf_printf(c, "\t%s %s;\n", ctype(g, s->in[i].type), c_in(i));
 	if (s->nin == 0)
 		fl_buf_puts(c, "\tchar unused;\n");
 	fl_buf_printf(c, "};\n\nstruct %s__out {\n", fn);
 	for (uint32_t i = 0; i < s->nout; i++)
-		fl_buf_printf(c, "\t%s %s;\n", ctype(g, s->out[i].type), c_ident(g, s->out[i].name));
+		fl_buf_printf(c, "\t%s %s;\n", ctype(g, s->out[i].type), c_out(i));
 	if (s->nout == 0)
 		fl_buf_puts(c, "\tchar unused;\n");
 	fl_buf_puts(c, "};\n\n");
@@ -277,14 +395,14 @@ static void emit_task(struct cgen *g, const struct fl_entity *e)
 		fl_buf_printf(c, "static const flrt_var %s__inputs[] = {\n", fn);
 		for (uint32_t i = 0; i < s->nin; i++)
 			fl_buf_printf(c, "\t{\"%s\", &type_%s, offsetof(struct %s__in, %s)},\n", s->in[i].name,
-				      key(g, s->in[i].type), fn, c_ident(g, s->in[i].name));
+				      key(g, s->in[i].type), fn, c_in(i));
 		fl_buf_puts(c, "};\n\n");
 	}
 	if (s->nout > 0) {
 		fl_buf_printf(c, "static const flrt_var %s__outputs[] = {\n", fn);
 		for (uint32_t i = 0; i < s->nout; i++)
 			fl_buf_printf(c, "\t{\"%s\", &type_%s, offsetof(struct %s__out, %s)},\n", s->out[i].name,
-				      key(g, s->out[i].type), fn, c_ident(g, s->out[i].name));
+				      key(g, s->out[i].type), fn, c_out(i));
 		fl_buf_puts(c, "};\n\n");
 	}
 	fl_buf_printf(c, "static int %s__invoke(flrt_ctx *ctx, const void *in_, void *out_)\n{\n", fn);
@@ -292,9 +410,9 @@ static void emit_task(struct cgen *g, const struct fl_entity *e)
 	fl_buf_puts(c, "\t(void)in;\n\t(void)out;\n");
 	fl_buf_printf(c, "\treturn %s(ctx", fn);
 	for (uint32_t i = 0; i < s->nin; i++)
-		fl_buf_printf(c, ", in->%s", c_ident(g, s->in[i].name));
+		fl_buf_printf(c, ", in->%s", c_in(i));
 	for (uint32_t i = 0; i < s->nout; i++)
-		fl_buf_printf(c, ", &out->%s", c_ident(g, s->out[i].name));
+		fl_buf_printf(c, ", &out->%s", c_out(i));
 	fl_buf_puts(c, ");\n}\n\n");
 	fl_buf_printf(c, "static const flrt_task %s__task = {\n\t\"%s.%s\",\n", fn, g->m->name, e->name);
 	if (s->nin > 0)
@@ -306,6 +424,30 @@ static void emit_task(struct cgen *g, const struct fl_entity *e)
 	else
 		fl_buf_printf(c, "\tNULL, 0, sizeof(struct %s__out),\n", fn);
 	fl_buf_printf(c, "\t%s__invoke,\n};\n", fn);
+#undef c_in
+#undef c_out
+}
+
+/* Bytes as a C initializer list, 20 a line (a hot path for big modules:
+ * no printf per byte). */
+static void put_bytes(struct fl_buf *b, const uint8_t *data, size_t len)
+{
+	char line[20 * 4 + 4];
+	for (size_t k = 0; k < len;) {
+		size_t n = 0;
+		line[n++] = '\n';
+		line[n++] = '\t';
+		for (size_t end = k + 20 < len ? k + 20 : len; k < end; k++) {
+			unsigned v = data[k];
+			if (v >= 100)
+				line[n++] = (char)('0' + v / 100);
+			if (v >= 10)
+				line[n++] = (char)('0' + v / 10 % 10);
+			line[n++] = (char)('0' + v % 10);
+			line[n++] = ',';
+		}
+		fl_buf_put(b, line, n);
+	}
 }
 
 static void banner(struct cgen *g, struct fl_buf *b, const char *source)
@@ -331,13 +473,28 @@ int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_packa
 	fl_buf_init(&g.types, c->arena);
 	const char *base = strrchr(source, '/');
 	base = base ? base + 1 : source;
+	/* the .c includes the header by name, and #include "..." has no
+	 * escapes */
+	for (const char *p = base; *p; p++) {
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7F) {
+			fl_error_noloc(c, "%s: the generated C is named after the file, and a C #include cannot name a file "
+				       "with a quote, a backslash or a control character; rename the file", source);
+			FL_UNPROTECT(c, saved);
+			return -1;
+		}
+	}
 
+	claim(&g, fl_sprintf(c->arena, "%s__module", g.prefix), m, NULL, "the module");
 	for (uint32_t i = 0; i < m->nentities; i++)
 		if (m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok)
 			emit_task(&g, m->entities[i]);
 	for (uint32_t i = 0; i < m->nentities; i++)
 		if (m->entities[i]->kind == FL_E_ENUM)
 			declare_ctype(&g, fl_type_enum(c->arena, m->entities[i]->decl));
+	if (g.clash) {
+		FL_UNPROTECT(c, saved);
+		return -1;
+	}
 
 	/* the header */
 	banner(&g, header, base);
@@ -371,8 +528,7 @@ int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_packa
 	/* the registration entities, for local runs */
 	for (uint32_t i = 0; i < pkg->n; i++) {
 		fl_buf_printf(body, "static const uint8_t entity%u[] = {", i);
-		for (size_t k = 0; k < pkg->items[i].len; k++)
-			fl_buf_printf(body, "%s%u,", k % 20 == 0 ? "\n\t" : "", pkg->items[i].data[k]);
+		put_bytes(body, pkg->items[i].data, pkg->items[i].len);
 		fl_buf_puts(body, "\n};\n");
 	}
 	if (pkg->n > 0) {
