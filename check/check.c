@@ -29,6 +29,7 @@ struct checker {
 	struct fl_entity *wf;
 	struct fl_wf_value **scope;
 	uint32_t nscope, scope_cap;
+	struct fl_ptrmap scope_index;  /* name -> latest position in scope */
 	uint32_t entities_cap;        /* of m->entities */
 	uint32_t nodes_cap;           /* of wf->wf.nodes */
 	const char *s_o0;
@@ -84,9 +85,21 @@ static const char *kind_word(enum fl_entity_kind kind)
 	return "declaration";
 }
 
+/* "Did you mean" compares a name with every candidate: after this many
+ * errors (only --max-errors=0 gets there) it is left out, so that 100,000
+ * errors over 100,000 declarations do not take 10^10 steps. */
+enum { SUGGEST_MAX_ERRORS = 100 };
+
+static bool suggesting(const struct checker *k)
+{
+	return k->c->nerrors < SUGGEST_MAX_ERRORS;
+}
+
 /* "; did you mean 'x'?" over the module's names (of the given kinds), or "". */
 static const char *suggest_entity(struct checker *k, const char *name, unsigned kinds)
 {
+	if (!suggesting(k))
+		return "";
 	const char **cands = fl_alloc(k->a, (k->m->nentities + 1) * sizeof *cands);
 	size_t n = 0;
 	for (uint32_t i = 0; i < k->m->nentities; i++)
@@ -98,6 +111,8 @@ static const char *suggest_entity(struct checker *k, const char *name, unsigned 
 
 static const char *suggest_var(struct checker *k, const char *name, const struct fl_var *vars, uint32_t n)
 {
+	if (!suggesting(k))
+		return "";
 	const char **cands = fl_alloc(k->a, (n + 1) * sizeof *cands);
 	for (uint32_t i = 0; i < n; i++)
 		cands[i] = vars[i].name;
@@ -142,15 +157,18 @@ static const struct fl_type *resolve_type(struct checker *k, const struct fl_nod
 			fl_error(k->c, n->type.name.loc, "'%s' is a %s, not a type", name, kind_word(e->kind));
 			return fl_type_scalar(FL_T_ERROR);
 		} else {
-			const char **cands = fl_alloc(k->a, (FL_ARRAY_LEN(type_names) + k->m->nentities) * sizeof *cands);
-			size_t nc = 0;
-			for (size_t i = 0; i < FL_ARRAY_LEN(type_names); i++)
-				cands[nc++] = type_names[i];
-			for (uint32_t i = 0; i < k->m->nentities; i++)
-				if (k->m->entities[i]->kind == FL_E_ENUM)
-					cands[nc++] = k->m->entities[i]->name;
-			fl_error(k->c, n->type.name.loc, "unknown type '%s'%s", name,
-				 suggest_words(k, name, cands, nc));
+			const char *hint = "";
+			if (suggesting(k)) {
+				const char **cands = fl_alloc(k->a, (FL_ARRAY_LEN(type_names) + k->m->nentities) * sizeof *cands);
+				size_t nc = 0;
+				for (size_t i = 0; i < FL_ARRAY_LEN(type_names); i++)
+					cands[nc++] = type_names[i];
+				for (uint32_t i = 0; i < k->m->nentities; i++)
+					if (k->m->entities[i]->kind == FL_E_ENUM)
+						cands[nc++] = k->m->entities[i]->name;
+				hint = suggest_words(k, name, cands, nc);
+			}
+			fl_error(k->c, n->type.name.loc, "unknown type '%s'%s", name, hint);
 			return fl_type_scalar(FL_T_ERROR);
 		}
 	}
@@ -271,6 +289,19 @@ struct place {
 	const char *a, *b, *c;
 };
 
+/* Strings that reach Flyte are protobuf strings, which protobuf-c keeps
+ * NUL-terminated: a \0 in one would cut it short without a word. Only a
+ * bytes value may hold one. False after reporting it. */
+static bool nul_free(struct checker *k, const struct fl_node *n)
+{
+	if (n->kind != FL_STRING || strlen(n->str.bytes) == n->str.len)
+		return true;
+	struct fl_loc at = n->loc;
+	fl_error(k->c, at, "this string holds a NUL character (\\0), which Flyte cannot take here (only a bytes value "
+		 "may hold one)");
+	return false;
+}
+
 static const char *what_str(struct checker *k, const struct place *w)
 {
 	if (w->outer != NULL)
@@ -311,6 +342,8 @@ static bool check_literal(struct checker *k, const struct fl_node *n, const stru
 	case FL_STRING:
 		ok = want->kind == FL_T_STR || want->kind == FL_T_FILE || want->kind == FL_T_DIR
 		     || want->kind == FL_T_BYTES || want->kind == FL_T_DATETIME;
+		if (ok && want->kind != FL_T_BYTES && want->kind != FL_T_DATETIME && !nul_free(k, n))
+			return false;
 		if (ok && (want->kind == FL_T_FILE || want->kind == FL_T_DIR) && n->str.len == 0) {
 			fl_error(k->c, n->loc, "%s is a %s; an empty path names nothing", what, T(k, want));
 			return false;
@@ -347,6 +380,8 @@ static bool check_literal(struct checker *k, const struct fl_node *n, const stru
 		for (const struct fl_node *e = n->list.head; e != NULL; e = e->next) {
 			if (e->pair.key->kind != FL_STRING) {
 				fl_error(k->c, e->pair.key->loc, "dict keys must be string literals");
+				ok = false;
+			} else if (!nul_free(k, e->pair.key)) {
 				ok = false;
 			}
 			ok &= check_literal(k, e->pair.value, want->elem, &(struct place){.outer = w, .fmt = "a value of"});
@@ -491,6 +526,8 @@ static struct fl_kv *string_record(struct checker *k, const struct fl_node *v, c
 				fl_error(k->c, f->pair.key->loc, "%s keys must be non-empty strings", opt);
 				continue;
 			}
+			if (!nul_free(k, f->pair.key))
+				continue;
 			key = f->pair.key->str.bytes;
 			key_loc = f->pair.key->loc;
 			val = f->pair.value;
@@ -513,7 +550,9 @@ static struct fl_kv *string_record(struct checker *k, const struct fl_node *v, c
 			}
 		}
 		const char *text;
-		if (val->kind == FL_STRING) {
+		if (val->kind == FL_STRING && !nul_free(k, val)) {
+			continue;
+		} else if (val->kind == FL_STRING) {
 			text = val->str.bytes;
 		} else if (quantities && val->kind == FL_INT && val->ival >= 0) {
 			text = fl_sprintf(k->a, "%" PRId64, val->ival);
@@ -579,7 +618,7 @@ static void check_option(struct checker *k, const struct fl_node *b, unsigned wh
 	} else if (strcmp(name, "cache") == 0) {
 		if (v->kind != FL_STRING || v->str.len == 0)
 			fl_error(k->c, v->loc, "cache takes a cache version string, as in cache = \"1.0\"");
-		else
+		else if (nul_free(k, v))
 			o->cache = v->str.bytes;
 	} else if (strcmp(name, "interruptible") == 0) {
 		if (v->kind != FL_BOOL)
@@ -595,7 +634,7 @@ static void check_option(struct checker *k, const struct fl_node *b, unsigned wh
 	} else if (strcmp(name, "image") == 0) {
 		if (v->kind != FL_STRING || v->str.len == 0)
 			fl_error(k->c, v->loc, "image takes a container image name, as in \"ghcr.io/org/app:1.0\"");
-		else
+		else if (nul_free(k, v))
 			o->image = v->str.bytes;
 	} else if (strcmp(name, "concurrency") == 0) {
 		if (v->kind != FL_INT || v->ival < 0 || v->ival > (int64_t)UINT32_MAX)
@@ -668,16 +707,17 @@ static void sig_from_decl(struct checker *k, struct fl_entity *e)
 	s->nin = d->sig.params.count;
 	s->in = fl_zalloc(k->a, (s->nin + 1) * sizeof *s->in);
 	uint32_t i = 0;
+	struct fl_ptrmap names;
+	fl_ptrmap_init(k->a, &names, s->nin);
 	for (const struct fl_node *p = d->sig.params.head; p != NULL; p = p->next, i++) {
 		struct fl_var *v = &s->in[i];
 		v->name = p->param.name.str;
 		v->loc = p->param.name.loc;
 		v->type = resolve_type(k, p->param.type);
-		for (uint32_t j = 0; j < i; j++) {
-			if (s->in[j].name == v->name) {
-				fl_error(k->c, v->loc, "input '%s' is declared twice", v->name);
-				fl_note(k->c, s->in[j].loc, "first declared here");
-			}
+		int64_t j = v->name != NULL ? fl_ptrmap_add(&names, v->name, i) : -1;
+		if (j >= 0) {
+			fl_error(k->c, v->loc, "input '%s' is declared twice", v->name);
+			fl_note(k->c, s->in[j].loc, "first declared here");
 		}
 		/* A wrong default is reported here and still counts as a default,
 		 * so that calls leaving the input out are not reported too. */
@@ -690,16 +730,16 @@ static void sig_from_decl(struct checker *k, struct fl_entity *e)
 	s->single_output = d->sig.outform == FL_OUT_SINGLE;
 	s->out = fl_zalloc(k->a, (s->nout + 1) * sizeof *s->out);
 	i = 0;
+	fl_ptrmap_init(k->a, &names, s->nout);
 	for (const struct fl_node *p = d->sig.outputs.head; p != NULL; p = p->next, i++) {
 		struct fl_var *v = &s->out[i];
 		v->name = p->param.name.str;
 		v->loc = p->param.name.str ? p->param.name.loc : p->loc;
 		v->type = resolve_type(k, p->param.type);
-		for (uint32_t j = 0; j < i; j++) {
-			if (s->out[j].name == v->name) {
-				fl_error(k->c, v->loc, "output '%s' is declared twice", v->name);
-				fl_note(k->c, s->out[j].loc, "first declared here");
-			}
+		int64_t j = v->name != NULL ? fl_ptrmap_add(&names, v->name, i) : -1;
+		if (j >= 0) {
+			fl_error(k->c, v->loc, "output '%s' is declared twice", v->name);
+			fl_note(k->c, s->out[j].loc, "first declared here");
 		}
 	}
 	e->ok = true;
@@ -766,8 +806,16 @@ static void map_sig(struct checker *k, struct fl_entity *e, const struct fl_node
 	const char **bound = fl_alloc(k->a, (nb + 1) * sizeof *bound);
 	const struct fl_node **values = fl_alloc(k->a, (nb + 1) * sizeof *values);
 	size_t n = 0;
+	/* each binding, by name, for "binds twice" */
+	const struct fl_node **bindings = fl_alloc(k->a, (nb + 1) * sizeof *bindings);
+	uint32_t nbindings = 0;
+	struct fl_ptrmap seen;
+	fl_ptrmap_init(k->a, &seen, nb);
 	for (const struct fl_node *b = map->map.partial.head; b != NULL; b = b->next) {
 		const char *name = b->binding.name.str;
+		bindings[nbindings] = b;
+		int64_t first = name != NULL ? fl_ptrmap_add(&seen, name, nbindings) : -1;
+		nbindings++;
 		int idx = fl_sig_input(&t->sig, name);
 		if (idx < 0) {
 			const char *fixed = "";
@@ -779,17 +827,11 @@ static void map_sig(struct checker *k, struct fl_entity *e, const struct fl_node
 				 *fixed ? "" : suggest_var(k, name, t->sig.in, t->sig.nin));
 			continue;
 		}
-		bool dup = false;
-		for (const struct fl_node *prev = map->map.partial.head; prev != b; prev = prev->next) {
-			if (prev->binding.name.str == name) {
-				fl_error(k->c, b->binding.name.loc, "partial binds '%s' twice", name);
-				fl_note(k->c, prev->binding.name.loc, "first bound here");
-				dup = true;
-				break;
-			}
-		}
-		if (dup)
+		if (first >= 0) {
+			fl_error(k->c, b->binding.name.loc, "partial binds '%s' twice", name);
+			fl_note(k->c, bindings[first]->binding.name.loc, "first bound here");
 			continue;
+		}
 		const struct fl_var *in = &t->sig.in[idx];
 		if (literal_values) {
 			check_literal(k, b->binding.value, in->type,
@@ -1064,6 +1106,8 @@ static void resolve_sig(struct checker *k, struct fl_entity *e)
 		e->ok = true;
 		break;
 	}
+	if (e->ok)
+		fl_sig_build_index(k->a, &e->sig);
 	e->state = 2;
 }
 
@@ -1071,10 +1115,8 @@ static void resolve_sig(struct checker *k, struct fl_entity *e)
 
 static struct fl_wf_value *scope_find(struct checker *k, const char *name)
 {
-	for (uint32_t i = k->nscope; i > 0; i--)
-		if (k->scope[i - 1]->name == name)
-			return k->scope[i - 1];
-	return NULL;
+	int64_t i = name != NULL ? fl_ptrmap_get(&k->scope_index, name) : -1;
+	return i >= 0 ? k->scope[i] : NULL;
 }
 
 static void scope_add(struct checker *k, struct fl_wf_value *v)
@@ -1084,6 +1126,8 @@ static void scope_add(struct checker *k, struct fl_wf_value *v)
 		k->scope = fl_realloc(k->a, k->scope, k->scope_cap * sizeof *k->scope, ncap * sizeof *k->scope);
 		k->scope_cap = ncap;
 	}
+	if (v->name != NULL)
+		fl_ptrmap_set(&k->scope_index, v->name, k->nscope);
 	k->scope[k->nscope++] = v;
 }
 
@@ -1220,9 +1264,11 @@ static struct fl_wf_node *check_call(struct checker *k, struct fl_node *call, co
 		target->kind = FL_E_MAP;
 		target->decl = callee;
 		/* "map(t)" in messages; named after its node at the end of the workflow */
-		target->name = fl_sprintf(k->a, "map(%s)", callee->map.target.str);
+		target->name = fl_sprintf(k->a, "map(%s)", callee->map.target.str ? callee->map.target.str : "...");
 		target->state = 1;
 		map_sig(k, target, callee, false);
+		if (target->ok)
+			fl_sig_build_index(k->a, &target->sig);
 		target->state = 2;
 		/* partial values here are workflow values or literals */
 		if (target->ok) {
@@ -1337,6 +1383,8 @@ static const struct fl_type *check_expr(struct checker *k, struct fl_node *n, co
 			} else if (lookup(k, n->name.str) != NULL) {
 				struct fl_entity *e = lookup(k, n->name.str);
 				fl_error(k->c, n->loc, "'%s' is a %s; call it to use its outputs", n->name.str, kind_word(e->kind));
+			} else if (!suggesting(k)) {
+				fl_error(k->c, n->loc, "unknown value '%s'", n->name.str);
 			} else {
 				const char **cands = fl_alloc(k->a, (k->nscope + 1) * sizeof *cands);
 				for (uint32_t i = 0; i < k->nscope; i++)
@@ -1381,6 +1429,20 @@ static const struct fl_type *check_expr(struct checker *k, struct fl_node *n, co
 		} else if (obj->kind == FL_NAME && enum_of_member(k, n) != NULL) {
 			fl_error(k->c, n->loc, "an enum member is a literal; it cannot stand alone here");
 			return NULL;
+		} else if (obj->kind == FL_MEMBER) {
+			/* An output is a single value, so a member of one is an
+			 * error. The chain a.b.c... is walked, not recursed into:
+			 * it may be long. */
+			struct fl_node *outer = n, *inner = obj;
+			while (inner->member.object->kind == FL_MEMBER) {
+				outer = inner;
+				inner = inner->member.object;
+			}
+			const struct fl_type *t = check_expr(k, inner, rest);
+			if (t != NULL && t->kind != FL_T_ERROR)
+				fl_error(k->c, outer->member.name.loc, "'%s' is a single value of type %s; it has no member '%s'",
+					 inner->member.name.str, T(k, t), outer->member.name.str);
+			return NULL;
 		} else {
 			check_expr(k, obj, rest);
 			return NULL;
@@ -1417,18 +1479,32 @@ static const struct fl_type *check_expr(struct checker *k, struct fl_node *n, co
 		return NULL;
 	}
 	case FL_WITH: {
-		const struct fl_type *t = check_expr(k, n->with.call, rest);
-		struct fl_wf_node *node = (struct fl_wf_node *)n->with.call->sema;
-		if (node != NULL) {
-			node->has_overrides = true;
-			check_options(k, &n->with.options, OPT_WITH, &node->overrides, NULL);
+		/* `t(...) with {...} with {...}`: the chain is walked, not
+		 * recursed into (it may be long), and its options are checked
+		 * from the innermost out. */
+		uint32_t depth = 0;
+		struct fl_node *call = n;
+		for (; call->kind == FL_WITH; call = call->with.call)
+			depth++;
+		const struct fl_type *t = check_expr(k, call, rest);
+		struct fl_wf_node *node = (struct fl_wf_node *)call->sema;
+		struct fl_node **chain = fl_alloc(k->a, depth * sizeof *chain);
+		uint32_t i = depth;
+		for (struct fl_node *w = n; w->kind == FL_WITH; w = w->with.call)
+			chain[--i] = w;
+		for (i = 0; i < depth; i++) {
+			if (node != NULL) {
+				node->has_overrides = true;
+				check_options(k, &chain[i]->with.options, OPT_WITH, &node->overrides, NULL);
+			}
+			chain[i]->sema = node;  /* as for a call: every `with` reaches the node */
+			chain[i]->ty = t;
 		}
-		n->sema = node;  /* as for a call: `t(...) with {...} with {...}` reaches the node too */
-		n->ty = t;
 		return t;
 	}
 	case FL_MAP:
-		fl_error(k->c, n->loc, "a map must be called with its inputs, as in map(%s)(name=list)", n->map.target.str);
+		fl_error(k->c, n->loc, "a map must be called with its inputs, as in map(%s)(name=list)",
+			 n->map.target.str ? n->map.target.str : "...");
 		return NULL;
 	default:
 		fl_error(k->c, n->loc, "%s is not a workflow value; pass literals directly as call arguments",
@@ -1444,6 +1520,8 @@ static void check_workflow(struct checker *k, struct fl_entity *e)
 	k->nscope = 0;
 	k->nodes_cap = 0;
 	const struct fl_sig *s = &e->sig;
+	/* the values: the inputs and at most one a statement */
+	fl_ptrmap_init(k->a, &k->scope_index, (size_t)s->nin + e->decl->sig.body.count);
 	for (uint32_t i = 0; i < s->nin; i++) {
 		struct fl_wf_value *v = FL_NEW(k->a, struct fl_wf_value);
 		v->name = s->in[i].name;
@@ -1683,7 +1761,7 @@ static void check_module(struct checker *k, struct fl_node *program)
 				fl_note(k->c, image->loc, "first declared here");
 			} else if (d->unary->str.len == 0) {
 				fl_error(k->c, d->unary->loc, "the image name is empty");
-			} else {
+			} else if (nul_free(k, d->unary)) {
 				image = d;
 				m->image = d->unary->str.bytes;
 			}
@@ -1720,12 +1798,11 @@ static void check_module(struct checker *k, struct fl_node *program)
 			continue;
 		if (e->decl->enumd.members.count == 0)
 			fl_error(k->c, e->decl->enumd.name.loc, "enum '%s' has no members", e->name);
+		struct fl_ptrmap members;
+		fl_ptrmap_init(k->a, &members, e->decl->enumd.members.count);
 		for (const struct fl_node *a = e->decl->enumd.members.head; a != NULL; a = a->next)
-			for (const struct fl_node *b = e->decl->enumd.members.head; b != a; b = b->next)
-				if (a->name.str == b->name.str) {
-					fl_error(k->c, a->loc, "enum '%s' has member '%s' twice", e->name, a->name.str);
-					break;
-				}
+			if (fl_ptrmap_add(&members, a->name.str, 0) >= 0)
+				fl_error(k->c, a->loc, "enum '%s' has member '%s' twice", e->name, a->name.str);
 	}
 	uint32_t ndeclared = m->nentities;
 	/* in declaration order, so that errors come in source order as far as

@@ -145,15 +145,18 @@ struct fl_sig fl_sig_lift(struct fl_arena *a, const struct fl_sig *target, const
 	struct fl_sig s = {0};
 	s.nin = target->nin;
 	s.in = fl_zalloc(a, (s.nin ? s.nin : 1) * sizeof *s.in);
+	struct fl_ptrmap bmap;
+	fl_ptrmap_init(a, &bmap, nbound);
+	for (size_t k = 0; k < nbound; k++)
+		fl_ptrmap_set(&bmap, bound[k], (uint32_t)k);  /* the last binding of a name counts */
 	for (uint32_t i = 0; i < target->nin; i++) {
 		struct fl_var v = target->in[i];
 		v.bound = false;
 		v.bound_value = NULL;
-		for (size_t k = 0; k < nbound; k++) {
-			if (bound[k] == v.name) {
-				v.bound = true;
-				v.bound_value = bound_values ? bound_values[k] : NULL;
-			}
+		int64_t k = v.name != NULL ? fl_ptrmap_get(&bmap, v.name) : -1;
+		if (k >= 0) {
+			v.bound = true;
+			v.bound_value = bound_values ? bound_values[k] : NULL;
 		}
 		if (!v.bound) {
 			v.type = fl_type_list(a, v.type);
@@ -174,22 +177,124 @@ struct fl_sig fl_sig_lift(struct fl_arena *a, const struct fl_sig *target, const
 	return s;
 }
 
+/* A string built by appending, in a buffer that doubles (each piece is
+ * copied once or twice, not once per piece after it). */
+struct sbuf {
+	struct fl_arena *a;
+	char *p;
+	size_t len, cap;
+};
+
+static void sb_put(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+	if (b->len + n + 1 > b->cap) {
+		size_t ncap = b->cap ? b->cap : 64;
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		b->p = fl_realloc(b->a, b->p, b->cap, ncap);
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+}
+
+static void sb_vars(struct sbuf *b, const struct fl_var *v, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			sb_put(b, ", ");
+		sb_put(b, v[i].name ? v[i].name : "?");
+		sb_put(b, ": ");
+		sb_put(b, fl_type_str(b->a, v[i].type));
+	}
+}
+
 const char *fl_sig_str(struct fl_arena *a, const struct fl_sig *s)
 {
-	const char *r = "(";
+	struct sbuf b = {.a = a};
+	sb_put(&b, "(");
+	sb_vars(&b, s->in, s->nin);
+	sb_put(&b, ") -> ");
+	if (s->single_output && s->nout == 1) {
+		sb_put(&b, fl_type_str(a, s->out[0].type));
+		return b.p;
+	}
+	sb_put(&b, "(");
+	sb_vars(&b, s->out, s->nout);
+	sb_put(&b, ")");
+	return b.p;
+}
+
+/* ---- pointer maps ------------------------------------------------------ */
+
+void fl_ptrmap_init(struct fl_arena *a, struct fl_ptrmap *m, size_t n)
+{
+	size_t cap = 16;
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	m->cap = cap;
+	m->keys = fl_zalloc(a, cap * sizeof *m->keys);
+	m->vals = fl_alloc(a, cap * sizeof *m->vals);
+}
+
+static size_t ptr_slot(const struct fl_ptrmap *m, const void *key)
+{
+	size_t h = (size_t)(((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull);
+	size_t i = h & (m->cap - 1);
+	while (m->keys[i] != NULL && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+int64_t fl_ptrmap_get(const struct fl_ptrmap *m, const void *key)
+{
+	size_t i = ptr_slot(m, key);
+	return m->keys[i] != NULL ? (int64_t)m->vals[i] : -1;
+}
+
+int64_t fl_ptrmap_add(struct fl_ptrmap *m, const void *key, uint32_t val)
+{
+	size_t i = ptr_slot(m, key);
+	if (m->keys[i] != NULL)
+		return (int64_t)m->vals[i];
+	m->keys[i] = key;
+	m->vals[i] = val;
+	return -1;
+}
+
+void fl_ptrmap_set(struct fl_ptrmap *m, const void *key, uint32_t val)
+{
+	size_t i = ptr_slot(m, key);
+	m->keys[i] = key;
+	m->vals[i] = val;
+}
+
+struct fl_sig_index {
+	struct fl_ptrmap in, out;
+};
+
+void fl_sig_build_index(struct fl_arena *a, struct fl_sig *s)
+{
+	enum { SMALL = 8 };  /* a search is as fast below this */
+	if (s->index != NULL || (s->nin <= SMALL && s->nout <= SMALL))
+		return;
+	struct fl_sig_index *x = fl_alloc(a, sizeof *x);
+	fl_ptrmap_init(a, &x->in, s->nin);
 	for (uint32_t i = 0; i < s->nin; i++)
-		r = fl_sprintf(a, "%s%s%s: %s", r, i ? ", " : "", s->in[i].name, fl_type_str(a, s->in[i].type));
-	r = fl_sprintf(a, "%s) -> ", r);
-	if (s->single_output && s->nout == 1)
-		return fl_sprintf(a, "%s%s", r, fl_type_str(a, s->out[0].type));
-	r = fl_sprintf(a, "%s(", r);
+		if (s->in[i].name != NULL)
+			fl_ptrmap_add(&x->in, s->in[i].name, i);
+	fl_ptrmap_init(a, &x->out, s->nout);
 	for (uint32_t i = 0; i < s->nout; i++)
-		r = fl_sprintf(a, "%s%s%s: %s", r, i ? ", " : "", s->out[i].name, fl_type_str(a, s->out[i].type));
-	return fl_sprintf(a, "%s)", r);
+		if (s->out[i].name != NULL)
+			fl_ptrmap_add(&x->out, s->out[i].name, i);
+	s->index = x;
 }
 
 int fl_sig_input(const struct fl_sig *s, const char *name)
 {
+	if (s->index != NULL)
+		return name == NULL ? -1 : (int)fl_ptrmap_get(&s->index->in, name);
 	for (uint32_t i = 0; i < s->nin; i++)
 		if (s->in[i].name == name)
 			return (int)i;
@@ -198,6 +303,8 @@ int fl_sig_input(const struct fl_sig *s, const char *name)
 
 int fl_sig_output(const struct fl_sig *s, const char *name)
 {
+	if (s->index != NULL)
+		return name == NULL ? -1 : (int)fl_ptrmap_get(&s->index->out, name);
 	for (uint32_t i = 0; i < s->nout; i++)
 		if (s->out[i].name == name)
 			return (int)i;

@@ -60,13 +60,37 @@ struct fl_var {
 	struct fl_loc loc;             /* where it was declared */
 };
 
+struct fl_sig_index;
+
 struct fl_sig {
 	struct fl_var *in;
 	uint32_t nin;
 	struct fl_var *out;
 	uint32_t nout;
 	bool single_output;            /* `-> T` (one output named o0) */
+	const struct fl_sig_index *index;  /* names to positions, or NULL (see fl_sig_build_index) */
 };
+
+/* A fixed-size map from pointers (interned names, nodes) to numbers: open
+ * addressing, made for n keys at most. It keeps lookups in wide
+ * signatures, long workflows and big enums from growing quadratically. */
+struct fl_ptrmap {
+	const void **keys;
+	uint32_t *vals;
+	size_t cap;                    /* a power of two, more than twice n */
+};
+void fl_ptrmap_init(struct fl_arena *a, struct fl_ptrmap *m, size_t n);
+/* The value of key, or -1. */
+int64_t fl_ptrmap_get(const struct fl_ptrmap *m, const void *key);
+/* Adds key -> val when key is absent; returns the value key had, or -1. */
+int64_t fl_ptrmap_add(struct fl_ptrmap *m, const void *key, uint32_t val);
+/* Sets key -> val, whether or not key was there. */
+void fl_ptrmap_set(struct fl_ptrmap *m, const void *key, uint32_t val);
+
+/* Indexes a complete signature's names (the first of a name that is
+ * declared twice), so that fl_sig_input and fl_sig_output take constant
+ * time; without it they search. */
+void fl_sig_build_index(struct fl_arena *a, struct fl_sig *s);
 
 /* The map of a signature: every input not in `bound` becomes list[T] and
  * loses its default; bound inputs keep their type (and value); each output

@@ -783,9 +783,19 @@ static const char **bound_names(struct fl_arena *a, const struct fl_entity *map,
 
 static const char *joined(struct fl_arena *a, const char **names, size_t n)
 {
-	const char *s = "";
+	/* in one piece: joining one name at a time copies the string n times */
+	size_t len = 0;
 	for (size_t i = 0; i < n; i++)
-		s = fl_sprintf(a, "%s%s%s", s, i ? "," : "", names[i]);
+		len += strlen(names[i]) + 1;
+	char *s = fl_alloc(a, len + 1), *p = s;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		size_t k = strlen(names[i]);
+		memcpy(p, names[i], k);
+		p += k;
+	}
+	*p = '\0';
 	return s;
 }
 
@@ -904,13 +914,49 @@ static void emit_map_task(struct gen *g, const struct fl_entity *map)
 struct upstream {
 	const char **ids;
 	size_t n, cap;
+	const char **set;  /* the ids again, hashed, once there are many */
+	size_t set_cap;
 };
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 14695981039346656037ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The set's slot for id: where it is, or the empty one where it goes. */
+static size_t upstream_slot(const struct upstream *u, const char *id)
+{
+	size_t i = str_hash(id) & (u->set_cap - 1);
+	while (u->set[i] != NULL && strcmp(u->set[i], id) != 0)
+		i = (i + 1) & (u->set_cap - 1);
+	return i;
+}
 
 static void note_upstream(struct gen *g, struct upstream *u, const char *id)
 {
-	for (size_t i = 0; i < u->n; i++)
-		if (strcmp(u->ids[i], id) == 0)
+	enum { SMALL = 16 };  /* a search is as fast below this */
+	if (u->n >= SMALL && u->set_cap < 2 * (u->n + 1)) {
+		size_t ncap = 64;
+		while (ncap < 4 * (u->n + 1))
+			ncap *= 2;
+		u->set = fl_zalloc(g->a, ncap * sizeof *u->set);
+		u->set_cap = ncap;
+		for (size_t i = 0; i < u->n; i++)
+			u->set[upstream_slot(u, u->ids[i])] = u->ids[i];
+	}
+	if (u->set_cap > 0) {
+		size_t slot = upstream_slot(u, id);
+		if (u->set[slot] != NULL)
 			return;
+		u->set[slot] = id;
+	} else {
+		for (size_t i = 0; i < u->n; i++)
+			if (strcmp(u->ids[i], id) == 0)
+				return;
+	}
 	if (u->n == u->cap) {
 		size_t ncap = u->cap ? u->cap * 2 : 4;
 		u->ids = fl_realloc(g->a, u->ids, u->cap * sizeof *u->ids, ncap * sizeof *u->ids);

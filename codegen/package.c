@@ -6,6 +6,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,33 +16,50 @@
 
 struct sink {
 	struct fl_buf buf;
+	bool oom;  /* the arena ran out in sink_write */
 };
 
+/* libarchive calls this with its own state half-written: running out of
+ * memory must not longjmp through it (its objects, malloc'ed, would leak),
+ * so the failure is caught here and reported to libarchive as a write
+ * error. */
 static la_ssize_t sink_write(struct archive *ar, void *client, const void *data, size_t n)
 {
-	(void)ar;
 	struct sink *s = client;
+	struct fl_arena *a = s->buf.arena;
+	jmp_buf *outer = fl_arena_handler(a);
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		fl_arena_catch(a, outer);
+		s->oom = true;
+		archive_set_error(ar, ENOMEM, "out of memory");
+		return -1;
+	}
+	fl_arena_catch(a, &jb);
 	fl_buf_put(&s->buf, data, n);
+	fl_arena_catch(a, outer);
 	return (la_ssize_t)n;
 }
 
 int fl_package_write_tgz(struct fl_ctx *c, const struct fl_package *p, const char *path)
 {
 	FL_PROTECT(c, saved, -1);
-	struct sink s;
+	struct sink s = {.oom = false};
 	fl_buf_init(&s.buf, c->arena);
 	struct archive *ar = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
-	int rc = -1;
+	/* Nothing below allocates from the arena until the archive is freed:
+	 * the error is kept here and queued after. */
+	char err[1024] = "";
 	if (ar == NULL || e == NULL) {
-		fl_error_noloc(c, "%s: cannot create the archive: out of memory", path);
+		snprintf(err, sizeof err, "%s: cannot create the archive: out of memory", path);
 		goto done;
 	}
 	if (archive_write_add_filter_gzip(ar) != ARCHIVE_OK || archive_write_set_format_pax_restricted(ar) != ARCHIVE_OK
 	    || archive_write_set_filter_option(ar, "gzip", "timestamp", NULL) != ARCHIVE_OK
 	    || archive_write_set_bytes_in_last_block(ar, 1) != ARCHIVE_OK
 	    || archive_write_open2(ar, &s, NULL, sink_write, NULL, NULL) != ARCHIVE_OK) {
-		fl_error_noloc(c, "%s: cannot create the archive: %s", path, archive_error_string(ar));
+		snprintf(err, sizeof err, "%s: cannot create the archive: %s", path, archive_error_string(ar));
 		goto done;
 	}
 	/* the numbered names sort in registration order already */
@@ -55,26 +74,36 @@ int fl_package_write_tgz(struct fl_ctx *c, const struct fl_package *p, const cha
 		archive_entry_set_gid(e, 0);
 		if (archive_write_header(ar, e) != ARCHIVE_OK
 		    || archive_write_data(ar, p->items[i].data, p->items[i].len) != (la_ssize_t)p->items[i].len) {
-			fl_error_noloc(c, "%s: cannot add %s: %s", path, p->items[i].file, archive_error_string(ar));
+			snprintf(err, sizeof err, "%s: cannot add %s: %s", path, p->items[i].file, archive_error_string(ar));
 			goto done;
 		}
 	}
 	if (archive_write_close(ar) != ARCHIVE_OK) {
-		fl_error_noloc(c, "%s: cannot finish the archive: %s", path, archive_error_string(ar));
+		snprintf(err, sizeof err, "%s: cannot finish the archive: %s", path, archive_error_string(ar));
 		goto done;
 	}
-	if (fl_write_file(path, s.buf.data, s.buf.len, false, NULL) != 0) {
-		fl_error_noloc(c, "cannot write %s: %s", path, strerror(errno));
-		goto done;
-	}
-	rc = 0;
 done:
 	if (e != NULL)
 		archive_entry_free(e);
 	if (ar != NULL)
-		archive_write_free(ar);
+		archive_write_free(ar);  /* after a failed close too: libarchive frees what it holds */
+	if (s.oom) {
+		FL_UNPROTECT(c, saved);
+		c->oom = true;
+		return -1;
+	}
+	if (err[0] != '\0') {
+		fl_error_noloc(c, "%s", err);
+		FL_UNPROTECT(c, saved);
+		return -1;
+	}
+	if (fl_write_file(path, s.buf.data, s.buf.len, false, NULL) != 0) {
+		fl_error_noloc(c, "cannot write %s: %s", path, strerror(errno));
+		FL_UNPROTECT(c, saved);
+		return -1;
+	}
 	FL_UNPROTECT(c, saved);
-	return rc;
+	return 0;
 }
 
 int fl_package_write_dir(struct fl_ctx *c, const struct fl_package *p, const char *dir)

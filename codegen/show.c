@@ -6,6 +6,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,7 +203,21 @@ static int show_tgz(struct fl_ctx *c, struct fl_buf *out, const char *path, enum
 	}
 	archive_read_support_filter_all(ar);
 	archive_read_support_format_tar(ar);
-	FILE *f = fopen(path, "rb");
+	/* Running out of arena memory below must free the archive and close
+	 * the file (both outside the arena) before going on to the caller's
+	 * handler. */
+	FILE *volatile f = NULL;
+	jmp_buf *outer = fl_arena_handler(c->arena);
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		fl_arena_catch(c->arena, outer);
+		archive_read_free(ar);
+		if (f != NULL)
+			fclose(f);
+		longjmp(*outer, 1);
+	}
+	fl_arena_catch(c->arena, &jb);
+	f = fopen(path, "rb");
 	if (f == NULL) {
 		fl_error_noloc(c, "cannot open %s: %s", path, strerror(errno));
 		goto done;
@@ -244,6 +259,7 @@ static int show_tgz(struct fl_ctx *c, struct fl_buf *out, const char *path, enum
 	fl_buf_puts(out, first ? "}\n" : "\n}\n");
 	rc = 0;
 done:
+	fl_arena_catch(c->arena, outer);
 	archive_read_free(ar);
 	if (f != NULL)
 		fclose(f);
@@ -259,6 +275,15 @@ static uint8_t *read_all(struct fl_ctx *c, const char *path, size_t *len)
 	}
 	struct fl_buf b;
 	fl_buf_init(&b, c->arena);
+	/* out of arena memory: close the file, then on to the caller's handler */
+	jmp_buf *outer = fl_arena_handler(c->arena);
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		fl_arena_catch(c->arena, outer);
+		fclose(f);
+		longjmp(*outer, 1);
+	}
+	fl_arena_catch(c->arena, &jb);
 	char chunk[65536];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
@@ -266,6 +291,7 @@ static uint8_t *read_all(struct fl_ctx *c, const char *path, size_t *len)
 		if (b.len > MAX_ARTIFACT)
 			break;
 	}
+	fl_arena_catch(c->arena, outer);
 	int err = ferror(f) ? errno : 0;
 	fclose(f);
 	if (err || b.len > MAX_ARTIFACT) {

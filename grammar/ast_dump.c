@@ -58,8 +58,18 @@ static void group(FILE *out, const char *label, const struct fl_list *l, int dep
 		node(out, c, depth + 1);
 }
 
+/* Brackets nest at most 256 deep, but a.b.c..., t()()... and
+ * t() with {...} with {...}... nest without them: past this depth the dump
+ * shows "..." instead of recursing on (and indenting) without bound. */
+enum { MAX_DUMP_DEPTH = 1000 };
+
 static void node(FILE *out, const struct fl_node *n, int depth)
 {
+	if (depth > MAX_DUMP_DEPTH) {
+		indent(out, MAX_DUMP_DEPTH + 1);
+		fputs("... (nested too deeply to show)\n", out);
+		return;
+	}
 	indent(out, depth);
 	fputs(fl_node_kind_name(n->kind), out);
 	span(out, n->loc);
@@ -166,7 +176,9 @@ static void node(FILE *out, const struct fl_node *n, int depth)
 		group(out, "args", &n->call.args, depth + 1);
 		return;
 	case FL_MAP:
-		fprintf(out, " %s\n", n->map.target.str);
+		if (n->map.target.str != NULL)  /* NULL after a syntax error */
+			fprintf(out, " %s", n->map.target.str);
+		fputc('\n', out);
 		if (n->map.has_partial) {
 			indent(out, depth + 1);
 			fputs("partial", out);

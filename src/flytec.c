@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "arena.h"
+#include "emit.h"
 #include "flytec.h"
 
 enum mode { MODE_CHECK, MODE_SIGNATURES, MODE_DUMP_AST, MODE_EMIT, MODE_SHOW };
@@ -90,18 +92,25 @@ static int emit(struct fl_ctx *c, const struct run *r, struct fl_module *module,
 			fl_package_print_json(c, stdout, p);
 			return 0;
 		}
-		FILE *f = fopen(r->output, "w");
+		/* built in memory, then written whole (a temporary file renamed
+		 * over the target), like every other output */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
 		if (f == NULL) {
 			fprintf(stderr, "flytec: cannot write %s: %s\n", r->output, strerror(errno));
 			return -1;
 		}
 		fl_package_print_json(c, f, p);
-		if (fclose(f) != 0) {
+		int rc = 0;
+		if (fclose(f) != 0 || fl_out_of_memory(c)) {
+			rc = -1;  /* out of memory: reported by the caller */
+		} else if (fl_write_file(r->output, buf, len, false, NULL) != 0) {
 			fprintf(stderr, "flytec: cannot write %s: %s\n", r->output, strerror(errno));
-			remove(r->output);
-			return -1;
+			rc = -1;
 		}
-		return 0;
+		free(buf);
+		return rc;
 	}
 	}
 	return -1;
@@ -118,6 +127,10 @@ static int compile_one(const char *path, const struct run *r)
 	if (r->mode == MODE_SHOW) {
 		int rc = fl_show_file(c, stdout, path, r->show_type);
 		fl_print_diagnostics(c, stderr);
+		if (fl_out_of_memory(c)) {
+			fprintf(stderr, "flytec: out of memory\n");
+			rc = -1;
+		}
 		fl_ctx_free(c);
 		return rc == 0 ? 0 : 1;
 	}
@@ -142,6 +155,17 @@ static int compile_one(const char *path, const struct run *r)
 	if (status == 0 && r->mode == MODE_SIGNATURES && module != NULL)
 		fl_print_signatures(c, stdout, module);
 	fl_ctx_free(c);
+	return status;
+}
+
+/* Output lost on the way to standard output (a full disk, a closed pipe)
+ * is an error too. */
+static int finish_stdout(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "flytec: cannot write standard output: %s\n", strerror(errno));
+		return 1;
+	}
 	return status;
 }
 
@@ -182,6 +206,12 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
 	};
+	/* A test hook: the Nth request of the compiler for memory from the
+	 * system fails (see fl_alloc_fail_at), so that tests can check that
+	 * the driver reports it and leaves no partial output behind. */
+	const char *fail_alloc = getenv("FLYTEC_FAIL_ALLOC");
+	if (fail_alloc != NULL && *fail_alloc != '\0')
+		fl_alloc_fail_at(strtoul(fail_alloc, NULL, 10));
 	enum mode mode = MODE_CHECK;
 	unsigned long max_errors = 20;
 	struct run r = {0};
@@ -292,7 +322,7 @@ int main(int argc, char **argv)
 	if (mode == MODE_SHOW) {
 		if (optind != argc)
 			return bad_usage("--show takes one file; unexpected '%s'", argv[optind]);
-		return compile_one(show, &r);
+		return finish_stdout(compile_one(show, &r));
 	}
 	if (optind == argc) {
 		fputs("flytec: no input files\nTry 'flytec --help'.\n", stderr);
@@ -308,5 +338,5 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		if (compile_one(argv[i], &r) != 0)
 			status = 1;
-	return status;
+	return finish_stdout(status);
 }
