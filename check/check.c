@@ -1669,7 +1669,11 @@ static void check_recursion(struct checker *k)
 		struct fl_entity *w;
 		uint32_t next;
 	};
+	enum { MAX_SUBWORKFLOW_DEPTH = 64 };
 	unsigned char *color = fl_zalloc(k->a, k->cap);
+	/* levels of sub-workflows under each workflow: each WorkflowSpec carries
+	 * every sub-workflow it reaches, so a deep chain grows quadratically */
+	uint32_t *depth = fl_zalloc(k->a, k->cap * sizeof *depth);
 	struct frame *stack = fl_alloc(k->a, (k->m->nentities + 1) * sizeof *stack);
 	for (uint32_t i = 0; i < k->m->nentities; i++) {
 		struct fl_entity *root = k->m->entities[i];
@@ -1682,6 +1686,20 @@ static void check_recursion(struct checker *k)
 		while (sp > 0) {
 			struct frame *f = &stack[sp - 1];
 			if (f->next >= f->w->wf.nnodes) {
+				uint32_t d = 0;
+				for (uint32_t j = 0; j < f->w->wf.nnodes; j++) {
+					const struct fl_wf_node *nd = f->w->wf.nodes[j];
+					if (nd == NULL || nd->target->kind != FL_E_WORKFLOW || lookup(k, nd->target->name) != nd->target
+					    || color[slot_of(k, nd->target->name)] != 2)
+						continue;
+					uint32_t cd = depth[slot_of(k, nd->target->name)] + 1;
+					d = cd > d ? cd : d;
+				}
+				depth[slot_of(k, f->w->name)] = d;
+				if (d == MAX_SUBWORKFLOW_DEPTH + 1)
+					fl_error(k->c, f->w->decl->sig.name.loc, "workflow '%s' nests %u levels of sub-workflows "
+						 "(the limit is %d); call a launch plan somewhere in the chain instead",
+						 f->w->name, d, MAX_SUBWORKFLOW_DEPTH);
 				color[slot_of(k, f->w->name)] = 2;
 				sp--;
 				continue;

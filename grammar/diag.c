@@ -22,6 +22,9 @@ static void cap_reached(struct fl_ctx *c)
 }
 
 static void push(struct fl_ctx *c, enum fl_severity sev, bool has_loc, struct fl_loc loc,
+		 const char *fmt, va_list ap) FL_PRINTF(5, 0);
+
+static void push(struct fl_ctx *c, enum fl_severity sev, bool has_loc, struct fl_loc loc,
 		 const char *fmt, va_list ap)
 {
 	if (c->capped)

@@ -51,6 +51,7 @@ extern _Thread_local struct fl_arena *fl_parse_arena;
 
 static void fl_yyerror(FL_YYLTYPE *loc, struct fl_parser *p, void *scanner, const char *msg);
 static struct fl_node *mk(struct fl_parser *p, enum fl_node_kind k, struct fl_loc loc);
+static struct fl_name module_name(struct fl_parser *p, struct fl_name n);
 static struct fl_node *binding(struct fl_parser *p, struct fl_name name, struct fl_node *value,
 			       struct fl_loc loc);
 static struct fl_list one(struct fl_node *n);
@@ -107,7 +108,7 @@ program
 	: MODULE dotted decls
 		{
 			p->program = mk(p, FL_PROGRAM, @$);
-			p->program->program.module = $2;
+			p->program->program.module = module_name(p, $2);
 			p->program->program.decls = $3;
 		}
 	/* An error right after the module name (LAC finds it before `decls`
@@ -115,21 +116,16 @@ program
 	| MODULE error decls
 		{
 			p->program = mk(p, FL_PROGRAM, @$);
-			p->program->program.module = p->module;
+			p->program->program.module = module_name(p, p->module);
 			p->program->program.decls = $3;
 		}
 	;
 
-/* Only the module name is dotted: p->module keeps it for the error rule. */
+/* Only the module name is dotted: p->module keeps it for the error rule.
+ * Its parts are joined once, from the source, by module_name. */
 dotted
 	: IDENT                         { $$ = $1; p->module = $$; }
-	| dotted '.' IDENT
-		{
-			$$.str = fl_intern(p->ctx->names, fl_sprintf(p->ctx->arena, "%s.%s", $1.str, $3.str),
-					   strlen($1.str) + 1 + strlen($3.str));
-			$$.loc = @$;
-			p->module = $$;
-		}
+	| dotted '.' IDENT              { $$.str = NULL; $$.loc = @$; p->module = $$; }
 	;
 
 decls
@@ -430,6 +426,32 @@ bindings
 	;
 
 %%
+
+/* The dotted module name spanned by n: its identifiers and dots, without
+ * the blanks and comments the source may have between them. */
+static struct fl_name module_name(struct fl_parser *p, struct fl_name n)
+{
+	enum { MAX_MODULE = 1024 };
+	if (n.str != NULL)
+		return n;
+	const char *src = p->text + n.loc.off;
+	size_t len = n.loc.end_off - n.loc.off, k = 0;
+	char *out = fl_alloc(p->ctx->arena, len + 1);
+	for (size_t i = 0; i < len; i++) {
+		if (src[i] == '#') {
+			while (i < len && src[i] != '\n')
+				i++;
+		} else if (src[i] != ' ' && src[i] != '\t' && src[i] != '\r' && src[i] != '\n') {
+			out[k++] = src[i];
+		}
+	}
+	if (k > MAX_MODULE) {
+		fl_error(p->ctx, n.loc, "module name is too long (%zu bytes; the limit is %d)", k, MAX_MODULE);
+		k = MAX_MODULE;
+	}
+	n.str = fl_intern(p->ctx->names, out, k);
+	return n;
+}
 
 static struct fl_node *mk(struct fl_parser *p, enum fl_node_kind k, struct fl_loc loc)
 {

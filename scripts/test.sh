@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh checkout: installs what is missing,
 # then builds and runs `make check` three times (plain; AddressSanitizer +
-# UndefinedBehaviorSanitizer; valgrind), then `make distcheck`. Ends with
-# one line: "N passed, M failed" over every test that ran.
+# UndefinedBehaviorSanitizer; valgrind), then `make distcheck`, then each
+# libFuzzer harness for FUZZ_SECONDS (default 60; each harness is one test).
+# Ends with one line: "N passed, M failed" over every test that ran.
 #
 # usage: scripts/test.sh [--quick]   (--quick: the plain build only)
 set -u
@@ -65,6 +66,25 @@ if [ $quick = no ]; then
 	else
 		tail -n 40 "$top/_build-plain/distcheck.out"
 		failed=$((failed + 1)); failures+=("distcheck")
+	fi
+	echo "== fuzz: configure --enable-fuzzer; make fuzz FUZZ_SECONDS=${FUZZ_SECONDS:-60}"
+	fdir=$top/_build-fuzz
+	mkdir -p "$fdir"
+	if (cd "$fdir" && "$top/configure" -q --enable-fuzzer >configure.out 2>&1 && make -s -j"$jobs" >make.out 2>&1); then
+		(cd "$fdir" && make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" >fuzz.out 2>&1)
+		sed -n 's/^   stat::\(number_of_executed_units\|average_exec_per_sec\)/   \1/p; /^\(PASS\|FAIL\|==\)/p' "$fdir/fuzz.out"
+		npass=$(grep -c '^PASS: ' "$fdir/fuzz.out")
+		nfail=$(grep -c '^FAIL: ' "$fdir/fuzz.out")
+		passed=$((passed + npass))
+		failed=$((failed + nfail))
+		if [ "$nfail" -gt 0 ] || [ "$npass" -eq 0 ]; then
+			grep -A40 '^FAIL: ' "$fdir/fuzz.out" | head -n 60
+			[ "$nfail" -gt 0 ] || failed=$((failed + 1))
+			failures+=("fuzz")
+		fi
+	else
+		tail -n 30 "$fdir/configure.out" "$fdir/make.out"
+		failed=$((failed + 1)); failures+=("fuzz: build")
 	fi
 fi
 
