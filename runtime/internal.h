@@ -75,7 +75,7 @@ void *frt_arena_array(frt_arena *a, size_t n, size_t size);
 char *frt_arena_strndup(frt_arena *a, const char *s, size_t n);
 char *frt_arena_strdup(frt_arena *a, const char *s);
 char *frt_arena_printf(frt_arena *a, const char *fmt, ...) FRT_FMT(2, 3);
-char *frt_arena_vprintf(frt_arena *a, const char *fmt, va_list ap);
+char *frt_arena_vprintf(frt_arena *a, const char *fmt, va_list ap) FRT_FMT(2, 0);
 /** Bytes handed out so far (for tests and statistics). */
 size_t frt_arena_used(const frt_arena *a);
 /** A protobuf-c allocator drawing from the arena (free is a no-op). */
