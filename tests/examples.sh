@@ -144,7 +144,7 @@ step_run() {
 echo "1..$((nexamples * nsteps))"
 k=0
 while IFS= read -r example; do
-	work=$tmp/work/$(echo "$example" | sed 's|/|_|g')
+	work=$tmp/examples/$(echo "$example" | sed 's|/|_|g')
 	mkdir -p "$work"
 	failed=
 	for step in $STEPS; do
