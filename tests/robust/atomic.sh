@@ -18,51 +18,9 @@
 # changes (the mtime of an identical file is kept); output lost on the way
 # to standard output (/dev/full) is an error.
 
-set -u
-LC_ALL=C
-export LC_ALL
-
-if [ -z "${FLYTEC:-}" ] || [ ! -x "$FLYTEC" ]; then
-	echo "Bail out! FLYTEC is not set to the flytec binary"
-	exit 1
-fi
-top_srcdir=${top_srcdir:-.}
-wrapper=${FLYTEC_WRAPPER:-}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/atomic.XXXXXX") || {
-	echo "Bail out! cannot make a temporary directory"
-	exit 1
-}
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-# check DESCRIPTION: ok when $problems is empty, else not ok with them
-check() {
-	if [ -z "$problems" ]; then
-		ok "$1"
-	else
-		not_ok "$1"
-		printf '%s\n' "$problems" | sed 's/^/# /'
-	fi
-}
-problem() {
-	problems="${problems:+$problems
-}$*"
-}
+robust_name=atomic
+# shellcheck source=tests/robust/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 good=$tmp/good.flyte
 cp "$top_srcdir/examples/quickstart/quickstart.flyte" "$good"

@@ -23,39 +23,10 @@
 # Times are the best of two runs; FLYTEC_WRAPPER is not used (valgrind would
 # make them meaningless).
 
-set -u
-LC_ALL=C
-export LC_ALL
-
-if [ -z "${FLYTEC:-}" ] || [ ! -x "$FLYTEC" ]; then
-	echo "Bail out! FLYTEC is not set to the flytec binary"
-	exit 1
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/limits.XXXXXX") || {
-	echo "Bail out! cannot make a temporary directory"
-	exit 1
-}
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-n=0
-failed=0
-problems=
-problem() {
-	problems="${problems:+$problems
-}$*"
-}
-check() {
-	n=$((n + 1))
-	if [ -z "$problems" ]; then
-		echo "ok $n - $1"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $1"
-		printf '%s\n' "$problems" | head -n 20 | sed 's/^/# /'
-	fi
-	problems=
-}
+robust_name=limits
+TAP_DIAG_LINES=20
+# shellcheck source=tests/robust/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 now() {
 	date +%s%N

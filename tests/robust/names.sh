@@ -21,46 +21,10 @@
 #   6  a source file whose name cannot be #included is an error; one with
 #      a space compiles
 
-set -u
-LC_ALL=C
-export LC_ALL
-
-if [ -z "${FLYTEC:-}" ] || [ ! -x "$FLYTEC" ]; then
-	echo "Bail out! FLYTEC is not set to the flytec binary"
-	exit 1
-fi
-top_srcdir=${top_srcdir:-.}
+robust_name=names
+# shellcheck source=tests/robust/lib.sh
+. "$(dirname "$0")/lib.sh"
 inc=${FLYTERUN_INCLUDE:-$top_srcdir/runtime}
-wrapper=${FLYTEC_WRAPPER:-}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/names.XXXXXX") || {
-	echo "Bail out! cannot make a temporary directory"
-	exit 1
-}
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-n=0
-failed=0
-problems=
-problem() {
-	problems="${problems:+$problems
-}$*"
-}
-check() {
-	n=$((n + 1))
-	if [ -z "$problems" ]; then
-		echo "ok $n - $1"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $1"
-		printf '%s\n' "$problems" | sed 's/^/# /'
-	fi
-	problems=
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
 
 echo "1..6"
 
