@@ -1,7 +1,7 @@
 /* emit_c.c: the generated C of a module, NAME.flyte.h and NAME.flyte.c.
  *
  * The header declares one C function per task for the user to write, with
- * a C type for every language type (runtime/flyterun.h gives the layouts),
+ * a C type for every language type (include/flyterun.h gives the layouts),
  * every name prefixed with the module's so that modules link together.
  * The .c file describes each task to libflyterun (type descriptors, input
  * and output tables, an invoke wrapper), embeds the module's serialized

@@ -98,7 +98,7 @@ step_build() {
 	fi
 	base=$(basename "$1")
 	for src in "$2/$base.c" "$top_srcdir/$(dirname "$1")"/*.c; do
-		if ! ${CC:-cc} -std=c11 -pedantic -Wall -Wextra -Werror -I"$top_srcdir/runtime" -I"$2" \
+		if ! ${CC:-cc} -std=c11 -pedantic -Wall -Wextra -Werror -I"$top_srcdir/include" -I"$2" \
 			-c "$src" -o "$2/obj.o" 2>"$tmp/why"; then
 			echo "cc $src failed" >>"$tmp/why"
 			return 1

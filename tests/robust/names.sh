@@ -1,6 +1,6 @@
 #!/bin/sh
 # names.sh: hostile names and strings. A TAP producer (automake's
-# tap-driver). Needs FLYTEC; FLYTERUN_INCLUDE (runtime/, for flyterun.h)
+# tap-driver). Needs FLYTEC; FLYTERUN_INCLUDE (include/, for flyterun.h)
 # to compile the generated C (compile only: nothing is linked); python3
 # to read the JSON (else those checks are skipped).
 #
@@ -24,7 +24,7 @@
 robust_name=names
 # shellcheck source=tests/robust/lib.sh
 . "$(dirname "$0")/lib.sh"
-inc=${FLYTERUN_INCLUDE:-$top_srcdir/runtime}
+inc=${FLYTERUN_INCLUDE:-$top_srcdir/include}
 
 echo "1..6"
 

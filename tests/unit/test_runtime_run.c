@@ -1,10 +1,10 @@
-/* check_runtime_run.c: `run` over hand-built registration entities (TaskSpecs,
+/* test_runtime_run.c: `run` over hand-built registration entities (TaskSpecs,
  * WorkflowSpecs and LaunchPlans built with the protobuf-c structs and packed,
  * as the code generator embeds them): maps with tolerated failures, crashes
  * isolated in process mode, timeouts, retries, unequal lengths, empty lists,
  * the propeller success rule, launch plans, sub-workflows, the output
  * directory and the cache. */
-#include "check_runtime.h"
+#include "test_runtime.h"
 
 #include <stdarg.h>
 

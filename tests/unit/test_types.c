@@ -1,4 +1,4 @@
-/* check_types.c: unit tests for the checker's type unit (check/types.c):
+/* test_types.c: unit tests for the checker's type unit (check/types.c):
  * building and printing types, equality, assignability, the list-lifting
  * of map signatures (fl_sig_lift), and the resource quantities of
  * check/check.c (fl_quantity_parse).

@@ -1,7 +1,7 @@
-/* check_runtime_exec.c: the `execute` and `map-execute` subcommands on
+/* test_runtime_exec.c: the `execute` and `map-execute` subcommands on
  * inputs.pb files encoded independently by protoc from the text protos in tests/runtime,
  * and every error path (error.pb decoded and asserted). */
-#include "check_runtime.h"
+#include "test_runtime.h"
 
 static const flrt_module test_module = {
 	"test", test_tasks, sizeof test_tasks / sizeof test_tasks[0], NULL, 0,

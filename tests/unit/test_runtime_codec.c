@@ -1,7 +1,7 @@
-/* check_runtime_codec.c: the literal codec (every type, round trips through
+/* test_runtime_codec.c: the literal codec (every type, round trips through
  * the wire, flytekit's encodings, errors with paths), LiteralTypes, JSON and
  * text forms, the success rule, paths and corrupt input. */
-#include "check_runtime.h"
+#include "test_runtime.h"
 
 #include <math.h>
 

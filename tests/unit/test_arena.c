@@ -1,8 +1,8 @@
-/* check_arena.c: unit tests for the library's memory and name units --
- * the arena (grammar/arena.c), out-of-memory handling (the arena's failure
+/* test_arena.c: unit tests for the library's memory and name units --
+ * the arena (compiler/arena.c), out-of-memory handling (the arena's failure
  * injection and the public API under it), the string table
- * (grammar/intern.c), "did you mean" (grammar/misspell.c) and line maps
- * (grammar/source.c).
+ * (compiler/intern.c), "did you mean" (compiler/misspell.c) and line maps
+ * (compiler/source.c).
  *
  * Run by automake's TAP driver with CK_TAP_LOG_FILE_NAME=- and
  * CK_VERBOSITY=silent; also under valgrind with CK_FORK=no. */
@@ -438,7 +438,7 @@ static char *srcdir_path(const char *rel)
 		snprintf(base, sizeof base, "%s", top);
 	} else {
 		const char *me = __FILE__;
-		const char *tail = strstr(me, "tests/unit/check_arena.c");
+		const char *tail = strstr(me, "tests/unit/test_arena.c");
 		size_t n = tail != NULL ? (size_t)(tail - me) : 0;
 		snprintf(base, sizeof base, "%.*s", (int)n, me);
 		if (base[0] == '\0')

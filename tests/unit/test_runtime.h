@@ -1,4 +1,4 @@
-/* check_runtime.h: a hand-written test module (what the code generator emits
+/* test_runtime.h: a hand-written test module (what the code generator emits
  * for a .flyte file) and helpers shared by the runtime Check suites. */
 #ifndef CHECK_RUNTIME_H
 #define CHECK_RUNTIME_H

@@ -1,4 +1,4 @@
-/* check_lexer.c: the scanner (grammar/scanner.l) and the parser through the
+/* test_lexer.c: the scanner (grammar/scanner.l) and the parser through the
  * library's API: every token kind in a minimal program, with the parsed
  * node's kind, value and exact span, and every lexical error with its
  * count and span. Diagnostics are read from the context (ctx.h).
