@@ -76,12 +76,12 @@ static const flrt_task task_sum = { "bench.sum", xs_var, 1, sizeof(list1), o0_in
 static const flrt_task *const tasks[] = { &task_inc, &task_range, &task_sum };
 
 /* ---- the entities (built once, as the code generator embeds them) ------------------ */
-static frt_arena *A;
+static struct rt_arena *A;
 static struct flrt_entity ents[8];
 static flrt_module module = { "bench", tasks, 3, ents, 0 };
 
 static void *made;
-#define MAKE(T, initfn) (made = frt_arena_alloc(A, sizeof(T)), initfn((T *)made), (T *)made)
+#define MAKE(T, initfn) (made = rt_arena_alloc(A, sizeof(T)), initfn((T *)made), (T *)made)
 
 static Flyteidl__Core__Identifier *ident(int kind, const char *name)
 {
@@ -99,10 +99,10 @@ static Flyteidl__Core__VariableMap *var1(const char *name, const flrt_type *t)
 	Flyteidl__Core__VariableMap__VariablesEntry *e = MAKE(Flyteidl__Core__VariableMap__VariablesEntry,
 							      flyteidl__core__variable_map__variables_entry__init);
 	Flyteidl__Core__Variable *v = MAKE(Flyteidl__Core__Variable, flyteidl__core__variable__init);
-	v->type = frt_literal_type(A, t);
+	v->type = rt_literal_type(A, t);
 	e->key = (char *)name;
 	e->value = v;
-	vm->variables = frt_arena_alloc(A, sizeof *vm->variables);
+	vm->variables = rt_arena_alloc(A, sizeof *vm->variables);
 	vm->variables[0] = e;
 	vm->n_variables = 1;
 	return vm;
@@ -118,10 +118,10 @@ static Flyteidl__Core__TypedInterface *iface(Flyteidl__Core__VariableMap *in, Fl
 
 static void add(int kind, const char *name, ProtobufCMessage *m)
 {
-	frt_msg err;
+	struct rt_msg err;
 	uint8_t *data;
 	size_t len;
-	if (frt_pack_arena(A, m, &data, &len, &err) < 0)
+	if (rt_pack_arena(A, m, &data, &len, &err) < 0)
 		abort();
 	ents[module.nentities++] = (struct flrt_entity){ kind, name, data, len };
 }
@@ -135,7 +135,7 @@ static void add_task(const char *name, const char *fn, bool map, Flyteidl__Core_
 	static const char *margs[] = { "bench", "map-execute", "--task", NULL, "--bound", "" };
 	static const char *eargs[] = { "bench", "execute", "--task", NULL };
 	size_t n = map ? 6 : 4;
-	c->args = frt_arena_alloc(A, n * sizeof(char *));
+	c->args = rt_arena_alloc(A, n * sizeof(char *));
 	for (size_t i = 0; i < n; i++)
 		c->args[i] = (char *)(map ? margs : eargs)[i];
 	c->args[3] = (char *)fn;
@@ -172,7 +172,7 @@ static Flyteidl__Core__Node *node(const char *id, const char *task, Flyteidl__Co
 	tn->reference_case = FLYTEIDL__CORE__TASK_NODE__REFERENCE_REFERENCE_ID;
 	tn->reference_id = ident(1, task);
 	n->id = (char *)id;
-	n->inputs = frt_arena_alloc(A, sizeof *n->inputs);
+	n->inputs = rt_arena_alloc(A, sizeof *n->inputs);
 	n->inputs[0] = in;
 	n->n_inputs = 1;
 	if (!array) {
@@ -199,13 +199,13 @@ static void add_workflow(const char *name, bool with_map)
 	Flyteidl__Core__WorkflowTemplate *t = MAKE(Flyteidl__Core__WorkflowTemplate,
 						   flyteidl__core__workflow_template__init);
 	size_t k = 0;
-	t->nodes = frt_arena_alloc(A, 3 * sizeof *t->nodes);
+	t->nodes = rt_arena_alloc(A, 3 * sizeof *t->nodes);
 	t->nodes[k++] = node("n0", "bench.range", bind("n", "", "n"), false);
 	if (with_map)
 		t->nodes[k++] = node("n1", MAP_INC, bind("x", "n0", "o0"), true);
 	t->nodes[k++] = node("n2", "bench.sum", bind("xs", with_map ? "n1" : "n0", "o0"), false);
 	t->n_nodes = k;
-	t->outputs = frt_arena_alloc(A, sizeof *t->outputs);
+	t->outputs = rt_arena_alloc(A, sizeof *t->outputs);
 	t->outputs[0] = bind("o0", "n2", "o0");
 	t->n_outputs = 1;
 	t->id = ident(2, name);
@@ -227,7 +227,7 @@ static void build_module(void)
 /* ---- measuring -------------------------------------------------------------------- */
 static double now_s(void)
 {
-	return (double)frt_now_ns() / 1e9;
+	return (double)rt_now_ns() / 1e9;
 }
 
 /* Runs the module's command line in this process, output discarded. */
@@ -236,9 +236,9 @@ static double time_main(int argc, char **argv)
 	char *out = NULL, *err = NULL;
 	size_t ol = 0, el = 0;
 	FILE *o = open_memstream(&out, &ol), *e = open_memstream(&err, &el);
-	frt_io io = { o, e };
+	struct rt_io io = { o, e };
 	double t0 = now_s();
-	int rc = frt_main(&module, argc, argv, &io);
+	int rc = rt_main(&module, argc, argv, &io);
 	double t = now_s() - t0;
 	fclose(o);
 	fclose(e);
@@ -309,22 +309,22 @@ static void bench_process_isolation(long n, const char *jobs, const char *self)
 		return;
 	}
 	/* one inputs.pb per element for xargs (prepared outside the timing) */
-	frt_msg err;
+	struct rt_msg err;
 	char path[512];
 	snprintf(path, sizeof path, "%s/in", dir);
 	mkdir(path, 0755);
 	for (long i = 0; i < n; i++) {
-		frt_arena *a = frt_arena_new();
-		frt_litmap *m = frt_litmap_new(a, 1);
+		struct rt_arena *a = rt_arena_new();
+		Flyteidl__Core__LiteralMap *m = rt_litmap_new(a, 1);
 		uint8_t *data;
 		size_t len;
-		frt_litmap_set(m, 0, "x", frt_lit_int(a, i));
+		rt_litmap_set(m, 0, "x", rt_lit_int(a, i));
 		snprintf(path, sizeof path, "%s/in/%ld.pb", dir, i);
-		if (frt_pack_arena(a, &m->base, &data, &len, &err) < 0 || frt_write_file(path, data, len, &err) < 0) {
+		if (rt_pack_arena(a, &m->base, &data, &len, &err) < 0 || rt_write_file(path, data, len, &err) < 0) {
 			fprintf(stderr, "bench: %s\n", err.text);
 			exit(1);
 		}
-		frt_arena_free(a);
+		rt_arena_free(a);
 	}
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd,
@@ -356,44 +356,44 @@ static void bench_process_isolation(long n, const char *jobs, const char *self)
 
 static void bench_codec(size_t n)
 {
-	frt_msg err;
-	frt_arena *a = frt_arena_new();
-	frt_lit *c = frt_lit_collection(a, n);
+	struct rt_msg err;
+	struct rt_arena *a = rt_arena_new();
+	Flyteidl__Core__Literal *c = rt_lit_collection(a, n);
 	for (size_t i = 0; i < n; i++)
-		c->collection->literals[i] = frt_lit_int(a, (int64_t)i * 7919 - 1000000);
+		c->collection->literals[i] = rt_lit_int(a, (int64_t)i * 7919 - 1000000);
 	uint8_t *bytes;
 	size_t len;
-	if (frt_pack_arena(a, &c->base, &bytes, &len, &err) < 0)
+	if (rt_pack_arena(a, &c->base, &bytes, &len, &err) < 0)
 		abort();
 	double unpack = 1e30, pack = 1e30, dec = 1e30, enc = 1e30, u2 = 1e30, p2 = 1e30;
 	for (int r = 0; r < 5; r++) {
 		/* the reference: protobuf-c alone */
-		frt_arena *b = frt_arena_new();
+		struct rt_arena *b = rt_arena_new();
 		double t0 = now_s();
-		frt_lit *l = frt_unpack(b, &flyteidl__core__literal__descriptor, bytes, len, &err);
+		Flyteidl__Core__Literal *l = rt_unpack(b, &flyteidl__core__literal__descriptor, bytes, len, &err);
 		double t1 = now_s();
 		uint8_t *out;
 		size_t ol;
-		frt_pack_arena_as_is(b, &l->base, &out, &ol, &err);
+		rt_pack_arena_as_is(b, &l->base, &out, &ol, &err);
 		double t2 = now_s();
 		unpack = t1 - t0 < unpack ? t1 - t0 : unpack;
 		pack = t2 - t1 < pack ? t2 - t1 : pack;
-		frt_arena_free(b);
+		rt_arena_free(b);
 		/* the runtime: unpack + decode into an int64_t array; encode + pack */
-		b = frt_arena_new();
+		b = rt_arena_new();
 		flrt_list list;
-		frt_path p = { NULL, "input", "xs", 0, 0 };
+		struct rt_path p = { NULL, "input", "xs", 0, 0 };
 		t0 = now_s();
-		l = frt_unpack(b, &flyteidl__core__literal__descriptor, bytes, len, &err);
+		l = rt_unpack(b, &flyteidl__core__literal__descriptor, bytes, len, &err);
 		double ta = now_s();
-		if (frt_decode(b, &T_LIST_INT, l, &list, &p, &err) < 0)
+		if (rt_decode(b, &T_LIST_INT, l, &list, &p, &err) < 0)
 			abort();
 		t1 = now_s();
-		frt_lit *e;
-		if (frt_encode(b, &T_LIST_INT, &list, &e, &p, &err) < 0)
+		Flyteidl__Core__Literal *e;
+		if (rt_encode(b, &T_LIST_INT, &list, &e, &p, &err) < 0)
 			abort();
 		double tb = now_s();
-		frt_pack_arena_as_is(b, &e->base, &out, &ol, &err);
+		rt_pack_arena_as_is(b, &e->base, &out, &ol, &err);
 		t2 = now_s();
 		if (ol != len)
 			abort();
@@ -401,7 +401,7 @@ static void bench_codec(size_t n)
 		dec = t1 - ta < dec ? t1 - ta : dec;
 		enc = tb - t1 < enc ? tb - t1 : enc;
 		p2 = t2 - tb < p2 ? t2 - tb : p2;
-		frt_arena_free(b);
+		rt_arena_free(b);
 	}
 	double ref = unpack + pack, ours = dec + enc;
 	printf("3. a list[int] literal of %zu elements (%.1f MB on the wire)\n", n, (double)len / 1e6);
@@ -411,12 +411,12 @@ static void bench_codec(size_t n)
 	       dec * 1e3, enc * 1e3, ours * 1e3, ours / (double)n * 1e9);
 	printf("   whole round trip (unpack, decode, encode, pack): %.2f ms, %.2fx protobuf-c alone\n",
 	       (u2 + dec + enc + p2) * 1e3, (u2 + dec + enc + p2) / ref);
-	frt_arena_free(a);
+	rt_arena_free(a);
 }
 
 int main(int argc, char **argv)
 {
-	A = frt_arena_new();
+	A = rt_arena_new();
 	build_module();
 	int rc = 0;
 	if (argc > 1 && strcmp(argv[1], "bench") != 0) {
@@ -433,6 +433,6 @@ int main(int argc, char **argv)
 		printf("\n");
 		bench_codec(1000000);
 	}
-	frt_arena_free(A);
+	rt_arena_free(A);
 	return rc;
 }

@@ -11,43 +11,43 @@
 #define ARENA_FIRST 1024          /* the first block is small: many arenas are tiny */
 #define ARENA_MAX_BLOCK (1u << 20)
 
-typedef struct block {
+struct block {
 	struct block *next;
 	size_t size, used;
 	_Alignas(ARENA_ALIGN) unsigned char data[];
-} block;
+};
 
-struct frt_arena {
-	block *head;     /* current block; older blocks follow */
+struct rt_arena {
+	struct block *head;     /* current block; older blocks follow */
 	size_t next_size;
 	size_t total;    /* bytes handed out */
 };
 
-frt_arena *frt_arena_new(void)
+struct rt_arena *rt_arena_new(void)
 {
-	frt_arena *a = calloc(1, sizeof *a);
+	struct rt_arena *a = calloc(1, sizeof *a);
 	if (a)
 		a->next_size = ARENA_FIRST;
 	return a;
 }
 
-void frt_arena_free(frt_arena *a)
+void rt_arena_free(struct rt_arena *a)
 {
 	if (!a)
 		return;
-	for (block *b = a->head, *n; b; b = n) {
+	for (struct block *b = a->head, *n; b; b = n) {
 		n = b->next;
 		free(b);
 	}
 	free(a);
 }
 
-void frt_arena_reset(frt_arena *a)
+void rt_arena_reset(struct rt_arena *a)
 {
 	if (!a || !a->head)
 		return;
-	block *keep = a->head;  /* the newest block, the largest of the chain */
-	for (block *b = keep->next, *n; b; b = n) {
+	struct block *keep = a->head;  /* the newest block, the largest of the chain */
+	for (struct block *b = keep->next, *n; b; b = n) {
 		n = b->next;
 		free(b);
 	}
@@ -56,14 +56,14 @@ void frt_arena_reset(frt_arena *a)
 	a->total = 0;
 }
 
-static block *grow(frt_arena *a, size_t need)
+static struct block *grow(struct rt_arena *a, size_t need)
 {
 	size_t size = a->next_size;
 	while (size < need)
 		size *= 2;
-	if (size < need || size > SIZE_MAX - sizeof(block))
+	if (size < need || size > SIZE_MAX - sizeof(struct block))
 		return NULL;
-	block *b = malloc(sizeof(block) + size);
+	struct block *b = malloc(sizeof(struct block) + size);
 	if (!b)
 		return NULL;
 	b->size = size;
@@ -75,19 +75,19 @@ static block *grow(frt_arena *a, size_t need)
 	return b;
 }
 
-void *frt_arena_alloc(frt_arena *a, size_t size)
+void *rt_arena_alloc(struct rt_arena *a, size_t size)
 {
 	if (size == 0)
 		size = 1;
 	if (size > SIZE_MAX - ARENA_ALIGN)
 		return NULL;
 	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	block *b = a->head;
+	struct block *b = a->head;
 	if (!b || b->size - b->used < size) {
 		/* A large request gets its own block behind the current one, so the
 		 * current block's free space is not wasted. */
 		if (b && size > a->next_size / 4 && size > b->size - b->used) {
-			block *big = malloc(sizeof(block) + size);
+			struct block *big = malloc(sizeof(struct block) + size);
 			if (!big)
 				return NULL;
 			big->size = size;
@@ -107,26 +107,26 @@ void *frt_arena_alloc(frt_arena *a, size_t size)
 	return p;
 }
 
-void *frt_arena_zalloc(frt_arena *a, size_t size)
+void *rt_arena_zalloc(struct rt_arena *a, size_t size)
 {
-	void *p = frt_arena_alloc(a, size);
+	void *p = rt_arena_alloc(a, size);
 	if (p)
 		memset(p, 0, size);
 	return p;
 }
 
-void *frt_arena_array(frt_arena *a, size_t n, size_t size)
+void *rt_arena_array(struct rt_arena *a, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
 		return NULL;
-	return frt_arena_zalloc(a, n * size);
+	return rt_arena_zalloc(a, n * size);
 }
 
-char *frt_arena_strndup(frt_arena *a, const char *s, size_t n)
+char *rt_arena_strndup(struct rt_arena *a, const char *s, size_t n)
 {
 	if (n == SIZE_MAX)
 		return NULL;
-	char *p = frt_arena_alloc(a, n + 1);
+	char *p = rt_arena_alloc(a, n + 1);
 	if (p) {
 		if (n)
 			memcpy(p, s, n);
@@ -135,12 +135,12 @@ char *frt_arena_strndup(frt_arena *a, const char *s, size_t n)
 	return p;
 }
 
-char *frt_arena_strdup(frt_arena *a, const char *s)
+char *rt_arena_strdup(struct rt_arena *a, const char *s)
 {
-	return frt_arena_strndup(a, s, strlen(s));
+	return rt_arena_strndup(a, s, strlen(s));
 }
 
-char *frt_arena_vprintf(frt_arena *a, const char *fmt, va_list ap)
+char *rt_arena_vprintf(struct rt_arena *a, const char *fmt, va_list ap)
 {
 	va_list aq;
 	va_copy(aq, ap);
@@ -148,29 +148,29 @@ char *frt_arena_vprintf(frt_arena *a, const char *fmt, va_list ap)
 	va_end(aq);
 	if (n < 0)
 		return NULL;
-	char *p = frt_arena_alloc(a, (size_t)n + 1);
+	char *p = rt_arena_alloc(a, (size_t)n + 1);
 	if (p)
 		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 
-char *frt_arena_printf(frt_arena *a, const char *fmt, ...)
+char *rt_arena_printf(struct rt_arena *a, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *p = frt_arena_vprintf(a, fmt, ap);
+	char *p = rt_arena_vprintf(a, fmt, ap);
 	va_end(ap);
 	return p;
 }
 
-size_t frt_arena_used(const frt_arena *a)
+size_t rt_arena_used(const struct rt_arena *a)
 {
 	return a->total;
 }
 
 static void *pb_alloc(void *data, size_t size)
 {
-	return frt_arena_alloc(data, size);
+	return rt_arena_alloc(data, size);
 }
 
 static void pb_free(void *data, void *p)
@@ -179,14 +179,14 @@ static void pb_free(void *data, void *p)
 	(void)p;
 }
 
-ProtobufCAllocator frt_arena_allocator(frt_arena *a)
+ProtobufCAllocator rt_arena_allocator(struct rt_arena *a)
 {
 	ProtobufCAllocator al = { pb_alloc, pb_free, a };
 	return al;
 }
 
 /* ---- byte buffers -------------------------------------------------------- */
-int frt_buf_reserve(frt_buf *b, size_t extra)
+int rt_buf_reserve(struct rt_buf *b, size_t extra)
 {
 	if (b->cap - b->len >= extra)
 		return 0;
@@ -203,9 +203,9 @@ int frt_buf_reserve(frt_buf *b, size_t extra)
 	return 0;
 }
 
-int frt_buf_append(frt_buf *b, const void *p, size_t n)
+int rt_buf_append(struct rt_buf *b, const void *p, size_t n)
 {
-	if (frt_buf_reserve(b, n + 1) < 0)
+	if (rt_buf_reserve(b, n + 1) < 0)
 		return -1;
 	if (n)
 		memcpy(b->data + b->len, p, n);
@@ -214,19 +214,19 @@ int frt_buf_append(frt_buf *b, const void *p, size_t n)
 	return 0;
 }
 
-int frt_buf_putc(frt_buf *b, int c)
+int rt_buf_putc(struct rt_buf *b, int c)
 {
 	unsigned char ch = (unsigned char)c;
-	return frt_buf_append(b, &ch, 1);
+	return rt_buf_append(b, &ch, 1);
 }
 
-int frt_buf_printf(frt_buf *b, const char *fmt, ...)
+int rt_buf_printf(struct rt_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || frt_buf_reserve(b, (size_t)n + 1) < 0)
+	if (n < 0 || rt_buf_reserve(b, (size_t)n + 1) < 0)
 		return -1;
 	va_start(ap, fmt);
 	vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -235,7 +235,7 @@ int frt_buf_printf(frt_buf *b, const char *fmt, ...)
 	return 0;
 }
 
-void frt_buf_free(frt_buf *b)
+void rt_buf_free(struct rt_buf *b)
 {
 	free(b->data);
 	b->data = NULL;
@@ -243,7 +243,7 @@ void frt_buf_free(frt_buf *b)
 }
 
 /* ---- messages ------------------------------------------------------------ */
-int frt_msgf(frt_msg *m, const char *fmt, ...)
+int rt_msgf(struct rt_msg *m, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -252,7 +252,7 @@ int frt_msgf(frt_msg *m, const char *fmt, ...)
 	return -1;
 }
 
-int frt_msg_prefix(frt_msg *m, const char *fmt, ...)
+int rt_msg_prefix(struct rt_msg *m, const char *fmt, ...)
 {
 	char prefix[512];
 	va_list ap;

@@ -24,38 +24,38 @@
 
 #define MAGIC "FRT1"
 
-struct frt_backend {
+struct rt_backend {
 	bool process;
 	size_t nrunning;
 	/* process */
-	frt_job *running;            /* list through ->next */
-	frt_job *done, *done_tail;   /* reaped, not yet returned */
+	struct rt_job *running;            /* list through ->next */
+	struct rt_job *done, *done_tail;   /* reaped, not yet returned */
 	struct pollfd *pfds;
-	frt_job **pjobs;
+	struct rt_job **pjobs;
 	size_t pcap;
 	/* threads */
 	pthread_mutex_t mu;
 	pthread_cond_t work_cv, done_cv;
-	frt_job *work, *work_tail;
-	frt_job *got, *got_tail;     /* done jobs taken in one go, not yet returned */
-	frt_job *pend, *pend_tail;   /* started jobs not yet handed to the workers */
+	struct rt_job *work, *work_tail;
+	struct rt_job *got, *got_tail;     /* done jobs taken in one go, not yet returned */
+	struct rt_job *pend, *pend_tail;   /* started jobs not yet handed to the workers */
 	size_t npend;
 	size_t nwork, nidle, nthreads, cthreads, max_threads;
 	pthread_t *threads;
 	bool stop, main_waiting;
-	frt_arena *inline_arena;     /* one thread: calls run in the caller's */
+	struct rt_arena *inline_arena;     /* one thread: calls run in the caller's */
 };
 
-int64_t frt_now_ns(void)
+int64_t rt_now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-frt_backend *frt_backend_new(bool process, size_t threads)
+struct rt_backend *rt_backend_new(bool process, size_t threads)
 {
-	frt_backend *b = calloc(1, sizeof *b);
+	struct rt_backend *b = calloc(1, sizeof *b);
 	if (!b)
 		return NULL;
 	b->process = process;
@@ -71,12 +71,12 @@ frt_backend *frt_backend_new(bool process, size_t threads)
 	return b;
 }
 
-size_t frt_backend_running(const frt_backend *b)
+size_t rt_backend_running(const struct rt_backend *b)
 {
 	return b->nrunning;
 }
 
-static void queue_push(frt_job **head, frt_job **tail, frt_job *j)
+static void queue_push(struct rt_job **head, struct rt_job **tail, struct rt_job *j)
 {
 	j->next = NULL;
 	if (*tail)
@@ -86,9 +86,9 @@ static void queue_push(frt_job **head, frt_job **tail, frt_job *j)
 	*tail = j;
 }
 
-static frt_job *queue_pop(frt_job **head, frt_job **tail)
+static struct rt_job *queue_pop(struct rt_job **head, struct rt_job **tail)
 {
-	frt_job *j = *head;
+	struct rt_job *j = *head;
 	if (j) {
 		*head = j->next;
 		if (!*head)
@@ -115,18 +115,18 @@ static void write_all(int fd, const void *p, size_t n)
 }
 
 /* In the child: run the call, report, exit. Never returns. */
-static void child_main(frt_backend *b, frt_job *j, int wfd)
+static void child_main(struct rt_backend *b, struct rt_job *j, int wfd)
 {
-	for (frt_job *o = b->running; o; o = o->next)
+	for (struct rt_job *o = b->running; o; o = o->next)
 		if (o->fd >= 0)
 			close(o->fd);
 	signal(SIGPIPE, SIG_DFL);
-	frt_arena *a = frt_arena_new();
-	frt_result r = { 0 };
+	struct rt_arena *a = rt_arena_new();
+	struct rt_result r = { 0 };
 	if (a)
-		frt_call(j->fn, j->inputs, &j->opts, a, &r);
+		rt_call(j->fn, j->inputs, &j->opts, a, &r);
 	else
-		frt_result_system(&r, true, "out of memory");
+		rt_result_system(&r, true, "out of memory");
 	uint8_t hdr[13];
 	memcpy(hdr, MAGIC, 4);
 	hdr[4] = r.ok;
@@ -138,18 +138,18 @@ static void child_main(frt_backend *b, frt_job *j, int wfd)
 		write_all(wfd, r.data, r.len);
 	}
 	close(wfd);
-	frt_result_free(&r);
-	frt_arena_free(a);
+	rt_result_free(&r);
+	rt_arena_free(a);
 	fflush(stdout);
 	fflush(stderr);
 	_exit(0);
 }
 
-static int process_start(frt_backend *b, frt_job *j, frt_msg *err)
+static int process_start(struct rt_backend *b, struct rt_job *j, struct rt_msg *err)
 {
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0)
-		return frt_msgf(err, "cannot create a pipe: %s", strerror(errno));
+		return rt_msgf(err, "cannot create a pipe: %s", strerror(errno));
 	fflush(stdout);   /* the child must not inherit unwritten output */
 	fflush(stderr);
 	pid_t pid = fork();
@@ -157,7 +157,7 @@ static int process_start(frt_backend *b, frt_job *j, frt_msg *err)
 		int e = errno;
 		close(fds[0]);
 		close(fds[1]);
-		return frt_msgf(err, "cannot fork: %s", strerror(e));
+		return rt_msgf(err, "cannot fork: %s", strerror(e));
 	}
 	if (pid == 0) {
 		close(fds[0]);
@@ -169,7 +169,7 @@ static int process_start(frt_backend *b, frt_job *j, frt_msg *err)
 	j->fd = fds[0];
 	j->buf.len = 0;
 	j->timed_out = j->killed = false;
-	j->deadline = j->timeout_ns > 0 ? frt_now_ns() + j->timeout_ns : 0;
+	j->deadline = j->timeout_ns > 0 ? rt_now_ns() + j->timeout_ns : 0;
 	j->next = b->running;
 	b->running = j;
 	b->nrunning++;
@@ -182,12 +182,12 @@ static void describe_signal(int sig, char *buf, size_t n)
 	snprintf(buf, n, "signal %d (%s)", sig, name ? name : "unknown");
 }
 
-static void finish_child(frt_backend *b, frt_job *j, int status)
+static void finish_child(struct rt_backend *b, struct rt_job *j, int status)
 {
 	const uint8_t *p = j->buf.data;
 	size_t n = j->buf.len;
-	frt_result *r = &j->res;
-	frt_result_free(r);
+	struct rt_result *r = &j->res;
+	rt_result_free(r);
 	if (n >= 13 && memcmp(p, MAGIC, 4) == 0) {
 		uint64_t len = 0;
 		for (int i = 0; i < 8; i++)
@@ -200,66 +200,66 @@ static void finish_child(frt_backend *b, frt_job *j, int status)
 				memcpy(r->data, p + 13, len);
 				return;
 			}
-			frt_result_system(r, true, "out of memory reading a task's result");
+			rt_result_system(r, true, "out of memory reading a task's result");
 			return;
 		}
 	}
 	char what[128];
 	if (j->killed)
-		frt_result_system(r, false, "cancelled");
+		rt_result_system(r, false, "cancelled");
 	else if (j->timed_out)
-		frt_result_system(r, true, "timed out after %.3gs (killed)",
+		rt_result_system(r, true, "timed out after %.3gs (killed)",
 				  (double)j->timeout_ns / 1e9);
 	else if (WIFSIGNALED(status)) {
 		describe_signal(WTERMSIG(status), what, sizeof what);
-		frt_result_system(r, true, "the task crashed: %s", what);
+		rt_result_system(r, true, "the task crashed: %s", what);
 	} else if (WIFEXITED(status))
-		frt_result_system(r, true, "the task exited with status %d before reporting a result",
+		rt_result_system(r, true, "the task exited with status %d before reporting a result",
 				  WEXITSTATUS(status));
 	else
-		frt_result_system(r, true, "the task ended abnormally");
+		rt_result_system(r, true, "the task ended abnormally");
 	/* crashes and timeouts are the user's code, not the system */
 	if (!j->killed && r->data) {
-		frt_arena *a = frt_arena_new();
+		struct rt_arena *a = rt_arena_new();
 		if (a) {
-			frt_failure f;
-			frt_result_failure(a, r, &f);
+			struct rt_failure f;
+			rt_result_failure(a, r, &f);
 			char *msg = strdup(f.message);
-			frt_result_free(r);
+			rt_result_free(r);
 			r->ok = false;
 			if (msg) {
-				frt_error_doc(j->timed_out ? "USER:Timeout" : "USER:Crash", msg, true,
-					      FRT_ORIGIN_USER, &r->data, &r->len);
+				rt_error_doc(j->timed_out ? "USER:Timeout" : "USER:Crash", msg, true,
+					      RT_ORIGIN_USER, &r->data, &r->len);
 				free(msg);
 			}
-			frt_arena_free(a);
+			rt_arena_free(a);
 		}
 	}
 	(void)b;
 }
 
-static void reap(frt_backend *b, frt_job *j)
+static void reap(struct rt_backend *b, struct rt_job *j)
 {
 	int status = 0;
 	close(j->fd);
 	j->fd = -1;
 	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	frt_job **pp = &b->running;
+	struct rt_job **pp = &b->running;
 	while (*pp && *pp != j)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = j->next;
 	finish_child(b, j, status);
-	frt_buf_free(&j->buf);
+	rt_buf_free(&j->buf);
 	queue_push(&b->done, &b->done_tail, j);
 }
 
 /* Reads what a child wrote; reaps it at end of file. */
-static void drain(frt_backend *b, frt_job *j)
+static void drain(struct rt_backend *b, struct rt_job *j)
 {
 	for (;;) {
-		if (frt_buf_reserve(&j->buf, 65536) < 0) {
+		if (rt_buf_reserve(&j->buf, 65536) < 0) {
 			kill(j->pid, SIGKILL);   /* cannot hold its result */
 			j->buf.len = 0;
 		}
@@ -277,10 +277,10 @@ static void drain(frt_backend *b, frt_job *j)
 	}
 }
 
-static frt_job *process_wait(frt_backend *b)
+static struct rt_job *process_wait(struct rt_backend *b)
 {
 	for (;;) {
-		frt_job *d = queue_pop(&b->done, &b->done_tail);
+		struct rt_job *d = queue_pop(&b->done, &b->done_tail);
 		if (d) {
 			b->nrunning--;
 			return d;
@@ -288,23 +288,23 @@ static frt_job *process_wait(frt_backend *b)
 		if (!b->running)
 			return NULL;
 		size_t n = 0;
-		for (frt_job *j = b->running; j; j = j->next)
+		for (struct rt_job *j = b->running; j; j = j->next)
 			n++;
 		if (n > b->pcap) {
 			size_t cap = n * 2;
 			struct pollfd *p = realloc(b->pfds, cap * sizeof *p);
 			if (p)
 				b->pfds = p;
-			frt_job **q = realloc(b->pjobs, cap * sizeof *q);
+			struct rt_job **q = realloc(b->pjobs, cap * sizeof *q);
 			if (q)
 				b->pjobs = q;
 			if (!p || !q)
 				return NULL;
 			b->pcap = cap;
 		}
-		int64_t now = frt_now_ns(), next = 0;
+		int64_t now = rt_now_ns(), next = 0;
 		size_t k = 0;
-		for (frt_job *j = b->running; j; j = j->next) {
+		for (struct rt_job *j = b->running; j; j = j->next) {
 			if (j->deadline && !j->timed_out) {
 				if (j->deadline <= now) {
 					j->timed_out = true;
@@ -337,8 +337,8 @@ static frt_job *process_wait(frt_backend *b)
 
 static void *worker(void *arg)
 {
-	frt_backend *b = arg;
-	frt_arena *a = frt_arena_new();
+	struct rt_backend *b = arg;
+	struct rt_arena *a = rt_arena_new();
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
 		while (!b->work && !b->stop) {
@@ -351,18 +351,18 @@ static void *worker(void *arg)
 		/* a share of the queue, leaving work for the other workers */
 		size_t take = b->nwork / (b->nthreads ? b->nthreads : 1);
 		take = take < 1 ? 1 : take > BATCH ? BATCH : take;
-		frt_job *mine = NULL, *mine_tail = NULL;
+		struct rt_job *mine = NULL, *mine_tail = NULL;
 		for (size_t i = 0; i < take && b->work; i++) {
 			queue_push(&mine, &mine_tail, queue_pop(&b->work, &b->work_tail));
 			b->nwork--;
 		}
 		pthread_mutex_unlock(&b->mu);
-		for (frt_job *j = mine; j; j = j->next) {
+		for (struct rt_job *j = mine; j; j = j->next) {
 			if (a) {
-				frt_arena_reset(a);
-				frt_call(j->fn, j->inputs, &j->opts, a, &j->res);
+				rt_arena_reset(a);
+				rt_call(j->fn, j->inputs, &j->opts, a, &j->res);
 			} else {
-				frt_result_system(&j->res, true, "out of memory");
+				rt_result_system(&j->res, true, "out of memory");
 			}
 		}
 		pthread_mutex_lock(&b->mu);
@@ -375,11 +375,11 @@ static void *worker(void *arg)
 			pthread_cond_signal(&b->done_cv);
 	}
 	pthread_mutex_unlock(&b->mu);
-	frt_arena_free(a);
+	rt_arena_free(a);
 	return NULL;
 }
 
-void frt_backend_reserve_threads(frt_backend *b, size_t n)
+void rt_backend_reserve_threads(struct rt_backend *b, size_t n)
 {
 	if (!b->process) {
 		pthread_mutex_lock(&b->mu);
@@ -390,7 +390,7 @@ void frt_backend_reserve_threads(frt_backend *b, size_t n)
 }
 
 /* Hands the started jobs to the workers: one lock for the batch. */
-static int thread_flush(frt_backend *b, frt_msg *err)
+static int thread_flush(struct rt_backend *b, struct rt_msg *err)
 {
 	int rc = 0;
 	if (!b->pend)
@@ -409,7 +409,7 @@ static int thread_flush(frt_backend *b, frt_msg *err)
 		int e = pthread_create(&b->threads[b->nthreads], NULL, worker, b);
 		if (e != 0) {
 			if (b->nthreads == 0)
-				rc = frt_msgf(err, "cannot start a thread: %s", strerror(e));
+				rc = rt_msgf(err, "cannot start a thread: %s", strerror(e));
 			break;
 		}
 		b->nthreads++;
@@ -430,14 +430,14 @@ static int thread_flush(frt_backend *b, frt_msg *err)
 	return rc;
 }
 
-static int thread_start(frt_backend *b, frt_job *j, frt_msg *err)
+static int thread_start(struct rt_backend *b, struct rt_job *j, struct rt_msg *err)
 {
 	if (b->max_threads <= 1) {
 		/* one thread of calls: the scheduler's own, without handing over */
-		if (!b->inline_arena && !(b->inline_arena = frt_arena_new()))
-			return frt_msgf(err, "out of memory");
-		frt_arena_reset(b->inline_arena);
-		frt_call(j->fn, j->inputs, &j->opts, b->inline_arena, &j->res);
+		if (!b->inline_arena && !(b->inline_arena = rt_arena_new()))
+			return rt_msgf(err, "out of memory");
+		rt_arena_reset(b->inline_arena);
+		rt_call(j->fn, j->inputs, &j->opts, b->inline_arena, &j->res);
 		queue_push(&b->got, &b->got_tail, j);
 		b->nrunning++;
 		return 0;
@@ -448,13 +448,13 @@ static int thread_start(frt_backend *b, frt_job *j, frt_msg *err)
 	return 0;
 }
 
-static frt_job *thread_wait(frt_backend *b)
+static struct rt_job *thread_wait(struct rt_backend *b)
 {
-	frt_msg err;
+	struct rt_msg err;
 	if (thread_flush(b, &err) < 0) {
 		/* no thread at all: the pending jobs fail */
-		for (frt_job *j; (j = queue_pop(&b->pend, &b->pend_tail));) {
-			frt_result_system(&j->res, true, "%s", err.text);
+		for (struct rt_job *j; (j = queue_pop(&b->pend, &b->pend_tail));) {
+			rt_result_system(&j->res, true, "%s", err.text);
 			queue_push(&b->got, &b->got_tail, j);
 		}
 		b->npend = 0;
@@ -473,42 +473,42 @@ static frt_job *thread_wait(frt_backend *b)
 		}
 		pthread_mutex_unlock(&b->mu);
 	}
-	frt_job *j = queue_pop(&b->got, &b->got_tail);
+	struct rt_job *j = queue_pop(&b->got, &b->got_tail);
 	if (j)
 		b->nrunning--;
 	return j;
 }
 
 /* ---- interface ---------------------------------------------------------------------- */
-int frt_backend_start(frt_backend *b, frt_job *j, frt_msg *err)
+int rt_backend_start(struct rt_backend *b, struct rt_job *j, struct rt_msg *err)
 {
-	frt_result_reset(&j->res);
+	rt_result_reset(&j->res);
 	j->fd = -1;
 	j->pid = 0;
 	return b->process ? process_start(b, j, err) : thread_start(b, j, err);
 }
 
-frt_job *frt_backend_wait(frt_backend *b)
+struct rt_job *rt_backend_wait(struct rt_backend *b)
 {
 	return b->process ? process_wait(b) : thread_wait(b);
 }
 
-frt_job *frt_backend_poll(frt_backend *b)
+struct rt_job *rt_backend_poll(struct rt_backend *b)
 {
-	frt_job *j = queue_pop(b->process ? &b->done : &b->got, b->process ? &b->done_tail : &b->got_tail);
+	struct rt_job *j = queue_pop(b->process ? &b->done : &b->got, b->process ? &b->done_tail : &b->got_tail);
 	if (j)
 		b->nrunning--;
 	return j;
 }
 
-void frt_backend_flush(frt_backend *b)
+void rt_backend_flush(struct rt_backend *b)
 {
-	frt_msg err;
+	struct rt_msg err;
 	if (!b->process)
 		(void)thread_flush(b, &err);   /* on failure, the next wait reports it */
 }
 
-void frt_backend_cancel(frt_backend *b, frt_job *j)
+void rt_backend_cancel(struct rt_backend *b, struct rt_job *j)
 {
 	if (b->process && j->pid > 0 && j->fd >= 0 && !j->killed) {
 		j->killed = true;
@@ -516,20 +516,20 @@ void frt_backend_cancel(frt_backend *b, frt_job *j)
 	}
 }
 
-void frt_backend_free(frt_backend *b)
+void rt_backend_free(struct rt_backend *b)
 {
 	if (!b)
 		return;
 	if (b->process) {
 		/* The scheduler waits for its jobs; this only guards against leaks. */
 		while (b->running) {
-			frt_job *j = b->running;
+			struct rt_job *j = b->running;
 			b->running = j->next;
 			kill(j->pid, SIGKILL);
 			close(j->fd);
 			while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
 				;
-			frt_buf_free(&j->buf);
+			rt_buf_free(&j->buf);
 		}
 		free(b->pfds);
 		free(b->pjobs);
@@ -541,7 +541,7 @@ void frt_backend_free(frt_backend *b)
 		for (size_t i = 0; i < b->nthreads; i++)
 			pthread_join(b->threads[i], NULL);
 		free(b->threads);
-		frt_arena_free(b->inline_arena);
+		rt_arena_free(b->inline_arena);
 		pthread_mutex_destroy(&b->mu);
 		pthread_cond_destroy(&b->work_cv);
 		pthread_cond_destroy(&b->done_cv);

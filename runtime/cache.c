@@ -20,7 +20,7 @@
 
 #define FLUSH_EVERY 512
 
-struct frt_cache {
+struct rt_cache {
 	sqlite3 *db;
 	sqlite3_stmt *get, *put;
 	size_t pending;
@@ -49,37 +49,37 @@ static char *cache_dir(void)
 	return p;
 }
 
-void frt_cache_close(frt_cache *c)
+void rt_cache_close(struct rt_cache *c)
 {
 	if (!c)
 		return;
-	frt_cache_flush(c);
+	rt_cache_flush(c);
 	sqlite3_finalize(c->get);
 	sqlite3_finalize(c->put);
 	sqlite3_close(c->db);
 	free(c);
 }
 
-frt_cache *frt_cache_open(frt_msg *err)
+struct rt_cache *rt_cache_open(struct rt_msg *err)
 {
 	char *dir = cache_dir();
 	if (!dir) {
-		frt_msgf(err, "no cache directory (set FLYTEC_CACHE_DIR, XDG_CACHE_HOME or HOME)");
+		rt_msgf(err, "no cache directory (set FLYTEC_CACHE_DIR, XDG_CACHE_HOME or HOME)");
 		return NULL;
 	}
-	frt_cache *c = NULL;
+	struct rt_cache *c = NULL;
 	char *path = NULL;
-	if (frt_mkdirs(dir, err) < 0)
+	if (rt_mkdirs(dir, err) < 0)
 		goto fail;
 	size_t n = strlen(dir) + 16;
 	if (!(path = malloc(n)) || !(c = calloc(1, sizeof *c))) {
-		frt_msgf(err, "out of memory");
+		rt_msgf(err, "out of memory");
 		goto fail;
 	}
 	snprintf(path, n, "%s/cache.sqlite", dir);
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		frt_msgf(err, "cannot open the cache %s: %s", path,
+		rt_msgf(err, "cannot open the cache %s: %s", path,
 			 c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		goto fail;
 	}
@@ -97,7 +97,7 @@ frt_cache *frt_cache_open(frt_msg *err)
 		") WITHOUT ROWID;";
 	char *msg = NULL;
 	if (sqlite3_exec(c->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
-		frt_msgf(err, "cannot initialize the cache %s: %s", path, msg ? msg : "?");
+		rt_msgf(err, "cannot initialize the cache %s: %s", path, msg ? msg : "?");
 		sqlite3_free(msg);
 		goto fail;
 	}
@@ -105,20 +105,20 @@ frt_cache *frt_cache_open(frt_msg *err)
 			       " AND inputs=?3", -1, &c->get, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO results VALUES (?1, ?2, ?3, ?4, ?5)",
 			       -1, &c->put, NULL) != SQLITE_OK) {
-		frt_msgf(err, "cannot use the cache %s: %s", path, sqlite3_errmsg(c->db));
+		rt_msgf(err, "cannot use the cache %s: %s", path, sqlite3_errmsg(c->db));
 		goto fail;
 	}
 	free(dir);
 	free(path);
 	return c;
 fail:
-	frt_cache_close(c);
+	rt_cache_close(c);
 	free(dir);
 	free(path);
 	return NULL;
 }
 
-int frt_cache_get(frt_cache *c, frt_arena *a, const char *task, const char *version,
+int rt_cache_get(struct rt_cache *c, struct rt_arena *a, const char *task, const char *version,
 		  const uint8_t *key, size_t keylen, uint8_t **out, size_t *outlen)
 {
 	int rc = -1;
@@ -134,7 +134,7 @@ int frt_cache_get(frt_cache *c, frt_arena *a, const char *task, const char *vers
 	} else if (s == SQLITE_ROW) {
 		const void *b = sqlite3_column_blob(c->get, 0);
 		size_t n = (size_t)sqlite3_column_bytes(c->get, 0);
-		uint8_t *p = frt_arena_alloc(a, n ? n : 1);
+		uint8_t *p = rt_arena_alloc(a, n ? n : 1);
 		if (p) {
 			if (n)
 				memcpy(p, b, n);
@@ -149,7 +149,7 @@ out:
 	return rc;
 }
 
-int frt_cache_put(frt_cache *c, const char *task, const char *version, const uint8_t *key,
+int rt_cache_put(struct rt_cache *c, const char *task, const char *version, const uint8_t *key,
 		  size_t keylen, const uint8_t *out, size_t outlen)
 {
 	if (!c->in_tx) {
@@ -171,11 +171,11 @@ int frt_cache_put(frt_cache *c, const char *task, const char *version, const uin
 	sqlite3_reset(c->put);
 	sqlite3_clear_bindings(c->put);
 	if (++c->pending >= FLUSH_EVERY)
-		frt_cache_flush(c);
+		rt_cache_flush(c);
 	return rc;
 }
 
-void frt_cache_flush(frt_cache *c)
+void rt_cache_flush(struct rt_cache *c)
 {
 	if (c && c->in_tx) {
 		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);

@@ -8,12 +8,12 @@
 
 #include "internal.h"
 
-#define FRT_STR_(x) #x
-#define FRT_STR(x) FRT_STR_(x)
+#define RT_STR_(x) #x
+#define RT_STR(x) RT_STR_(x)
 
 const char *flrt_version(void)
 {
-	return FRT_STR(FLRT_VERSION_MAJOR) "." FRT_STR(FLRT_VERSION_MINOR) "." FRT_STR(FLRT_VERSION_PATCH);
+	return RT_STR(FLRT_VERSION_MAJOR) "." RT_STR(FLRT_VERSION_MINOR) "." RT_STR(FLRT_VERSION_PATCH);
 }
 
 /* ---- C layout ---------------------------------------------------------------- */
@@ -68,7 +68,7 @@ size_t flrt_type_size(const flrt_type *t)
 }
 
 /* ---- names --------------------------------------------------------------------- */
-const char *frt_type_tag(const flrt_type *t)
+const char *rt_type_tag(const flrt_type *t)
 {
 	switch (t->kind) {
 	case FLRT_INT: return "int";
@@ -83,12 +83,12 @@ const char *frt_type_tag(const flrt_type *t)
 	case FLRT_ENUM: return "DefaultEnumTransformer";
 	case FLRT_LIST: return "Typed List";
 	case FLRT_DICT: return "Typed Dict";
-	case FLRT_OPTIONAL: return t->elem ? frt_type_tag(t->elem) : "none";
+	case FLRT_OPTIONAL: return t->elem ? rt_type_tag(t->elem) : "none";
 	}
 	return "";
 }
 
-const char *frt_type_name(const flrt_type *t, char *buf, size_t n)
+const char *rt_type_name(const flrt_type *t, char *buf, size_t n)
 {
 	switch (t->kind) {
 	case FLRT_INT: return "integer";
@@ -107,14 +107,14 @@ const char *frt_type_name(const flrt_type *t, char *buf, size_t n)
 	case FLRT_DICT: return "map";
 	case FLRT_OPTIONAL: {
 		char inner[128];
-		snprintf(buf, n, "%s or none", t->elem ? frt_type_name(t->elem, inner, sizeof inner) : "?");
+		snprintf(buf, n, "%s or none", t->elem ? rt_type_name(t->elem, inner, sizeof inner) : "?");
 		return buf;
 	}
 	}
 	return "?";
 }
 
-const char *frt_lit_kind(const frt_lit *lit)
+const char *rt_lit_kind(const Flyteidl__Core__Literal *lit)
 {
 	if (!lit)
 		return "nothing";
@@ -158,7 +158,7 @@ const char *frt_lit_kind(const frt_lit *lit)
 }
 
 /* "input 'xs'[3]["k"]" */
-static void path_format(const frt_path *p, char *buf, size_t n)
+static void path_format(const struct rt_path *p, char *buf, size_t n)
 {
 	if (!p) {
 		snprintf(buf, n, "value");
@@ -178,8 +178,8 @@ static void path_format(const frt_path *p, char *buf, size_t n)
 		snprintf(buf + l, n - l, "[\"%s\"]", p->name ? p->name : "");
 }
 
-static int fail(frt_msg *err, const frt_path *p, const char *fmt, ...) FRT_FMT(3, 4);
-static int fail(frt_msg *err, const frt_path *p, const char *fmt, ...)
+static int fail(struct rt_msg *err, const struct rt_path *p, const char *fmt, ...) RT_FMT(3, 4);
+static int fail(struct rt_msg *err, const struct rt_path *p, const char *fmt, ...)
 {
 	char where[512], what[1024];
 	path_format(p, where, sizeof where);
@@ -187,31 +187,31 @@ static int fail(frt_msg *err, const frt_path *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	return frt_msgf(err, "%s: %s", where, what);
+	return rt_msgf(err, "%s: %s", where, what);
 }
 
-static int mismatch(frt_msg *err, const frt_path *p, const flrt_type *t, const frt_lit *lit)
+static int mismatch(struct rt_msg *err, const struct rt_path *p, const flrt_type *t, const Flyteidl__Core__Literal *lit)
 {
 	char buf[160];
-	return fail(err, p, "expected %s, found %s", frt_type_name(t, buf, sizeof buf),
-		    frt_lit_kind(lit));
+	return fail(err, p, "expected %s, found %s", rt_type_name(t, buf, sizeof buf),
+		    rt_lit_kind(lit));
 }
 
 /* ---- literal constructors ---------------------------------------------------- */
 /* A scalar literal is three messages; one allocation holds them. */
-typedef struct scalar_block {
-	frt_lit l;
+struct scalar_block {
+	Flyteidl__Core__Literal l;
 	Flyteidl__Core__Scalar s;
 	Flyteidl__Core__Primitive p;
-} scalar_block;
+};
 
-static const scalar_block scalar_init = {
+static const struct scalar_block scalar_init = {
 	FLYTEIDL__CORE__LITERAL__INIT, FLYTEIDL__CORE__SCALAR__INIT, FLYTEIDL__CORE__PRIMITIVE__INIT,
 };
 
-static frt_lit *lit_scalar(frt_arena *a, Flyteidl__Core__Scalar **sc)
+static Flyteidl__Core__Literal *lit_scalar(struct rt_arena *a, Flyteidl__Core__Scalar **sc)
 {
-	scalar_block *b = frt_arena_alloc(a, sizeof *b);
+	struct scalar_block *b = rt_arena_alloc(a, sizeof *b);
 	if (!b)
 		return NULL;
 	*b = scalar_init;
@@ -221,9 +221,9 @@ static frt_lit *lit_scalar(frt_arena *a, Flyteidl__Core__Scalar **sc)
 	return &b->l;
 }
 
-static frt_lit *lit_prim(frt_arena *a, Flyteidl__Core__Primitive **pp)
+static Flyteidl__Core__Literal *lit_prim(struct rt_arena *a, Flyteidl__Core__Primitive **pp)
 {
-	scalar_block *b = frt_arena_alloc(a, sizeof *b);
+	struct scalar_block *b = rt_arena_alloc(a, sizeof *b);
 	if (!b)
 		return NULL;
 	*b = scalar_init;
@@ -235,11 +235,11 @@ static frt_lit *lit_prim(frt_arena *a, Flyteidl__Core__Primitive **pp)
 	return &b->l;
 }
 
-frt_lit *frt_lit_none(frt_arena *a)
+Flyteidl__Core__Literal *rt_lit_none(struct rt_arena *a)
 {
 	Flyteidl__Core__Scalar *s;
-	frt_lit *l = lit_scalar(a, &s);
-	Flyteidl__Core__Void *v = frt_arena_alloc(a, sizeof *v);
+	Flyteidl__Core__Literal *l = lit_scalar(a, &s);
+	Flyteidl__Core__Void *v = rt_arena_alloc(a, sizeof *v);
 	if (!l || !v)
 		return NULL;
 	flyteidl__core__void__init(v);
@@ -248,10 +248,10 @@ frt_lit *frt_lit_none(frt_arena *a)
 	return l;
 }
 
-frt_lit *frt_lit_int(frt_arena *a, int64_t v)
+Flyteidl__Core__Literal *rt_lit_int(struct rt_arena *a, int64_t v)
 {
 	Flyteidl__Core__Primitive *p;
-	frt_lit *l = lit_prim(a, &p);
+	Flyteidl__Core__Literal *l = lit_prim(a, &p);
 	if (l) {
 		p->value_case = PRIM(INTEGER);
 		p->integer = v;
@@ -259,10 +259,10 @@ frt_lit *frt_lit_int(frt_arena *a, int64_t v)
 	return l;
 }
 
-frt_lit *frt_lit_float(frt_arena *a, double v)
+Flyteidl__Core__Literal *rt_lit_float(struct rt_arena *a, double v)
 {
 	Flyteidl__Core__Primitive *p;
-	frt_lit *l = lit_prim(a, &p);
+	Flyteidl__Core__Literal *l = lit_prim(a, &p);
 	if (l) {
 		p->value_case = PRIM(FLOAT_VALUE);
 		p->float_value = v;
@@ -270,11 +270,11 @@ frt_lit *frt_lit_float(frt_arena *a, double v)
 	return l;
 }
 
-frt_lit *frt_lit_str(frt_arena *a, const char *str)
+Flyteidl__Core__Literal *rt_lit_str(struct rt_arena *a, const char *str)
 {
 	Flyteidl__Core__Primitive *p;
-	frt_lit *l = lit_prim(a, &p);
-	char *c = frt_arena_strdup(a, str);
+	Flyteidl__Core__Literal *l = lit_prim(a, &p);
+	char *c = rt_arena_strdup(a, str);
 	if (!l || !c)
 		return NULL;
 	p->value_case = PRIM(STRING_VALUE);
@@ -282,10 +282,10 @@ frt_lit *frt_lit_str(frt_arena *a, const char *str)
 	return l;
 }
 
-frt_lit *frt_lit_bool(frt_arena *a, bool v)
+Flyteidl__Core__Literal *rt_lit_bool(struct rt_arena *a, bool v)
 {
 	Flyteidl__Core__Primitive *p;
-	frt_lit *l = lit_prim(a, &p);
+	Flyteidl__Core__Literal *l = lit_prim(a, &p);
 	if (l) {
 		p->value_case = PRIM(BOOLEAN);
 		p->boolean = v;
@@ -293,11 +293,11 @@ frt_lit *frt_lit_bool(frt_arena *a, bool v)
 	return l;
 }
 
-frt_lit *frt_lit_collection(frt_arena *a, size_t n)
+Flyteidl__Core__Literal *rt_lit_collection(struct rt_arena *a, size_t n)
 {
-	frt_lit *l = frt_arena_alloc(a, sizeof *l);
-	Flyteidl__Core__LiteralCollection *c = frt_arena_alloc(a, sizeof *c);
-	frt_lit **items = frt_arena_array(a, n, sizeof *items);
+	Flyteidl__Core__Literal *l = rt_arena_alloc(a, sizeof *l);
+	Flyteidl__Core__LiteralCollection *c = rt_arena_alloc(a, sizeof *c);
+	Flyteidl__Core__Literal **items = rt_arena_array(a, n, sizeof *items);
 	if (!l || !c || !items)
 		return NULL;
 	flyteidl__core__literal__init(l);
@@ -309,11 +309,11 @@ frt_lit *frt_lit_collection(frt_arena *a, size_t n)
 	return l;
 }
 
-frt_litmap *frt_litmap_new(frt_arena *a, size_t n)
+Flyteidl__Core__LiteralMap *rt_litmap_new(struct rt_arena *a, size_t n)
 {
-	frt_litmap *m = frt_arena_alloc(a, sizeof *m);
-	Flyteidl__Core__LiteralMap__LiteralsEntry **ep = frt_arena_array(a, n, sizeof *ep);
-	Flyteidl__Core__LiteralMap__LiteralsEntry *e = frt_arena_array(a, n, sizeof *e);
+	Flyteidl__Core__LiteralMap *m = rt_arena_alloc(a, sizeof *m);
+	Flyteidl__Core__LiteralMap__LiteralsEntry **ep = rt_arena_array(a, n, sizeof *ep);
+	Flyteidl__Core__LiteralMap__LiteralsEntry *e = rt_arena_array(a, n, sizeof *e);
 	if (!m || !ep || !e)
 		return NULL;
 	flyteidl__core__literal_map__init(m);
@@ -326,10 +326,10 @@ frt_litmap *frt_litmap_new(frt_arena *a, size_t n)
 	return m;
 }
 
-frt_lit *frt_lit_map(frt_arena *a, size_t n)
+Flyteidl__Core__Literal *rt_lit_map(struct rt_arena *a, size_t n)
 {
-	frt_lit *l = frt_arena_alloc(a, sizeof *l);
-	frt_litmap *m = frt_litmap_new(a, n);
+	Flyteidl__Core__Literal *l = rt_arena_alloc(a, sizeof *l);
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(a, n);
 	if (!l || !m)
 		return NULL;
 	flyteidl__core__literal__init(l);
@@ -338,28 +338,28 @@ frt_lit *frt_lit_map(frt_arena *a, size_t n)
 	return l;
 }
 
-void frt_litmap_set(frt_litmap *m, size_t i, const char *key, frt_lit *v)
+void rt_litmap_set(Flyteidl__Core__LiteralMap *m, size_t i, const char *key, Flyteidl__Core__Literal *v)
 {
 	m->literals[i]->key = (char *)key;
 	m->literals[i]->value = v;
 }
 
-frt_lit *frt_litmap_get(const frt_litmap *m, const char *key)
+Flyteidl__Core__Literal *rt_litmap_get(const Flyteidl__Core__LiteralMap *m, const char *key)
 {
 	if (!m)
 		return NULL;
-	frt_lit *found = NULL;  /* protobuf map semantics: the last entry wins */
+	Flyteidl__Core__Literal *found = NULL;  /* protobuf map semantics: the last entry wins */
 	for (size_t i = 0; i < m->n_literals; i++)
 		if (m->literals[i] && m->literals[i]->key && strcmp(m->literals[i]->key, key) == 0)
 			found = m->literals[i]->value;
 	return found;
 }
 
-frt_lit *frt_lit_union(frt_arena *a, frt_lit *value, frt_ltype *variant)
+Flyteidl__Core__Literal *rt_lit_union(struct rt_arena *a, Flyteidl__Core__Literal *value, Flyteidl__Core__LiteralType *variant)
 {
 	Flyteidl__Core__Scalar *s;
-	frt_lit *l = lit_scalar(a, &s);
-	Flyteidl__Core__Union *u = frt_arena_alloc(a, sizeof *u);
+	Flyteidl__Core__Literal *l = lit_scalar(a, &s);
+	Flyteidl__Core__Union *u = rt_arena_alloc(a, sizeof *u);
 	if (!l || !u)
 		return NULL;
 	flyteidl__core__union__init(u);
@@ -370,24 +370,24 @@ frt_lit *frt_lit_union(frt_arena *a, frt_lit *value, frt_ltype *variant)
 	return l;
 }
 
-bool frt_lit_is_none(const frt_lit *lit)
+bool rt_lit_is_none(const Flyteidl__Core__Literal *lit)
 {
 	return lit && lit->value_case == LIT(SCALAR) && lit->scalar &&
 	       lit->scalar->value_case == SCA(NONE_TYPE);
 }
 
 /* ---- LiteralTypes --------------------------------------------------------------- */
-static frt_ltype *ltype_new(frt_arena *a)
+static Flyteidl__Core__LiteralType *ltype_new(struct rt_arena *a)
 {
-	frt_ltype *lt = frt_arena_alloc(a, sizeof *lt);
+	Flyteidl__Core__LiteralType *lt = rt_arena_alloc(a, sizeof *lt);
 	if (lt)
 		flyteidl__core__literal_type__init(lt);
 	return lt;
 }
 
-static frt_ltype *ltype_simple(frt_arena *a, Flyteidl__Core__SimpleType st)
+static Flyteidl__Core__LiteralType *ltype_simple(struct rt_arena *a, Flyteidl__Core__SimpleType st)
 {
-	frt_ltype *lt = ltype_new(a);
+	Flyteidl__Core__LiteralType *lt = ltype_new(a);
 	if (lt) {
 		lt->type_case = LT(SIMPLE);
 		lt->simple = st;
@@ -395,9 +395,9 @@ static frt_ltype *ltype_simple(frt_arena *a, Flyteidl__Core__SimpleType st)
 	return lt;
 }
 
-static int ltype_tag(frt_arena *a, frt_ltype *lt, const char *tag)
+static int ltype_tag(struct rt_arena *a, Flyteidl__Core__LiteralType *lt, const char *tag)
 {
-	Flyteidl__Core__TypeStructure *ts = frt_arena_alloc(a, sizeof *ts);
+	Flyteidl__Core__TypeStructure *ts = rt_arena_alloc(a, sizeof *ts);
 	if (!ts)
 		return -1;
 	flyteidl__core__type_structure__init(ts);
@@ -407,25 +407,25 @@ static int ltype_tag(frt_arena *a, frt_ltype *lt, const char *tag)
 }
 
 /* A union variant: the type of t with flytekit's tag. */
-static frt_ltype *variant_type(frt_arena *a, const flrt_type *t)
+static Flyteidl__Core__LiteralType *variant_type(struct rt_arena *a, const flrt_type *t)
 {
-	frt_ltype *lt = frt_literal_type(a, t);
-	if (!lt || ltype_tag(a, lt, frt_type_tag(t)) < 0)
+	Flyteidl__Core__LiteralType *lt = rt_literal_type(a, t);
+	if (!lt || ltype_tag(a, lt, rt_type_tag(t)) < 0)
 		return NULL;
 	return lt;
 }
 
-static frt_ltype *none_variant(frt_arena *a)
+static Flyteidl__Core__LiteralType *none_variant(struct rt_arena *a)
 {
-	frt_ltype *lt = ltype_simple(a, SIMPLE(NONE));
+	Flyteidl__Core__LiteralType *lt = ltype_simple(a, SIMPLE(NONE));
 	if (!lt || ltype_tag(a, lt, "none") < 0)
 		return NULL;
 	return lt;
 }
 
-frt_ltype *frt_literal_type(frt_arena *a, const flrt_type *t)
+Flyteidl__Core__LiteralType *rt_literal_type(struct rt_arena *a, const flrt_type *t)
 {
-	frt_ltype *lt;
+	Flyteidl__Core__LiteralType *lt;
 	switch (t->kind) {
 	case FLRT_INT: return ltype_simple(a, SIMPLE(INTEGER));
 	case FLRT_FLOAT: return ltype_simple(a, SIMPLE(FLOAT));
@@ -436,7 +436,7 @@ frt_ltype *frt_literal_type(frt_arena *a, const flrt_type *t)
 	case FLRT_BYTES: return ltype_simple(a, SIMPLE(BINARY));
 	case FLRT_FILE:
 	case FLRT_DIR: {
-		Flyteidl__Core__BlobType *bt = frt_arena_alloc(a, sizeof *bt);
+		Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
 		if (!bt || !(lt = ltype_new(a)))
 			return NULL;
 		flyteidl__core__blob_type__init(bt);
@@ -446,7 +446,7 @@ frt_ltype *frt_literal_type(frt_arena *a, const flrt_type *t)
 		return lt;
 	}
 	case FLRT_ENUM: {
-		Flyteidl__Core__EnumType *et = frt_arena_alloc(a, sizeof *et);
+		Flyteidl__Core__EnumType *et = rt_arena_alloc(a, sizeof *et);
 		if (!et || !(lt = ltype_new(a)))
 			return NULL;
 		flyteidl__core__enum_type__init(et);
@@ -458,7 +458,7 @@ frt_ltype *frt_literal_type(frt_arena *a, const flrt_type *t)
 	}
 	case FLRT_LIST:
 	case FLRT_DICT: {
-		frt_ltype *inner = t->elem ? frt_literal_type(a, t->elem) : NULL;
+		Flyteidl__Core__LiteralType *inner = t->elem ? rt_literal_type(a, t->elem) : NULL;
 		if (!inner || !(lt = ltype_new(a)))
 			return NULL;
 		if (t->kind == FLRT_LIST) {
@@ -471,8 +471,8 @@ frt_ltype *frt_literal_type(frt_arena *a, const flrt_type *t)
 		return lt;
 	}
 	case FLRT_OPTIONAL: {
-		Flyteidl__Core__UnionType *ut = frt_arena_alloc(a, sizeof *ut);
-		frt_ltype **vs = frt_arena_array(a, 2, sizeof *vs);
+		Flyteidl__Core__UnionType *ut = rt_arena_alloc(a, sizeof *ut);
+		Flyteidl__Core__LiteralType **vs = rt_arena_array(a, 2, sizeof *vs);
 		if (!ut || !vs || !t->elem || !(lt = ltype_new(a)))
 			return NULL;
 		flyteidl__core__union_type__init(ut);
@@ -520,7 +520,7 @@ static bool utf8_valid(const uint8_t *s, size_t n)
 }
 
 /* ---- decoding ------------------------------------------------------------------------ */
-static const Flyteidl__Core__Primitive *prim(const frt_lit *lit, int which)
+static const Flyteidl__Core__Primitive *prim(const Flyteidl__Core__Literal *lit, int which)
 {
 	if (!lit || lit->value_case != LIT(SCALAR) || !lit->scalar ||
 	    lit->scalar->value_case != SCA(PRIMITIVE) || !lit->scalar->primitive)
@@ -530,22 +530,22 @@ static const Flyteidl__Core__Primitive *prim(const frt_lit *lit, int which)
 	return lit->scalar->primitive;
 }
 
-typedef struct key_ix {
+struct key_ix {
 	const char *key;
 	size_t ix;
-} key_ix;
+};
 
 static int cmp_key_ix(const void *x, const void *y)
 {
-	const key_ix *a = x, *b = y;
+	const struct key_ix *a = x, *b = y;
 	int c = strcmp(a->key, b->key);
 	if (c)
 		return c;
 	return a->ix < b->ix ? -1 : a->ix > b->ix;
 }
 
-int frt_decode(frt_arena *a, const flrt_type *t, const frt_lit *lit, void *dst,
-	       const frt_path *path, frt_msg *err)
+int rt_decode(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+	       const struct rt_path *path, struct rt_msg *err)
 {
 	const Flyteidl__Core__Primitive *p;
 	if (!t)
@@ -633,18 +633,18 @@ int frt_decode(frt_arena *a, const flrt_type *t, const frt_lit *lit, void *dst,
 		char buf[160];
 		if (!(p = prim(lit, PRIM(STRING_VALUE))))
 			return fail(err, path, "expected %s (a string), found %s",
-				    frt_type_name(t, buf, sizeof buf), frt_lit_kind(lit));
+				    rt_type_name(t, buf, sizeof buf), rt_lit_kind(lit));
 		for (size_t i = 0; i < t->enum_count; i++)
 			if (strcmp(t->enum_names[i], p->string_value) == 0) {
 				*(int32_t *)dst = (int32_t)i;
 				return 0;
 			}
-		frt_buf names = { 0 };
+		struct rt_buf names = { 0 };
 		for (size_t i = 0; i < t->enum_count; i++)
-			frt_buf_printf(&names, "%s%s", i ? ", " : "", t->enum_names[i]);
+			rt_buf_printf(&names, "%s%s", i ? ", " : "", t->enum_names[i]);
 		fail(err, path, "'%s' is not a member of enum %s (%s)", p->string_value,
 		     t->enum_name ? t->enum_name : "", names.data ? (char *)names.data : "");
-		frt_buf_free(&names);
+		rt_buf_free(&names);
 		return -1;
 	}
 	case FLRT_LIST: {
@@ -654,13 +654,13 @@ int frt_decode(frt_arena *a, const flrt_type *t, const frt_lit *lit, void *dst,
 		flrt_list *l = dst;
 		size_t es = flrt_type_size(t->elem);
 		l->len = c->n_literals;
-		l->items = frt_arena_array(a, c->n_literals ? c->n_literals : 1, es);
+		l->items = rt_arena_array(a, c->n_literals ? c->n_literals : 1, es);
 		if (!l->items)
 			return fail(err, path, "out of memory decoding %zu elements", c->n_literals);
-		frt_path sub = { path, NULL, NULL, 0, 1 };
+		struct rt_path sub = { path, NULL, NULL, 0, 1 };
 		for (size_t i = 0; i < c->n_literals; i++) {
 			sub.index = i;
-			if (frt_decode(a, t->elem, c->literals[i], (char *)l->items + i * es, &sub, err) < 0)
+			if (rt_decode(a, t->elem, c->literals[i], (char *)l->items + i * es, &sub, err) < 0)
 				return -1;
 		}
 		return 0;
@@ -668,12 +668,12 @@ int frt_decode(frt_arena *a, const flrt_type *t, const frt_lit *lit, void *dst,
 	case FLRT_DICT: {
 		if (!lit || lit->value_case != LIT(MAP) || !lit->map)
 			return mismatch(err, path, t, lit);
-		const frt_litmap *m = lit->map;
+		const Flyteidl__Core__LiteralMap *m = lit->map;
 		flrt_dict *d = dst;
 		size_t n = m->n_literals, es = flrt_type_size(t->elem);
-		key_ix *ix = frt_arena_array(a, n ? n : 1, sizeof *ix);
-		d->keys = frt_arena_array(a, n ? n : 1, sizeof *d->keys);
-		d->values = frt_arena_array(a, n ? n : 1, es);
+		struct key_ix *ix = rt_arena_array(a, n ? n : 1, sizeof *ix);
+		d->keys = rt_arena_array(a, n ? n : 1, sizeof *d->keys);
+		d->values = rt_arena_array(a, n ? n : 1, es);
 		if (!ix || !d->keys || !d->values)
 			return fail(err, path, "out of memory decoding %zu entries", n);
 		for (size_t i = 0; i < n; i++) {
@@ -682,14 +682,14 @@ int frt_decode(frt_arena *a, const flrt_type *t, const frt_lit *lit, void *dst,
 		}
 		qsort(ix, n, sizeof *ix, cmp_key_ix);
 		size_t k = 0;
-		frt_path sub = { path, NULL, NULL, 0, 2 };
+		struct rt_path sub = { path, NULL, NULL, 0, 2 };
 		for (size_t i = 0; i < n; i++) {
 			if (i + 1 < n && strcmp(ix[i].key, ix[i + 1].key) == 0)
 				continue;  /* a repeated key: the last one wins */
 			sub.name = ix[i].key;
 			d->keys[k].data = ix[i].key;
 			d->keys[k].len = strlen(ix[i].key);
-			if (frt_decode(a, t->elem, m->literals[ix[i].ix]->value,
+			if (rt_decode(a, t->elem, m->literals[ix[i].ix]->value,
 				       (char *)d->values + k * es, &sub, err) < 0)
 				return -1;
 			k++;
@@ -708,36 +708,36 @@ int frt_decode(frt_arena *a, const flrt_type *t, const frt_lit *lit, void *dst,
 				return fail(err, path, "a union without a value");
 			lit = lit->scalar->union_->value;
 		}
-		if (!lit || frt_lit_is_none(lit)) {
+		if (!lit || rt_lit_is_none(lit)) {
 			*has = false;
 			return 0;
 		}
 		*has = true;
-		return frt_decode(a, t->elem, lit, val, path, err);
+		return rt_decode(a, t->elem, lit, val, path, err);
 	}
 	}
 	return fail(err, path, "internal error: unknown type kind %d", (int)t->kind);
 }
 
 /* ---- encoding ------------------------------------------------------------------------ */
-typedef struct enc {
-	frt_arena *a;
-	frt_msg *err;
+struct enc {
+	struct rt_arena *a;
+	struct rt_msg *err;
 	struct {
 		const flrt_type *t;
-		frt_ltype *lt;
+		Flyteidl__Core__LiteralType *lt;
 	} variants[8];
 	int nvariants;
-	frt_ltype *none_variant;
-	frt_lit *none;
-} enc;
+	Flyteidl__Core__LiteralType *none_variant;
+	Flyteidl__Core__Literal *none;
+};
 
-static frt_ltype *enc_variant(enc *e, const flrt_type *t)
+static Flyteidl__Core__LiteralType *enc_variant(struct enc *e, const flrt_type *t)
 {
 	for (int i = 0; i < e->nvariants; i++)
 		if (e->variants[i].t == t)
 			return e->variants[i].lt;
-	frt_ltype *lt = variant_type(e->a, t);
+	Flyteidl__Core__LiteralType *lt = variant_type(e->a, t);
 	if (lt && e->nvariants < 8) {
 		e->variants[e->nvariants].t = t;
 		e->variants[e->nvariants++].lt = lt;
@@ -745,12 +745,12 @@ static frt_ltype *enc_variant(enc *e, const flrt_type *t)
 	return lt;
 }
 
-static int oom(enc *e, const frt_path *p)
+static int oom(struct enc *e, const struct rt_path *p)
 {
 	return fail(e->err, p, "out of memory");
 }
 
-static int check_text(enc *e, const frt_path *path, const char *what, const char *s, size_t n)
+static int check_text(struct enc *e, const struct rt_path *path, const char *what, const char *s, size_t n)
 {
 	if (n && !s)
 		return fail(e->err, path, "%s has length %zu but no data", what, n);
@@ -761,28 +761,28 @@ static int check_text(enc *e, const frt_path *path, const char *what, const char
 	return 0;
 }
 
-static int encode(enc *e, const flrt_type *t, const void *src, frt_lit **out, const frt_path *path)
+static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out, const struct rt_path *path)
 {
-	frt_arena *a = e->a;
+	struct rt_arena *a = e->a;
 	Flyteidl__Core__Primitive *p;
 	Flyteidl__Core__Scalar *s;
-	frt_lit *l = NULL;
+	Flyteidl__Core__Literal *l = NULL;
 	switch (t->kind) {
 	case FLRT_INT:
-		l = frt_lit_int(a, *(const int64_t *)src);
+		l = rt_lit_int(a, *(const int64_t *)src);
 		break;
 	case FLRT_FLOAT:
-		l = frt_lit_float(a, *(const double *)src);
+		l = rt_lit_float(a, *(const double *)src);
 		break;
 	case FLRT_BOOL:
-		l = frt_lit_bool(a, *(const unsigned char *)src != 0);
+		l = rt_lit_bool(a, *(const unsigned char *)src != 0);
 		break;
 	case FLRT_STR: {
 		const flrt_str *str = src;
 		if (check_text(e, path, "string", str->data, str->len) < 0)
 			return -1;
 		if (!(l = lit_prim(a, &p)) ||
-		    !(p->string_value = frt_arena_strndup(a, str->len ? str->data : "", str->len)))
+		    !(p->string_value = rt_arena_strndup(a, str->len ? str->data : "", str->len)))
 			return oom(e, path);
 		p->value_case = PRIM(STRING_VALUE);
 		break;
@@ -791,7 +791,7 @@ static int encode(enc *e, const flrt_type *t, const void *src, frt_lit **out, co
 		const flrt_datetime *d = src;
 		if (d->nanos < 0 || d->nanos > 999999999)
 			return fail(e->err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
-		Google__Protobuf__Timestamp *ts = frt_arena_alloc(a, sizeof *ts);
+		Google__Protobuf__Timestamp *ts = rt_arena_alloc(a, sizeof *ts);
 		if (!ts || !(l = lit_prim(a, &p)))
 			return oom(e, path);
 		google__protobuf__timestamp__init(ts);
@@ -803,7 +803,7 @@ static int encode(enc *e, const flrt_type *t, const void *src, frt_lit **out, co
 	}
 	case FLRT_DURATION: {
 		int64_t ns = *(const int64_t *)src;
-		Google__Protobuf__Duration *du = frt_arena_alloc(a, sizeof *du);
+		Google__Protobuf__Duration *du = rt_arena_alloc(a, sizeof *du);
 		if (!du || !(l = lit_prim(a, &p)))
 			return oom(e, path);
 		google__protobuf__duration__init(du);
@@ -817,7 +817,7 @@ static int encode(enc *e, const flrt_type *t, const void *src, frt_lit **out, co
 		const flrt_bytes *b = src;
 		if (b->len && !b->data)
 			return fail(e->err, path, "bytes have length %zu but no data", b->len);
-		Flyteidl__Core__Binary *bin = frt_arena_alloc(a, sizeof *bin);
+		Flyteidl__Core__Binary *bin = rt_arena_alloc(a, sizeof *bin);
 		if (!bin || !(l = lit_scalar(a, &s)))
 			return oom(e, path);
 		flyteidl__core__binary__init(bin);
@@ -835,9 +835,9 @@ static int encode(enc *e, const flrt_type *t, const void *src, frt_lit **out, co
 			return fail(e->err, path, "empty %s", what);
 		if (check_text(e, path, what, str->data, str->len) < 0)
 			return -1;
-		Flyteidl__Core__Blob *bl = frt_arena_alloc(a, sizeof *bl);
-		Flyteidl__Core__BlobMetadata *md = frt_arena_alloc(a, sizeof *md);
-		Flyteidl__Core__BlobType *bt = frt_arena_alloc(a, sizeof *bt);
+		Flyteidl__Core__Blob *bl = rt_arena_alloc(a, sizeof *bl);
+		Flyteidl__Core__BlobMetadata *md = rt_arena_alloc(a, sizeof *md);
+		Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
 		if (!bl || !md || !bt || !(l = lit_scalar(a, &s)))
 			return oom(e, path);
 		flyteidl__core__blob__init(bl);
@@ -846,7 +846,7 @@ static int encode(enc *e, const flrt_type *t, const void *src, frt_lit **out, co
 		bt->dimensionality = t->kind == FLRT_DIR ? DIM(MULTIPART) : DIM(SINGLE);
 		md->type = bt;
 		bl->metadata = md;
-		if (!(bl->uri = frt_arena_strndup(a, str->data, str->len)))
+		if (!(bl->uri = rt_arena_strndup(a, str->data, str->len)))
 			return oom(e, path);
 		s->value_case = SCA(BLOB);
 		s->blob = bl;
@@ -867,10 +867,10 @@ static int encode(enc *e, const flrt_type *t, const void *src, frt_lit **out, co
 		const flrt_list *li = src;
 		if (li->len && !li->items)
 			return fail(e->err, path, "list has length %zu but no items", li->len);
-		if (!(l = frt_lit_collection(a, li->len)))
+		if (!(l = rt_lit_collection(a, li->len)))
 			return oom(e, path);
 		size_t es = flrt_type_size(t->elem);
-		frt_path sub = { path, NULL, NULL, 0, 1 };
+		struct rt_path sub = { path, NULL, NULL, 0, 1 };
 		for (size_t i = 0; i < li->len; i++) {
 			sub.index = i;
 			if (encode(e, t->elem, (const char *)li->items + i * es,
@@ -883,47 +883,47 @@ static int encode(enc *e, const flrt_type *t, const void *src, frt_lit **out, co
 		const flrt_dict *d = src;
 		if (d->len && (!d->keys || !d->values))
 			return fail(e->err, path, "dict has length %zu but no keys or values", d->len);
-		key_ix *ix = frt_arena_array(a, d->len ? d->len : 1, sizeof *ix);
-		if (!ix || !(l = frt_lit_map(a, d->len)))
+		struct key_ix *ix = rt_arena_array(a, d->len ? d->len : 1, sizeof *ix);
+		if (!ix || !(l = rt_lit_map(a, d->len)))
 			return oom(e, path);
 		for (size_t i = 0; i < d->len; i++) {
 			if (check_text(e, path, "a key", d->keys[i].data, d->keys[i].len) < 0)
 				return -1;
-			if (!(ix[i].key = frt_arena_strndup(a, d->keys[i].len ? d->keys[i].data : "",
+			if (!(ix[i].key = rt_arena_strndup(a, d->keys[i].len ? d->keys[i].data : "",
 							   d->keys[i].len)))
 				return oom(e, path);
 			ix[i].ix = i;
 		}
 		qsort(ix, d->len, sizeof *ix, cmp_key_ix);
 		size_t es = flrt_type_size(t->elem);
-		frt_path sub = { path, NULL, NULL, 0, 2 };
+		struct rt_path sub = { path, NULL, NULL, 0, 2 };
 		for (size_t i = 0; i < d->len; i++) {
 			if (i && strcmp(ix[i].key, ix[i - 1].key) == 0)
 				return fail(e->err, path, "duplicate key \"%s\"", ix[i].key);
 			sub.name = ix[i].key;
-			frt_lit *v;
+			Flyteidl__Core__Literal *v;
 			if (encode(e, t->elem, (const char *)d->values + ix[i].ix * es, &v, &sub) < 0)
 				return -1;
-			frt_litmap_set(l->map, i, ix[i].key, v);
+			rt_litmap_set(l->map, i, ix[i].key, v);
 		}
 		break;
 	}
 	case FLRT_OPTIONAL: {
 		if (!*(const bool *)src) {
-			if (!e->none && !(e->none = frt_lit_none(a)))
+			if (!e->none && !(e->none = rt_lit_none(a)))
 				return oom(e, path);
 			if (!e->none_variant && !(e->none_variant = none_variant(a)))
 				return oom(e, path);
-			l = frt_lit_union(a, e->none, e->none_variant);
+			l = rt_lit_union(a, e->none, e->none_variant);
 			break;
 		}
-		frt_lit *v;
-		frt_ltype *vt = enc_variant(e, t->elem);
+		Flyteidl__Core__Literal *v;
+		Flyteidl__Core__LiteralType *vt = enc_variant(e, t->elem);
 		if (!vt)
 			return oom(e, path);
 		if (encode(e, t->elem, (const char *)src + opt_offset(t), &v, path) < 0)
 			return -1;
-		l = frt_lit_union(a, v, vt);
+		l = rt_lit_union(a, v, vt);
 		break;
 	}
 	default:
@@ -935,10 +935,10 @@ static int encode(enc *e, const flrt_type *t, const void *src, frt_lit **out, co
 	return 0;
 }
 
-int frt_encode(frt_arena *a, const flrt_type *t, const void *src, frt_lit **out,
-	       const frt_path *path, frt_msg *err)
+int rt_encode(struct rt_arena *a, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+	       const struct rt_path *path, struct rt_msg *err)
 {
-	enc e = { .a = a, .err = err };
+	struct enc e = { .a = a, .err = err };
 	if (!t)
 		return fail(err, path, "internal error: no type");
 	return encode(&e, t, src, out, path);

@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-typedef struct exec_args {
+struct exec_args {
 	const char *inputs;
 	const char *output_prefix;
 	const char *raw_output_prefix;   /* accepted, unused: tasks write no blobs */
@@ -19,7 +19,7 @@ typedef struct exec_args {
 	const char *task;
 	const char *bound;               /* map-execute */
 	bool legacy;                     /* map-execute */
-} exec_args;
+};
 
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
 {
@@ -34,7 +34,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 	return argv[++*i];
 }
 
-static int parse_args(int argc, char **argv, bool map, exec_args *x, const frt_io *io)
+static int parse_args(int argc, char **argv, bool map, struct exec_args *x, const struct rt_io *io)
 {
 	const char *cmd = map ? "map-execute" : "execute";
 	for (int i = 1; i < argc; i++) {
@@ -79,19 +79,19 @@ static bool env_true(const char *name)
 		     strcasecmp(v, "yes") == 0);
 }
 
-static int parse_index(const char *what, const char *s, int64_t *out, frt_msg *err)
+static int parse_index(const char *what, const char *s, int64_t *out, struct rt_msg *err)
 {
 	char *end;
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
 	if (end == s || *end || errno == ERANGE)
-		return frt_msgf(err, "%s is '%s', not an integer", what, s);
+		return rt_msgf(err, "%s is '%s', not an integer", what, s);
 	*out = v;
 	return 0;
 }
 
 /* index = env[env[BATCH_JOB_ARRAY_INDEX_VAR_NAME]] + BATCH_JOB_ARRAY_INDEX_OFFSET */
-static int array_index(size_t *index, frt_msg *err)
+static int array_index(size_t *index, struct rt_msg *err)
 {
 	int64_t off = 0, ix = 0;
 	const char *o = getenv("BATCH_JOB_ARRAY_INDEX_OFFSET");
@@ -101,67 +101,67 @@ static int array_index(size_t *index, frt_msg *err)
 	if (var && *var) {
 		const char *v = getenv(var);
 		if (!v || !*v)
-			return frt_msgf(err, "BATCH_JOB_ARRAY_INDEX_VAR_NAME names %s, which is not set",
+			return rt_msgf(err, "BATCH_JOB_ARRAY_INDEX_VAR_NAME names %s, which is not set",
 					var);
 		if (parse_index(var, v, &ix, err) < 0)
 			return -1;
 	}
 	int64_t sum;
 	if (__builtin_add_overflow(ix, off, &sum) || sum < 0)
-		return frt_msgf(err, "invalid array index %lld + offset %lld", (long long)ix,
+		return rt_msgf(err, "invalid array index %lld + offset %lld", (long long)ix,
 				(long long)off);
 	*index = (size_t)sum;
 	return 0;
 }
 
-static char **split_bound(frt_arena *a, const char *s, size_t *n)
+static char **split_bound(struct rt_arena *a, const char *s, size_t *n)
 {
 	size_t cap = 1;
 	for (const char *p = s; p && *p; p++)
 		cap += *p == ',';
-	char **v = frt_arena_array(a, cap, sizeof *v);
+	char **v = rt_arena_array(a, cap, sizeof *v);
 	*n = 0;
 	if (!v)
 		return NULL;
 	while (s && *s) {
 		const char *c = strchr(s, ',');
 		size_t len = c ? (size_t)(c - s) : strlen(s);
-		if (len && !(v[(*n)++] = frt_arena_strndup(a, s, len)))
+		if (len && !(v[(*n)++] = rt_arena_strndup(a, s, len)))
 			return NULL;
 		s = c ? c + 1 : s + len;
 	}
 	return v;
 }
 
-static void task_names(const flrt_module *m, frt_buf *b)
+static void task_names(const flrt_module *m, struct rt_buf *b)
 {
 	for (size_t i = 0; i < m->ntasks; i++)
-		frt_buf_printf(b, "%s%s", i ? ", " : "", m->tasks[i]->name);
+		rt_buf_printf(b, "%s%s", i ? ", " : "", m->tasks[i]->name);
 	if (!m->ntasks)
-		frt_buf_printf(b, "none");
+		rt_buf_printf(b, "none");
 }
 
-int frt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const frt_io *io)
+int rt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const struct rt_io *io)
 {
 	const char *cmd = map ? "map-execute" : "execute";
-	exec_args x = { 0 };
+	struct exec_args x = { 0 };
 	if (parse_args(argc, argv, map, &x, io) < 0)
 		return 2;
 
 	int status = 1;
-	frt_msg err;
-	frt_result r = { 0 };
-	frt_arena *a = frt_arena_new();
+	struct rt_msg err;
+	struct rt_result r = { 0 };
+	struct rt_arena *a = rt_arena_new();
 	if (!a) {
 		fprintf(io->err, "%s: out of memory\n", cmd);
 		return 1;
 	}
 	char *prefix = NULL;
-	if (frt_is_placeholder(x.output_prefix)) {
+	if (rt_is_placeholder(x.output_prefix)) {
 		fprintf(io->err, "%s: --output-prefix '%s' is not a path\n", cmd, x.output_prefix);
 		goto cleanup;
 	}
-	if (frt_local_path(a, x.output_prefix, &prefix, &err) < 0) {
+	if (rt_local_path(a, x.output_prefix, &prefix, &err) < 0) {
 		fprintf(io->err, "%s: --output-prefix %s\n", cmd, err.text);
 		goto cleanup;
 	}
@@ -171,61 +171,61 @@ int frt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const
 	bool have_index = false;
 	if (map) {
 		if (array_index(&index, &err) < 0) {
-			frt_result_system(&r, false, "%s", err.text);
+			rt_result_system(&r, false, "%s", err.text);
 		} else {
 			have_index = true;
-			if (x.legacy && !(prefix = frt_arena_printf(a, "%s/%zu", prefix, index))) {
+			if (x.legacy && !(prefix = rt_arena_printf(a, "%s/%zu", prefix, index))) {
 				fprintf(io->err, "%s: out of memory\n", cmd);
 				goto cleanup;
 			}
 		}
 	}
-	if (frt_mkdirs(prefix, &err) < 0) {
+	if (rt_mkdirs(prefix, &err) < 0) {
 		fprintf(io->err, "%s: --output-prefix: %s\n", cmd, err.text);
 		goto cleanup;
 	}
 
 	if (!map || have_index) {
-		const flrt_task *t = frt_find_task(m, x.task);
+		const flrt_task *t = rt_find_task(m, x.task);
 		char *in_path = NULL;
 		uint8_t *data = NULL;
 		size_t len = 0;
-		frt_litmap *inputs = NULL;
+		Flyteidl__Core__LiteralMap *inputs = NULL;
 		if (!t) {
-			frt_buf names = { 0 };
+			struct rt_buf names = { 0 };
 			task_names(m, &names);
-			frt_result_system(&r, false, "unknown task '%s' (this executable has: %s)",
+			rt_result_system(&r, false, "unknown task '%s' (this executable has: %s)",
 					  x.task, names.data ? (char *)names.data : "");
-			frt_buf_free(&names);
-		} else if (frt_is_placeholder(x.inputs)) {
-			frt_result_system(&r, false, "--inputs '%s' is not a path", x.inputs);
-		} else if (frt_local_path(a, x.inputs, &in_path, &err) < 0 ||
-			   frt_read_file(a, in_path, &data, &len, &err) < 0) {
-			frt_result_system(&r, false, "cannot read the inputs: %s", err.text);
-		} else if (!(inputs = frt_unpack(a, &flyteidl__core__literal_map__descriptor, data,
+			rt_buf_free(&names);
+		} else if (rt_is_placeholder(x.inputs)) {
+			rt_result_system(&r, false, "--inputs '%s' is not a path", x.inputs);
+		} else if (rt_local_path(a, x.inputs, &in_path, &err) < 0 ||
+			   rt_read_file(a, in_path, &data, &len, &err) < 0) {
+			rt_result_system(&r, false, "cannot read the inputs: %s", err.text);
+		} else if (!(inputs = rt_unpack(a, &flyteidl__core__literal_map__descriptor, data,
 						 len, &err))) {
-			frt_result_system(&r, false, "inputs '%s': %s", in_path, err.text);
+			rt_result_system(&r, false, "inputs '%s': %s", in_path, err.text);
 		} else {
-			frt_call_opts o = { -1, 0 };
+			struct rt_call_opts o = { -1, 0 };
 			const char *att = getenv("FLYTE_ATTEMPT_NUMBER");
 			if (att && *att)
 				o.attempt = atoi(att);
 			if (map) {
 				size_t nbound;
 				char **bound = split_bound(a, x.bound, &nbound);
-				frt_litmap *elem;
+				Flyteidl__Core__LiteralMap *elem;
 				if (!bound) {
-					frt_result_system(&r, true, "out of memory");
-				} else if (frt_select_element(a, inputs, bound, nbound, true, index,
+					rt_result_system(&r, true, "out of memory");
+				} else if (rt_select_element(a, inputs, bound, nbound, true, index,
 							      &elem, &err) < 0) {
-					frt_result_system(&r, false, "map element %zu: %s", index,
+					rt_result_system(&r, false, "map element %zu: %s", index,
 							  err.text);
 				} else {
 					o.map_index = (int64_t)index;
-					frt_call(t, elem, &o, a, &r);
+					rt_call(t, elem, &o, a, &r);
 				}
 			} else {
-				frt_call(t, inputs, &o, a, &r);
+				rt_call(t, inputs, &o, a, &r);
 			}
 		}
 	}
@@ -247,28 +247,28 @@ int frt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const
 		rnd[8] = (unsigned char)((rnd[8] & 0x3f) | 0x80);
 		for (int i = 0; i < 16; i++)
 			snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
-		name = frt_arena_printf(a, "error-%s.pb", hex);
+		name = rt_arena_printf(a, "error-%s.pb", hex);
 	}
-	char *path = name ? frt_join(a, prefix, name) : NULL;
+	char *path = name ? rt_join(a, prefix, name) : NULL;
 	if (!path || !r.data) {
 		fprintf(io->err, "%s: out of memory\n", cmd);
 		goto cleanup;
 	}
-	if (frt_write_file(path, r.data, r.len, &err) < 0) {
+	if (rt_write_file(path, r.data, r.len, &err) < 0) {
 		fprintf(io->err, "%s: %s\n", cmd, err.text);
 		goto cleanup;
 	}
 	if (r.ok) {
 		status = 0;
 	} else {
-		frt_failure f;
-		frt_result_failure(a, &r, &f);
+		struct rt_failure f;
+		rt_result_failure(a, &r, &f);
 		fprintf(io->err, "%s: %s failed (%s, %s): %s\n", cmd, x.task, f.code,
 			f.recoverable ? "recoverable" : "non-recoverable", f.message);
 		status = env_true("FLYTE_FAIL_ON_ERROR") ? 1 : 0;
 	}
 cleanup:
-	frt_result_free(&r);
-	frt_arena_free(a);
+	rt_result_free(&r);
+	rt_arena_free(a);
 	return status;
 }

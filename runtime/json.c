@@ -10,37 +10,37 @@
 #include "internal.h"
 
 /* ---- a small JSON reader --------------------------------------------------------- */
-typedef enum jkind { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ } jkind;
+enum jkind { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
 
-typedef struct jv {
-	jkind k;
+struct jv {
+	enum jkind k;
 	bool b;
 	const char *s;      /* J_NUM: the number's text; J_STR: the decoded string */
 	size_t len;         /* of s */
 	size_t n;           /* J_ARR, J_OBJ */
 	struct jv **items;
 	const char **keys;  /* J_OBJ */
-} jv;
+};
 
-typedef struct jparser {
-	frt_arena *a;
+struct jparser {
+	struct rt_arena *a;
 	const char *p, *end;
-	frt_msg *err;
+	struct rt_msg *err;
 	int depth;
-} jparser;
+};
 
-static void jskip(jparser *j)
+static void jskip(struct jparser *j)
 {
 	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
 		j->p++;
 }
 
-static int jfail(jparser *j, const char *what)
+static int jfail(struct jparser *j, const char *what)
 {
-	return frt_msgf(j->err, "invalid JSON: %s", what);
+	return rt_msgf(j->err, "invalid JSON: %s", what);
 }
 
-static int put_utf8(frt_buf *b, uint32_t cp)
+static int put_utf8(struct rt_buf *b, uint32_t cp)
 {
 	uint8_t u[4];
 	size_t n;
@@ -48,7 +48,7 @@ static int put_utf8(frt_buf *b, uint32_t cp)
 	else if (cp < 0x800) { u[0] = (uint8_t)(0xc0 | (cp >> 6)); u[1] = (uint8_t)(0x80 | (cp & 0x3f)); n = 2; }
 	else if (cp < 0x10000) { u[0] = (uint8_t)(0xe0 | (cp >> 12)); u[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f)); u[2] = (uint8_t)(0x80 | (cp & 0x3f)); n = 3; }
 	else { u[0] = (uint8_t)(0xf0 | (cp >> 18)); u[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f)); u[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f)); u[3] = (uint8_t)(0x80 | (cp & 0x3f)); n = 4; }
-	return frt_buf_append(b, u, n);
+	return rt_buf_append(b, u, n);
 }
 
 static int hex4(const char *p, uint32_t *v)
@@ -65,9 +65,9 @@ static int hex4(const char *p, uint32_t *v)
 	return 0;
 }
 
-static int jstring(jparser *j, const char **out, size_t *len)
+static int jstring(struct jparser *j, const char **out, size_t *len)
 {
-	frt_buf b = { 0 };
+	struct rt_buf b = { 0 };
 	int rc = -1;
 	j->p++;  /* the opening quote */
 	for (;;) {
@@ -83,7 +83,7 @@ static int jstring(jparser *j, const char **out, size_t *len)
 			goto cleanup;
 		}
 		if (c != '\\') {
-			if (frt_buf_putc(&b, c) < 0)
+			if (rt_buf_putc(&b, c) < 0)
 				goto oom;
 			continue;
 		}
@@ -95,7 +95,7 @@ static int jstring(jparser *j, const char **out, size_t *len)
 		const char *simple = strchr("\"\\/bfnrt", c);
 		if (simple && c) {
 			static const char map[] = "\"\\/\b\f\n\r\t";
-			if (frt_buf_putc(&b, map[simple - "\"\\/bfnrt"]) < 0)
+			if (rt_buf_putc(&b, map[simple - "\"\\/bfnrt"]) < 0)
 				goto oom;
 			continue;
 		}
@@ -121,26 +121,26 @@ static int jstring(jparser *j, const char **out, size_t *len)
 			goto oom;
 	}
 	*len = b.len;
-	*out = frt_arena_strndup(j->a, b.data ? (char *)b.data : "", b.len);
-	rc = *out ? 0 : frt_msgf(j->err, "out of memory");
+	*out = rt_arena_strndup(j->a, b.data ? (char *)b.data : "", b.len);
+	rc = *out ? 0 : rt_msgf(j->err, "out of memory");
 	goto cleanup;
 oom:
-	frt_msgf(j->err, "out of memory");
+	rt_msgf(j->err, "out of memory");
 cleanup:
-	frt_buf_free(&b);
+	rt_buf_free(&b);
 	return rc;
 }
 
-static int jvalue(jparser *j, jv **out);
+static int jvalue(struct jparser *j, struct jv **out);
 
-static int jlist(jparser *j, jv *v, bool obj)
+static int jlist(struct jparser *j, struct jv *v, bool obj)
 {
 	size_t cap = 4;
-	v->items = frt_arena_array(j->a, cap, sizeof *v->items);
+	v->items = rt_arena_array(j->a, cap, sizeof *v->items);
 	if (obj)
-		v->keys = frt_arena_array(j->a, cap, sizeof *v->keys);
+		v->keys = rt_arena_array(j->a, cap, sizeof *v->keys);
 	if (!v->items || (obj && !v->keys))
-		return frt_msgf(j->err, "out of memory");
+		return rt_msgf(j->err, "out of memory");
 	j->p++;
 	jskip(j);
 	char close = obj ? '}' : ']';
@@ -150,10 +150,10 @@ static int jlist(jparser *j, jv *v, bool obj)
 	}
 	for (;;) {
 		if (v->n == cap) {
-			jv **ni = frt_arena_array(j->a, cap * 2, sizeof *ni);
-			const char **nk = obj ? frt_arena_array(j->a, cap * 2, sizeof *nk) : NULL;
+			struct jv **ni = rt_arena_array(j->a, cap * 2, sizeof *ni);
+			const char **nk = obj ? rt_arena_array(j->a, cap * 2, sizeof *nk) : NULL;
 			if (!ni || (obj && !nk))
-				return frt_msgf(j->err, "out of memory");
+				return rt_msgf(j->err, "out of memory");
 			memcpy(ni, v->items, cap * sizeof *ni);
 			if (obj)
 				memcpy(nk, v->keys, cap * sizeof *nk);
@@ -189,13 +189,13 @@ static int jlist(jparser *j, jv *v, bool obj)
 	}
 }
 
-static int jvalue(jparser *j, jv **out)
+static int jvalue(struct jparser *j, struct jv **out)
 {
-	if (++j->depth > FRT_MAX_DEPTH)
+	if (++j->depth > RT_MAX_DEPTH)
 		return jfail(j, "nested too deeply");
-	jv *v = frt_arena_zalloc(j->a, sizeof *v);
+	struct jv *v = rt_arena_zalloc(j->a, sizeof *v);
 	if (!v)
-		return frt_msgf(j->err, "out of memory");
+		return rt_msgf(j->err, "out of memory");
 	*out = v;
 	jskip(j);
 	if (j->p >= j->end)
@@ -249,8 +249,8 @@ static int jvalue(jparser *j, jv **out)
 		}
 		v->k = J_NUM;
 		v->len = (size_t)(j->p - s);
-		if (!(v->s = frt_arena_strndup(j->a, s, v->len)))
-			return frt_msgf(j->err, "out of memory");
+		if (!(v->s = rt_arena_strndup(j->a, s, v->len)))
+			return rt_msgf(j->err, "out of memory");
 	} else {
 		return jfail(j, "unexpected character");
 	}
@@ -258,9 +258,9 @@ static int jvalue(jparser *j, jv **out)
 	return rc;
 }
 
-static int json_parse(frt_arena *a, const char *text, jv **out, frt_msg *err)
+static int json_parse(struct rt_arena *a, const char *text, struct jv **out, struct rt_msg *err)
 {
-	jparser j = { a, text, text + strlen(text), err, 0 };
+	struct jparser j = { a, text, text + strlen(text), err, 0 };
 	if (jvalue(&j, out) < 0)
 		return -1;
 	jskip(&j);
@@ -307,7 +307,7 @@ static int digits(const char **p, int n, int *v)
 	return 0;
 }
 
-int frt_parse_datetime(const char *s, int64_t *sec, int32_t *nanos)
+int rt_parse_datetime(const char *s, int64_t *sec, int32_t *nanos)
 {
 	int Y, M, D, h = 0, mi = 0, se = 0;
 	int32_t ns = 0;
@@ -364,7 +364,7 @@ int frt_parse_datetime(const char *s, int64_t *sec, int32_t *nanos)
 	return 0;
 }
 
-void frt_format_datetime(int64_t sec, int32_t nanos, char *buf, size_t n)
+void rt_format_datetime(int64_t sec, int32_t nanos, char *buf, size_t n)
 {
 	int64_t days = sec / 86400, rem = sec % 86400;
 	if (rem < 0) {
@@ -391,7 +391,7 @@ void frt_format_datetime(int64_t sec, int32_t nanos, char *buf, size_t n)
 	}
 }
 
-int frt_parse_duration(const char *s, int64_t *out)
+int rt_parse_duration(const char *s, int64_t *out)
 {
 	static const struct { const char *u; int64_t ns; } units[] = {
 		{ "ns", 1 }, { "us", 1000 }, { "\xc2\xb5s", 1000 }, { "ms", 1000000 },
@@ -461,7 +461,7 @@ int frt_parse_duration(const char *s, int64_t *out)
 	return 0;
 }
 
-void frt_format_duration(int64_t ns, char *buf, size_t n)
+void rt_format_duration(int64_t ns, char *buf, size_t n)
 {
 	if (ns == 0) {
 		snprintf(buf, n, "0s");
@@ -491,7 +491,7 @@ void frt_format_duration(int64_t ns, char *buf, size_t n)
 /* ---- base64 ------------------------------------------------------------------------ */
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static int base64_encode(frt_buf *b, const uint8_t *p, size_t n)
+static int base64_encode(struct rt_buf *b, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i += 3) {
 		uint32_t v = (uint32_t)p[i] << 16;
@@ -499,15 +499,15 @@ static int base64_encode(frt_buf *b, const uint8_t *p, size_t n)
 		if (i + 2 < n) v |= p[i + 2];
 		char o[4] = { b64[v >> 18], b64[(v >> 12) & 63],
 			      i + 1 < n ? b64[(v >> 6) & 63] : '=', i + 2 < n ? b64[v & 63] : '=' };
-		if (frt_buf_append(b, o, 4) < 0)
+		if (rt_buf_append(b, o, 4) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int base64_decode(frt_arena *a, const char *s, size_t n, uint8_t **out, size_t *len)
+static int base64_decode(struct rt_arena *a, const char *s, size_t n, uint8_t **out, size_t *len)
 {
-	uint8_t *o = frt_arena_alloc(a, n / 4 * 3 + 3);
+	uint8_t *o = rt_arena_alloc(a, n / 4 * 3 + 3);
 	if (!o)
 		return -1;
 	size_t k = 0;
@@ -532,36 +532,36 @@ static int base64_decode(frt_arena *a, const char *s, size_t n, uint8_t **out, s
 }
 
 /* ---- JSON -> literal ----------------------------------------------------------------- */
-static const char *jkind_name(const jv *v)
+static const char *jkind_name(const struct jv *v)
 {
 	static const char *n[] = { "null", "a boolean", "a number", "a string", "a list", "an object" };
 	return n[v->k];
 }
 
-static int want(frt_msg *err, const char *what, const jv *v)
+static int want(struct rt_msg *err, const char *what, const struct jv *v)
 {
-	return frt_msgf(err, "expected %s, found %s", what, jkind_name(v));
+	return rt_msgf(err, "expected %s, found %s", what, jkind_name(v));
 }
 
-static frt_lit *prim_lit(frt_arena *a, Flyteidl__Core__Primitive **pp)
+static Flyteidl__Core__Literal *prim_lit(struct rt_arena *a, Flyteidl__Core__Primitive **pp)
 {
-	frt_lit *l = frt_lit_int(a, 0);   /* a primitive literal to refill */
+	Flyteidl__Core__Literal *l = rt_lit_int(a, 0);   /* a primitive literal to refill */
 	if (l)
 		*pp = l->scalar->primitive;
 	return l;
 }
 
-static int from_json(frt_arena *a, const jv *v, const frt_ltype *lt, frt_lit **out, frt_msg *err);
+static int from_json(struct rt_arena *a, const struct jv *v, const Flyteidl__Core__LiteralType *lt, Flyteidl__Core__Literal **out, struct rt_msg *err);
 
-static int from_json_simple(frt_arena *a, const jv *v, Flyteidl__Core__SimpleType st,
-			    frt_lit **out, frt_msg *err)
+static int from_json_simple(struct rt_arena *a, const struct jv *v, Flyteidl__Core__SimpleType st,
+			    Flyteidl__Core__Literal **out, struct rt_msg *err)
 {
 	Flyteidl__Core__Primitive *p;
 	switch (st) {
 	case SIMPLE(NONE):
 		if (v->k != J_NULL)
 			return want(err, "none", v);
-		*out = frt_lit_none(a);
+		*out = rt_lit_none(a);
 		break;
 	case SIMPLE(INTEGER): {
 		if (v->k != J_NUM || strpbrk(v->s, ".eE"))
@@ -569,8 +569,8 @@ static int from_json_simple(frt_arena *a, const jv *v, Flyteidl__Core__SimpleTyp
 		errno = 0;
 		long long x = strtoll(v->s, NULL, 10);
 		if (errno == ERANGE)
-			return frt_msgf(err, "integer %s out of the 64-bit range", v->s);
-		*out = frt_lit_int(a, x);
+			return rt_msgf(err, "integer %s out of the 64-bit range", v->s);
+		*out = rt_lit_int(a, x);
 		break;
 	}
 	case SIMPLE(FLOAT): {
@@ -585,31 +585,31 @@ static int from_json_simple(frt_arena *a, const jv *v, Flyteidl__Core__SimpleTyp
 			d = -INFINITY;
 		else
 			return want(err, "a number", v);
-		*out = frt_lit_float(a, d);
+		*out = rt_lit_float(a, d);
 		break;
 	}
 	case SIMPLE(STRING):
 		if (v->k != J_STR)
 			return want(err, "a string", v);
 		if (memchr(v->s, 0, v->len))
-			return frt_msgf(err, "a string with a NUL character");
-		*out = frt_lit_str(a, v->s);
+			return rt_msgf(err, "a string with a NUL character");
+		*out = rt_lit_str(a, v->s);
 		break;
 	case SIMPLE(BOOLEAN):
 		if (v->k != J_BOOL)
 			return want(err, "true or false", v);
-		*out = frt_lit_bool(a, v->b);
+		*out = rt_lit_bool(a, v->b);
 		break;
 	case SIMPLE(DATETIME): {
 		int64_t s;
 		int32_t ns;
 		if (v->k != J_STR)
 			return want(err, "a datetime string", v);
-		if (frt_parse_datetime(v->s, &s, &ns) < 0)
-			return frt_msgf(err, "'%s' is not a datetime (YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM))", v->s);
-		Google__Protobuf__Timestamp *ts = frt_arena_alloc(a, sizeof *ts);
+		if (rt_parse_datetime(v->s, &s, &ns) < 0)
+			return rt_msgf(err, "'%s' is not a datetime (YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM))", v->s);
+		Google__Protobuf__Timestamp *ts = rt_arena_alloc(a, sizeof *ts);
 		if (!ts || !(*out = prim_lit(a, &p)))
-			return frt_msgf(err, "out of memory");
+			return rt_msgf(err, "out of memory");
 		google__protobuf__timestamp__init(ts);
 		ts->seconds = s;
 		ts->nanos = ns;
@@ -620,19 +620,19 @@ static int from_json_simple(frt_arena *a, const jv *v, Flyteidl__Core__SimpleTyp
 	case SIMPLE(DURATION): {
 		int64_t ns;
 		if (v->k == J_STR) {
-			if (frt_parse_duration(v->s, &ns) < 0)
-				return frt_msgf(err, "'%s' is not a duration (30s, 250ms, 1h30m)", v->s);
+			if (rt_parse_duration(v->s, &ns) < 0)
+				return rt_msgf(err, "'%s' is not a duration (30s, 250ms, 1h30m)", v->s);
 		} else if (v->k == J_NUM) {
 			double d = strtod(v->s, NULL) * 1e9;
 			if (!(d > -9.2e18 && d < 9.2e18))
-				return frt_msgf(err, "duration %s s is out of range", v->s);
+				return rt_msgf(err, "duration %s s is out of range", v->s);
 			ns = (int64_t)llround(d);
 		} else {
 			return want(err, "a duration string", v);
 		}
-		Google__Protobuf__Duration *du = frt_arena_alloc(a, sizeof *du);
+		Google__Protobuf__Duration *du = rt_arena_alloc(a, sizeof *du);
 		if (!du || !(*out = prim_lit(a, &p)))
-			return frt_msgf(err, "out of memory");
+			return rt_msgf(err, "out of memory");
 		google__protobuf__duration__init(du);
 		du->seconds = ns / 1000000000;
 		du->nanos = (int32_t)(ns % 1000000000);
@@ -649,14 +649,14 @@ static int from_json_simple(frt_arena *a, const jv *v, Flyteidl__Core__SimpleTyp
 		} else if (v->k == J_OBJ && v->n == 1 && strcmp(v->keys[0], "base64") == 0 &&
 			   v->items[0]->k == J_STR) {
 			if (base64_decode(a, v->items[0]->s, v->items[0]->len, &data, &len) < 0)
-				return frt_msgf(err, "invalid base64");
+				return rt_msgf(err, "invalid base64");
 		} else {
 			return want(err, "a string or {\"base64\": \"...\"}", v);
 		}
-		Flyteidl__Core__Binary *b = frt_arena_alloc(a, sizeof *b);
-		frt_lit *l = frt_lit_none(a);
+		Flyteidl__Core__Binary *b = rt_arena_alloc(a, sizeof *b);
+		Flyteidl__Core__Literal *l = rt_lit_none(a);
 		if (!b || !l)
-			return frt_msgf(err, "out of memory");
+			return rt_msgf(err, "out of memory");
 		flyteidl__core__binary__init(b);
 		b->value.data = data;
 		b->value.len = len;
@@ -666,28 +666,28 @@ static int from_json_simple(frt_arena *a, const jv *v, Flyteidl__Core__SimpleTyp
 		break;
 	}
 	default:
-		return frt_msgf(err, "values of this simple type (%d) are not supported by local runs",
+		return rt_msgf(err, "values of this simple type (%d) are not supported by local runs",
 				(int)st);
 	}
-	return *out ? 0 : frt_msgf(err, "out of memory");
+	return *out ? 0 : rt_msgf(err, "out of memory");
 }
 
-static int from_json(frt_arena *a, const jv *v, const frt_ltype *lt, frt_lit **out, frt_msg *err)
+static int from_json(struct rt_arena *a, const struct jv *v, const Flyteidl__Core__LiteralType *lt, Flyteidl__Core__Literal **out, struct rt_msg *err)
 {
 	if (!lt)
-		return frt_msgf(err, "no type");
+		return rt_msgf(err, "no type");
 	switch (lt->type_case) {
 	case LT(SIMPLE):
 		return from_json_simple(a, v, lt->simple, out, err);
 	case LT(BLOB): {
 		if (v->k != J_STR || !v->len)
 			return want(err, "a path", v);
-		Flyteidl__Core__Blob *b = frt_arena_alloc(a, sizeof *b);
-		Flyteidl__Core__BlobMetadata *md = frt_arena_alloc(a, sizeof *md);
-		Flyteidl__Core__BlobType *bt = frt_arena_alloc(a, sizeof *bt);
-		frt_lit *l = frt_lit_none(a);
+		Flyteidl__Core__Blob *b = rt_arena_alloc(a, sizeof *b);
+		Flyteidl__Core__BlobMetadata *md = rt_arena_alloc(a, sizeof *md);
+		Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
+		Flyteidl__Core__Literal *l = rt_lit_none(a);
 		if (!b || !md || !bt || !l)
-			return frt_msgf(err, "out of memory");
+			return rt_msgf(err, "out of memory");
 		flyteidl__core__blob__init(b);
 		flyteidl__core__blob_metadata__init(md);
 		flyteidl__core__blob_type__init(bt);
@@ -708,58 +708,58 @@ static int from_json(frt_arena *a, const jv *v, const frt_ltype *lt, frt_lit **o
 			return want(err, "an enum member name", v);
 		for (size_t i = 0; lt->enum_type && i < lt->enum_type->n_values; i++)
 			if (strcmp(lt->enum_type->values[i], v->s) == 0) {
-				*out = frt_lit_str(a, v->s);
-				return *out ? 0 : frt_msgf(err, "out of memory");
+				*out = rt_lit_str(a, v->s);
+				return *out ? 0 : rt_msgf(err, "out of memory");
 			}
-		frt_buf names = { 0 };
+		struct rt_buf names = { 0 };
 		for (size_t i = 0; lt->enum_type && i < lt->enum_type->n_values; i++)
-			frt_buf_printf(&names, "%s%s", i ? ", " : "", lt->enum_type->values[i]);
-		frt_msgf(err, "'%s' is not one of %s", v->s, names.data ? (char *)names.data : "");
-		frt_buf_free(&names);
+			rt_buf_printf(&names, "%s%s", i ? ", " : "", lt->enum_type->values[i]);
+		rt_msgf(err, "'%s' is not one of %s", v->s, names.data ? (char *)names.data : "");
+		rt_buf_free(&names);
 		return -1;
 	}
 	case LT(COLLECTION_TYPE): {
 		if (v->k != J_ARR)
 			return want(err, "a list", v);
-		frt_lit *l = frt_lit_collection(a, v->n);
+		Flyteidl__Core__Literal *l = rt_lit_collection(a, v->n);
 		if (!l)
-			return frt_msgf(err, "out of memory");
+			return rt_msgf(err, "out of memory");
 		for (size_t i = 0; i < v->n; i++)
 			if (from_json(a, v->items[i], lt->collection_type,
 				      &l->collection->literals[i], err) < 0)
-				return frt_msg_prefix(err, "[%zu]", i);
+				return rt_msg_prefix(err, "[%zu]", i);
 		*out = l;
 		return 0;
 	}
 	case LT(MAP_VALUE_TYPE): {
 		if (v->k != J_OBJ)
 			return want(err, "an object", v);
-		frt_lit *l = frt_lit_map(a, v->n);
+		Flyteidl__Core__Literal *l = rt_lit_map(a, v->n);
 		if (!l)
-			return frt_msgf(err, "out of memory");
+			return rt_msgf(err, "out of memory");
 		for (size_t i = 0; i < v->n; i++) {
-			frt_lit *x;
+			Flyteidl__Core__Literal *x;
 			if (from_json(a, v->items[i], lt->map_value_type, &x, err) < 0)
-				return frt_msg_prefix(err, "[\"%s\"]", v->keys[i]);
-			frt_litmap_set(l->map, i, v->keys[i], x);
+				return rt_msg_prefix(err, "[\"%s\"]", v->keys[i]);
+			rt_litmap_set(l->map, i, v->keys[i], x);
 		}
 		*out = l;
 		return 0;
 	}
 	case LT(UNION_TYPE): {
 		const Flyteidl__Core__UnionType *u = lt->union_type;
-		frt_msg first;
+		struct rt_msg first;
 		bool tried = false;
 		for (size_t i = 0; u && i < u->n_variants; i++) {
-			frt_ltype *var = u->variants[i];
+			Flyteidl__Core__LiteralType *var = u->variants[i];
 			bool is_none = var->type_case == LT(SIMPLE) && var->simple == SIMPLE(NONE);
 			if (is_none != (v->k == J_NULL))
 				continue;
-			frt_lit *x;
-			frt_msg e;
+			Flyteidl__Core__Literal *x;
+			struct rt_msg e;
 			if (from_json(a, v, var, &x, &e) == 0) {
-				*out = frt_lit_union(a, x, var);
-				return *out ? 0 : frt_msgf(err, "out of memory");
+				*out = rt_lit_union(a, x, var);
+				return *out ? 0 : rt_msgf(err, "out of memory");
 			}
 			if (!tried)
 				first = e;
@@ -769,16 +769,16 @@ static int from_json(frt_arena *a, const jv *v, const frt_ltype *lt, frt_lit **o
 			*err = first;
 			return -1;
 		}
-		return frt_msgf(err, v->k == J_NULL ? "none is not allowed here"
+		return rt_msgf(err, v->k == J_NULL ? "none is not allowed here"
 						    : "no variant of the union accepts %s", jkind_name(v));
 	}
 	default:
-		return frt_msgf(err, "values of this type are not supported by local runs");
+		return rt_msgf(err, "values of this type are not supported by local runs");
 	}
 }
 
 /* Does the type take a string (so a bare word is one)? */
-static bool takes_string(const frt_ltype *lt)
+static bool takes_string(const Flyteidl__Core__LiteralType *lt)
 {
 	if (!lt)
 		return false;
@@ -799,11 +799,11 @@ static bool takes_string(const frt_ltype *lt)
 	}
 }
 
-int frt_json_to_literal(frt_arena *a, const char *text, const frt_ltype *lt, frt_lit **out,
-			frt_msg *err)
+int rt_json_to_literal(struct rt_arena *a, const char *text, const Flyteidl__Core__LiteralType *lt, Flyteidl__Core__Literal **out,
+			struct rt_msg *err)
 {
-	jv *v, bare;
-	frt_msg perr;
+	struct jv *v, bare;
+	struct rt_msg perr;
 	if (strcmp(text, "none") == 0)
 		text = "null";
 	if (json_parse(a, text, &v, &perr) < 0) {
@@ -821,34 +821,34 @@ int frt_json_to_literal(frt_arena *a, const char *text, const frt_ltype *lt, frt
 }
 
 /* ---- literal -> JSON ----------------------------------------------------------------- */
-static int json_string(frt_buf *b, const char *s, size_t n)
+static int json_string(struct rt_buf *b, const char *s, size_t n)
 {
-	if (frt_buf_putc(b, '"') < 0)
+	if (rt_buf_putc(b, '"') < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		int rc;
 		switch (c) {
-		case '"': rc = frt_buf_append(b, "\\\"", 2); break;
-		case '\\': rc = frt_buf_append(b, "\\\\", 2); break;
-		case '\n': rc = frt_buf_append(b, "\\n", 2); break;
-		case '\r': rc = frt_buf_append(b, "\\r", 2); break;
-		case '\t': rc = frt_buf_append(b, "\\t", 2); break;
+		case '"': rc = rt_buf_append(b, "\\\"", 2); break;
+		case '\\': rc = rt_buf_append(b, "\\\\", 2); break;
+		case '\n': rc = rt_buf_append(b, "\\n", 2); break;
+		case '\r': rc = rt_buf_append(b, "\\r", 2); break;
+		case '\t': rc = rt_buf_append(b, "\\t", 2); break;
 		default:
-			rc = c < 0x20 ? frt_buf_printf(b, "\\u%04x", c) : frt_buf_putc(b, c);
+			rc = c < 0x20 ? rt_buf_printf(b, "\\u%04x", c) : rt_buf_putc(b, c);
 		}
 		if (rc < 0)
 			return -1;
 	}
-	return frt_buf_putc(b, '"');
+	return rt_buf_putc(b, '"');
 }
 
-static int json_double(frt_buf *b, double d)
+static int json_double(struct rt_buf *b, double d)
 {
 	if (isnan(d))
-		return frt_buf_printf(b, "\"NaN\"");
+		return rt_buf_printf(b, "\"NaN\"");
 	if (isinf(d))
-		return frt_buf_printf(b, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+		return rt_buf_printf(b, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
 	char s[40];
 	for (int prec = 15; prec <= 17; prec++) {
 		snprintf(s, sizeof s, "%.*g", prec, d);
@@ -857,7 +857,7 @@ static int json_double(frt_buf *b, double d)
 	}
 	if (!strpbrk(s, ".eEn"))
 		strcat(s, ".0");
-	return frt_buf_printf(b, "%s", s);
+	return rt_buf_printf(b, "%s", s);
 }
 
 static bool utf8_text(const uint8_t *s, size_t n)
@@ -883,19 +883,19 @@ static int cmp_entry_key(const void *x, const void *y)
 	return strcmp(a->key, b->key);
 }
 
-int frt_literal_to_json(frt_buf *b, const frt_lit *lit)
+int rt_literal_to_json(struct rt_buf *b, const Flyteidl__Core__Literal *lit)
 {
 	if (!lit)
-		return frt_buf_printf(b, "null");
+		return rt_buf_printf(b, "null");
 	switch (lit->value_case) {
 	case LIT(COLLECTION): {
-		if (frt_buf_putc(b, '[') < 0)
+		if (rt_buf_putc(b, '[') < 0)
 			return -1;
 		for (size_t i = 0; lit->collection && i < lit->collection->n_literals; i++)
-			if ((i && frt_buf_append(b, ", ", 2) < 0) ||
-			    frt_literal_to_json(b, lit->collection->literals[i]) < 0)
+			if ((i && rt_buf_append(b, ", ", 2) < 0) ||
+			    rt_literal_to_json(b, lit->collection->literals[i]) < 0)
 				return -1;
-		return frt_buf_putc(b, ']');
+		return rt_buf_putc(b, ']');
 	}
 	case LIT(MAP): {
 		size_t n = lit->map ? lit->map->n_literals : 0;
@@ -905,36 +905,36 @@ int frt_literal_to_json(frt_buf *b, const frt_lit *lit)
 		for (size_t i = 0; i < n; i++)
 			e[i] = lit->map->literals[i];
 		qsort(e, n, sizeof *e, cmp_entry_key);
-		int rc = frt_buf_putc(b, '{');
+		int rc = rt_buf_putc(b, '{');
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			const Flyteidl__Core__LiteralMap__LiteralsEntry *en = e[i];
-			if ((i && frt_buf_append(b, ", ", 2) < 0) ||
+			if ((i && rt_buf_append(b, ", ", 2) < 0) ||
 			    json_string(b, en->key, strlen(en->key)) < 0 ||
-			    frt_buf_append(b, ": ", 2) < 0 || frt_literal_to_json(b, en->value) < 0)
+			    rt_buf_append(b, ": ", 2) < 0 || rt_literal_to_json(b, en->value) < 0)
 				rc = -1;
 		}
 		free(e);
-		return rc < 0 ? -1 : frt_buf_putc(b, '}');
+		return rc < 0 ? -1 : rt_buf_putc(b, '}');
 	}
 	case LIT(SCALAR):
 		break;
 	default:
-		return frt_buf_printf(b, "null");
+		return rt_buf_printf(b, "null");
 	}
 	const Flyteidl__Core__Scalar *s = lit->scalar;
 	if (!s)
-		return frt_buf_printf(b, "null");
+		return rt_buf_printf(b, "null");
 	char tmp[96];
 	switch (s->value_case) {
 	case SCA(PRIMITIVE): {
 		const Flyteidl__Core__Primitive *p = s->primitive;
 		switch (p ? p->value_case : PRIM(_NOT_SET)) {
-		case PRIM(INTEGER): return frt_buf_printf(b, "%lld", (long long)p->integer);
+		case PRIM(INTEGER): return rt_buf_printf(b, "%lld", (long long)p->integer);
 		case PRIM(FLOAT_VALUE): return json_double(b, p->float_value);
 		case PRIM(STRING_VALUE): return json_string(b, p->string_value, strlen(p->string_value));
-		case PRIM(BOOLEAN): return frt_buf_printf(b, p->boolean ? "true" : "false");
+		case PRIM(BOOLEAN): return rt_buf_printf(b, p->boolean ? "true" : "false");
 		case PRIM(DATETIME):
-			frt_format_datetime(p->datetime ? p->datetime->seconds : 0,
+			rt_format_datetime(p->datetime ? p->datetime->seconds : 0,
 					    p->datetime ? p->datetime->nanos : 0, tmp, sizeof tmp);
 			return json_string(b, tmp, strlen(tmp));
 		case PRIM(DURATION): {
@@ -942,36 +942,36 @@ int frt_literal_to_json(frt_buf *b, const frt_lit *lit)
 			if (p->duration &&
 			    (__builtin_mul_overflow(p->duration->seconds, (int64_t)1000000000, &ns) ||
 			     __builtin_add_overflow(ns, (int64_t)p->duration->nanos, &ns)))
-				return frt_buf_printf(b, "\"%llds\"", (long long)p->duration->seconds);
-			frt_format_duration(ns, tmp, sizeof tmp);
+				return rt_buf_printf(b, "\"%llds\"", (long long)p->duration->seconds);
+			rt_format_duration(ns, tmp, sizeof tmp);
 			return json_string(b, tmp, strlen(tmp));
 		}
 		default:
-			return frt_buf_printf(b, "null");
+			return rt_buf_printf(b, "null");
 		}
 	}
 	case SCA(BLOB):
 		return s->blob ? json_string(b, s->blob->uri, strlen(s->blob->uri))
-			       : frt_buf_printf(b, "null");
+			       : rt_buf_printf(b, "null");
 	case SCA(BINARY): {
 		const ProtobufCBinaryData *d = s->binary ? &s->binary->value : NULL;
 		if (!d)
-			return frt_buf_printf(b, "null");
+			return rt_buf_printf(b, "null");
 		if (utf8_text(d->data, d->len))
 			return json_string(b, (const char *)d->data, d->len);
-		return frt_buf_printf(b, "{\"base64\": \"") < 0 || base64_encode(b, d->data, d->len) < 0
-			       ? -1 : frt_buf_printf(b, "\"}");
+		return rt_buf_printf(b, "{\"base64\": \"") < 0 || base64_encode(b, d->data, d->len) < 0
+			       ? -1 : rt_buf_printf(b, "\"}");
 	}
 	case SCA(UNION):
-		return frt_literal_to_json(b, s->union_ ? s->union_->value : NULL);
+		return rt_literal_to_json(b, s->union_ ? s->union_->value : NULL);
 	case SCA(ERROR):
-		if (frt_buf_printf(b, "{\"error\": ") < 0 ||
+		if (rt_buf_printf(b, "{\"error\": ") < 0 ||
 		    json_string(b, s->error ? s->error->message : "",
 				s->error ? strlen(s->error->message) : 0) < 0)
 			return -1;
-		return frt_buf_putc(b, '}');
+		return rt_buf_putc(b, '}');
 	case SCA(NONE_TYPE):
 	default:
-		return frt_buf_printf(b, "null");
+		return rt_buf_printf(b, "null");
 	}
 }

@@ -38,14 +38,14 @@ static void list_entities(const flrt_module *m, FILE *f)
 	}
 }
 
-int frt_main(const flrt_module *m, int argc, char **argv, const frt_io *io)
+int rt_main(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
 {
 	if (!m) {
 		fprintf(io->err, "flyterun: no module\n");
 		return 2;
 	}
-	frt_msg err;
-	if (frt_check_module(m, &err) < 0) {
+	struct rt_msg err;
+	if (rt_check_module(m, &err) < 0) {
 		fprintf(io->err, "flyterun: invalid module tables: %s\n", err.text);
 		return 2;
 	}
@@ -55,11 +55,11 @@ int frt_main(const flrt_module *m, int argc, char **argv, const frt_io *io)
 	}
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "execute") == 0)
-		return frt_cmd_execute(m, argc - 1, argv + 1, false, io);
+		return rt_cmd_execute(m, argc - 1, argv + 1, false, io);
 	if (strcmp(cmd, "map-execute") == 0)
-		return frt_cmd_execute(m, argc - 1, argv + 1, true, io);
+		return rt_cmd_execute(m, argc - 1, argv + 1, true, io);
 	if (strcmp(cmd, "run") == 0)
-		return frt_cmd_run(m, argc - 1, argv + 1, io);
+		return rt_cmd_run(m, argc - 1, argv + 1, io);
 	if (strcmp(cmd, "list") == 0) {
 		list_entities(m, io->err);
 		return 0;
@@ -79,6 +79,6 @@ int frt_main(const flrt_module *m, int argc, char **argv, const frt_io *io)
 
 int flrt_main(const flrt_module *m, int argc, char **argv)
 {
-	frt_io io = { stdout, stderr };
-	return frt_main(m, argc, argv, &io);
+	struct rt_io io = { stdout, stderr };
+	return rt_main(m, argc, argv, &io);
 }

@@ -32,39 +32,39 @@ static int varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v)
 }
 
 static int check_wire(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
-		      int depth, frt_msg *err)
+		      int depth, struct rt_msg *err)
 {
-	if (depth > FRT_MAX_DEPTH)
-		return frt_msgf(err, "messages nested more than %d deep", FRT_MAX_DEPTH);
+	if (depth > RT_MAX_DEPTH)
+		return rt_msgf(err, "messages nested more than %d deep", RT_MAX_DEPTH);
 	size_t i = 0;
 	while (i < len) {
 		uint64_t key, v;
 		if (varint(p, len, &i, &key) < 0)
-			return frt_msgf(err, "truncated field key at byte %zu", i);
+			return rt_msgf(err, "truncated field key at byte %zu", i);
 		uint64_t id = key >> 3;
 		unsigned wt = (unsigned)(key & 7);
 		if (id == 0 || id > 536870911u)
-			return frt_msgf(err, "invalid field number %llu", (unsigned long long)id);
+			return rt_msgf(err, "invalid field number %llu", (unsigned long long)id);
 		switch (wt) {
 		case 0:
 			if (varint(p, len, &i, &v) < 0)
-				return frt_msgf(err, "truncated varint");
+				return rt_msgf(err, "truncated varint");
 			break;
 		case 1:
 			if (len - i < 8)
-				return frt_msgf(err, "truncated fixed64");
+				return rt_msgf(err, "truncated fixed64");
 			i += 8;
 			break;
 		case 5:
 			if (len - i < 4)
-				return frt_msgf(err, "truncated fixed32");
+				return rt_msgf(err, "truncated fixed32");
 			i += 4;
 			break;
 		case 2: {
 			if (varint(p, len, &i, &v) < 0)
-				return frt_msgf(err, "truncated length");
+				return rt_msgf(err, "truncated length");
 			if (v > len - i)
-				return frt_msgf(err, "field %llu runs past the end (%llu bytes, %zu left)",
+				return rt_msgf(err, "field %llu runs past the end (%llu bytes, %zu left)",
 						(unsigned long long)id, (unsigned long long)v, len - i);
 			const ProtobufCFieldDescriptor *f =
 				d ? protobuf_c_message_descriptor_get_field(d, (unsigned)id) : NULL;
@@ -75,23 +75,23 @@ static int check_wire(const ProtobufCMessageDescriptor *d, const uint8_t *p, siz
 			break;
 		}
 		default:
-			return frt_msgf(err, "invalid wire type %u", wt);
+			return rt_msgf(err, "invalid wire type %u", wt);
 		}
 	}
 	return 0;
 }
 
-void *frt_unpack(frt_arena *a, const ProtobufCMessageDescriptor *d,
-		 const uint8_t *data, size_t len, frt_msg *err)
+void *rt_unpack(struct rt_arena *a, const ProtobufCMessageDescriptor *d,
+		 const uint8_t *data, size_t len, struct rt_msg *err)
 {
 	if (check_wire(d, data, len, 0, err) < 0) {
-		frt_msg_prefix(err, "not a valid %s (corrupt or truncated)", d->name);
+		rt_msg_prefix(err, "not a valid %s (corrupt or truncated)", d->name);
 		return NULL;
 	}
-	ProtobufCAllocator al = frt_arena_allocator(a);
+	ProtobufCAllocator al = rt_arena_allocator(a);
 	void *m = protobuf_c_message_unpack(d, &al, len, data);
 	if (!m)
-		frt_msgf(err, "not a valid %s (corrupt or truncated)", d->name);
+		rt_msgf(err, "not a valid %s (corrupt or truncated)", d->name);
 	return m;
 }
 
@@ -113,7 +113,7 @@ static int cmp_entry(const void *x, const void *y)
 	return strcmp(ka ? ka : "", kb ? kb : "");
 }
 
-void frt_canonicalize(ProtobufCMessage *m)
+void rt_canonicalize(ProtobufCMessage *m)
 {
 	if (!m)
 		return;
@@ -144,66 +144,66 @@ void frt_canonicalize(ProtobufCMessage *m)
 					qsort(arr, n, sizeof *arr, cmp_entry);
 			}
 			for (size_t k = 0; k < n; k++)
-				frt_canonicalize(arr[k]);
+				rt_canonicalize(arr[k]);
 		} else {
-			frt_canonicalize(*(ProtobufCMessage **)(base + f->offset));
+			rt_canonicalize(*(ProtobufCMessage **)(base + f->offset));
 		}
 	}
 }
 
-int frt_pack(ProtobufCMessage *m, uint8_t **out, size_t *len, frt_msg *err)
+int rt_pack(ProtobufCMessage *m, uint8_t **out, size_t *len, struct rt_msg *err)
 {
-	frt_canonicalize(m);
-	return frt_pack_as_is(m, out, len, err);
+	rt_canonicalize(m);
+	return rt_pack_as_is(m, out, len, err);
 }
 
-int frt_pack_as_is(const ProtobufCMessage *m, uint8_t **out, size_t *len, frt_msg *err)
+int rt_pack_as_is(const ProtobufCMessage *m, uint8_t **out, size_t *len, struct rt_msg *err)
 {
 	size_t n = protobuf_c_message_get_packed_size(m);
 	uint8_t *p = malloc(n ? n : 1);
 	if (!p)
-		return frt_msgf(err, "out of memory packing %zu bytes", n);
+		return rt_msgf(err, "out of memory packing %zu bytes", n);
 	size_t w = protobuf_c_message_pack(m, p);
 	if (w != n) {
 		free(p);
-		return frt_msgf(err, "internal error: packed %zu of %zu bytes", w, n);
+		return rt_msgf(err, "internal error: packed %zu of %zu bytes", w, n);
 	}
 	*out = p;
 	*len = n;
 	return 0;
 }
 
-int frt_pack_arena(frt_arena *a, ProtobufCMessage *m, uint8_t **out, size_t *len,
-		   frt_msg *err)
+int rt_pack_arena(struct rt_arena *a, ProtobufCMessage *m, uint8_t **out, size_t *len,
+		   struct rt_msg *err)
 {
-	frt_canonicalize(m);
+	rt_canonicalize(m);
 	size_t n = protobuf_c_message_get_packed_size(m);
-	uint8_t *p = frt_arena_alloc(a, n ? n : 1);
+	uint8_t *p = rt_arena_alloc(a, n ? n : 1);
 	if (!p)
-		return frt_msgf(err, "out of memory packing %zu bytes", n);
+		return rt_msgf(err, "out of memory packing %zu bytes", n);
 	if (protobuf_c_message_pack(m, p) != n)
-		return frt_msgf(err, "internal error: short pack");
+		return rt_msgf(err, "internal error: short pack");
 	*out = p;
 	*len = n;
 	return 0;
 }
 
-int frt_pack_arena_as_is(frt_arena *a, const ProtobufCMessage *m, uint8_t **out, size_t *len,
-			 frt_msg *err)
+int rt_pack_arena_as_is(struct rt_arena *a, const ProtobufCMessage *m, uint8_t **out, size_t *len,
+			 struct rt_msg *err)
 {
 	size_t n = protobuf_c_message_get_packed_size(m);
-	uint8_t *p = frt_arena_alloc(a, n ? n : 1);
+	uint8_t *p = rt_arena_alloc(a, n ? n : 1);
 	if (!p)
-		return frt_msgf(err, "out of memory packing %zu bytes", n);
+		return rt_msgf(err, "out of memory packing %zu bytes", n);
 	if (protobuf_c_message_pack(m, p) != n)
-		return frt_msgf(err, "internal error: short pack");
+		return rt_msgf(err, "internal error: short pack");
 	*out = p;
 	*len = n;
 	return 0;
 }
 
 /* ---- paths ------------------------------------------------------------------- */
-bool frt_is_placeholder(const char *s)
+bool rt_is_placeholder(const char *s)
 {
 	if (!s || !*s || strcmp(s, "\"\"") == 0)
 		return true;
@@ -222,20 +222,20 @@ static int hexval(int c)
 	return -1;
 }
 
-int frt_local_path(frt_arena *a, const char *uri, char **path, frt_msg *err)
+int rt_local_path(struct rt_arena *a, const char *uri, char **path, struct rt_msg *err)
 {
 	if (!uri || !*uri)
-		return frt_msgf(err, "empty path");
+		return rt_msgf(err, "empty path");
 	if (strncmp(uri, "file://", 7) == 0) {
 		const char *p = uri + 7;
 		if (strncmp(p, "localhost/", 10) == 0)
 			p += 9;
 		if (*p != '/')
-			return frt_msgf(err, "'%s': a file:// URI needs an absolute path (file:///dir/file)", uri);
+			return rt_msgf(err, "'%s': a file:// URI needs an absolute path (file:///dir/file)", uri);
 		size_t n = strlen(p);
-		char *o = frt_arena_alloc(a, n + 1);
+		char *o = rt_arena_alloc(a, n + 1);
 		if (!o)
-			return frt_msgf(err, "out of memory");
+			return rt_msgf(err, "out of memory");
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++) {
 			int h, l;
@@ -249,7 +249,7 @@ int frt_local_path(frt_arena *a, const char *uri, char **path, frt_msg *err)
 		}
 		o[k] = 0;
 		if (memchr(o, 0, k) != NULL)
-			return frt_msgf(err, "'%s': the path contains a NUL byte", uri);
+			return rt_msgf(err, "'%s': the path contains a NUL byte", uri);
 		*path = o;
 		return 0;
 	}
@@ -260,47 +260,47 @@ int frt_local_path(frt_arena *a, const char *uri, char **path, frt_msg *err)
 		       (*c >= '0' && *c <= '9') || *c == '+' || *c == '.' || *c == '-')
 			c++;
 		if (strncmp(c, "://", 3) == 0)
-			return frt_msgf(err, "'%s': object stores are not supported yet "
+			return rt_msgf(err, "'%s': object stores are not supported yet "
 					"(use a local path or a file:// URI)", uri);
 	}
-	*path = frt_arena_strdup(a, uri);
-	return *path ? 0 : frt_msgf(err, "out of memory");
+	*path = rt_arena_strdup(a, uri);
+	return *path ? 0 : rt_msgf(err, "out of memory");
 }
 
-char *frt_join(frt_arena *a, const char *dir, const char *name)
+char *rt_join(struct rt_arena *a, const char *dir, const char *name)
 {
 	size_t n = strlen(dir);
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
-	return frt_arena_printf(a, "%.*s/%s", (int)n, dir, name);
+	return rt_arena_printf(a, "%.*s/%s", (int)n, dir, name);
 }
 
-int frt_read_file(frt_arena *a, const char *path, uint8_t **data, size_t *len, frt_msg *err)
+int rt_read_file(struct rt_arena *a, const char *path, uint8_t **data, size_t *len, struct rt_msg *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return frt_msgf(err, "cannot open '%s': %s", path, strerror(errno));
+		return rt_msgf(err, "cannot open '%s': %s", path, strerror(errno));
 	int rc = -1;
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
-		frt_msgf(err, "cannot stat '%s': %s", path, strerror(errno));
+		rt_msgf(err, "cannot stat '%s': %s", path, strerror(errno));
 		goto cleanup;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		frt_msgf(err, "'%s' is not a regular file", path);
+		rt_msgf(err, "'%s' is not a regular file", path);
 		goto cleanup;
 	}
 	size_t cap = (size_t)st.st_size + 1, n = 0;
-	uint8_t *p = frt_arena_alloc(a, cap);
+	uint8_t *p = rt_arena_alloc(a, cap);
 	if (!p) {
-		frt_msgf(err, "out of memory reading '%s' (%zu bytes)", path, cap);
+		rt_msgf(err, "out of memory reading '%s' (%zu bytes)", path, cap);
 		goto cleanup;
 	}
 	for (;;) {
 		if (n == cap) {  /* the file grew while we read it */
-			uint8_t *q = frt_arena_alloc(a, cap * 2);
+			uint8_t *q = rt_arena_alloc(a, cap * 2);
 			if (!q) {
-				frt_msgf(err, "out of memory reading '%s'", path);
+				rt_msgf(err, "out of memory reading '%s'", path);
 				goto cleanup;
 			}
 			memcpy(q, p, n);
@@ -311,7 +311,7 @@ int frt_read_file(frt_arena *a, const char *path, uint8_t **data, size_t *len, f
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			frt_msgf(err, "cannot read '%s': %s", path, strerror(errno));
+			rt_msgf(err, "cannot read '%s': %s", path, strerror(errno));
 			goto cleanup;
 		}
 		if (r == 0)
@@ -326,12 +326,12 @@ cleanup:
 	return rc;
 }
 
-int frt_mkdirs(const char *path, frt_msg *err)
+int rt_mkdirs(const char *path, struct rt_msg *err)
 {
 	size_t n = strlen(path);
 	char *p = malloc(n + 1);
 	if (!p)
-		return frt_msgf(err, "out of memory");
+		return rt_msgf(err, "out of memory");
 	memcpy(p, path, n + 1);
 	int rc = 0;
 	for (size_t i = 1; i <= n; i++) {
@@ -340,7 +340,7 @@ int frt_mkdirs(const char *path, frt_msg *err)
 		char c = p[i];
 		p[i] = 0;
 		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			rc = frt_msgf(err, "cannot create directory '%s': %s", p, strerror(errno));
+			rc = rt_msgf(err, "cannot create directory '%s': %s", p, strerror(errno));
 			break;
 		}
 		p[i] = c;
@@ -348,13 +348,13 @@ int frt_mkdirs(const char *path, frt_msg *err)
 	if (rc == 0) {
 		struct stat st;
 		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-			rc = frt_msgf(err, "'%s' is not a directory", path);
+			rc = rt_msgf(err, "'%s' is not a directory", path);
 	}
 	free(p);
 	return rc;
 }
 
-int frt_write_file(const char *path, const void *data, size_t len, frt_msg *err)
+int rt_write_file(const char *path, const void *data, size_t len, struct rt_msg *err)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dlen = slash ? (size_t)(slash - path) : 0;
@@ -362,7 +362,7 @@ int frt_write_file(const char *path, const void *data, size_t len, frt_msg *err)
 	size_t tlen = dlen + strlen(base) + 16;
 	char *tmp = malloc(tlen);
 	if (!tmp)
-		return frt_msgf(err, "out of memory");
+		return rt_msgf(err, "out of memory");
 	if (slash)
 		snprintf(tmp, tlen, "%.*s/.%s.XXXXXX", (int)dlen, path, base);
 	else
@@ -370,7 +370,7 @@ int frt_write_file(const char *path, const void *data, size_t len, frt_msg *err)
 	int rc = -1;
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		frt_msgf(err, "cannot create a file next to '%s': %s", path, strerror(errno));
+		rt_msgf(err, "cannot create a file next to '%s': %s", path, strerror(errno));
 		free(tmp);
 		return -1;
 	}
@@ -381,23 +381,23 @@ int frt_write_file(const char *path, const void *data, size_t len, frt_msg *err)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			frt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
+			rt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
 			goto cleanup;
 		}
 		off += (size_t)w;
 	}
 	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-		frt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
+		rt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
 		goto cleanup;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		frt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
+		rt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
 		goto cleanup;
 	}
 	fd = -1;
 	if (rename(tmp, path) < 0) {
-		frt_msgf(err, "cannot rename to '%s': %s", path, strerror(errno));
+		rt_msgf(err, "cannot rename to '%s': %s", path, strerror(errno));
 		goto cleanup;
 	}
 	/* Make the rename durable too (best effort). */

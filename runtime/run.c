@@ -27,7 +27,7 @@
 #define PROGRESS_EVERY 100000000 /* ns between progress lines */
 
 /* ---- entities ---------------------------------------------------------------------- */
-typedef struct ent_task {
+struct ent_task {
 	const char *name;
 	Flyteidl__Core__TaskTemplate *tmpl;
 	const flrt_task *fn;      /* the C task it runs; NULL if not in this executable */
@@ -36,110 +36,106 @@ typedef struct ent_task {
 	bool legacy;              /* a container_array task (legacy map) */
 	char **bound;             /* map-execute --bound */
 	size_t nbound;
-} ent_task;
+};
 
-typedef struct ent_wf {
+struct ent_wf {
 	const char *name;
 	Flyteidl__Core__WorkflowTemplate *tmpl;
-} ent_wf;
+};
 
-typedef struct ent_lp {
+struct ent_lp {
 	const char *name;
 	Flyteidl__Admin__LaunchPlan *lp;
 	Flyteidl__Core__WorkflowTemplate *wf;
-} ent_lp;
+};
 
 /* ---- executions ---------------------------------------------------------------------- */
-typedef enum state { ST_WAITING, ST_RUNNING, ST_SUCCEEDED, ST_FAILED, ST_SKIPPED } state;
+enum state { ST_WAITING, ST_RUNNING, ST_SUCCEEDED, ST_FAILED, ST_SKIPPED };
 
-typedef struct run run;
-typedef struct wfx wfx;
-typedef struct nodex nodex;
-
-typedef struct elem {
-	state st;
-	frt_litmap *inputs, *outputs;
+struct elem {
+	enum state st;
+	Flyteidl__Core__LiteralMap *inputs, *outputs;
 	const char *error;
-} elem;
+};
 
-typedef struct arr {
+struct arr {
 	size_t n, next, running, succeeded, failed, cached;
-	elem *elems;
+	struct elem *elems;
 	int64_t min_successes;
 	uint32_t parallelism;        /* 0: bounded by --jobs */
 	char **bound;
 	size_t nbound;
 	bool failing;                /* the threshold is out of reach: start nothing more */
-	ent_task *task;              /* task elements */
-	ent_lp *lp;                  /* launch plan elements */
+	struct ent_task *task;              /* task elements */
+	struct ent_lp *lp;                  /* launch plan elements */
 	Flyteidl__Core__WorkflowTemplate *sub_wf;
 	char **out_names;
 	size_t nout;
 	bool queued;                 /* in run.arrays */
 	int64_t last_progress;
-} arr;
+};
 
 struct nodex {
-	wfx *wf;
+	struct wfx *wf;
 	Flyteidl__Core__Node *node;
 	const char *id;              /* path for messages: "n2/n0" */
 	const char *dir;             /* under --output-dir */
 	const char *what;            /* the target's name */
-	state st;
+	enum state st;
 	size_t *deps, ndeps;
-	frt_litmap *inputs, *outputs;
+	Flyteidl__Core__LiteralMap *inputs, *outputs;
 	const char *error;
-	ent_task *task;
+	struct ent_task *task;
 	uint32_t retries;
 	int64_t timeout_ns;
 	bool cacheable;
 	const char *cache_version;
-	arr *arr;
-	wfx *child;
+	struct arr *arr;
+	struct wfx *child;
 };
 
 struct wfx {
-	run *r;
+	struct run *r;
 	Flyteidl__Core__WorkflowTemplate *tmpl;
-	frt_litmap *inputs, *outputs;
-	nodex *nodes;
+	Flyteidl__Core__LiteralMap *inputs, *outputs;
+	struct nodex *nodes;
 	size_t nnodes, ndone;
 	bool failed, done, fail_fast;
 	const char *errors;          /* failed nodes' messages, one a line */
 	const char *prefix;          /* node id prefix: "" or "n2/" */
-	nodex *parent;               /* a workflow node, or an array of launch plans */
+	struct nodex *parent;               /* a workflow node, or an array of launch plans */
 	size_t parent_elem;          /* SIZE_MAX for a workflow node */
 };
 
 struct run {
 	const flrt_module *m;
-	const frt_io *io;
-	frt_arena *a;
-	ent_task *tasks;
+	const struct rt_io *io;
+	struct rt_arena *a;
+	struct ent_task *tasks;
 	size_t ntasks;
-	ent_wf *wfs;
+	struct ent_wf *wfs;
 	size_t nwfs;
-	ent_lp *lps;
+	struct ent_lp *lps;
 	size_t nlps;
-	frt_backend *be;
-	frt_cache *cache;            /* opened at the first cacheable call */
+	struct rt_backend *be;
+	struct rt_cache *cache;            /* opened at the first cacheable call */
 	bool cache_off;              /* --no-cache, or it could not be opened */
 	const char *outdir;
 	size_t jobs;                 /* task calls running at once */
 	size_t slots;                /* task calls handed to the backend at once */
-	frt_job **running;           /* jobs in the backend */
+	struct rt_job **running;           /* jobs in the backend */
 	size_t nrunning, crunning;
-	frt_job *ready, *ready_tail; /* jobs waiting for a slot */
-	nodex **arrays;              /* array nodes with elements to start */
+	struct rt_job *ready, *ready_tail; /* jobs waiting for a slot */
+	struct nodex **arrays;              /* array nodes with elements to start */
 	size_t narrays, carrays;
-	nodex **fin;                 /* terminal nodes to propagate */
+	struct nodex **fin;                 /* terminal nodes to propagate */
 	size_t nfin, cfin;
-	wfx **wfin;                  /* workflows whose nodes are all terminal */
+	struct wfx **wfin;                  /* workflows whose nodes are all terminal */
 	size_t nwfin, cwfin;
-	frt_job *free_jobs;
+	struct rt_job *free_jobs;
 	bool progress;
 	bool oom;
-	wfx *root;
+	struct wfx *root;
 };
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -158,7 +154,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 }
 
 /* ---- success rule and error summaries -------------------------------------------------- */
-int64_t frt_min_successes(size_t n, bool has_min_successes, uint32_t min_successes,
+int64_t rt_min_successes(size_t n, bool has_min_successes, uint32_t min_successes,
 			  bool has_ratio, float ratio)
 {
 	if (has_min_successes)
@@ -168,34 +164,34 @@ int64_t frt_min_successes(size_t n, bool has_min_successes, uint32_t min_success
 	return (int64_t)n;
 }
 
-void frt_summarize_indexes(const size_t *idx, size_t n, frt_buf *b)
+void rt_summarize_indexes(const size_t *idx, size_t n, struct rt_buf *b)
 {
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		while (j + 1 < n && idx[j + 1] == idx[j] + 1)
 			j++;
 		if (j > i)
-			frt_buf_printf(b, "%s%zu-%zu", i ? "," : "", idx[i], idx[j]);
+			rt_buf_printf(b, "%s%zu-%zu", i ? "," : "", idx[i], idx[j]);
 		else
-			frt_buf_printf(b, "%s%zu", i ? "," : "", idx[i]);
+			rt_buf_printf(b, "%s%zu", i ? "," : "", idx[i]);
 		i = j + 1;
 	}
 }
 
-typedef struct msg_group {
+struct msg_group {
 	const char *msg;
 	size_t *idx, n, cap;
-} msg_group;
+};
 
 /* propeller's errorcollector: "<index ranges>: <message>" per distinct message */
-static char *summarize_failures(run *r, const arr *ar)
+static char *summarize_failures(struct run *r, const struct arr *ar)
 {
-	msg_group *g = NULL;
+	struct msg_group *g = NULL;
 	size_t ng = 0, cg = 0;
-	frt_buf b = { 0 };
+	struct rt_buf b = { 0 };
 	char *out = NULL;
 	for (size_t i = 0; i < ar->n; i++) {
-		const elem *e = &ar->elems[i];
+		const struct elem *e = &ar->elems[i];
 		if (e->st != ST_FAILED)
 			continue;
 		const char *m = e->error ? e->error : "failed";
@@ -205,80 +201,80 @@ static char *summarize_failures(run *r, const arr *ar)
 		if (k == ng) {
 			if (grow((void **)&g, &cg, ng + 1, sizeof *g) < 0)
 				goto cleanup;
-			g[ng++] = (msg_group){ m, NULL, 0, 0 };
+			g[ng++] = (struct msg_group){ m, NULL, 0, 0 };
 		}
 		if (grow((void **)&g[k].idx, &g[k].cap, g[k].n + 1, sizeof(size_t)) < 0)
 			goto cleanup;
 		g[k].idx[g[k].n++] = i;
 	}
 	for (size_t k = 0; k < ng; k++) {
-		frt_summarize_indexes(g[k].idx, g[k].n, &b);
-		frt_buf_printf(&b, ": %s\n", g[k].msg);
+		rt_summarize_indexes(g[k].idx, g[k].n, &b);
+		rt_buf_printf(&b, ": %s\n", g[k].msg);
 	}
-	out = frt_arena_strdup(r->a, b.data ? (char *)b.data : "");
+	out = rt_arena_strdup(r->a, b.data ? (char *)b.data : "");
 cleanup:
 	for (size_t k = 0; k < ng; k++)
 		free(g[k].idx);
 	free(g);
-	frt_buf_free(&b);
+	rt_buf_free(&b);
 	return out;
 }
 
 /* ---- types as text --------------------------------------------------------------------- */
-static void ltype_text(const frt_ltype *lt, frt_buf *b)
+static void ltype_text(const Flyteidl__Core__LiteralType *lt, struct rt_buf *b)
 {
 	static const char *simple[] = { "none", "int", "float", "str", "bool", "datetime",
 					 "duration", "bytes", "error", "struct" };
 	if (!lt) {
-		frt_buf_printf(b, "?");
+		rt_buf_printf(b, "?");
 		return;
 	}
 	switch (lt->type_case) {
 	case LT(SIMPLE):
-		frt_buf_printf(b, "%s", (unsigned)lt->simple < 10 ? simple[lt->simple] : "?");
+		rt_buf_printf(b, "%s", (unsigned)lt->simple < 10 ? simple[lt->simple] : "?");
 		break;
 	case LT(BLOB):
-		frt_buf_printf(b, lt->blob && lt->blob->dimensionality == DIM(MULTIPART) ? "dir" : "file");
+		rt_buf_printf(b, lt->blob && lt->blob->dimensionality == DIM(MULTIPART) ? "dir" : "file");
 		break;
 	case LT(COLLECTION_TYPE):
-		frt_buf_printf(b, "list[");
+		rt_buf_printf(b, "list[");
 		ltype_text(lt->collection_type, b);
-		frt_buf_printf(b, "]");
+		rt_buf_printf(b, "]");
 		break;
 	case LT(MAP_VALUE_TYPE):
-		frt_buf_printf(b, "dict[str, ");
+		rt_buf_printf(b, "dict[str, ");
 		ltype_text(lt->map_value_type, b);
-		frt_buf_printf(b, "]");
+		rt_buf_printf(b, "]");
 		break;
 	case LT(ENUM_TYPE):
-		frt_buf_printf(b, "enum(");
+		rt_buf_printf(b, "enum(");
 		for (size_t i = 0; lt->enum_type && i < lt->enum_type->n_values; i++)
-			frt_buf_printf(b, "%s%s", i ? "|" : "", lt->enum_type->values[i]);
-		frt_buf_printf(b, ")");
+			rt_buf_printf(b, "%s%s", i ? "|" : "", lt->enum_type->values[i]);
+		rt_buf_printf(b, ")");
 		break;
 	case LT(UNION_TYPE): {
 		const Flyteidl__Core__UnionType *u = lt->union_type;
 		if (u && u->n_variants == 2 && u->variants[1]->type_case == LT(SIMPLE) &&
 		    u->variants[1]->simple == SIMPLE(NONE)) {
 			ltype_text(u->variants[0], b);
-			frt_buf_printf(b, "?");
+			rt_buf_printf(b, "?");
 			break;
 		}
-		frt_buf_printf(b, "union[");
+		rt_buf_printf(b, "union[");
 		for (size_t i = 0; u && i < u->n_variants; i++) {
 			if (i)
-				frt_buf_printf(b, ", ");
+				rt_buf_printf(b, ", ");
 			ltype_text(u->variants[i], b);
 		}
-		frt_buf_printf(b, "]");
+		rt_buf_printf(b, "]");
 		break;
 	}
 	default:
-		frt_buf_printf(b, "(unsupported type)");
+		rt_buf_printf(b, "(unsupported type)");
 	}
 }
 
-static bool ltype_optional(const frt_ltype *lt)
+static bool ltype_optional(const Flyteidl__Core__LiteralType *lt)
 {
 	if (!lt || lt->type_case != LT(UNION_TYPE) || !lt->union_type)
 		return false;
@@ -295,9 +291,9 @@ static const char *arg_after(Flyteidl__Core__Container *c, size_t i)
 	return i + 1 < c->n_args ? c->args[i + 1] : NULL;
 }
 
-/* Reads the task's container argv (what Flyte would run) to find the C task,
+/* Reads the task's container argv (what Flyte would struct run) to find the C task,
  * and whether it is a map element; else matches names. */
-static void task_target(run *r, ent_task *t)
+static void task_target(struct run *r, struct ent_task *t)
 {
 	Flyteidl__Core__TaskTemplate *tt = t->tmpl;
 	t->legacy = strcmp(tt->type, "container_array") == 0;
@@ -328,28 +324,28 @@ static void task_target(run *r, ent_task *t)
 		const char *u = m ? strrchr(m, '_') : NULL;
 		if (m && u && u > m + 5 && strlen(u + 1) >= 32) {
 			t->map = true;
-			t->fn_name = frt_arena_printf(r->a, "%.*s.%.*s", (int)(m - t->name), t->name,
+			t->fn_name = rt_arena_printf(r->a, "%.*s.%.*s", (int)(m - t->name), t->name,
 						      (int)(u - (m + 5)), m + 5);
 		} else {
 			t->fn_name = t->name;
 		}
 	}
-	t->fn = t->fn_name ? frt_find_task(r->m, t->fn_name) : NULL;
+	t->fn = t->fn_name ? rt_find_task(r->m, t->fn_name) : NULL;
 	/* --bound a,b */
 	size_t n = 0;
 	for (const char *p = bound; p && *p; p++)
 		n += *p == ',';
-	t->bound = frt_arena_array(r->a, n + 1, sizeof *t->bound);
+	t->bound = rt_arena_array(r->a, n + 1, sizeof *t->bound);
 	for (const char *p = bound; t->bound && p && *p;) {
 		const char *c = strchr(p, ',');
 		size_t len = c ? (size_t)(c - p) : strlen(p);
 		if (len)
-			t->bound[t->nbound++] = frt_arena_strndup(r->a, p, len);
+			t->bound[t->nbound++] = rt_arena_strndup(r->a, p, len);
 		p = c ? c + 1 : p + len;
 	}
 }
 
-static int add_wf(run *r, Flyteidl__Core__WorkflowTemplate *t, size_t *cap)
+static int add_wf(struct run *r, Flyteidl__Core__WorkflowTemplate *t, size_t *cap)
 {
 	if (!t || !t->id)
 		return 0;
@@ -358,11 +354,11 @@ static int add_wf(run *r, Flyteidl__Core__WorkflowTemplate *t, size_t *cap)
 			return 0;
 	if (grow((void **)&r->wfs, cap, r->nwfs + 1, sizeof *r->wfs) < 0)
 		return -1;
-	r->wfs[r->nwfs++] = (ent_wf){ t->id->name, t };
+	r->wfs[r->nwfs++] = (struct ent_wf){ t->id->name, t };
 	return 0;
 }
 
-static ent_task *find_task(run *r, const char *name)
+static struct ent_task *find_task(struct run *r, const char *name)
 {
 	for (size_t i = 0; i < r->ntasks; i++)
 		if (strcmp(r->tasks[i].name, name) == 0)
@@ -370,7 +366,7 @@ static ent_task *find_task(run *r, const char *name)
 	return NULL;
 }
 
-static Flyteidl__Core__WorkflowTemplate *find_wf(run *r, const char *name)
+static Flyteidl__Core__WorkflowTemplate *find_wf(struct run *r, const char *name)
 {
 	for (size_t i = 0; i < r->nwfs; i++)
 		if (strcmp(r->wfs[i].name, name) == 0)
@@ -378,7 +374,7 @@ static Flyteidl__Core__WorkflowTemplate *find_wf(run *r, const char *name)
 	return NULL;
 }
 
-static ent_lp *find_lp(run *r, const char *name)
+static struct ent_lp *find_lp(struct run *r, const char *name)
 {
 	for (size_t i = 0; i < r->nlps; i++)
 		if (strcmp(r->lps[i].name, name) == 0)
@@ -386,7 +382,7 @@ static ent_lp *find_lp(run *r, const char *name)
 	return NULL;
 }
 
-static int load_entities(run *r, frt_msg *err)
+static int load_entities(struct run *r, struct rt_msg *err)
 {
 	const flrt_module *m = r->m;
 	size_t ct = 0, cw = 0, cl = 0;
@@ -394,23 +390,23 @@ static int load_entities(run *r, frt_msg *err)
 		const struct flrt_entity *e = &m->entities[i];
 		const char *what = e->kind == 1 ? "task" : e->kind == 2 ? "workflow" : "launch plan";
 		if (e->kind < 1 || e->kind > 3)
-			return frt_msgf(err, "entity %zu (%s) has an unknown kind %d", i,
+			return rt_msgf(err, "entity %zu (%s) has an unknown kind %d", i,
 					e->name ? e->name : "", e->kind);
 		const ProtobufCMessageDescriptor *d =
 			e->kind == 1 ? &flyteidl__admin__task_spec__descriptor :
 			e->kind == 2 ? &flyteidl__admin__workflow_spec__descriptor :
 				       &flyteidl__admin__launch_plan__descriptor;
-		void *msg = frt_unpack(r->a, d, e->data, e->len, err);
+		void *msg = rt_unpack(r->a, d, e->data, e->len, err);
 		if (!msg)
-			return frt_msg_prefix(err, "embedded %s %s", what, e->name ? e->name : "");
+			return rt_msg_prefix(err, "embedded %s %s", what, e->name ? e->name : "");
 		if (e->kind == 1) {
 			Flyteidl__Admin__TaskSpec *ts = msg;
 			if (!ts->template_ || !ts->template_->id || !ts->template_->interface)
-				return frt_msgf(err, "embedded task %s has no template, id or interface",
+				return rt_msgf(err, "embedded task %s has no template, id or interface",
 						e->name ? e->name : "");
 			if (grow((void **)&r->tasks, &ct, r->ntasks + 1, sizeof *r->tasks) < 0)
-				return frt_msgf(err, "out of memory");
-			ent_task *t = &r->tasks[r->ntasks++];
+				return rt_msgf(err, "out of memory");
+			struct ent_task *t = &r->tasks[r->ntasks++];
 			memset(t, 0, sizeof *t);
 			t->name = ts->template_->id->name;
 			t->tmpl = ts->template_;
@@ -418,53 +414,53 @@ static int load_entities(run *r, frt_msg *err)
 		} else if (e->kind == 2) {
 			Flyteidl__Admin__WorkflowSpec *ws = msg;
 			if (!ws->template_ || !ws->template_->id)
-				return frt_msgf(err, "embedded workflow %s has no template",
+				return rt_msgf(err, "embedded workflow %s has no template",
 						e->name ? e->name : "");
 			if (add_wf(r, ws->template_, &cw) < 0)
-				return frt_msgf(err, "out of memory");
+				return rt_msgf(err, "out of memory");
 			for (size_t k = 0; k < ws->n_sub_workflows; k++)
 				if (add_wf(r, ws->sub_workflows[k], &cw) < 0)
-					return frt_msgf(err, "out of memory");
+					return rt_msgf(err, "out of memory");
 		} else {
 			Flyteidl__Admin__LaunchPlan *lp = msg;
 			if (!lp->id || !lp->spec || !lp->spec->workflow_id)
-				return frt_msgf(err, "embedded launch plan %s has no id or spec",
+				return rt_msgf(err, "embedded launch plan %s has no id or spec",
 						e->name ? e->name : "");
 			if (grow((void **)&r->lps, &cl, r->nlps + 1, sizeof *r->lps) < 0)
-				return frt_msgf(err, "out of memory");
-			r->lps[r->nlps++] = (ent_lp){ lp->id->name, lp, NULL };
+				return rt_msgf(err, "out of memory");
+			r->lps[r->nlps++] = (struct ent_lp){ lp->id->name, lp, NULL };
 		}
 	}
 	for (size_t i = 0; i < r->nlps; i++) {
 		const char *w = r->lps[i].lp->spec->workflow_id->name;
 		if (!(r->lps[i].wf = find_wf(r, w)))
-			return frt_msgf(err, "launch plan %s: unknown workflow %s", r->lps[i].name, w);
+			return rt_msgf(err, "launch plan %s: unknown workflow %s", r->lps[i].name, w);
 	}
 	return 0;
 }
 
 /* ---- small helpers ---------------------------------------------------------------- */
-static void oom(run *r)
+static void oom(struct run *r)
 {
 	r->oom = true;
 }
 
-static char *dup_printf(run *r, const char *fmt, ...) FRT_FMT(2, 3);
-static char *dup_printf(run *r, const char *fmt, ...)
+static char *dup_printf(struct run *r, const char *fmt, ...) RT_FMT(2, 3);
+static char *dup_printf(struct run *r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = frt_arena_vprintf(r->a, fmt, ap);
+	char *s = rt_arena_vprintf(r->a, fmt, ap);
 	va_end(ap);
 	if (!s)
 		oom(r);
 	return s ? s : "(out of memory)";
 }
 
-static frt_job *job_new(run *r)
+static struct rt_job *job_new(struct run *r)
 {
-	frt_job *j = r->free_jobs;
-	frt_result keep = { 0 };   /* a recycled job keeps its result buffer */
+	struct rt_job *j = r->free_jobs;
+	struct rt_result keep = { 0 };   /* a recycled job keeps its result buffer */
 	if (j) {
 		r->free_jobs = j->next;
 		keep = j->res;
@@ -473,57 +469,57 @@ static frt_job *job_new(run *r)
 	}
 	memset(j, 0, sizeof *j);
 	j->res = keep;
-	frt_result_reset(&j->res);
+	rt_result_reset(&j->res);
 	j->fd = -1;
 	return j;
 }
 
-static void job_free(run *r, frt_job *j)
+static void job_free(struct run *r, struct rt_job *j)
 {
 	if (j->res.cap > 65536)   /* keep small buffers only */
-		frt_result_free(&j->res);
-	frt_buf_free(&j->buf);
+		rt_result_free(&j->res);
+	rt_buf_free(&j->buf);
 	j->next = r->free_jobs;
 	r->free_jobs = j;
 }
 
-static void write_pb(run *r, const char *dir, const char *name, const ProtobufCMessage *m)
+static void write_pb(struct run *r, const char *dir, const char *name, const ProtobufCMessage *m)
 {
 	if (!r->outdir || !dir)
 		return;
-	frt_msg err;
+	struct rt_msg err;
 	uint8_t *data;
 	size_t len;
-	char *d = *dir ? frt_join(r->a, r->outdir, dir) : (char *)r->outdir;
-	char *p = d ? frt_join(r->a, d, name) : NULL;
-	if (!p || frt_mkdirs(d, &err) < 0 ||
-	    frt_pack_arena_as_is(r->a, m, &data, &len, &err) < 0 ||
-	    frt_write_file(p, data, len, &err) < 0)
+	char *d = *dir ? rt_join(r->a, r->outdir, dir) : (char *)r->outdir;
+	char *p = d ? rt_join(r->a, d, name) : NULL;
+	if (!p || rt_mkdirs(d, &err) < 0 ||
+	    rt_pack_arena_as_is(r->a, m, &data, &len, &err) < 0 ||
+	    rt_write_file(p, data, len, &err) < 0)
 		fprintf(r->io->err, "run: --output-dir: %s\n", p ? err.text : "out of memory");
 }
 
-static void write_bytes(run *r, const char *dir, const char *name, const uint8_t *data, size_t len)
+static void write_bytes(struct run *r, const char *dir, const char *name, const uint8_t *data, size_t len)
 {
 	if (!r->outdir || !dir)
 		return;
-	frt_msg err;
-	char *d = *dir ? frt_join(r->a, r->outdir, dir) : (char *)r->outdir;
-	char *p = d ? frt_join(r->a, d, name) : NULL;
-	if (!p || frt_mkdirs(d, &err) < 0 || frt_write_file(p, data, len, &err) < 0)
+	struct rt_msg err;
+	char *d = *dir ? rt_join(r->a, r->outdir, dir) : (char *)r->outdir;
+	char *p = d ? rt_join(r->a, d, name) : NULL;
+	if (!p || rt_mkdirs(d, &err) < 0 || rt_write_file(p, data, len, &err) < 0)
 		fprintf(r->io->err, "run: --output-dir: %s\n", p ? err.text : "out of memory");
 }
 
-static void write_error(run *r, const char *dir, const char *message)
+static void write_error(struct run *r, const char *dir, const char *message)
 {
 	uint8_t *data;
 	size_t len;
-	if (!r->outdir || frt_error_doc("USER", message, false, FRT_ORIGIN_USER, &data, &len) < 0)
+	if (!r->outdir || rt_error_doc("USER", message, false, RT_ORIGIN_USER, &data, &len) < 0)
 		return;
 	write_bytes(r, dir, "error.pb", data, len);
 	free(data);
 }
 
-static bool wf_aborted(const wfx *w)
+static bool wf_aborted(const struct wfx *w)
 {
 	for (; w; w = w->parent ? w->parent->wf : NULL)
 		if (w->failed && w->fail_fast)
@@ -531,16 +527,16 @@ static bool wf_aborted(const wfx *w)
 	return false;
 }
 
-static void progress_line(run *r, nodex *n, bool final);
+static void progress_line(struct run *r, struct nodex *n, bool final);
 
 /* ---- completion queues ------------------------------------------------------------- */
-static void add_error(run *r, wfx *w, const char *msg)
+static void add_error(struct run *r, struct wfx *w, const char *msg)
 {
 	w->errors = dup_printf(r, "%s%s\n", w->errors ? w->errors : "", msg);
 }
 
 /* A node is terminal; the caller has written its error.pb if it failed. */
-static void node_done(run *r, nodex *n, state st, const char *error)
+static void node_done(struct run *r, struct nodex *n, enum state st, const char *error)
 {
 	n->st = st;
 	if (error)
@@ -552,7 +548,7 @@ static void node_done(run *r, nodex *n, state st, const char *error)
 	r->fin[r->nfin++] = n;
 }
 
-static void wf_check_done(run *r, wfx *w)
+static void wf_check_done(struct run *r, struct wfx *w)
 {
 	if (w->ndone == w->nnodes && !w->done) {
 		w->done = true;
@@ -565,7 +561,7 @@ static void wf_check_done(run *r, wfx *w)
 }
 
 /* ---- bindings ---------------------------------------------------------------------------- */
-static nodex *wf_node(wfx *w, const char *id)
+static struct nodex *wf_node(struct wfx *w, const char *id)
 {
 	for (size_t i = 0; i < w->nnodes; i++)
 		if (strcmp(w->nodes[i].node->id, id) == 0)
@@ -573,9 +569,9 @@ static nodex *wf_node(wfx *w, const char *id)
 	return NULL;
 }
 
-static frt_lit *lit_wrap_scalar(run *r, Flyteidl__Core__Scalar *s)
+static Flyteidl__Core__Literal *lit_wrap_scalar(struct run *r, Flyteidl__Core__Scalar *s)
 {
-	frt_lit *l = frt_arena_alloc(r->a, sizeof *l);
+	Flyteidl__Core__Literal *l = rt_arena_alloc(r->a, sizeof *l);
 	if (l) {
 		flyteidl__core__literal__init(l);
 		l->value_case = LIT(SCALAR);
@@ -584,19 +580,19 @@ static frt_lit *lit_wrap_scalar(run *r, Flyteidl__Core__Scalar *s)
 	return l;
 }
 
-static int resolve(run *r, wfx *w, const Flyteidl__Core__BindingData *bd, frt_lit **out,
-		   frt_msg *err)
+static int resolve(struct run *r, struct wfx *w, const Flyteidl__Core__BindingData *bd, Flyteidl__Core__Literal **out,
+		   struct rt_msg *err)
 {
-	frt_lit *l = NULL;
+	Flyteidl__Core__Literal *l = NULL;
 	if (!bd)
-		return frt_msgf(err, "a binding without data");
+		return rt_msgf(err, "a binding without data");
 	switch (bd->value_case) {
 	case BIND(SCALAR):
 		l = lit_wrap_scalar(r, bd->scalar);
 		break;
 	case BIND(COLLECTION): {
 		size_t n = bd->collection ? bd->collection->n_bindings : 0;
-		if (!(l = frt_lit_collection(r->a, n)))
+		if (!(l = rt_lit_collection(r->a, n)))
 			break;
 		for (size_t i = 0; i < n; i++)
 			if (resolve(r, w, bd->collection->bindings[i], &l->collection->literals[i], err) < 0)
@@ -605,40 +601,40 @@ static int resolve(run *r, wfx *w, const Flyteidl__Core__BindingData *bd, frt_li
 	}
 	case BIND(MAP): {
 		size_t n = bd->map ? bd->map->n_bindings : 0;
-		if (!(l = frt_lit_map(r->a, n)))
+		if (!(l = rt_lit_map(r->a, n)))
 			break;
 		for (size_t i = 0; i < n; i++) {
-			frt_lit *v;
+			Flyteidl__Core__Literal *v;
 			if (resolve(r, w, bd->map->bindings[i]->value, &v, err) < 0)
 				return -1;
-			frt_litmap_set(l->map, i, bd->map->bindings[i]->key, v);
+			rt_litmap_set(l->map, i, bd->map->bindings[i]->key, v);
 		}
-		frt_canonicalize(&l->base);
+		rt_canonicalize(&l->base);
 		break;
 	}
 	case BIND(PROMISE): {
 		const Flyteidl__Core__OutputReference *o = bd->promise;
-		const frt_litmap *src;
+		const Flyteidl__Core__LiteralMap *src;
 		if (!o)
-			return frt_msgf(err, "an empty promise");
+			return rt_msgf(err, "an empty promise");
 		if (!*o->node_id || strcmp(o->node_id, "start-node") == 0) {
 			src = w->inputs;
-			if (!(l = frt_litmap_get(src, o->var)))
-				return frt_msgf(err, "workflow input '%s' is not set", o->var);
+			if (!(l = rt_litmap_get(src, o->var)))
+				return rt_msgf(err, "workflow input '%s' is not set", o->var);
 		} else {
-			nodex *up = wf_node(w, o->node_id);
+			struct nodex *up = wf_node(w, o->node_id);
 			if (!up)
-				return frt_msgf(err, "unknown node '%s'", o->node_id);
-			if (!(l = frt_litmap_get(up->outputs, o->var)))
-				return frt_msgf(err, "node %s has no output '%s'", o->node_id, o->var);
+				return rt_msgf(err, "unknown node '%s'", o->node_id);
+			if (!(l = rt_litmap_get(up->outputs, o->var)))
+				return rt_msgf(err, "node %s has no output '%s'", o->node_id, o->var);
 		}
 		for (size_t i = 0; i < o->n_attr_path; i++) {
 			const Flyteidl__Core__PromiseAttribute *pa = o->attr_path[i];
 			if (pa->value_case == FLYTEIDL__CORE__PROMISE_ATTRIBUTE__VALUE_STRING_VALUE &&
 			    l->value_case == LIT(MAP)) {
-				frt_lit *x = frt_litmap_get(l->map, pa->string_value);
+				Flyteidl__Core__Literal *x = rt_litmap_get(l->map, pa->string_value);
 				if (!x)
-					return frt_msgf(err, "%s.%s: no key '%s'", o->node_id, o->var,
+					return rt_msgf(err, "%s.%s: no key '%s'", o->node_id, o->var,
 							pa->string_value);
 				l = x;
 			} else if (pa->value_case == FLYTEIDL__CORE__PROMISE_ATTRIBUTE__VALUE_INT_VALUE &&
@@ -646,56 +642,56 @@ static int resolve(run *r, wfx *w, const Flyteidl__Core__BindingData *bd, frt_li
 				   (size_t)pa->int_value < l->collection->n_literals) {
 				l = l->collection->literals[pa->int_value];
 			} else {
-				return frt_msgf(err, "%s.%s: attribute path step %zu does not apply",
+				return rt_msgf(err, "%s.%s: attribute path step %zu does not apply",
 						o->node_id, o->var, i);
 			}
 		}
 		break;
 	}
 	default:
-		return frt_msgf(err, "offloaded bindings are not supported by local runs");
+		return rt_msgf(err, "offloaded bindings are not supported by local runs");
 	}
 	if (!l)
-		return frt_msgf(err, "out of memory");
+		return rt_msgf(err, "out of memory");
 	if (bd->union_ && bd->union_->targettype && !(l->value_case == LIT(SCALAR) && l->scalar &&
 						       l->scalar->value_case == SCA(UNION)))
-		l = frt_lit_union(r->a, l, bd->union_->targettype);
+		l = rt_lit_union(r->a, l, bd->union_->targettype);
 	*out = l;
-	return l ? 0 : frt_msgf(err, "out of memory");
+	return l ? 0 : rt_msgf(err, "out of memory");
 }
 
-static int resolve_bindings(run *r, wfx *w, Flyteidl__Core__Binding **b, size_t n,
-			    frt_litmap **out, frt_msg *err)
+static int resolve_bindings(struct run *r, struct wfx *w, Flyteidl__Core__Binding **b, size_t n,
+			    Flyteidl__Core__LiteralMap **out, struct rt_msg *err)
 {
-	frt_litmap *m = frt_litmap_new(r->a, n);
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(r->a, n);
 	if (!m)
-		return frt_msgf(err, "out of memory");
+		return rt_msgf(err, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		frt_lit *l;
+		Flyteidl__Core__Literal *l;
 		if (resolve(r, w, b[i]->binding, &l, err) < 0)
-			return frt_msg_prefix(err, "input '%s'", b[i]->var);
-		frt_litmap_set(m, i, b[i]->var, l);
+			return rt_msg_prefix(err, "input '%s'", b[i]->var);
+		rt_litmap_set(m, i, b[i]->var, l);
 	}
-	frt_canonicalize(&m->base);
+	rt_canonicalize(&m->base);
 	*out = m;
 	return 0;
 }
 
 /* ---- workflows -------------------------------------------------------------------------- */
-static void collect_deps(const Flyteidl__Core__BindingData *bd, wfx *w, nodex *n, run *r);
+static void collect_deps(const Flyteidl__Core__BindingData *bd, struct wfx *w, struct nodex *n, struct run *r);
 
-static int add_dep(run *r, wfx *w, nodex *n, const char *id)
+static int add_dep(struct run *r, struct wfx *w, struct nodex *n, const char *id)
 {
 	if (!*id || strcmp(id, "start-node") == 0)
 		return 0;
-	nodex *up = wf_node(w, id);
+	struct nodex *up = wf_node(w, id);
 	if (!up)
 		return -1;
 	size_t k = (size_t)(up - w->nodes);
 	for (size_t i = 0; i < n->ndeps; i++)
 		if (n->deps[i] == k)
 			return 0;
-	size_t *d = frt_arena_array(r->a, n->ndeps + 1, sizeof *d);
+	size_t *d = rt_arena_array(r->a, n->ndeps + 1, sizeof *d);
 	if (!d) {
 		oom(r);
 		return 0;
@@ -707,7 +703,7 @@ static int add_dep(run *r, wfx *w, nodex *n, const char *id)
 	return 0;
 }
 
-static void collect_deps(const Flyteidl__Core__BindingData *bd, wfx *w, nodex *n, run *r)
+static void collect_deps(const Flyteidl__Core__BindingData *bd, struct wfx *w, struct nodex *n, struct run *r)
 {
 	if (!bd)
 		return;
@@ -722,45 +718,45 @@ static void collect_deps(const Flyteidl__Core__BindingData *bd, wfx *w, nodex *n
 }
 
 /* Inputs of a launch plan run: its defaults, the given values, its fixed inputs. */
-static int lp_inputs(run *r, const ent_lp *lp, const frt_litmap *given, frt_litmap **out,
-		     frt_msg *err)
+static int lp_inputs(struct run *r, const struct ent_lp *lp, const Flyteidl__Core__LiteralMap *given, Flyteidl__Core__LiteralMap **out,
+		     struct rt_msg *err)
 {
 	const Flyteidl__Core__ParameterMap *pm = lp->lp->spec->default_inputs;
-	const frt_litmap *fixed = lp->lp->spec->fixed_inputs;
+	const Flyteidl__Core__LiteralMap *fixed = lp->lp->spec->fixed_inputs;
 	size_t cap = (pm ? pm->n_parameters : 0) + (given ? given->n_literals : 0) +
 		     (fixed ? fixed->n_literals : 0);
-	frt_litmap *m = frt_litmap_new(r->a, cap);
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(r->a, cap);
 	if (!m)
-		return frt_msgf(err, "out of memory");
+		return rt_msgf(err, "out of memory");
 	size_t n = 0;
 	for (size_t i = 0; given && i < given->n_literals; i++) {
 		const char *k = given->literals[i]->key;
-		if (frt_litmap_get(fixed, k))
-			return frt_msgf(err, "input '%s' is fixed by launch plan %s", k, lp->name);
-		frt_litmap_set(m, n++, k, given->literals[i]->value);
+		if (rt_litmap_get(fixed, k))
+			return rt_msgf(err, "input '%s' is fixed by launch plan %s", k, lp->name);
+		rt_litmap_set(m, n++, k, given->literals[i]->value);
 	}
 	for (size_t i = 0; fixed && i < fixed->n_literals; i++)
-		frt_litmap_set(m, n++, fixed->literals[i]->key, fixed->literals[i]->value);
+		rt_litmap_set(m, n++, fixed->literals[i]->key, fixed->literals[i]->value);
 	for (size_t i = 0; pm && i < pm->n_parameters; i++) {
 		const char *k = pm->parameters[i]->key;
 		const Flyteidl__Core__Parameter *p = pm->parameters[i]->value;
 		m->n_literals = n;
-		if (frt_litmap_get(m, k) || !p)
+		if (rt_litmap_get(m, k) || !p)
 			continue;
 		if (p->behavior_case == FLYTEIDL__CORE__PARAMETER__BEHAVIOR_DEFAULT && p->default_)
-			frt_litmap_set(m, n++, k, p->default_);
+			rt_litmap_set(m, n++, k, p->default_);
 	}
 	m->n_literals = n;
 	*out = m;
 	return 0;
 }
 
-static wfx *wf_new(run *r, Flyteidl__Core__WorkflowTemplate *t, frt_litmap *inputs,
-		   const char *prefix, nodex *parent, size_t parent_elem, frt_msg *err)
+static struct wfx *wf_new(struct run *r, Flyteidl__Core__WorkflowTemplate *t, Flyteidl__Core__LiteralMap *inputs,
+		   const char *prefix, struct nodex *parent, size_t parent_elem, struct rt_msg *err)
 {
-	wfx *w = frt_arena_zalloc(r->a, sizeof *w);
-	if (!w || !(w->nodes = frt_arena_array(r->a, t->n_nodes ? t->n_nodes : 1, sizeof *w->nodes))) {
-		frt_msgf(err, "out of memory");
+	struct wfx *w = rt_arena_zalloc(r->a, sizeof *w);
+	if (!w || !(w->nodes = rt_arena_array(r->a, t->n_nodes ? t->n_nodes : 1, sizeof *w->nodes))) {
+		rt_msgf(err, "out of memory");
 		return NULL;
 	}
 	w->r = r;
@@ -776,60 +772,60 @@ static wfx *wf_new(run *r, Flyteidl__Core__WorkflowTemplate *t, frt_litmap *inpu
 	/* missing optional inputs are none (propeller leaves optional inputs unbound) */
 	const Flyteidl__Core__VariableMap *vm = t->interface ? t->interface->inputs : NULL;
 	size_t nv = vm ? vm->n_variables : 0;
-	frt_litmap *in = frt_litmap_new(r->a, (inputs ? inputs->n_literals : 0) + nv);
+	Flyteidl__Core__LiteralMap *in = rt_litmap_new(r->a, (inputs ? inputs->n_literals : 0) + nv);
 	if (!in) {
-		frt_msgf(err, "out of memory");
+		rt_msgf(err, "out of memory");
 		return NULL;
 	}
 	size_t k = 0;
 	for (size_t i = 0; inputs && i < inputs->n_literals; i++)
-		frt_litmap_set(in, k++, inputs->literals[i]->key, inputs->literals[i]->value);
+		rt_litmap_set(in, k++, inputs->literals[i]->key, inputs->literals[i]->value);
 	for (size_t i = 0; i < nv; i++) {
 		const char *name = vm->variables[i]->key;
 		in->n_literals = k;
-		if (frt_litmap_get(in, name))
+		if (rt_litmap_get(in, name))
 			continue;
 		const Flyteidl__Core__Variable *v = vm->variables[i]->value;
 		if (v && ltype_optional(v->type)) {
-			frt_litmap_set(in, k++, name, frt_lit_none(r->a));
+			rt_litmap_set(in, k++, name, rt_lit_none(r->a));
 		} else {
-			frt_buf b = { 0 };
+			struct rt_buf b = { 0 };
 			ltype_text(v ? v->type : NULL, &b);
-			frt_msgf(err, "workflow %s: missing input '%s' (%s)", t->id ? t->id->name : "",
+			rt_msgf(err, "workflow %s: missing input '%s' (%s)", t->id ? t->id->name : "",
 				 name, b.data ? (char *)b.data : "");
-			frt_buf_free(&b);
+			rt_buf_free(&b);
 			return NULL;
 		}
 	}
 	in->n_literals = k;
-	frt_canonicalize(&in->base);
+	rt_canonicalize(&in->base);
 	w->inputs = in;
 	w->nnodes = t->n_nodes;
 	for (size_t i = 0; i < t->n_nodes; i++) {
-		nodex *n = &w->nodes[i];
+		struct nodex *n = &w->nodes[i];
 		n->wf = w;
 		n->node = t->nodes[i];
 		n->id = dup_printf(r, "%s%s", prefix, n->node->id);
 		n->dir = n->id;
 	}
 	for (size_t i = 0; i < t->n_nodes; i++) {
-		nodex *n = &w->nodes[i];
+		struct nodex *n = &w->nodes[i];
 		for (size_t k2 = 0; k2 < n->node->n_upstream_node_ids; k2++)
 			if (add_dep(r, w, n, n->node->upstream_node_ids[k2]) < 0) {
-				frt_msgf(err, "node %s: unknown upstream node '%s'", n->id,
+				rt_msgf(err, "node %s: unknown upstream node '%s'", n->id,
 					 n->node->upstream_node_ids[k2]);
 				return NULL;
 			}
 		for (size_t b = 0; b < n->node->n_inputs; b++)
 			collect_deps(n->node->inputs[b]->binding, w, n, r);
 	}
-	write_pb(r, *prefix ? frt_arena_strndup(r->a, prefix, strlen(prefix) - 1) : "",
+	write_pb(r, *prefix ? rt_arena_strndup(r->a, prefix, strlen(prefix) - 1) : "",
 		 "inputs.pb", &w->inputs->base);
 	return w;
 }
 
 /* ---- starting nodes ------------------------------------------------------------------------ */
-static void node_policy(nodex *n, const Flyteidl__Core__NodeMetadata *nm, const ent_task *t)
+static void node_policy(struct nodex *n, const Flyteidl__Core__NodeMetadata *nm, const struct ent_task *t)
 {
 	const Flyteidl__Core__TaskMetadata *tm = t && t->tmpl ? t->tmpl->metadata : NULL;
 	n->retries = nm && nm->retries ? nm->retries->retries :
@@ -849,7 +845,7 @@ static void node_policy(nodex *n, const Flyteidl__Core__NodeMetadata *nm, const 
 		n->cache_version = nm->cache_version;
 }
 
-static void enqueue(run *r, frt_job *j)
+static void enqueue(struct run *r, struct rt_job *j)
 {
 	j->next = NULL;
 	if (r->ready_tail)
@@ -859,10 +855,10 @@ static void enqueue(run *r, frt_job *j)
 	r->ready_tail = j;
 }
 
-static frt_job *make_job(run *r, nodex *n, size_t ix, const flrt_task *fn,
-			 const frt_litmap *inputs, int attempt)
+static struct rt_job *make_job(struct run *r, struct nodex *n, size_t ix, const flrt_task *fn,
+			 const Flyteidl__Core__LiteralMap *inputs, int attempt)
 {
-	frt_job *j = job_new(r);
+	struct rt_job *j = job_new(r);
 	if (!j) {
 		oom(r);
 		return NULL;
@@ -877,10 +873,10 @@ static frt_job *make_job(run *r, nodex *n, size_t ix, const flrt_task *fn,
 	return j;
 }
 
-static frt_cache *cache(run *r)
+static struct rt_cache *cache(struct run *r)
 {
-	frt_msg err;
-	if (!r->cache && !r->cache_off && !(r->cache = frt_cache_open(&err))) {
+	struct rt_msg err;
+	if (!r->cache && !r->cache_off && !(r->cache = rt_cache_open(&err))) {
 		fprintf(r->io->err, "run: the cache is off: %s\n", err.text);
 		r->cache_off = true;
 	}
@@ -888,60 +884,60 @@ static frt_cache *cache(run *r)
 }
 
 /* 1: outputs found in the cache (unpacked into *out) */
-static int cache_lookup(run *r, nodex *n, const char *task, const frt_litmap *inputs,
-			frt_litmap **out)
+static int cache_lookup(struct run *r, struct nodex *n, const char *task, const Flyteidl__Core__LiteralMap *inputs,
+			Flyteidl__Core__LiteralMap **out)
 {
-	frt_msg err;
+	struct rt_msg err;
 	uint8_t *key, *val;
 	size_t klen, vlen;
 	if (!n->cacheable || !cache(r) ||
-	    frt_pack_arena_as_is(r->a, &inputs->base, &key, &klen, &err) < 0)
+	    rt_pack_arena_as_is(r->a, &inputs->base, &key, &klen, &err) < 0)
 		return 0;
-	if (frt_cache_get(r->cache, r->a, task, n->cache_version, key, klen, &val, &vlen) != 1)
+	if (rt_cache_get(r->cache, r->a, task, n->cache_version, key, klen, &val, &vlen) != 1)
 		return 0;
-	frt_litmap *m = frt_unpack(r->a, &flyteidl__core__literal_map__descriptor, val, vlen, &err);
+	Flyteidl__Core__LiteralMap *m = rt_unpack(r->a, &flyteidl__core__literal_map__descriptor, val, vlen, &err);
 	if (!m)
 		return 0;
 	*out = m;
 	return 1;
 }
 
-static void cache_store(run *r, nodex *n, const char *task, const frt_litmap *inputs,
+static void cache_store(struct run *r, struct nodex *n, const char *task, const Flyteidl__Core__LiteralMap *inputs,
 			const uint8_t *out, size_t outlen)
 {
-	frt_msg err;
+	struct rt_msg err;
 	uint8_t *key;
 	size_t klen;
 	if (!n->cacheable || !cache(r) ||
-	    frt_pack_arena_as_is(r->a, &inputs->base, &key, &klen, &err) < 0)
+	    rt_pack_arena_as_is(r->a, &inputs->base, &key, &klen, &err) < 0)
 		return;
-	if (frt_cache_put(r->cache, task, n->cache_version, key, klen, out, outlen) < 0)
+	if (rt_cache_put(r->cache, task, n->cache_version, key, klen, out, outlen) < 0)
 		fprintf(r->io->err, "run: cannot write to the cache\n");
 }
 
-static int start_array(run *r, nodex *n, frt_msg *err);
-static int start_workflow_node(run *r, nodex *n, frt_msg *err);
+static int start_array(struct run *r, struct nodex *n, struct rt_msg *err);
+static int start_workflow_node(struct run *r, struct nodex *n, struct rt_msg *err);
 
-static int start_task(run *r, nodex *n, frt_msg *err)
+static int start_task(struct run *r, struct nodex *n, struct rt_msg *err)
 {
 	const Flyteidl__Core__TaskNode *tn = n->node->task_node;
 	if (!tn || tn->reference_case != FLYTEIDL__CORE__TASK_NODE__REFERENCE_REFERENCE_ID ||
 	    !tn->reference_id)
-		return frt_msgf(err, "a task node without a task reference");
-	ent_task *t = find_task(r, tn->reference_id->name);
+		return rt_msgf(err, "a task node without a task reference");
+	struct ent_task *t = find_task(r, tn->reference_id->name);
 	if (!t)
-		return frt_msgf(err, "unknown task %s", tn->reference_id->name);
+		return rt_msgf(err, "unknown task %s", tn->reference_id->name);
 	n->task = t;
 	n->what = t->name;
 	if (t->legacy)
 		return start_array(r, n, err);
 	if (t->map)
-		return frt_msgf(err, "task %s is a map task: it runs in an array node", t->name);
+		return rt_msgf(err, "task %s is a map task: it runs in an array node", t->name);
 	if (!t->fn)
-		return frt_msgf(err, "task %s runs %s, which is not in this executable", t->name,
+		return rt_msgf(err, "task %s runs %s, which is not in this executable", t->name,
 				t->fn_name ? t->fn_name : "?");
 	node_policy(n, n->node->metadata, t);
-	frt_litmap *cached;
+	Flyteidl__Core__LiteralMap *cached;
 	if (cache_lookup(r, n, t->name, n->inputs, &cached)) {
 		fprintf(r->io->err, "cached: %s %s\n", n->id, t->name);
 		n->outputs = cached;
@@ -949,15 +945,15 @@ static int start_task(run *r, nodex *n, frt_msg *err)
 		node_done(r, n, ST_SUCCEEDED, NULL);
 		return 0;
 	}
-	frt_job *j = make_job(r, n, SIZE_MAX, t->fn, n->inputs, 0);
+	struct rt_job *j = make_job(r, n, SIZE_MAX, t->fn, n->inputs, 0);
 	if (j)
 		enqueue(r, j);
 	return 0;
 }
 
-static void start_node(run *r, nodex *n)
+static void start_node(struct run *r, struct nodex *n)
 {
-	frt_msg err;
+	struct rt_msg err;
 	n->st = ST_RUNNING;
 	if (resolve_bindings(r, n->wf, n->node->inputs, n->node->n_inputs, &n->inputs, &err) < 0) {
 		const char *msg = dup_printf(r, "node %s: %s", n->id, err.text);
@@ -978,13 +974,13 @@ static void start_node(run *r, nodex *n)
 		rc = start_workflow_node(r, n, &err);
 		break;
 	case NODE(BRANCH_NODE):
-		rc = frt_msgf(&err, "branch nodes are not supported by local runs yet");
+		rc = rt_msgf(&err, "branch nodes are not supported by local runs yet");
 		break;
 	case NODE(GATE_NODE):
-		rc = frt_msgf(&err, "gate nodes are not supported by local runs");
+		rc = rt_msgf(&err, "gate nodes are not supported by local runs");
 		break;
 	default:
-		rc = frt_msgf(&err, "a node without a target");
+		rc = rt_msgf(&err, "a node without a target");
 	}
 	if (rc < 0) {
 		const char *msg = dup_printf(r, "node %s: %s", n->id, err.text);
@@ -993,10 +989,10 @@ static void start_node(run *r, nodex *n)
 	}
 }
 
-static void wf_abort(run *r, wfx *w);
+static void wf_abort(struct run *r, struct wfx *w);
 
 /* Starts the nodes of w whose upstream nodes all succeeded. */
-static void wf_schedule(run *r, wfx *w)
+static void wf_schedule(struct run *r, struct wfx *w)
 {
 	if (wf_aborted(w)) {
 		for (size_t i = 0; i < w->nnodes; i++)
@@ -1005,12 +1001,12 @@ static void wf_schedule(run *r, wfx *w)
 		return;
 	}
 	for (size_t i = 0; i < w->nnodes; i++) {
-		nodex *n = &w->nodes[i];
+		struct nodex *n = &w->nodes[i];
 		if (n->st != ST_WAITING)
 			continue;
 		bool ready = true, blocked = false;
 		for (size_t k = 0; k < n->ndeps; k++) {
-			state s = w->nodes[n->deps[k]].st;
+			enum state s = w->nodes[n->deps[k]].st;
 			if (s == ST_FAILED || s == ST_SKIPPED)
 				blocked = true;
 			else if (s != ST_SUCCEEDED)
@@ -1053,7 +1049,7 @@ static double value_number(const Google__Protobuf__Value *v, double dflt)
 	return dflt;
 }
 
-static void array_queue(run *r, nodex *n)
+static void array_queue(struct run *r, struct nodex *n)
 {
 	if (n->arr->queued || n->arr->next >= n->arr->n)
 		return;
@@ -1065,17 +1061,17 @@ static void array_queue(run *r, nodex *n)
 	n->arr->queued = true;
 }
 
-static void array_check(run *r, nodex *n);
-static int start_job(run *r, frt_job *j);
-static void handle_job(run *r, frt_job *j);
+static void array_check(struct run *r, struct nodex *n);
+static int start_job(struct run *r, struct rt_job *j);
+static void handle_job(struct run *r, struct rt_job *j);
 
-static int start_array(run *r, nodex *n, frt_msg *err)
+static int start_array(struct run *r, struct nodex *n, struct rt_msg *err)
 {
-	arr *ar = frt_arena_zalloc(r->a, sizeof *ar);
+	struct arr *ar = rt_arena_zalloc(r->a, sizeof *ar);
 	if (!ar)
-		return frt_msgf(err, "out of memory");
+		return rt_msgf(err, "out of memory");
 	n->arr = ar;
-	const frt_litmap *in = n->inputs;
+	const Flyteidl__Core__LiteralMap *in = n->inputs;
 	const Flyteidl__Core__VariableMap *outs = NULL;
 	size_t size = SIZE_MAX;
 	float ratio = 1.0f;
@@ -1085,7 +1081,7 @@ static int start_array(run *r, nodex *n, frt_msg *err)
 	if (n->node->target_case == NODE(ARRAY_NODE)) {
 		const Flyteidl__Core__ArrayNode *an = n->node->array_node;
 		if (!an || !an->node)
-			return frt_msgf(err, "an array node without a sub-node");
+			return rt_msgf(err, "an array node without a sub-node");
 		ar->bound = an->bound_inputs;
 		ar->nbound = an->n_bound_inputs;
 		if (an->parallelism_option_case ==
@@ -1099,11 +1095,11 @@ static int start_array(run *r, nodex *n, frt_msg *err)
 		ratio = has_ratio ? an->min_success_ratio : 1.0f;
 		const Flyteidl__Core__Node *sub = an->node;
 		if (sub->target_case == NODE(TASK_NODE) && sub->task_node && sub->task_node->reference_id) {
-			ent_task *t = find_task(r, sub->task_node->reference_id->name);
+			struct ent_task *t = find_task(r, sub->task_node->reference_id->name);
 			if (!t)
-				return frt_msgf(err, "unknown task %s", sub->task_node->reference_id->name);
+				return rt_msgf(err, "unknown task %s", sub->task_node->reference_id->name);
 			if (!t->fn)
-				return frt_msgf(err, "task %s runs %s, which is not in this executable",
+				return rt_msgf(err, "task %s runs %s, which is not in this executable",
 						t->name, t->fn_name ? t->fn_name : "?");
 			ar->task = t;
 			n->task = t;
@@ -1114,20 +1110,20 @@ static int start_array(run *r, nodex *n, frt_msg *err)
 			const Flyteidl__Core__WorkflowNode *wn = sub->workflow_node;
 			if (wn->reference_case == FLYTEIDL__CORE__WORKFLOW_NODE__REFERENCE_LAUNCHPLAN_REF) {
 				if (!(ar->lp = find_lp(r, wn->launchplan_ref->name)))
-					return frt_msgf(err, "unknown launch plan %s", wn->launchplan_ref->name);
+					return rt_msgf(err, "unknown launch plan %s", wn->launchplan_ref->name);
 				ar->sub_wf = ar->lp->wf;
 			} else if (!(ar->sub_wf = find_wf(r, wn->sub_workflow_ref->name))) {
-				return frt_msgf(err, "unknown workflow %s", wn->sub_workflow_ref->name);
+				return rt_msgf(err, "unknown workflow %s", wn->sub_workflow_ref->name);
 			}
 			n->what = ar->lp ? ar->lp->name : ar->sub_wf->id->name;
 			outs = ar->sub_wf->interface ? ar->sub_wf->interface->outputs : NULL;
 		} else {
-			return frt_msgf(err, "array nodes of this kind of node are not supported");
+			return rt_msgf(err, "array nodes of this kind of node are not supported");
 		}
 		/* propeller: every unbound collection has the same length */
 		size_t nin = in->n_literals;
 		for (size_t i = 0; i < nin; i++) {
-			const frt_lit *l = in->literals[i]->value;
+			const Flyteidl__Core__Literal *l = in->literals[i]->value;
 			if (is_bound(ar->bound, ar->nbound, in->literals[i]->key) ||
 			    l->value_case != LIT(COLLECTION))
 				continue;
@@ -1135,19 +1131,19 @@ static int start_array(run *r, nodex *n, frt_msg *err)
 			if (size == SIZE_MAX)
 				size = len;
 			else if (len != size)
-				return frt_msgf(err, "input arrays have different lengths: "
+				return rt_msgf(err, "input arrays have different lengths: "
 						"expecting '%zu' found '%zu'", size, len);
 		}
 		if (size == SIZE_MAX) {
 			if (ar->nbound != nin)
-				return frt_msgf(err, "no input array provided");
+				return rt_msgf(err, "no input array provided");
 			size = 1;  /* every input bound (or none at all): one element */
 		}
 	} else {
 		/* legacy container_array: every collection input is mapped */
-		ent_task *t = n->task;
+		struct ent_task *t = n->task;
 		if (!t->fn)
-			return frt_msgf(err, "task %s runs %s, which is not in this executable", t->name,
+			return rt_msgf(err, "task %s runs %s, which is not in this executable", t->name,
 					t->fn_name ? t->fn_name : "?");
 		ar->task = t;
 		outs = t->tmpl->interface->outputs;
@@ -1158,28 +1154,28 @@ static int start_array(run *r, nodex *n, frt_msg *err)
 		has_ratio = true;
 		ratio = (float)value_number(struct_field(custom, "minSuccessRatio"), 1.0);
 		for (size_t i = 0; i < in->n_literals; i++) {
-			const frt_lit *l = in->literals[i]->value;
+			const Flyteidl__Core__Literal *l = in->literals[i]->value;
 			if (l->value_case != LIT(COLLECTION))
 				continue;
 			size_t len = l->collection ? l->collection->n_literals : 0;
 			if (size == SIZE_MAX)
 				size = len;
 			else if (len != size)
-				return frt_msgf(err, "all maptask input lists must be the same length");
+				return rt_msgf(err, "all maptask input lists must be the same length");
 		}
 		if (size == SIZE_MAX)
-			return frt_msgf(err, "Unable to determine array size from inputs");
+			return rt_msgf(err, "Unable to determine array size from inputs");
 	}
 
 	ar->n = size;
 	if (ar->parallelism)
-		frt_backend_reserve_threads(r->be, ar->parallelism);
-	ar->min_successes = frt_min_successes(size, has_min, min, has_ratio, ratio);
-	ar->elems = frt_arena_array(r->a, size ? size : 1, sizeof *ar->elems);
+		rt_backend_reserve_threads(r->be, ar->parallelism);
+	ar->min_successes = rt_min_successes(size, has_min, min, has_ratio, ratio);
+	ar->elems = rt_arena_array(r->a, size ? size : 1, sizeof *ar->elems);
 	ar->nout = outs ? outs->n_variables : 0;
-	ar->out_names = frt_arena_array(r->a, ar->nout ? ar->nout : 1, sizeof *ar->out_names);
+	ar->out_names = rt_arena_array(r->a, ar->nout ? ar->nout : 1, sizeof *ar->out_names);
 	if (!ar->elems || !ar->out_names)
-		return frt_msgf(err, "out of memory for %zu elements", size);
+		return rt_msgf(err, "out of memory for %zu elements", size);
 	for (size_t i = 0; i < ar->nout; i++)
 		ar->out_names[i] = outs->variables[i]->key;
 	if (size == 0) {   /* an empty list: empty outputs, at once */
@@ -1191,11 +1187,11 @@ static int start_array(run *r, nodex *n, frt_msg *err)
 	return 0;
 }
 
-static void elem_finish(run *r, nodex *n, size_t i, bool ok, frt_litmap *outputs,
+static void elem_finish(struct run *r, struct nodex *n, size_t i, bool ok, Flyteidl__Core__LiteralMap *outputs,
 			const char *error)
 {
-	arr *ar = n->arr;
-	elem *e = &ar->elems[i];
+	struct arr *ar = n->arr;
+	struct elem *e = &ar->elems[i];
 	e->st = ok ? ST_SUCCEEDED : ST_FAILED;
 	e->outputs = outputs;
 	e->error = error;
@@ -1209,11 +1205,11 @@ static void elem_finish(run *r, nodex *n, size_t i, bool ok, frt_litmap *outputs
 	array_check(r, n);
 }
 
-static void cancel_jobs(run *r, nodex *n, wfx *w);
+static void cancel_jobs(struct run *r, struct nodex *n, struct wfx *w);
 
-static void array_check(run *r, nodex *n)
+static void array_check(struct run *r, struct nodex *n)
 {
-	arr *ar = n->arr;
+	struct arr *ar = n->arr;
 	if (!ar->failing && ar->n && (int64_t)(ar->n - ar->failed) < ar->min_successes) {
 		ar->failing = true;       /* out of reach: abort the rest, as propeller does */
 		cancel_jobs(r, n, NULL);
@@ -1229,28 +1225,28 @@ static void array_check(run *r, nodex *n)
 			ar->cached, ar->n);
 	if (ar->n == 0 || (!ar->failing && (int64_t)ar->succeeded >= ar->min_successes)) {
 		/* gather: collections in index order; failed elements are a bare none */
-		frt_litmap *m = frt_litmap_new(r->a, ar->nout);
+		Flyteidl__Core__LiteralMap *m = rt_litmap_new(r->a, ar->nout);
 		if (!m) {
 			oom(r);
 			node_done(r, n, ST_FAILED, "out of memory");
 			return;
 		}
-		frt_lit *none = frt_lit_none(r->a);
+		Flyteidl__Core__Literal *none = rt_lit_none(r->a);
 		for (size_t k = 0; k < ar->nout; k++) {
-			frt_lit *c = frt_lit_collection(r->a, ar->n);
+			Flyteidl__Core__Literal *c = rt_lit_collection(r->a, ar->n);
 			if (!c || !none) {
 				oom(r);
 				node_done(r, n, ST_FAILED, "out of memory");
 				return;
 			}
 			for (size_t i = 0; i < ar->n; i++) {
-				frt_lit *v = ar->elems[i].st == ST_SUCCEEDED
-					? frt_litmap_get(ar->elems[i].outputs, ar->out_names[k]) : NULL;
+				Flyteidl__Core__Literal *v = ar->elems[i].st == ST_SUCCEEDED
+					? rt_litmap_get(ar->elems[i].outputs, ar->out_names[k]) : NULL;
 				c->collection->literals[i] = v ? v : none;
 			}
-			frt_litmap_set(m, k, ar->out_names[k], c);
+			rt_litmap_set(m, k, ar->out_names[k], c);
 		}
-		frt_canonicalize(&m->base);
+		rt_canonicalize(&m->base);
 		n->outputs = m;
 		write_pb(r, n->dir, "outputs.pb", &m->base);
 		node_done(r, n, ST_SUCCEEDED, NULL);
@@ -1271,16 +1267,16 @@ static void array_check(run *r, nodex *n)
 }
 
 /* Starts element ar->next; returns its job when it has one to run. */
-static frt_job *start_element(run *r, nodex *n)
+static struct rt_job *start_element(struct run *r, struct nodex *n)
 {
-	frt_msg err;
-	arr *ar = n->arr;
+	struct rt_msg err;
+	struct arr *ar = n->arr;
 	size_t i = ar->next++;
-	elem *e = &ar->elems[i];
+	struct elem *e = &ar->elems[i];
 	ar->running++;
 	e->st = ST_RUNNING;
 	bool legacy = n->node->target_case != NODE(ARRAY_NODE);
-	if (frt_select_element(r->a, n->inputs, legacy ? NULL : ar->bound, legacy ? 0 : ar->nbound,
+	if (rt_select_element(r->a, n->inputs, legacy ? NULL : ar->bound, legacy ? 0 : ar->nbound,
 			       false, i, &e->inputs, &err) < 0) {
 		elem_finish(r, n, i, false, NULL, dup_printf(r, "%s", err.text));
 		return NULL;
@@ -1288,25 +1284,25 @@ static frt_job *start_element(run *r, nodex *n)
 	const char *edir = r->outdir ? dup_printf(r, "%s/%zu", n->dir, i) : NULL;
 	write_pb(r, edir, "inputs.pb", &e->inputs->base);
 	if (ar->task) {
-		frt_litmap *cached;
+		Flyteidl__Core__LiteralMap *cached;
 		if (cache_lookup(r, n, ar->task->name, e->inputs, &cached)) {
 			ar->cached++;
 			write_pb(r, edir, "outputs.pb", &cached->base);
 			elem_finish(r, n, i, true, cached, NULL);
 			return NULL;
 		}
-		frt_job *j = make_job(r, n, i, ar->task->fn, e->inputs, 0);
+		struct rt_job *j = make_job(r, n, i, ar->task->fn, e->inputs, 0);
 		if (!j)
 			elem_finish(r, n, i, false, NULL, "out of memory");
 		return j;
 	}
 	/* a launch plan or workflow per element */
-	frt_litmap *in = e->inputs;
+	Flyteidl__Core__LiteralMap *in = e->inputs;
 	if (ar->lp && lp_inputs(r, ar->lp, e->inputs, &in, &err) < 0) {
 		elem_finish(r, n, i, false, NULL, dup_printf(r, "%s", err.text));
 		return NULL;
 	}
-	wfx *w = wf_new(r, ar->sub_wf, in, dup_printf(r, "%s/%zu/", n->id, i), n, i, &err);
+	struct wfx *w = wf_new(r, ar->sub_wf, in, dup_printf(r, "%s/%zu/", n->id, i), n, i, &err);
 	if (!w) {
 		elem_finish(r, n, i, false, NULL, dup_printf(r, "%s", err.text));
 		return NULL;
@@ -1318,29 +1314,29 @@ static frt_job *start_element(run *r, nodex *n)
 }
 
 /* ---- workflow nodes ------------------------------------------------------------------------ */
-static int start_workflow_node(run *r, nodex *n, frt_msg *err)
+static int start_workflow_node(struct run *r, struct nodex *n, struct rt_msg *err)
 {
 	const Flyteidl__Core__WorkflowNode *wn = n->node->workflow_node;
 	Flyteidl__Core__WorkflowTemplate *t = NULL;
-	frt_litmap *in = n->inputs;
+	Flyteidl__Core__LiteralMap *in = n->inputs;
 	if (!wn)
-		return frt_msgf(err, "an empty workflow node");
+		return rt_msgf(err, "an empty workflow node");
 	if (wn->reference_case == FLYTEIDL__CORE__WORKFLOW_NODE__REFERENCE_LAUNCHPLAN_REF) {
-		ent_lp *lp = find_lp(r, wn->launchplan_ref->name);
+		struct ent_lp *lp = find_lp(r, wn->launchplan_ref->name);
 		if (!lp)
-			return frt_msgf(err, "unknown launch plan %s", wn->launchplan_ref->name);
+			return rt_msgf(err, "unknown launch plan %s", wn->launchplan_ref->name);
 		if (lp_inputs(r, lp, n->inputs, &in, err) < 0)
 			return -1;
 		t = lp->wf;
 		n->what = lp->name;
 	} else if (wn->reference_case == FLYTEIDL__CORE__WORKFLOW_NODE__REFERENCE_SUB_WORKFLOW_REF) {
 		if (!(t = find_wf(r, wn->sub_workflow_ref->name)))
-			return frt_msgf(err, "unknown workflow %s", wn->sub_workflow_ref->name);
+			return rt_msgf(err, "unknown workflow %s", wn->sub_workflow_ref->name);
 		n->what = t->id->name;
 	} else {
-		return frt_msgf(err, "a workflow node without a reference");
+		return rt_msgf(err, "a workflow node without a reference");
 	}
-	wfx *w = wf_new(r, t, in, dup_printf(r, "%s/", n->id), n, SIZE_MAX, err);
+	struct wfx *w = wf_new(r, t, in, dup_printf(r, "%s/", n->id), n, SIZE_MAX, err);
 	if (!w)
 		return -1;
 	n->child = w;
@@ -1351,16 +1347,16 @@ static int start_workflow_node(run *r, nodex *n, frt_msg *err)
 }
 
 /* All nodes of w are terminal: bind its outputs and report to its parent. */
-static void wf_complete(run *r, wfx *w)
+static void wf_complete(struct run *r, struct wfx *w)
 {
-	frt_msg err;
+	struct rt_msg err;
 	if (!w->failed &&
 	    resolve_bindings(r, w, w->tmpl->outputs, w->tmpl->n_outputs, &w->outputs, &err) < 0) {
 		w->failed = true;
 		add_error(r, w, dup_printf(r, "workflow outputs: %s", err.text));
 	}
 	if (!w->failed) {
-		const char *dir = *w->prefix ? frt_arena_strndup(r->a, w->prefix, strlen(w->prefix) - 1) : "";
+		const char *dir = *w->prefix ? rt_arena_strndup(r->a, w->prefix, strlen(w->prefix) - 1) : "";
 		write_pb(r, dir, "outputs.pb", &w->outputs->base);
 	}
 	char *msg = w->failed ? dup_printf(r, "%s", w->errors ? w->errors : "failed") : NULL;
@@ -1368,7 +1364,7 @@ static void wf_complete(run *r, wfx *w)
 	if (l && msg[l - 1] == '\n')
 		msg[l - 1] = 0;
 	w->errors = msg;
-	nodex *p = w->parent;
+	struct nodex *p = w->parent;
 	if (!p)
 		return;   /* the root */
 	if (w->parent_elem == SIZE_MAX) {
@@ -1383,28 +1379,28 @@ static void wf_complete(run *r, wfx *w)
 }
 
 /* ---- cancellation ----------------------------------------------------------------------------- */
-static bool in_subtree(const nodex *n, const wfx *w)
+static bool in_subtree(const struct nodex *n, const struct wfx *w)
 {
-	for (const wfx *x = n->wf; x; x = x->parent ? x->parent->wf : NULL)
+	for (const struct wfx *x = n->wf; x; x = x->parent ? x->parent->wf : NULL)
 		if (x == w)
 			return true;
 	return false;
 }
 
 /* Cancels running jobs of node n (or, with w, of every node under w). */
-static void cancel_jobs(run *r, nodex *n, wfx *w)
+static void cancel_jobs(struct run *r, struct nodex *n, struct wfx *w)
 {
 	for (size_t i = 0; i < r->nrunning; i++) {
-		nodex *o = r->running[i]->owner;
+		struct nodex *o = r->running[i]->owner;
 		if ((n && o == n) || (w && in_subtree(o, w)))
-			frt_backend_cancel(r->be, r->running[i]);
+			rt_backend_cancel(r->be, r->running[i]);
 	}
 	/* queued retries of those nodes will not run either */
-	frt_job **pp = &r->ready;
+	struct rt_job **pp = &r->ready;
 	r->ready_tail = NULL;
 	while (*pp) {
-		frt_job *j = *pp;
-		nodex *o = j->owner;
+		struct rt_job *j = *pp;
+		struct nodex *o = j->owner;
 		if ((n && o == n) || (w && in_subtree(o, w))) {
 			*pp = j->next;
 			if (j->elem == SIZE_MAX) {
@@ -1426,10 +1422,10 @@ static void cancel_jobs(run *r, nodex *n, wfx *w)
 }
 
 /* A node of w failed and w fails fast: start nothing more under w, cancel what runs. */
-static void wf_abort(run *r, wfx *w)
+static void wf_abort(struct run *r, struct wfx *w)
 {
 	for (size_t i = 0; i < w->nnodes; i++) {
-		nodex *n = &w->nodes[i];
+		struct nodex *n = &w->nodes[i];
 		if (n->st == ST_WAITING) {
 			node_done(r, n, ST_SKIPPED, NULL);
 		} else if (n->st == ST_RUNNING) {
@@ -1450,12 +1446,12 @@ static void wf_abort(run *r, wfx *w)
 }
 
 /* ---- the loop ------------------------------------------------------------------------------------ */
-static void propagate(run *r)
+static void propagate(struct run *r)
 {
 	for (;;) {
 		if (r->nfin) {
-			nodex *n = r->fin[--r->nfin];
-			wfx *w = n->wf;
+			struct nodex *n = r->fin[--r->nfin];
+			struct wfx *w = n->wf;
 			w->ndone++;
 			if (n->st == ST_FAILED) {
 				/* after a fail-fast abort, the aborted nodes are not causes */
@@ -1472,7 +1468,7 @@ static void propagate(run *r)
 			continue;
 		}
 		if (r->nwfin) {
-			wfx *w = r->wfin[--r->nwfin];
+			struct wfx *w = r->wfin[--r->nwfin];
 			wf_complete(r, w);
 			continue;
 		}
@@ -1480,15 +1476,15 @@ static void propagate(run *r)
 	}
 }
 
-static int start_job(run *r, frt_job *j)
+static int start_job(struct run *r, struct rt_job *j)
 {
-	frt_msg err;
+	struct rt_msg err;
 	if (grow((void **)&r->running, &r->crunning, r->nrunning + 1, sizeof *r->running) < 0) {
 		oom(r);
 		return -1;
 	}
-	if (frt_backend_start(r->be, j, &err) < 0) {
-		frt_result_system(&j->res, true, "%s", err.text);
+	if (rt_backend_start(r->be, j, &err) < 0) {
+		rt_result_system(&j->res, true, "%s", err.text);
 		return -1;
 	}
 	j->slot = r->nrunning;
@@ -1498,26 +1494,26 @@ static int start_job(run *r, frt_job *j)
 
 /* May j start now? Elements of a map with an explicit parallelism hold a slot
  * of their map and do not wait for --jobs. */
-static bool may_start(const run *r, const frt_job *j)
+static bool may_start(const struct run *r, const struct rt_job *j)
 {
-	const nodex *n = j->owner;
+	const struct nodex *n = j->owner;
 	return r->nrunning < r->slots || (j->elem != SIZE_MAX && n->arr && n->arr->parallelism);
 }
 
-static void launch(run *r, frt_job *j)
+static void launch(struct run *r, struct rt_job *j)
 {
 	if (start_job(r, j) < 0)
 		handle_job(r, j);   /* it could not start: a failed attempt */
 }
 
-static void dispatch(run *r)
+static void dispatch(struct run *r)
 {
 	for (bool again = true; again;) {
 		again = false;
-		frt_job *q = r->ready;
+		struct rt_job *q = r->ready;
 		r->ready = r->ready_tail = NULL;
 		while (q) {
-			frt_job *j = q;
+			struct rt_job *j = q;
 			q = q->next;
 			if (may_start(r, j))
 				launch(r, j);
@@ -1525,14 +1521,14 @@ static void dispatch(run *r)
 				enqueue(r, j);
 		}
 		for (size_t k = 0; k < r->narrays; k++) {
-			nodex *n = r->arrays[k];
-			arr *ar = n->arr;
+			struct nodex *n = r->arrays[k];
+			struct arr *ar = n->arr;
 			size_t limit = ar->parallelism ? ar->parallelism : r->slots;
 			while (ar->next < ar->n && !ar->failing && ar->running < limit) {
 				/* elements of maps without a parallelism share the --jobs slots */
 				if (!ar->parallelism && ar->task && r->nrunning >= r->slots)
 					break;
-				frt_job *j = start_element(r, n);
+				struct rt_job *j = start_element(r, n);
 				if (j)
 					launch(r, j);
 				else
@@ -1546,16 +1542,16 @@ static void dispatch(run *r)
 		if (!r->ready)
 			again = false;
 	}
-	frt_backend_flush(r->be);
+	rt_backend_flush(r->be);
 }
 
-static void job_failed(run *r, frt_job *j, frt_failure *f, bool *retry)
+static void job_failed(struct run *r, struct rt_job *j, struct rt_failure *f, bool *retry)
 {
-	nodex *n = j->owner;
+	struct nodex *n = j->owner;
 	*retry = !j->killed && f->recoverable && (uint32_t)j->opts.attempt < n->retries &&
 		 !wf_aborted(n->wf) && !(n->arr && n->arr->failing);
 	if (*retry) {
-		frt_job *k = make_job(r, n, j->elem, j->fn, j->inputs, j->opts.attempt + 1);
+		struct rt_job *k = make_job(r, n, j->elem, j->fn, j->inputs, j->opts.attempt + 1);
 		if (k)
 			enqueue(r, k);
 		else
@@ -1563,16 +1559,16 @@ static void job_failed(run *r, frt_job *j, frt_failure *f, bool *retry)
 	}
 }
 
-static void handle_job(run *r, frt_job *j)
+static void handle_job(struct run *r, struct rt_job *j)
 {
-	nodex *n = j->owner;
-	frt_msg err;
+	struct nodex *n = j->owner;
+	struct rt_msg err;
 	const char *edir = j->elem == SIZE_MAX ? n->dir :
 			   r->outdir ? dup_printf(r, "%s/%zu", n->dir, j->elem) : NULL;
 	const char *task = n->task ? n->task->name : n->what;
-	const frt_litmap *cache_in = j->inputs;
+	const Flyteidl__Core__LiteralMap *cache_in = j->inputs;
 	if (j->res.ok) {
-		frt_litmap *out = frt_unpack(r->a, &flyteidl__core__literal_map__descriptor,
+		Flyteidl__Core__LiteralMap *out = rt_unpack(r->a, &flyteidl__core__literal_map__descriptor,
 					     j->res.data, j->res.len, &err);
 		if (out) {
 			write_bytes(r, edir, "outputs.pb", j->res.data, j->res.len);
@@ -1586,11 +1582,11 @@ static void handle_job(run *r, frt_job *j)
 			job_free(r, j);
 			return;
 		}
-		frt_result_free(&j->res);
-		frt_result_system(&j->res, false, "unreadable outputs: %s", err.text);
+		rt_result_free(&j->res);
+		rt_result_system(&j->res, false, "unreadable outputs: %s", err.text);
 	}
-	frt_failure f;
-	frt_result_failure(r->a, &j->res, &f);
+	struct rt_failure f;
+	rt_result_failure(r->a, &j->res, &f);
 	bool retry;
 	job_failed(r, j, &f, &retry);
 	if (!retry) {
@@ -1609,10 +1605,10 @@ static void handle_job(run *r, frt_job *j)
 	job_free(r, j);
 }
 
-static void progress_line(run *r, nodex *n, bool final)
+static void progress_line(struct run *r, struct nodex *n, bool final)
 {
-	arr *ar = n->arr;
-	int64_t now = frt_now_ns();
+	struct arr *ar = n->arr;
+	int64_t now = rt_now_ns();
 	if (!final && now - ar->last_progress < PROGRESS_EVERY)
 		return;
 	ar->last_progress = now;
@@ -1621,7 +1617,7 @@ static void progress_line(run *r, nodex *n, bool final)
 	fflush(r->io->err);
 }
 
-static void run_loop(run *r)
+static void run_loop(struct run *r)
 {
 	for (;;) {
 		propagate(r);
@@ -1644,7 +1640,7 @@ static void run_loop(run *r)
 			}
 			return;
 		}
-		frt_job *j = frt_backend_wait(r->be);
+		struct rt_job *j = rt_backend_wait(r->be);
 		if (!j) {
 			fprintf(r->io->err, "run: lost track of running tasks\n");
 			return;
@@ -1654,12 +1650,12 @@ static void run_loop(run *r)
 			r->running[j->slot] = r->running[--r->nrunning];
 			r->running[j->slot]->slot = j->slot;
 			handle_job(r, j);
-		} while ((j = frt_backend_poll(r->be)));
+		} while ((j = rt_backend_poll(r->be)));
 	}
 }
 
 /* ---- the command --------------------------------------------------------------------------------- */
-typedef struct run_args {
+struct run_args {
 	const char *name;
 	const char **inputs;   /* "k=v" */
 	size_t ninputs;
@@ -1667,9 +1663,9 @@ typedef struct run_args {
 	const char *outdir;
 	bool process;
 	bool no_cache;
-} run_args;
+};
 
-static int parse_run_args(int argc, char **argv, run_args *x, const frt_io *io)
+static int parse_run_args(int argc, char **argv, struct run_args *x, const struct rt_io *io)
 {
 	x->process = true;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1737,16 +1733,16 @@ static int parse_run_args(int argc, char **argv, run_args *x, const frt_io *io)
 }
 
 /* One node n0 that runs task t, for `run TASK`. */
-static Flyteidl__Core__WorkflowTemplate *task_workflow(run *r, ent_task *t)
+static Flyteidl__Core__WorkflowTemplate *task_workflow(struct run *r, struct ent_task *t)
 {
-	frt_arena *a = r->a;
-	Flyteidl__Core__WorkflowTemplate *w = frt_arena_alloc(a, sizeof *w);
-	Flyteidl__Core__Node *n = frt_arena_alloc(a, sizeof *n), **nodes = frt_arena_alloc(a, sizeof *nodes);
-	Flyteidl__Core__TaskNode *tn = frt_arena_alloc(a, sizeof *tn);
+	struct rt_arena *a = r->a;
+	Flyteidl__Core__WorkflowTemplate *w = rt_arena_alloc(a, sizeof *w);
+	Flyteidl__Core__Node *n = rt_arena_alloc(a, sizeof *n), **nodes = rt_arena_alloc(a, sizeof *nodes);
+	Flyteidl__Core__TaskNode *tn = rt_arena_alloc(a, sizeof *tn);
 	const Flyteidl__Core__TypedInterface *ti = t->tmpl->interface;
 	size_t ni = ti->inputs ? ti->inputs->n_variables : 0, no = ti->outputs ? ti->outputs->n_variables : 0;
-	Flyteidl__Core__Binding **ins = frt_arena_array(a, ni + 1, sizeof *ins);
-	Flyteidl__Core__Binding **outs = frt_arena_array(a, no + 1, sizeof *outs);
+	Flyteidl__Core__Binding **ins = rt_arena_array(a, ni + 1, sizeof *ins);
+	Flyteidl__Core__Binding **outs = rt_arena_array(a, no + 1, sizeof *outs);
 	if (!w || !n || !nodes || !tn || !ins || !outs)
 		return NULL;
 	flyteidl__core__workflow_template__init(w);
@@ -1758,7 +1754,7 @@ static Flyteidl__Core__WorkflowTemplate *task_workflow(run *r, ent_task *t)
 	w->id = t->tmpl->id;
 	w->interface = (Flyteidl__Core__TypedInterface *)ti;
 	/* outputs in the C task's declaration order (the interface map is sorted) */
-	const char **onames = frt_arena_array(a, no + 1, sizeof *onames);
+	const char **onames = rt_arena_array(a, no + 1, sizeof *onames);
 	if (!onames)
 		return NULL;
 	for (size_t i = 0; i < no; i++)
@@ -1776,9 +1772,9 @@ static Flyteidl__Core__WorkflowTemplate *task_workflow(run *r, ent_task *t)
 	for (size_t pass = 0; pass < 2; pass++) {
 		const Flyteidl__Core__VariableMap *vm = pass ? ti->outputs : ti->inputs;
 		for (size_t i = 0; vm && i < vm->n_variables; i++) {
-			Flyteidl__Core__Binding *b = frt_arena_alloc(a, sizeof *b);
-			Flyteidl__Core__BindingData *bd = frt_arena_alloc(a, sizeof *bd);
-			Flyteidl__Core__OutputReference *o = frt_arena_alloc(a, sizeof *o);
+			Flyteidl__Core__Binding *b = rt_arena_alloc(a, sizeof *b);
+			Flyteidl__Core__BindingData *bd = rt_arena_alloc(a, sizeof *bd);
+			Flyteidl__Core__OutputReference *o = rt_arena_alloc(a, sizeof *o);
 			if (!b || !bd || !o)
 				return NULL;
 			flyteidl__core__binding__init(b);
@@ -1797,8 +1793,8 @@ static Flyteidl__Core__WorkflowTemplate *task_workflow(run *r, ent_task *t)
 	n->inputs = ins;
 	if (t->map && !t->legacy) {
 		/* a map task run directly: an array node, every element must succeed */
-		Flyteidl__Core__ArrayNode *an = frt_arena_alloc(a, sizeof *an);
-		Flyteidl__Core__Node *sub = frt_arena_alloc(a, sizeof *sub);
+		Flyteidl__Core__ArrayNode *an = rt_arena_alloc(a, sizeof *an);
+		Flyteidl__Core__Node *sub = rt_arena_alloc(a, sizeof *sub);
 		if (!an || !sub)
 			return NULL;
 		flyteidl__core__array_node__init(an);
@@ -1823,67 +1819,67 @@ static Flyteidl__Core__WorkflowTemplate *task_workflow(run *r, ent_task *t)
 	return w;
 }
 
-typedef struct target {
+struct target {
 	Flyteidl__Core__WorkflowTemplate *wf;
-	ent_lp *lp;
+	struct ent_lp *lp;
 	const char *kind;
 	const char *name;
-} target;
+};
 
-static int find_target(run *r, const char *name, target *t, frt_msg *err)
+static int find_target(struct run *r, const char *name, struct target *t, struct rt_msg *err)
 {
 	const char *cands[2] = { name, NULL };
 	if (r->m->name && !strchr(name, '.'))
-		cands[1] = frt_arena_printf(r->a, "%s.%s", r->m->name, name);
+		cands[1] = rt_arena_printf(r->a, "%s.%s", r->m->name, name);
 	for (int k = 0; k < 2 && cands[k]; k++) {
 		const char *c = cands[k];
-		ent_lp *lp = find_lp(r, c);
+		struct ent_lp *lp = find_lp(r, c);
 		if (lp) {
-			*t = (target){ lp->wf, lp, "launch plan", c };
+			*t = (struct target){ lp->wf, lp, "launch plan", c };
 			return 0;
 		}
 		Flyteidl__Core__WorkflowTemplate *w = find_wf(r, c);
 		if (w) {
-			*t = (target){ w, NULL, "workflow", c };
+			*t = (struct target){ w, NULL, "workflow", c };
 			return 0;
 		}
-		ent_task *tk = find_task(r, c);
+		struct ent_task *tk = find_task(r, c);
 		if (tk) {
 			if (!(w = task_workflow(r, tk)))
-				return frt_msgf(err, "out of memory");
-			*t = (target){ w, NULL, "task", c };
+				return rt_msgf(err, "out of memory");
+			*t = (struct target){ w, NULL, "task", c };
 			return 0;
 		}
-		const flrt_task *fn = frt_find_task(r->m, c);
+		const flrt_task *fn = rt_find_task(r->m, c);
 		if (fn)
-			return frt_msgf(err, "task %s has no embedded TaskTemplate in this executable", c);
+			return rt_msgf(err, "task %s has no embedded TaskTemplate in this executable", c);
 	}
-	frt_buf b = { 0 };
+	struct rt_buf b = { 0 };
 	for (size_t i = 0; i < r->nlps; i++)
-		frt_buf_printf(&b, " %s", r->lps[i].name);
+		rt_buf_printf(&b, " %s", r->lps[i].name);
 	for (size_t i = 0; i < r->nwfs; i++)
 		if (!find_lp(r, r->wfs[i].name))
-			frt_buf_printf(&b, " %s", r->wfs[i].name);
+			rt_buf_printf(&b, " %s", r->wfs[i].name);
 	for (size_t i = 0; i < r->ntasks; i++)
-		frt_buf_printf(&b, " %s", r->tasks[i].name);
-	frt_msgf(err, "no workflow, launch plan or task named '%s' (there are:%s)", name,
+		rt_buf_printf(&b, " %s", r->tasks[i].name);
+	rt_msgf(err, "no workflow, launch plan or task named '%s' (there are:%s)", name,
 		 b.data ? (char *)b.data : " none");
-	frt_buf_free(&b);
+	rt_buf_free(&b);
 	return -1;
 }
 
 /* name=value arguments, typed by the target's interface */
-static int cli_inputs(run *r, const target *t, const run_args *x, frt_litmap **out, frt_msg *err)
+static int cli_inputs(struct run *r, const struct target *t, const struct run_args *x, Flyteidl__Core__LiteralMap **out, struct rt_msg *err)
 {
-	frt_litmap *m = frt_litmap_new(r->a, x->ninputs);
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(r->a, x->ninputs);
 	if (!m)
-		return frt_msgf(err, "out of memory");
+		return rt_msgf(err, "out of memory");
 	for (size_t i = 0; i < x->ninputs; i++) {
 		const char *eq = strchr(x->inputs[i], '=');
-		char *k = frt_arena_strndup(r->a, x->inputs[i], (size_t)(eq - x->inputs[i]));
-		const frt_ltype *lt = NULL;
+		char *k = rt_arena_strndup(r->a, x->inputs[i], (size_t)(eq - x->inputs[i]));
+		const Flyteidl__Core__LiteralType *lt = NULL;
 		if (!k)
-			return frt_msgf(err, "out of memory");
+			return rt_msgf(err, "out of memory");
 		const Flyteidl__Core__ParameterMap *pm = t->lp && t->lp->lp->spec->default_inputs
 			? t->lp->lp->spec->default_inputs : NULL;
 		for (size_t p = 0; pm && p < pm->n_parameters; p++)
@@ -1894,58 +1890,58 @@ static int cli_inputs(run *r, const target *t, const run_args *x, frt_litmap **o
 		for (size_t p = 0; !lt && vm && p < vm->n_variables; p++)
 			if (strcmp(vm->variables[p]->key, k) == 0 && vm->variables[p]->value)
 				lt = vm->variables[p]->value->type;
-		if (t->lp && frt_litmap_get(t->lp->lp->spec->fixed_inputs, k))
-			return frt_msgf(err, "input '%s' is fixed by launch plan %s", k, t->name);
+		if (t->lp && rt_litmap_get(t->lp->lp->spec->fixed_inputs, k))
+			return rt_msgf(err, "input '%s' is fixed by launch plan %s", k, t->name);
 		if (!lt) {
-			frt_buf b = { 0 };
+			struct rt_buf b = { 0 };
 			for (size_t p = 0; vm && p < vm->n_variables; p++)
-				frt_buf_printf(&b, " %s", vm->variables[p]->key);
-			frt_msgf(err, "%s %s has no input '%s' (its inputs:%s)", t->kind, t->name, k,
+				rt_buf_printf(&b, " %s", vm->variables[p]->key);
+			rt_msgf(err, "%s %s has no input '%s' (its inputs:%s)", t->kind, t->name, k,
 				 b.data ? (char *)b.data : " none");
-			frt_buf_free(&b);
+			rt_buf_free(&b);
 			return -1;
 		}
 		for (size_t p = 0; p < i; p++)
 			if (strcmp(m->literals[p]->key, k) == 0)
-				return frt_msgf(err, "input '%s' is given twice", k);
-		frt_lit *l;
-		if (frt_json_to_literal(r->a, eq + 1, lt, &l, err) < 0) {
-			frt_buf b = { 0 };
+				return rt_msgf(err, "input '%s' is given twice", k);
+		Flyteidl__Core__Literal *l;
+		if (rt_json_to_literal(r->a, eq + 1, lt, &l, err) < 0) {
+			struct rt_buf b = { 0 };
 			ltype_text(lt, &b);
-			frt_msg_prefix(err, "input '%s' (%s)", k, b.data ? (char *)b.data : "");
-			frt_buf_free(&b);
+			rt_msg_prefix(err, "input '%s' (%s)", k, b.data ? (char *)b.data : "");
+			rt_buf_free(&b);
 			return -1;
 		}
-		frt_litmap_set(m, i, k, l);
+		rt_litmap_set(m, i, k, l);
 	}
 	*out = m;
 	return 0;
 }
 
-static void print_result(run *r, const wfx *w)
+static void print_result(struct run *r, const struct wfx *w)
 {
-	frt_buf b = { 0 };
-	frt_buf_putc(&b, '{');
+	struct rt_buf b = { 0 };
+	rt_buf_putc(&b, '{');
 	for (size_t i = 0; i < w->tmpl->n_outputs; i++) {
 		const char *k = w->tmpl->outputs[i]->var;
-		frt_buf_printf(&b, "%s\"%s\": ", i ? ", " : "", k);
-		frt_literal_to_json(&b, frt_litmap_get(w->outputs, k));
+		rt_buf_printf(&b, "%s\"%s\": ", i ? ", " : "", k);
+		rt_literal_to_json(&b, rt_litmap_get(w->outputs, k));
 	}
-	frt_buf_printf(&b, "}\n");
+	rt_buf_printf(&b, "}\n");
 	if (b.data)
 		fwrite(b.data, 1, b.len, r->io->out);
 	fflush(r->io->out);
-	frt_buf_free(&b);
+	rt_buf_free(&b);
 }
 
-int frt_cmd_run(const flrt_module *m, int argc, char **argv, const frt_io *io)
+int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
 {
-	run_args x = { 0 };
-	run rr = { 0 }, *r = &rr;
-	frt_msg err;
+	struct run_args x = { 0 };
+	struct run rr = { 0 }, *r = &rr;
+	struct rt_msg err;
 	int status = 1, saved_stdout = -1;
 	if (parse_run_args(argc, argv, &x, io) < 0) {
-		fprintf(io->err, "usage: run NAME [input=value ...] [--jobs N] [--output-dir DIR] "
+		fprintf(io->err, "usage: struct run NAME [input=value ...] [--jobs N] [--output-dir DIR] "
 			"[--isolation process|inprocess] [--no-cache]\n");
 		free(x.inputs);
 		return 2;
@@ -1957,7 +1953,7 @@ int frt_cmd_run(const flrt_module *m, int argc, char **argv, const frt_io *io)
 	r->slots = x.process ? x.jobs : x.jobs * 16;
 	r->outdir = x.outdir;
 	r->progress = isatty(fileno(io->err)) || (getenv("FLYTEC_PROGRESS") && *getenv("FLYTEC_PROGRESS"));
-	if (!(r->a = frt_arena_new()) || !(r->be = frt_backend_new(x.process, x.jobs))) {
+	if (!(r->a = rt_arena_new()) || !(r->be = rt_backend_new(x.process, x.jobs))) {
 		fprintf(io->err, "run: out of memory\n");
 		goto cleanup;
 	}
@@ -1965,8 +1961,8 @@ int frt_cmd_run(const flrt_module *m, int argc, char **argv, const frt_io *io)
 		fprintf(io->err, "run: %s\n", err.text);
 		goto cleanup;
 	}
-	target t = { 0 };
-	frt_litmap *given = NULL, *inputs;
+	struct target t = { 0 };
+	Flyteidl__Core__LiteralMap *given = NULL, *inputs;
 	if (find_target(r, x.name, &t, &err) < 0 || cli_inputs(r, &t, &x, &given, &err) < 0) {
 		fprintf(io->err, "run: %s\n", err.text);
 		status = 2;
@@ -1978,7 +1974,7 @@ int frt_cmd_run(const flrt_module *m, int argc, char **argv, const frt_io *io)
 		status = 2;
 		goto cleanup;
 	}
-	if (r->outdir && frt_mkdirs(r->outdir, &err) < 0) {
+	if (r->outdir && rt_mkdirs(r->outdir, &err) < 0) {
 		fprintf(io->err, "run: --output-dir: %s\n", err.text);
 		goto cleanup;
 	}
@@ -2014,20 +2010,20 @@ int frt_cmd_run(const flrt_module *m, int argc, char **argv, const frt_io *io)
 		status = 0;
 	}
 cleanup:
-	for (frt_job *j = r->ready; j;) {
-		frt_job *n = j->next;
-		frt_result_free(&j->res);
+	for (struct rt_job *j = r->ready; j;) {
+		struct rt_job *n = j->next;
+		rt_result_free(&j->res);
 		free(j);
 		j = n;
 	}
-	for (frt_job *j = r->free_jobs; j;) {
-		frt_job *n = j->next;
-		frt_result_free(&j->res);
+	for (struct rt_job *j = r->free_jobs; j;) {
+		struct rt_job *n = j->next;
+		rt_result_free(&j->res);
 		free(j);
 		j = n;
 	}
-	frt_cache_close(r->cache);
-	frt_backend_free(r->be);
+	rt_cache_close(r->cache);
+	rt_backend_free(r->be);
 	free(r->running);
 	free(r->arrays);
 	free(r->fin);
@@ -2035,7 +2031,7 @@ cleanup:
 	free(r->tasks);
 	free(r->wfs);
 	free(r->lps);
-	frt_arena_free(r->a);
+	rt_arena_free(r->a);
 	free(x.inputs);
 	return status;
 }

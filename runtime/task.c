@@ -10,7 +10,7 @@
 #include "internal.h"
 
 struct flrt_ctx {
-	frt_arena *arena;
+	struct rt_arena *arena;
 	jmp_buf *oom;           /* where flrt_alloc goes when memory runs out */
 	int64_t map_index;
 	int attempt;
@@ -21,7 +21,7 @@ struct flrt_ctx {
 
 void *flrt_alloc(flrt_ctx *ctx, size_t size)
 {
-	void *p = frt_arena_zalloc(ctx->arena, size);
+	void *p = rt_arena_zalloc(ctx->arena, size);
 	if (!p)
 		longjmp(*ctx->oom, 1);
 	return p;
@@ -46,7 +46,7 @@ int flrt_fail(flrt_ctx *ctx, flrt_error_kind kind, const char *fmt, ...)
 		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	char *m = frt_arena_vprintf(ctx->arena, fmt ? fmt : "(no message)", ap);
+	char *m = rt_arena_vprintf(ctx->arena, fmt ? fmt : "(no message)", ap);
 	va_end(ap);
 	ctx->failed = true;
 	ctx->kind = kind;
@@ -65,8 +65,8 @@ int flrt_attempt(const flrt_ctx *ctx)
 }
 
 /* ---- error documents --------------------------------------------------------------- */
-int frt_error_doc(const char *code, const char *message, bool recoverable,
-		  frt_origin origin, uint8_t **out, size_t *len)
+int rt_error_doc(const char *code, const char *message, bool recoverable,
+		  enum rt_origin origin, uint8_t **out, size_t *len)
 {
 	Flyteidl__Core__ErrorDocument doc = FLYTEIDL__CORE__ERROR_DOCUMENT__INIT;
 	Flyteidl__Core__ContainerError ce = FLYTEIDL__CORE__CONTAINER_ERROR__INIT;
@@ -82,32 +82,32 @@ int frt_error_doc(const char *code, const char *message, bool recoverable,
 	ce.origin = (Flyteidl__Core__ExecutionError__ErrorKind)origin;
 	ce.timestamp = &ts;
 	doc.error = &ce;
-	frt_msg err;
-	return frt_pack(&doc.base, out, len, &err);
+	struct rt_msg err;
+	return rt_pack(&doc.base, out, len, &err);
 }
 
-static void result_error(frt_result *r, const char *code, bool recoverable, frt_origin origin,
+static void result_error(struct rt_result *r, const char *code, bool recoverable, enum rt_origin origin,
 			 const char *message)
 {
-	frt_result_free(r);
-	if (frt_error_doc(code, message, recoverable, origin, &r->data, &r->len) < 0) {
+	rt_result_free(r);
+	if (rt_error_doc(code, message, recoverable, origin, &r->data, &r->len) < 0) {
 		r->data = NULL;
 		r->len = 0;
 	}
 	r->cap = r->len;
 }
 
-void frt_result_system(frt_result *r, bool recoverable, const char *fmt, ...)
+void rt_result_system(struct rt_result *r, bool recoverable, const char *fmt, ...)
 {
 	char msg[4096];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	result_error(r, FRT_CODE_SYSTEM, recoverable, FRT_ORIGIN_SYSTEM, msg);
+	result_error(r, RT_CODE_SYSTEM, recoverable, RT_ORIGIN_SYSTEM, msg);
 }
 
-void frt_result_free(frt_result *r)
+void rt_result_free(struct rt_result *r)
 {
 	free(r->data);
 	r->data = NULL;
@@ -115,7 +115,7 @@ void frt_result_free(frt_result *r)
 	r->ok = false;
 }
 
-void frt_result_reset(frt_result *r)
+void rt_result_reset(struct rt_result *r)
 {
 	r->ok = false;
 	r->len = 0;
@@ -149,36 +149,36 @@ static bool is_task_input(const flrt_task *t, const char *name)
 	return false;
 }
 
-void frt_call(const flrt_task *t, const frt_litmap *inputs, const frt_call_opts *o,
-	      frt_arena *scratch, frt_result *r)
+void rt_call(const flrt_task *t, const Flyteidl__Core__LiteralMap *inputs, const struct rt_call_opts *o,
+	      struct rt_arena *scratch, struct rt_result *r)
 {
-	frt_msg err;
-	frt_result_reset(r);
-	void *in = frt_arena_zalloc(scratch, t->inputs_size ? t->inputs_size : 1);
-	void *out = frt_arena_zalloc(scratch, t->outputs_size ? t->outputs_size : 1);
+	struct rt_msg err;
+	rt_result_reset(r);
+	void *in = rt_arena_zalloc(scratch, t->inputs_size ? t->inputs_size : 1);
+	void *out = rt_arena_zalloc(scratch, t->outputs_size ? t->outputs_size : 1);
 	if (!in || !out) {
-		frt_result_system(r, true, "out of memory for the inputs of task %s", t->name);
+		rt_result_system(r, true, "out of memory for the inputs of task %s", t->name);
 		return;
 	}
 	for (size_t i = 0; inputs && i < inputs->n_literals; i++) {
 		const char *k = inputs->literals[i]->key;
 		if (!is_task_input(t, k)) {
-			frt_result_system(r, false, "task %s has no input '%s'", t->name, k);
+			rt_result_system(r, false, "task %s has no input '%s'", t->name, k);
 			return;
 		}
 	}
 	for (size_t i = 0; i < t->ninputs; i++) {
 		const flrt_var *v = &t->inputs[i];
-		const frt_lit *lit = frt_litmap_get(inputs, v->name);
+		const Flyteidl__Core__Literal *lit = rt_litmap_get(inputs, v->name);
 		if (!lit) {
 			if (v->type->kind == FLRT_OPTIONAL)
 				continue;   /* zeroed: has = false */
-			frt_result_system(r, false, "task %s: missing input '%s'", t->name, v->name);
+			rt_result_system(r, false, "task %s: missing input '%s'", t->name, v->name);
 			return;
 		}
-		frt_path path = { NULL, "input", v->name, 0, 0 };
-		if (frt_decode(scratch, v->type, lit, (char *)in + v->offset, &path, &err) < 0) {
-			frt_result_system(r, false, "task %s: %s", t->name, err.text);
+		struct rt_path path = { NULL, "input", v->name, 0, 0 };
+		if (rt_decode(scratch, v->type, lit, (char *)in + v->offset, &path, &err) < 0) {
+			rt_result_system(r, false, "task %s: %s", t->name, err.text);
 			return;
 		}
 	}
@@ -188,7 +188,7 @@ void frt_call(const flrt_task *t, const frt_litmap *inputs, const frt_call_opts 
 	bool oom = false;
 	int rc = invoke_guarded(t, &ctx, in, out, &oom);
 	if (oom) {
-		frt_result_system(r, true, "task %s ran out of memory", t->name);
+		rt_result_system(r, true, "task %s ran out of memory", t->name);
 		return;
 	}
 	if (rc != 0 || ctx.failed) {
@@ -199,27 +199,27 @@ void frt_call(const flrt_task *t, const frt_litmap *inputs, const frt_call_opts 
 			msg = buf;
 		}
 		bool rec = ctx.failed && ctx.kind == FLRT_RECOVERABLE;
-		result_error(r, rec ? FRT_CODE_USER_RECOVERABLE : FRT_CODE_USER, rec,
-			     FRT_ORIGIN_USER, msg);
+		result_error(r, rec ? RT_CODE_USER_RECOVERABLE : RT_CODE_USER, rec,
+			     RT_ORIGIN_USER, msg);
 		return;
 	}
 
-	frt_litmap *m = frt_litmap_new(scratch, t->noutputs);
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(scratch, t->noutputs);
 	if (!m) {
-		frt_result_system(r, true, "out of memory encoding the outputs of task %s", t->name);
+		rt_result_system(r, true, "out of memory encoding the outputs of task %s", t->name);
 		return;
 	}
 	for (size_t i = 0; i < t->noutputs; i++) {
 		const flrt_var *v = &t->outputs[i];
-		frt_path path = { NULL, "output", v->name, 0, 0 };
-		frt_lit *lit;
-		if (frt_encode(scratch, v->type, (char *)out + v->offset, &lit, &path, &err) < 0) {
+		struct rt_path path = { NULL, "output", v->name, 0, 0 };
+		Flyteidl__Core__Literal *lit;
+		if (rt_encode(scratch, v->type, (char *)out + v->offset, &lit, &path, &err) < 0) {
 			char msg[sizeof err.text + 64];
 			snprintf(msg, sizeof msg, "task %s: %s", t->name, err.text);
-			result_error(r, FRT_CODE_USER, false, FRT_ORIGIN_USER, msg);
+			result_error(r, RT_CODE_USER, false, RT_ORIGIN_USER, msg);
 			return;
 		}
-		frt_litmap_set(m, i, v->name, lit);
+		rt_litmap_set(m, i, v->name, lit);
 	}
 	/* deterministic: the outputs sorted by name (the encoder sorted dicts) */
 	qsort(m->literals, m->n_literals, sizeof *m->literals, cmp_entry_key);
@@ -227,7 +227,7 @@ void frt_call(const flrt_task *t, const frt_litmap *inputs, const frt_call_opts 
 	if (n > r->cap || !r->data) {
 		uint8_t *p = realloc(r->data, n ? n : 1);
 		if (!p) {
-			frt_result_system(r, true, "task %s: out of memory for %zu bytes of outputs",
+			rt_result_system(r, true, "task %s: out of memory for %zu bytes of outputs",
 					  t->name, n);
 			return;
 		}
@@ -238,7 +238,7 @@ void frt_call(const flrt_task *t, const frt_litmap *inputs, const frt_call_opts 
 	r->ok = true;
 }
 
-const flrt_task *frt_find_task(const flrt_module *m, const char *name)
+const flrt_task *rt_find_task(const flrt_module *m, const char *name)
 {
 	for (size_t i = 0; m && i < m->ntasks; i++)
 		if (m->tasks[i] && strcmp(m->tasks[i]->name, name) == 0)
@@ -247,48 +247,48 @@ const flrt_task *frt_find_task(const flrt_module *m, const char *name)
 }
 
 /* ---- map elements ------------------------------------------------------------------- */
-int frt_select_element(frt_arena *a, const frt_litmap *in, char *const *bound,
-		       size_t nbound, bool strict, size_t index, frt_litmap **out,
-		       frt_msg *err)
+int rt_select_element(struct rt_arena *a, const Flyteidl__Core__LiteralMap *in, char *const *bound,
+		       size_t nbound, bool strict, size_t index, Flyteidl__Core__LiteralMap **out,
+		       struct rt_msg *err)
 {
 	size_t n = in ? in->n_literals : 0;
-	frt_litmap *m = frt_litmap_new(a, n);
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(a, n);
 	if (!m)
-		return frt_msgf(err, "out of memory");
+		return rt_msgf(err, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		const char *k = in->literals[i]->key;
-		frt_lit *v = in->literals[i]->value;
+		Flyteidl__Core__Literal *v = in->literals[i]->value;
 		bool is_bound = false;
 		for (size_t j = 0; j < nbound && !is_bound; j++)
 			is_bound = strcmp(bound[j], k) == 0;
 		if (!is_bound && v && v->value_case == LIT(COLLECTION) && v->collection) {
 			size_t len = v->collection->n_literals;
 			if (index >= len)
-				return frt_msgf(err, "input '%s': index %zu is out of range "
+				return rt_msgf(err, "input '%s': index %zu is out of range "
 						"(the list has %zu element%s)", k, index, len,
 						len == 1 ? "" : "s");
 			v = v->collection->literals[index];
 		} else if (!is_bound && strict) {
-			return frt_msgf(err, "input '%s': expected a list to map over "
-					"(it is not a bound input), found %s", k, frt_lit_kind(v));
+			return rt_msgf(err, "input '%s': expected a list to map over "
+					"(it is not a bound input), found %s", k, rt_lit_kind(v));
 		}
-		frt_litmap_set(m, i, k, v);
+		rt_litmap_set(m, i, k, v);
 	}
 	*out = m;
 	return 0;
 }
 
-void frt_result_failure(frt_arena *a, const frt_result *r, frt_failure *f)
+void rt_result_failure(struct rt_arena *a, const struct rt_result *r, struct rt_failure *f)
 {
-	frt_msg err;
-	f->code = FRT_CODE_SYSTEM;
+	struct rt_msg err;
+	f->code = RT_CODE_SYSTEM;
 	f->message = "the task failed, and its error could not be recorded (out of memory)";
 	f->recoverable = true;
-	f->origin = FRT_ORIGIN_SYSTEM;
+	f->origin = RT_ORIGIN_SYSTEM;
 	if (!r->data)
 		return;
 	Flyteidl__Core__ErrorDocument *d =
-		frt_unpack(a, &flyteidl__core__error_document__descriptor, r->data, r->len, &err);
+		rt_unpack(a, &flyteidl__core__error_document__descriptor, r->data, r->len, &err);
 	if (!d || !d->error) {
 		f->message = "the task failed with an unreadable error document";
 		return;
@@ -297,70 +297,70 @@ void frt_result_failure(frt_arena *a, const frt_result *r, frt_failure *f)
 	f->message = d->error->message;
 	f->recoverable = d->error->kind == FLYTEIDL__CORE__CONTAINER_ERROR__KIND__RECOVERABLE;
 	f->origin = d->error->origin == FLYTEIDL__CORE__EXECUTION_ERROR__ERROR_KIND__USER
-			    ? FRT_ORIGIN_USER : FRT_ORIGIN_SYSTEM;
+			    ? RT_ORIGIN_USER : RT_ORIGIN_SYSTEM;
 }
 
 /* ---- the generated tables ------------------------------------------------------------ */
-static int check_type(const flrt_type *t, int depth, frt_msg *err)
+static int check_type(const flrt_type *t, int depth, struct rt_msg *err)
 {
 	if (!t)
-		return frt_msgf(err, "a variable without a type");
-	if (depth > FRT_MAX_DEPTH)
-		return frt_msgf(err, "a type nested more than %d deep", FRT_MAX_DEPTH);
+		return rt_msgf(err, "a variable without a type");
+	if (depth > RT_MAX_DEPTH)
+		return rt_msgf(err, "a type nested more than %d deep", RT_MAX_DEPTH);
 	switch (t->kind) {
 	case FLRT_INT: case FLRT_FLOAT: case FLRT_STR: case FLRT_BOOL: case FLRT_DATETIME:
 	case FLRT_DURATION: case FLRT_BYTES: case FLRT_FILE: case FLRT_DIR:
 		return 0;
 	case FLRT_ENUM:
 		if (!t->enum_count || !t->enum_names)
-			return frt_msgf(err, "enum %s has no members", t->enum_name ? t->enum_name : "");
+			return rt_msgf(err, "enum %s has no members", t->enum_name ? t->enum_name : "");
 		for (size_t i = 0; i < t->enum_count; i++)
 			if (!t->enum_names[i])
-				return frt_msgf(err, "enum %s: member %zu has no name",
+				return rt_msgf(err, "enum %s: member %zu has no name",
 						t->enum_name ? t->enum_name : "", i);
 		return 0;
 	case FLRT_LIST: case FLRT_DICT: case FLRT_OPTIONAL:
 		if (!t->elem)
-			return frt_msgf(err, "a list, dict or optional type without an element type");
+			return rt_msgf(err, "a list, dict or optional type without an element type");
 		return check_type(t->elem, depth + 1, err);
 	}
-	return frt_msgf(err, "unknown type kind %d", (int)t->kind);
+	return rt_msgf(err, "unknown type kind %d", (int)t->kind);
 }
 
-static int check_vars(const flrt_var *v, size_t n, size_t size, const char *what, frt_msg *err)
+static int check_vars(const flrt_var *v, size_t n, size_t size, const char *what, struct rt_msg *err)
 {
 	if (n && !v)
-		return frt_msgf(err, "%zu %s but no table", n, what);
+		return rt_msgf(err, "%zu %s but no table", n, what);
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].name)
-			return frt_msgf(err, "%s %zu has no name", what, i);
+			return rt_msgf(err, "%s %zu has no name", what, i);
 		if (check_type(v[i].type, 0, err) < 0)
-			return frt_msg_prefix(err, "%s '%s'", what, v[i].name);
+			return rt_msg_prefix(err, "%s '%s'", what, v[i].name);
 		if (v[i].offset > size || flrt_type_size(v[i].type) > size - v[i].offset)
-			return frt_msgf(err, "%s '%s' lies outside its struct (offset %zu, size %zu of %zu)",
+			return rt_msgf(err, "%s '%s' lies outside its struct (offset %zu, size %zu of %zu)",
 					what, v[i].name, v[i].offset, flrt_type_size(v[i].type), size);
 	}
 	return 0;
 }
 
-int frt_check_module(const flrt_module *m, frt_msg *err)
+int rt_check_module(const flrt_module *m, struct rt_msg *err)
 {
 	if (m->ntasks && !m->tasks)
-		return frt_msgf(err, "module %s: %zu tasks but no table", m->name ? m->name : "", m->ntasks);
+		return rt_msgf(err, "module %s: %zu tasks but no table", m->name ? m->name : "", m->ntasks);
 	for (size_t i = 0; i < m->ntasks; i++) {
 		const flrt_task *t = m->tasks[i];
 		if (!t || !t->name || !t->invoke)
-			return frt_msgf(err, "module %s: task %zu has no name or function",
+			return rt_msgf(err, "module %s: task %zu has no name or function",
 					m->name ? m->name : "", i);
 		if (check_vars(t->inputs, t->ninputs, t->inputs_size, "input", err) < 0 ||
 		    check_vars(t->outputs, t->noutputs, t->outputs_size, "output", err) < 0)
-			return frt_msg_prefix(err, "task %s", t->name);
+			return rt_msg_prefix(err, "task %s", t->name);
 	}
 	if (m->nentities && !m->entities)
-		return frt_msgf(err, "module %s: %zu entities but no table", m->name ? m->name : "",
+		return rt_msgf(err, "module %s: %zu entities but no table", m->name ? m->name : "",
 				m->nentities);
 	for (size_t i = 0; i < m->nentities; i++)
 		if (m->entities[i].len && !m->entities[i].data)
-			return frt_msgf(err, "entity %zu has no data", i);
+			return rt_msgf(err, "entity %zu has no data", i);
 	return 0;
 }

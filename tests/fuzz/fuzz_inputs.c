@@ -86,22 +86,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	frt_arena *a = frt_arena_new();
-	frt_arena *scratch = frt_arena_new();
+	struct rt_arena *a = rt_arena_new();
+	struct rt_arena *scratch = rt_arena_new();
 	if (a == NULL || scratch == NULL) {
-		frt_arena_free(a);
-		frt_arena_free(scratch);
+		rt_arena_free(a);
+		rt_arena_free(scratch);
 		return 0;
 	}
-	frt_msg err;
-	frt_litmap *m = frt_unpack(a, &flyteidl__core__literal_map__descriptor, data, size, &err);
+	struct rt_msg err;
+	Flyteidl__Core__LiteralMap *m = rt_unpack(a, &flyteidl__core__literal_map__descriptor, data, size, &err);
 	if (m != NULL) {
-		frt_result r = {0};
-		frt_call_opts o = {.map_index = -1, .attempt = 0};
-		frt_call(&task, m, &o, scratch, &r);
-		frt_result_free(&r);
+		struct rt_result r = {0};
+		struct rt_call_opts o = {.map_index = -1, .attempt = 0};
+		rt_call(&task, m, &o, scratch, &r);
+		rt_result_free(&r);
 	}
-	frt_arena_free(scratch);
-	frt_arena_free(a);
+	rt_arena_free(scratch);
+	rt_arena_free(a);
 	return 0;
 }

@@ -266,8 +266,8 @@ HELPER cli run_cli(const flrt_module *m, const char *const *args)
 	argv[argc] = NULL;
 	FILE *out = open_memstream(&c.out, &c.outlen);
 	FILE *err = open_memstream(&c.err, &c.errlen);
-	frt_io io = { out, err };
-	c.status = frt_main(m, argc, argv, &io);
+	struct rt_io io = { out, err };
+	c.status = rt_main(m, argc, argv, &io);
 	fclose(out);
 	fclose(err);
 	return c;
@@ -307,13 +307,13 @@ HELPER const char *encode_txtpb(const char *name)
 	return out;
 }
 
-HELPER void *read_pb(frt_arena *a, const char *path, const ProtobufCMessageDescriptor *d)
+HELPER void *read_pb(struct rt_arena *a, const char *path, const ProtobufCMessageDescriptor *d)
 {
 	uint8_t *data;
 	size_t len;
-	frt_msg err;
-	ck_assert_msg(frt_read_file(a, path, &data, &len, &err) == 0, "%s", err.text);
-	void *m = frt_unpack(a, d, data, len, &err);
+	struct rt_msg err;
+	ck_assert_msg(rt_read_file(a, path, &data, &len, &err) == 0, "%s", err.text);
+	void *m = rt_unpack(a, d, data, len, &err);
 	ck_assert_msg(m != NULL, "%s: %s", path, err.text);
 	return m;
 }
@@ -324,7 +324,7 @@ HELPER bool file_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-HELPER int64_t lit_int(const frt_lit *l)
+HELPER int64_t lit_int(const Flyteidl__Core__Literal *l)
 {
 	ck_assert_ptr_nonnull(l);
 	ck_assert_int_eq(l->value_case, LIT(SCALAR));
@@ -333,7 +333,7 @@ HELPER int64_t lit_int(const frt_lit *l)
 	return l->scalar->primitive->integer;
 }
 
-HELPER const char *lit_str(const frt_lit *l)
+HELPER const char *lit_str(const Flyteidl__Core__Literal *l)
 {
 	ck_assert_ptr_nonnull(l);
 	ck_assert_int_eq(l->value_case, LIT(SCALAR));

@@ -5,18 +5,18 @@
 
 #include <math.h>
 
-static frt_arena *A;
+static struct rt_arena *A;
 
 static void setup(void)
 {
-	A = frt_arena_new();
+	A = rt_arena_new();
 	ck_assert_ptr_nonnull(A);
 	tmp_setup();
 }
 
 static void teardown(void)
 {
-	frt_arena_free(A);
+	rt_arena_free(A);
 	A = NULL;
 	tmp_teardown();
 }
@@ -24,37 +24,37 @@ static void teardown(void)
 /* encode, pack, unpack, decode */
 static void roundtrip(const flrt_type *t, const void *src, void *dst)
 {
-	frt_msg err;
-	frt_lit *lit;
-	frt_path p = { NULL, "output", "v", 0, 0 };
-	ck_assert_msg(frt_encode(A, t, src, &lit, &p, &err) == 0, "%s", err.text);
+	struct rt_msg err;
+	Flyteidl__Core__Literal *lit;
+	struct rt_path p = { NULL, "output", "v", 0, 0 };
+	ck_assert_msg(rt_encode(A, t, src, &lit, &p, &err) == 0, "%s", err.text);
 	uint8_t *bytes;
 	size_t len;
-	ck_assert(frt_pack_arena(A, &lit->base, &bytes, &len, &err) == 0);
-	frt_lit *back = frt_unpack(A, &flyteidl__core__literal__descriptor, bytes, len, &err);
+	ck_assert(rt_pack_arena(A, &lit->base, &bytes, &len, &err) == 0);
+	Flyteidl__Core__Literal *back = rt_unpack(A, &flyteidl__core__literal__descriptor, bytes, len, &err);
 	ck_assert_msg(back != NULL, "%s", err.text);
 	memset(dst, 0xa5, flrt_type_size(t));
 	memset(dst, 0, flrt_type_size(t));
-	frt_path q = { NULL, "input", "v", 0, 0 };
-	ck_assert_msg(frt_decode(A, t, back, dst, &q, &err) == 0, "%s", err.text);
+	struct rt_path q = { NULL, "input", "v", 0, 0 };
+	ck_assert_msg(rt_decode(A, t, back, dst, &q, &err) == 0, "%s", err.text);
 }
 
-static const char *decode_error(const flrt_type *t, const frt_lit *lit, const char *name)
+static const char *decode_error(const flrt_type *t, const Flyteidl__Core__Literal *lit, const char *name)
 {
-	static frt_msg err;
+	static struct rt_msg err;
 	char buf[256];
 	memset(buf, 0, sizeof buf);
-	frt_path p = { NULL, "input", name, 0, 0 };
-	ck_assert_int_eq(frt_decode(A, t, lit, buf, &p, &err), -1);
+	struct rt_path p = { NULL, "input", name, 0, 0 };
+	ck_assert_int_eq(rt_decode(A, t, lit, buf, &p, &err), -1);
 	return err.text;
 }
 
 static const char *encode_error(const flrt_type *t, const void *src)
 {
-	static frt_msg err;
-	frt_lit *lit;
-	frt_path p = { NULL, "output", "o0", 0, 0 };
-	ck_assert_int_eq(frt_encode(A, t, src, &lit, &p, &err), -1);
+	static struct rt_msg err;
+	Flyteidl__Core__Literal *lit;
+	struct rt_path p = { NULL, "output", "o0", 0, 0 };
+	ck_assert_int_eq(rt_encode(A, t, src, &lit, &p, &err), -1);
 	return err.text;
 }
 
@@ -205,54 +205,54 @@ END_TEST
 /* The wire shapes flytekit produces and expects. */
 START_TEST(encoding_shapes)
 {
-	frt_msg err;
-	frt_lit *l;
-	frt_path p = { NULL, "output", "o0", 0, 0 };
+	struct rt_msg err;
+	Flyteidl__Core__Literal *l;
+	struct rt_path p = { NULL, "output", "o0", 0, 0 };
 	opt_int o = { true, 7 };
-	ck_assert(frt_encode(A, &T_OPT_INT, &o, &l, &p, &err) == 0);
+	ck_assert(rt_encode(A, &T_OPT_INT, &o, &l, &p, &err) == 0);
 	ck_assert_int_eq(l->scalar->value_case, SCA(UNION));
 	ck_assert_int_eq(lit_int(l->scalar->union_->value), 7);
 	ck_assert_int_eq(l->scalar->union_->type->simple, SIMPLE(INTEGER));
 	ck_assert_str_eq(l->scalar->union_->type->structure->tag, "int");
 	o.has = false;
-	ck_assert(frt_encode(A, &T_OPT_INT, &o, &l, &p, &err) == 0);
-	ck_assert(frt_lit_is_none(l->scalar->union_->value));
+	ck_assert(rt_encode(A, &T_OPT_INT, &o, &l, &p, &err) == 0);
+	ck_assert(rt_lit_is_none(l->scalar->union_->value));
 	ck_assert_int_eq(l->scalar->union_->type->type_case, LT(SIMPLE));
 	ck_assert_int_eq(l->scalar->union_->type->simple, SIMPLE(NONE));
 	ck_assert_str_eq(l->scalar->union_->type->structure->tag, "none");
 
 	opt_list ol = { true, { 0, NULL } };
-	ck_assert(frt_encode(A, &T_OPT_LIST_INT, &ol, &l, &p, &err) == 0);
+	ck_assert(rt_encode(A, &T_OPT_LIST_INT, &ol, &l, &p, &err) == 0);
 	ck_assert_str_eq(l->scalar->union_->type->structure->tag, "Typed List");
 	ck_assert_int_eq(l->scalar->union_->type->collection_type->simple, SIMPLE(INTEGER));
 
 	flrt_bytes by = { 1, (const uint8_t *)"z" };
-	ck_assert(frt_encode(A, &T_BYTES, &by, &l, &p, &err) == 0);
+	ck_assert(rt_encode(A, &T_BYTES, &by, &l, &p, &err) == 0);
 	ck_assert_int_eq(l->scalar->value_case, SCA(BINARY));
 	ck_assert_str_eq(l->scalar->binary->tag, "");
 
 	flrt_str f = { 4, "/a/b" };
-	ck_assert(frt_encode(A, &T_FILE, &f, &l, &p, &err) == 0);
+	ck_assert(rt_encode(A, &T_FILE, &f, &l, &p, &err) == 0);
 	ck_assert_int_eq(l->scalar->value_case, SCA(BLOB));
 	ck_assert_str_eq(l->scalar->blob->uri, "/a/b");
 	ck_assert_str_eq(l->scalar->blob->metadata->type->format, "");
 	ck_assert_int_eq(l->scalar->blob->metadata->type->dimensionality, DIM(SINGLE));
-	ck_assert(frt_encode(A, &T_DIR, &f, &l, &p, &err) == 0);
+	ck_assert(rt_encode(A, &T_DIR, &f, &l, &p, &err) == 0);
 	ck_assert_int_eq(l->scalar->blob->metadata->type->dimensionality, DIM(MULTIPART));
 
 	int32_t c = 1;
-	ck_assert(frt_encode(A, &T_COLOR, &c, &l, &p, &err) == 0);
+	ck_assert(rt_encode(A, &T_COLOR, &c, &l, &p, &err) == 0);
 	ck_assert_str_eq(lit_str(l), "green");
 
 	int64_t du = -1500000000LL;
-	ck_assert(frt_encode(A, &T_DURATION, &du, &l, &p, &err) == 0);
+	ck_assert(rt_encode(A, &T_DURATION, &du, &l, &p, &err) == 0);
 	ck_assert_int_eq(l->scalar->primitive->duration->seconds, -1);
 	ck_assert_int_eq(l->scalar->primitive->duration->nanos, -500000000);
 
 	/* LiteralTypes with flytekit's tags */
-	frt_ltype *lt = frt_literal_type(A, &T_LIST_OPT_INT);
+	Flyteidl__Core__LiteralType *lt = rt_literal_type(A, &T_LIST_OPT_INT);
 	ck_assert_int_eq(lt->type_case, LT(COLLECTION_TYPE));
-	const frt_ltype *u = lt->collection_type;
+	const Flyteidl__Core__LiteralType *u = lt->collection_type;
 	ck_assert_int_eq(u->type_case, LT(UNION_TYPE));
 	ck_assert_uint_eq(u->union_type->n_variants, 2);
 	ck_assert_str_eq(u->union_type->variants[0]->structure->tag, "int");
@@ -265,11 +265,11 @@ START_TEST(encoding_shapes)
 		{ &T_DICT_FLOAT, "Typed Dict" },
 	};
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
-		ck_assert_str_eq(frt_type_tag(tags[i].t), tags[i].tag);
-	lt = frt_literal_type(A, &T_COLOR);
+		ck_assert_str_eq(rt_type_tag(tags[i].t), tags[i].tag);
+	lt = rt_literal_type(A, &T_COLOR);
 	ck_assert_int_eq(lt->type_case, LT(ENUM_TYPE));
 	ck_assert_uint_eq(lt->enum_type->n_values, 3);
-	lt = frt_literal_type(A, &T_BYTES);
+	lt = rt_literal_type(A, &T_BYTES);
 	ck_assert_int_eq(lt->simple, SIMPLE(BINARY));
 }
 END_TEST
@@ -277,94 +277,94 @@ END_TEST
 /* T? accepts a union, a raw none and a raw T (propeller's gathered maps). */
 START_TEST(decode_optional_forms)
 {
-	frt_msg err;
+	struct rt_msg err;
 	opt_int o;
-	frt_path p = { NULL, "input", "x", 0, 0 };
+	struct rt_path p = { NULL, "input", "x", 0, 0 };
 	memset(&o, 0xff, sizeof o);
-	ck_assert(frt_decode(A, &T_OPT_INT, frt_lit_none(A), &o, &p, &err) == 0);
+	ck_assert(rt_decode(A, &T_OPT_INT, rt_lit_none(A), &o, &p, &err) == 0);
 	ck_assert(!o.has);
-	ck_assert(frt_decode(A, &T_OPT_INT, frt_lit_int(A, 5), &o, &p, &err) == 0);
+	ck_assert(rt_decode(A, &T_OPT_INT, rt_lit_int(A, 5), &o, &p, &err) == 0);
 	ck_assert(o.has && o.value == 5);
-	frt_ltype *vt = frt_literal_type(A, &T_INT);
-	ck_assert(frt_decode(A, &T_OPT_INT, frt_lit_union(A, frt_lit_int(A, 6), vt), &o, &p,
+	Flyteidl__Core__LiteralType *vt = rt_literal_type(A, &T_INT);
+	ck_assert(rt_decode(A, &T_OPT_INT, rt_lit_union(A, rt_lit_int(A, 6), vt), &o, &p,
 			     &err) == 0);
 	ck_assert(o.has && o.value == 6);
-	ck_assert(frt_decode(A, &T_OPT_INT, frt_lit_union(A, frt_lit_none(A), vt), &o, &p,
+	ck_assert(rt_decode(A, &T_OPT_INT, rt_lit_union(A, rt_lit_none(A), vt), &o, &p,
 			     &err) == 0);
 	ck_assert(!o.has);
 	/* a list of mixed forms, as an ArrayNode gathers them */
-	frt_lit *c = frt_lit_collection(A, 3);
-	c->collection->literals[0] = frt_lit_int(A, 1);
-	c->collection->literals[1] = frt_lit_none(A);
-	c->collection->literals[2] = frt_lit_union(A, frt_lit_int(A, 3), vt);
+	Flyteidl__Core__Literal *c = rt_lit_collection(A, 3);
+	c->collection->literals[0] = rt_lit_int(A, 1);
+	c->collection->literals[1] = rt_lit_none(A);
+	c->collection->literals[2] = rt_lit_union(A, rt_lit_int(A, 3), vt);
 	flrt_list l;
-	ck_assert(frt_decode(A, &T_LIST_OPT_INT, c, &l, &p, &err) == 0);
+	ck_assert(rt_decode(A, &T_LIST_OPT_INT, c, &l, &p, &err) == 0);
 	const opt_int *x = l.items;
 	ck_assert(x[0].has && x[0].value == 1 && !x[1].has && x[2].has && x[2].value == 3);
 	/* float accepts an integer, as flytekit does */
 	double d;
-	ck_assert(frt_decode(A, &T_FLOAT, frt_lit_int(A, 2), &d, &p, &err) == 0);
+	ck_assert(rt_decode(A, &T_FLOAT, rt_lit_int(A, 2), &d, &p, &err) == 0);
 	ck_assert(d == 2.0);
 }
 END_TEST
 
 START_TEST(decode_errors)
 {
-	frt_lit *c = frt_lit_collection(A, 5);
+	Flyteidl__Core__Literal *c = rt_lit_collection(A, 5);
 	for (int i = 0; i < 5; i++)
-		c->collection->literals[i] = frt_lit_int(A, i);
-	c->collection->literals[3] = frt_lit_str(A, "three");
+		c->collection->literals[i] = rt_lit_int(A, i);
+	c->collection->literals[3] = rt_lit_str(A, "three");
 	ck_assert_str_eq(decode_error(&T_LIST_INT, c, "xs"),
 			 "input 'xs'[3]: expected integer, found string");
-	ck_assert_str_eq(decode_error(&T_INT, frt_lit_none(A), "n"),
+	ck_assert_str_eq(decode_error(&T_INT, rt_lit_none(A), "n"),
 			 "input 'n': expected integer, found none");
-	ck_assert_str_eq(decode_error(&T_LIST_INT, frt_lit_int(A, 1), "xs"),
+	ck_assert_str_eq(decode_error(&T_LIST_INT, rt_lit_int(A, 1), "xs"),
 			 "input 'xs': expected collection, found integer");
-	frt_lit *m = frt_lit_map(A, 2);
-	frt_litmap_set(m->map, 0, "b", frt_lit_str(A, "x"));
-	frt_litmap_set(m->map, 1, "a", frt_lit_float(A, 1));
+	Flyteidl__Core__Literal *m = rt_lit_map(A, 2);
+	rt_litmap_set(m->map, 0, "b", rt_lit_str(A, "x"));
+	rt_litmap_set(m->map, 1, "a", rt_lit_float(A, 1));
 	ck_assert_str_eq(decode_error(&T_DICT_FLOAT, m, "m"),
 			 "input 'm'[\"b\"]: expected float, found string");
-	ck_assert_str_eq(decode_error(&T_COLOR, frt_lit_str(A, "purple"), "c"),
+	ck_assert_str_eq(decode_error(&T_COLOR, rt_lit_str(A, "purple"), "c"),
 			 "input 'c': 'purple' is not a member of enum Color (red, green, blue)");
-	ck_assert_str_eq(decode_error(&T_COLOR, frt_lit_int(A, 1), "c"),
+	ck_assert_str_eq(decode_error(&T_COLOR, rt_lit_int(A, 1), "c"),
 			 "input 'c': expected enum Color (a string), found integer");
 	/* nested: list[list[int?]] */
-	frt_lit *inner = frt_lit_collection(A, 2);
-	inner->collection->literals[0] = frt_lit_none(A);
-	inner->collection->literals[1] = frt_lit_bool(A, true);
-	frt_lit *outer = frt_lit_collection(A, 1);
+	Flyteidl__Core__Literal *inner = rt_lit_collection(A, 2);
+	inner->collection->literals[0] = rt_lit_none(A);
+	inner->collection->literals[1] = rt_lit_bool(A, true);
+	Flyteidl__Core__Literal *outer = rt_lit_collection(A, 1);
 	outer->collection->literals[0] = inner;
 	ck_assert_str_eq(decode_error(&T_LIST_LIST_OPT_INT, outer, "g"),
 			 "input 'g'[0][1]: expected integer, found boolean");
 	/* a directory where a file is expected */
 	flrt_str dir = { 2, "/d" };
-	frt_lit *dl;
-	frt_msg err;
-	frt_path p = { NULL, "output", "o0", 0, 0 };
-	ck_assert(frt_encode(A, &T_DIR, &dir, &dl, &p, &err) == 0);
+	Flyteidl__Core__Literal *dl;
+	struct rt_msg err;
+	struct rt_path p = { NULL, "output", "o0", 0, 0 };
+	ck_assert(rt_encode(A, &T_DIR, &dir, &dl, &p, &err) == 0);
 	ck_assert_str_eq(decode_error(&T_FILE, dl, "f"), "input 'f': expected file, found directory");
 	/* binary with a tag is another type (msgpack dataclasses) */
 	flrt_bytes by = { 1, (const uint8_t *)"x" };
-	frt_lit *bl;
-	ck_assert(frt_encode(A, &T_BYTES, &by, &bl, &p, &err) == 0);
+	Flyteidl__Core__Literal *bl;
+	ck_assert(rt_encode(A, &T_BYTES, &by, &bl, &p, &err) == 0);
 	bl->scalar->binary->tag = "msgpack";
 	ck_assert_str_eq(decode_error(&T_BYTES, bl, "b"),
 			 "input 'b': expected binary, found binary with tag 'msgpack'");
 	/* durations beyond 64-bit nanoseconds */
 	int64_t big = 0;
-	frt_lit *du;
-	ck_assert(frt_encode(A, &T_DURATION, &big, &du, &p, &err) == 0);
+	Flyteidl__Core__Literal *du;
+	ck_assert(rt_encode(A, &T_DURATION, &big, &du, &p, &err) == 0);
 	du->scalar->primitive->duration->seconds = INT64_MAX / 10;
 	ck_assert_ptr_nonnull(strstr(decode_error(&T_DURATION, du, "d"), "does not fit"));
 	/* an empty literal, an offloaded one */
-	frt_lit empty = FLYTEIDL__CORE__LITERAL__INIT;
+	Flyteidl__Core__Literal empty = FLYTEIDL__CORE__LITERAL__INIT;
 	ck_assert_str_eq(decode_error(&T_INT, &empty, "x"),
 			 "input 'x': expected integer, found an empty literal");
 	empty.value_case = LIT(OFFLOADED_METADATA);
 	ck_assert_str_eq(decode_error(&T_INT, &empty, "x"),
 			 "input 'x': offloaded literals are not supported yet");
-	ck_assert_str_eq(decode_error(&T_OPT_INT, frt_lit_str(A, "s"), "x"),
+	ck_assert_str_eq(decode_error(&T_OPT_INT, rt_lit_str(A, "s"), "x"),
 			 "input 'x': expected integer, found string");
 }
 END_TEST
@@ -398,75 +398,75 @@ END_TEST
 
 START_TEST(json_values)
 {
-	frt_msg err;
-	frt_lit *l;
-	frt_ltype *lt = frt_literal_type(A, &T_LIST_INT);
-	ck_assert(frt_json_to_literal(A, "[1, 2, 3]", lt, &l, &err) == 0);
+	struct rt_msg err;
+	Flyteidl__Core__Literal *l;
+	Flyteidl__Core__LiteralType *lt = rt_literal_type(A, &T_LIST_INT);
+	ck_assert(rt_json_to_literal(A, "[1, 2, 3]", lt, &l, &err) == 0);
 	ck_assert_uint_eq(l->collection->n_literals, 3);
 	ck_assert_int_eq(lit_int(l->collection->literals[2]), 3);
-	ck_assert(frt_json_to_literal(A, "[1, \"x\"]", lt, &l, &err) == -1);
+	ck_assert(rt_json_to_literal(A, "[1, \"x\"]", lt, &l, &err) == -1);
 	ck_assert_str_eq(err.text, "[1]: expected an integer, found a string");
-	lt = frt_literal_type(A, &T_STR);
-	ck_assert(frt_json_to_literal(A, "dev", lt, &l, &err) == 0);       /* a bare word */
+	lt = rt_literal_type(A, &T_STR);
+	ck_assert(rt_json_to_literal(A, "dev", lt, &l, &err) == 0);       /* a bare word */
 	ck_assert_str_eq(lit_str(l), "dev");
-	ck_assert(frt_json_to_literal(A, "\"a\\u00e9\\n\"", lt, &l, &err) == 0);
+	ck_assert(rt_json_to_literal(A, "\"a\\u00e9\\n\"", lt, &l, &err) == 0);
 	ck_assert_str_eq(lit_str(l), "a\xc3\xa9\n");
-	lt = frt_literal_type(A, &T_INT);
-	ck_assert(frt_json_to_literal(A, "1.5", lt, &l, &err) == -1);
-	ck_assert(frt_json_to_literal(A, "seven", lt, &l, &err) == -1);
-	ck_assert(frt_json_to_literal(A, "99999999999999999999", lt, &l, &err) == -1);
-	lt = frt_literal_type(A, &T_OPT_INT);
-	ck_assert(frt_json_to_literal(A, "none", lt, &l, &err) == 0);
-	ck_assert(frt_lit_is_none(l->scalar->union_->value));
+	lt = rt_literal_type(A, &T_INT);
+	ck_assert(rt_json_to_literal(A, "1.5", lt, &l, &err) == -1);
+	ck_assert(rt_json_to_literal(A, "seven", lt, &l, &err) == -1);
+	ck_assert(rt_json_to_literal(A, "99999999999999999999", lt, &l, &err) == -1);
+	lt = rt_literal_type(A, &T_OPT_INT);
+	ck_assert(rt_json_to_literal(A, "none", lt, &l, &err) == 0);
+	ck_assert(rt_lit_is_none(l->scalar->union_->value));
 	ck_assert_str_eq(l->scalar->union_->type->structure->tag, "none");
-	ck_assert(frt_json_to_literal(A, "null", lt, &l, &err) == 0);
-	ck_assert(frt_json_to_literal(A, "4", lt, &l, &err) == 0);
+	ck_assert(rt_json_to_literal(A, "null", lt, &l, &err) == 0);
+	ck_assert(rt_json_to_literal(A, "4", lt, &l, &err) == 0);
 	ck_assert_int_eq(lit_int(l->scalar->union_->value), 4);
 	ck_assert_str_eq(l->scalar->union_->type->structure->tag, "int");
-	lt = frt_literal_type(A, &T_DURATION);
-	ck_assert(frt_json_to_literal(A, "\"1h30m\"", lt, &l, &err) == 0);
+	lt = rt_literal_type(A, &T_DURATION);
+	ck_assert(rt_json_to_literal(A, "\"1h30m\"", lt, &l, &err) == 0);
 	ck_assert_int_eq(l->scalar->primitive->duration->seconds, 5400);
-	ck_assert(frt_json_to_literal(A, "250ms", lt, &l, &err) == 0);
+	ck_assert(rt_json_to_literal(A, "250ms", lt, &l, &err) == 0);
 	ck_assert_int_eq(l->scalar->primitive->duration->nanos, 250000000);
-	lt = frt_literal_type(A, &T_DATETIME);
-	ck_assert(frt_json_to_literal(A, "\"2024-05-01T12:00:00Z\"", lt, &l, &err) == 0);
+	lt = rt_literal_type(A, &T_DATETIME);
+	ck_assert(rt_json_to_literal(A, "\"2024-05-01T12:00:00Z\"", lt, &l, &err) == 0);
 	ck_assert_int_eq(l->scalar->primitive->datetime->seconds, 1714564800);
-	lt = frt_literal_type(A, &T_COLOR);
-	ck_assert(frt_json_to_literal(A, "blue", lt, &l, &err) == 0);
-	ck_assert(frt_json_to_literal(A, "\"pink\"", lt, &l, &err) == -1);
+	lt = rt_literal_type(A, &T_COLOR);
+	ck_assert(rt_json_to_literal(A, "blue", lt, &l, &err) == 0);
+	ck_assert(rt_json_to_literal(A, "\"pink\"", lt, &l, &err) == -1);
 	ck_assert_str_eq(err.text, "'pink' is not one of red, green, blue");
-	lt = frt_literal_type(A, &T_DICT_FLOAT);
-	ck_assert(frt_json_to_literal(A, "{\"a\": 1, \"b\": 2.5}", lt, &l, &err) == 0);
+	lt = rt_literal_type(A, &T_DICT_FLOAT);
+	ck_assert(rt_json_to_literal(A, "{\"a\": 1, \"b\": 2.5}", lt, &l, &err) == 0);
 	ck_assert_uint_eq(l->map->n_literals, 2);
-	lt = frt_literal_type(A, &T_BYTES);
-	ck_assert(frt_json_to_literal(A, "{\"base64\": \"AAE=\"}", lt, &l, &err) == 0);
+	lt = rt_literal_type(A, &T_BYTES);
+	ck_assert(rt_json_to_literal(A, "{\"base64\": \"AAE=\"}", lt, &l, &err) == 0);
 	ck_assert_uint_eq(l->scalar->binary->value.len, 2);
-	lt = frt_literal_type(A, &T_FILE);
-	ck_assert(frt_json_to_literal(A, "/tmp/x", lt, &l, &err) == 0);
+	lt = rt_literal_type(A, &T_FILE);
+	ck_assert(rt_json_to_literal(A, "/tmp/x", lt, &l, &err) == 0);
 	ck_assert_str_eq(l->scalar->blob->uri, "/tmp/x");
-	lt = frt_literal_type(A, &T_BOOL);
-	ck_assert(frt_json_to_literal(A, "[true", lt, &l, &err) == -1);
+	lt = rt_literal_type(A, &T_BOOL);
+	ck_assert(rt_json_to_literal(A, "[true", lt, &l, &err) == -1);
 	ck_assert_ptr_nonnull(strstr(err.text, "invalid JSON"));
 
 	/* literal -> JSON */
-	frt_buf b = { 0 };
-	frt_lit *c = frt_lit_collection(A, 6);
-	c->collection->literals[0] = frt_lit_int(A, -3);
-	c->collection->literals[1] = frt_lit_none(A);
-	c->collection->literals[2] = frt_lit_float(A, 2.0);
-	c->collection->literals[3] = frt_lit_str(A, "q\"\n");
-	c->collection->literals[4] = frt_lit_union(A, frt_lit_bool(A, true), NULL);
-	lt = frt_literal_type(A, &T_DURATION);
-	ck_assert(frt_json_to_literal(A, "90s", lt, &c->collection->literals[5], &err) == 0);
-	ck_assert(frt_literal_to_json(&b, c) == 0);
+	struct rt_buf b = { 0 };
+	Flyteidl__Core__Literal *c = rt_lit_collection(A, 6);
+	c->collection->literals[0] = rt_lit_int(A, -3);
+	c->collection->literals[1] = rt_lit_none(A);
+	c->collection->literals[2] = rt_lit_float(A, 2.0);
+	c->collection->literals[3] = rt_lit_str(A, "q\"\n");
+	c->collection->literals[4] = rt_lit_union(A, rt_lit_bool(A, true), NULL);
+	lt = rt_literal_type(A, &T_DURATION);
+	ck_assert(rt_json_to_literal(A, "90s", lt, &c->collection->literals[5], &err) == 0);
+	ck_assert(rt_literal_to_json(&b, c) == 0);
 	ck_assert_str_eq((char *)b.data, "[-3, null, 2.0, \"q\\\"\\n\", true, \"1m30s\"]");
-	frt_buf_free(&b);
-	frt_lit *m = frt_lit_map(A, 2);
-	frt_litmap_set(m->map, 0, "z", frt_lit_float(A, 0.1));
-	frt_litmap_set(m->map, 1, "a", frt_lit_float(A, NAN));
-	ck_assert(frt_literal_to_json(&b, m) == 0);
+	rt_buf_free(&b);
+	Flyteidl__Core__Literal *m = rt_lit_map(A, 2);
+	rt_litmap_set(m->map, 0, "z", rt_lit_float(A, 0.1));
+	rt_litmap_set(m->map, 1, "a", rt_lit_float(A, NAN));
+	ck_assert(rt_literal_to_json(&b, m) == 0);
 	ck_assert_str_eq((char *)b.data, "{\"a\": \"NaN\", \"z\": 0.1}");
-	frt_buf_free(&b);
+	rt_buf_free(&b);
 }
 END_TEST
 
@@ -475,29 +475,29 @@ START_TEST(text_forms)
 	int64_t s, ns;
 	int32_t n;
 	char buf[64];
-	ck_assert(frt_parse_datetime("1970-01-01T00:00:00Z", &s, &n) == 0 && s == 0 && n == 0);
-	ck_assert(frt_parse_datetime("2024-02-29 23:59:59.5+01:00", &s, &n) == 0);
-	frt_format_datetime(s, n, buf, sizeof buf);
+	ck_assert(rt_parse_datetime("1970-01-01T00:00:00Z", &s, &n) == 0 && s == 0 && n == 0);
+	ck_assert(rt_parse_datetime("2024-02-29 23:59:59.5+01:00", &s, &n) == 0);
+	rt_format_datetime(s, n, buf, sizeof buf);
 	ck_assert_str_eq(buf, "2024-02-29T22:59:59.5Z");
-	ck_assert(frt_parse_datetime("1969-12-31T23:59:59Z", &s, &n) == 0 && s == -1);
-	frt_format_datetime(-1, 0, buf, sizeof buf);
+	ck_assert(rt_parse_datetime("1969-12-31T23:59:59Z", &s, &n) == 0 && s == -1);
+	rt_format_datetime(-1, 0, buf, sizeof buf);
 	ck_assert_str_eq(buf, "1969-12-31T23:59:59Z");
-	ck_assert(frt_parse_datetime("2023-02-29T00:00:00Z", &s, &n) == -1);
-	ck_assert(frt_parse_datetime("2024-01-01T00:00:00", &s, &n) == -1);
-	ck_assert(frt_parse_datetime("2024-01-01", &s, &n) == 0);
-	ck_assert(frt_parse_duration("1h30m", &ns) == 0 && ns == 5400000000000LL);
-	ck_assert(frt_parse_duration("-1.5s", &ns) == 0 && ns == -1500000000LL);
-	ck_assert(frt_parse_duration("0", &ns) == 0 && ns == 0);
-	ck_assert(frt_parse_duration("10", &ns) == -1);
-	ck_assert(frt_parse_duration("5x", &ns) == -1);
-	ck_assert(frt_parse_duration("999999999999h", &ns) == -1);
-	frt_format_duration(5400000000000LL + 250000000LL, buf, sizeof buf);
+	ck_assert(rt_parse_datetime("2023-02-29T00:00:00Z", &s, &n) == -1);
+	ck_assert(rt_parse_datetime("2024-01-01T00:00:00", &s, &n) == -1);
+	ck_assert(rt_parse_datetime("2024-01-01", &s, &n) == 0);
+	ck_assert(rt_parse_duration("1h30m", &ns) == 0 && ns == 5400000000000LL);
+	ck_assert(rt_parse_duration("-1.5s", &ns) == 0 && ns == -1500000000LL);
+	ck_assert(rt_parse_duration("0", &ns) == 0 && ns == 0);
+	ck_assert(rt_parse_duration("10", &ns) == -1);
+	ck_assert(rt_parse_duration("5x", &ns) == -1);
+	ck_assert(rt_parse_duration("999999999999h", &ns) == -1);
+	rt_format_duration(5400000000000LL + 250000000LL, buf, sizeof buf);
 	ck_assert_str_eq(buf, "1h30m250ms");
-	ck_assert(frt_parse_duration(buf, &ns) == 0 && ns == 5400250000000LL);
-	frt_format_duration(-1, buf, sizeof buf);
+	ck_assert(rt_parse_duration(buf, &ns) == 0 && ns == 5400250000000LL);
+	rt_format_duration(-1, buf, sizeof buf);
 	ck_assert_str_eq(buf, "-1ns");
-	frt_format_duration(INT64_MIN, buf, sizeof buf);
-	ck_assert(frt_parse_duration(buf, &ns) == 0);
+	rt_format_duration(INT64_MIN, buf, sizeof buf);
+	ck_assert(rt_parse_duration(buf, &ns) == 0);
 	ck_assert(ns == INT64_MIN);
 }
 END_TEST
@@ -510,83 +510,83 @@ START_TEST(success_rule)
 		{ 1.0f, 10, 10 }, { 0.0f, 10, 0 }, { 0.5f, 4, 2 }, { 0.75f, 4, 3 },
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-		ck_assert_int_eq(frt_min_successes(rows[i].n, false, 0, true, rows[i].ratio),
+		ck_assert_int_eq(rt_min_successes(rows[i].n, false, 0, true, rows[i].ratio),
 				 rows[i].want);
-	ck_assert_int_eq(frt_min_successes(10, true, 3, false, 0), 3);
-	ck_assert_int_eq(frt_min_successes(10, false, 0, false, 0), 10);
+	ck_assert_int_eq(rt_min_successes(10, true, 3, false, 0), 3);
+	ck_assert_int_eq(rt_min_successes(10, false, 0, false, 0), 10);
 	size_t idx[] = { 0, 1, 2, 3, 7, 9, 10 };
-	frt_buf b = { 0 };
-	frt_summarize_indexes(idx, 7, &b);
+	struct rt_buf b = { 0 };
+	rt_summarize_indexes(idx, 7, &b);
 	ck_assert_str_eq((char *)b.data, "0-3,7,9-10");
-	frt_buf_free(&b);
+	rt_buf_free(&b);
 }
 END_TEST
 
 START_TEST(paths)
 {
-	frt_msg err;
+	struct rt_msg err;
 	char *p;
-	ck_assert(frt_local_path(A, "/tmp/x", &p, &err) == 0);
+	ck_assert(rt_local_path(A, "/tmp/x", &p, &err) == 0);
 	ck_assert_str_eq(p, "/tmp/x");
-	ck_assert(frt_local_path(A, "rel/x", &p, &err) == 0);
+	ck_assert(rt_local_path(A, "rel/x", &p, &err) == 0);
 	ck_assert_str_eq(p, "rel/x");
-	ck_assert(frt_local_path(A, "file:///tmp/a%20b", &p, &err) == 0);
+	ck_assert(rt_local_path(A, "file:///tmp/a%20b", &p, &err) == 0);
 	ck_assert_str_eq(p, "/tmp/a b");
-	ck_assert(frt_local_path(A, "file://localhost/tmp/y", &p, &err) == 0);
+	ck_assert(rt_local_path(A, "file://localhost/tmp/y", &p, &err) == 0);
 	ck_assert_str_eq(p, "/tmp/y");
-	ck_assert(frt_local_path(A, "s3://bucket/key", &p, &err) == -1);
+	ck_assert(rt_local_path(A, "s3://bucket/key", &p, &err) == -1);
 	ck_assert_str_eq(err.text, "'s3://bucket/key': object stores are not supported yet "
 			 "(use a local path or a file:// URI)");
-	ck_assert(frt_local_path(A, "gs://b/k", &p, &err) == -1);
-	ck_assert(frt_local_path(A, "file://host/x", &p, &err) == -1);
-	ck_assert(frt_is_placeholder("{{.rawOutputDataPrefix}}"));
-	ck_assert(frt_is_placeholder(""));
-	ck_assert(frt_is_placeholder("\"\""));
-	ck_assert(!frt_is_placeholder("/tmp/raw"));
+	ck_assert(rt_local_path(A, "gs://b/k", &p, &err) == -1);
+	ck_assert(rt_local_path(A, "file://host/x", &p, &err) == -1);
+	ck_assert(rt_is_placeholder("{{.rawOutputDataPrefix}}"));
+	ck_assert(rt_is_placeholder(""));
+	ck_assert(rt_is_placeholder("\"\""));
+	ck_assert(!rt_is_placeholder("/tmp/raw"));
 }
 END_TEST
 
 /* Corrupt protobufs give errors, never crashes. */
 START_TEST(corrupt_wire)
 {
-	frt_msg err;
+	struct rt_msg err;
 	/* 300 nested collections: each Literal{collection{literals:[...]}} */
 	size_t depth = 300;
-	uint8_t *buf = frt_arena_alloc(A, depth * 12 + 16);
-	frt_lit *leaf = frt_lit_int(A, 1), *cur = leaf;
+	uint8_t *buf = rt_arena_alloc(A, depth * 12 + 16);
+	Flyteidl__Core__Literal *leaf = rt_lit_int(A, 1), *cur = leaf;
 	for (size_t i = 0; i < depth; i++) {
-		frt_lit *c = frt_lit_collection(A, 1);
+		Flyteidl__Core__Literal *c = rt_lit_collection(A, 1);
 		c->collection->literals[0] = cur;
 		cur = c;
 	}
 	uint8_t *bytes;
 	size_t len;
-	ck_assert(frt_pack_arena(A, &cur->base, &bytes, &len, &err) == 0);
-	ck_assert_ptr_null(frt_unpack(A, &flyteidl__core__literal__descriptor, bytes, len, &err));
+	ck_assert(rt_pack_arena(A, &cur->base, &bytes, &len, &err) == 0);
+	ck_assert_ptr_null(rt_unpack(A, &flyteidl__core__literal__descriptor, bytes, len, &err));
 	ck_assert_ptr_nonnull(strstr(err.text, "nested more than"));
 	(void)buf;
 	/* truncations of a valid map at every length */
-	frt_litmap *m = frt_litmap_new(A, 2);
-	frt_litmap_set(m, 0, "x", frt_lit_str(A, "hello"));
-	frt_litmap_set(m, 1, "y", frt_lit_int(A, 300));
-	ck_assert(frt_pack_arena(A, &m->base, &bytes, &len, &err) == 0);
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(A, 2);
+	rt_litmap_set(m, 0, "x", rt_lit_str(A, "hello"));
+	rt_litmap_set(m, 1, "y", rt_lit_int(A, 300));
+	ck_assert(rt_pack_arena(A, &m->base, &bytes, &len, &err) == 0);
 	/* A cut inside an entry is an error; a cut between entries leaves a valid,
 	 * shorter map (the task then reports the missing input). */
 	size_t rejected = 0;
 	for (size_t n = 1; n < len; n++) {
-		frt_litmap *t = frt_unpack(A, &flyteidl__core__literal_map__descriptor, bytes, n, &err);
+		Flyteidl__Core__LiteralMap *t = rt_unpack(A, &flyteidl__core__literal_map__descriptor, bytes, n, &err);
 		if (!t)
 			rejected++;
 		else
 			ck_assert_uint_lt(t->n_literals, 2);
 	}
 	ck_assert_uint_eq(rejected, len - 2);
-	ck_assert_ptr_nonnull(frt_unpack(A, &flyteidl__core__literal_map__descriptor, bytes, len, &err));
+	ck_assert_ptr_nonnull(rt_unpack(A, &flyteidl__core__literal_map__descriptor, bytes, len, &err));
 	static const uint8_t junk[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	ck_assert_ptr_null(frt_unpack(A, &flyteidl__core__literal_map__descriptor, junk, sizeof junk, &err));
+	ck_assert_ptr_null(rt_unpack(A, &flyteidl__core__literal_map__descriptor, junk, sizeof junk, &err));
 	ck_assert_ptr_nonnull(strstr(err.text, "flyteidl.core.LiteralMap"));
 	/* the empty message is valid */
-	m = frt_unpack(A, &flyteidl__core__literal_map__descriptor, junk, 0, &err);
+	m = rt_unpack(A, &flyteidl__core__literal_map__descriptor, junk, 0, &err);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_uint_eq(m->n_literals, 0);
 }
@@ -595,17 +595,17 @@ END_TEST
 /* Map fields are written sorted: the same map gives the same bytes. */
 START_TEST(deterministic_pack)
 {
-	frt_msg err;
-	frt_litmap *a = frt_litmap_new(A, 3), *b = frt_litmap_new(A, 3);
+	struct rt_msg err;
+	Flyteidl__Core__LiteralMap *a = rt_litmap_new(A, 3), *b = rt_litmap_new(A, 3);
 	const char *keys[] = { "b", "c", "a" };
 	for (int i = 0; i < 3; i++) {
-		frt_litmap_set(a, (size_t)i, keys[i], frt_lit_int(A, i));
-		frt_litmap_set(b, (size_t)(2 - i), keys[i], frt_lit_int(A, i));
+		rt_litmap_set(a, (size_t)i, keys[i], rt_lit_int(A, i));
+		rt_litmap_set(b, (size_t)(2 - i), keys[i], rt_lit_int(A, i));
 	}
 	uint8_t *x, *y;
 	size_t xl, yl;
-	ck_assert(frt_pack_arena(A, &a->base, &x, &xl, &err) == 0);
-	ck_assert(frt_pack_arena(A, &b->base, &y, &yl, &err) == 0);
+	ck_assert(rt_pack_arena(A, &a->base, &x, &xl, &err) == 0);
+	ck_assert(rt_pack_arena(A, &b->base, &y, &yl, &err) == 0);
 	ck_assert_uint_eq(xl, yl);
 	ck_assert(memcmp(x, y, xl) == 0);
 	ck_assert_str_eq(a->literals[0]->key, "a");
@@ -614,24 +614,24 @@ END_TEST
 
 START_TEST(atomic_write)
 {
-	frt_msg err;
+	struct rt_msg err;
 	const char *p = tpath("out.pb");
-	ck_assert(frt_write_file(p, "abc", 3, &err) == 0);
-	ck_assert(frt_write_file(p, "defg", 4, &err) == 0);
+	ck_assert(rt_write_file(p, "abc", 3, &err) == 0);
+	ck_assert(rt_write_file(p, "defg", 4, &err) == 0);
 	uint8_t *d;
 	size_t n;
-	ck_assert(frt_read_file(A, p, &d, &n, &err) == 0);
+	ck_assert(rt_read_file(A, p, &d, &n, &err) == 0);
 	ck_assert_uint_eq(n, 4);
 	ck_assert(memcmp(d, "defg", 4) == 0);
 	/* no temporary file is left behind */
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "test $(ls -A '%s' | wc -l) -eq 1", test_dir);
 	ck_assert_int_eq(system(cmd), 0);
-	ck_assert(frt_write_file(tpath("missing/dir/x"), "a", 1, &err) == -1);
-	ck_assert(frt_read_file(A, tpath("nope"), &d, &n, &err) == -1);
+	ck_assert(rt_write_file(tpath("missing/dir/x"), "a", 1, &err) == -1);
+	ck_assert(rt_read_file(A, tpath("nope"), &d, &n, &err) == -1);
 	ck_assert_ptr_nonnull(strstr(err.text, "No such file"));
-	ck_assert(frt_read_file(A, test_dir, &d, &n, &err) == -1);
-	ck_assert(frt_mkdirs(tpath("a/b/c"), &err) == 0);
+	ck_assert(rt_read_file(A, test_dir, &d, &n, &err) == -1);
+	ck_assert(rt_mkdirs(tpath("a/b/c"), &err) == 0);
 	ck_assert(file_exists(tpath("a/b/c")));
 }
 END_TEST

@@ -7,7 +7,7 @@ static const flrt_module test_module = {
 	"test", test_tasks, sizeof test_tasks / sizeof test_tasks[0], NULL, 0,
 };
 
-static frt_arena *A;
+static struct rt_arena *A;
 
 static const char *const ENV_VARS[] = {
 	"FLYTE_FAIL_ON_ERROR", "BATCH_JOB_ARRAY_INDEX_VAR_NAME", "BATCH_JOB_ARRAY_INDEX_OFFSET",
@@ -23,7 +23,7 @@ static void clear_env(void)
 
 static void setup(void)
 {
-	A = frt_arena_new();
+	A = rt_arena_new();
 	tmp_setup();
 	clear_env();
 }
@@ -31,7 +31,7 @@ static void setup(void)
 static void teardown(void)
 {
 	clear_env();
-	frt_arena_free(A);
+	rt_arena_free(A);
 	tmp_teardown();
 }
 
@@ -47,7 +47,7 @@ static cli exec_task(const char *cmd, const char *task, const char *inputs, cons
 	return run_cli(&test_module, args);
 }
 
-static frt_litmap *outputs(const char *sub)
+static Flyteidl__Core__LiteralMap *outputs(const char *sub)
 {
 	return read_pb(A, tpath(sub ? sub : "out/outputs.pb"), &flyteidl__core__literal_map__descriptor);
 }
@@ -62,7 +62,7 @@ static Flyteidl__Core__ContainerError *error_doc(const char *sub)
 }
 
 static void assert_error(const Flyteidl__Core__ContainerError *e, const char *code, bool recoverable,
-			 frt_origin origin, const char *message)
+			 enum rt_origin origin, const char *message)
 {
 	ck_assert_str_eq(e->code, code);
 	ck_assert_int_eq(e->kind, recoverable ? FLYTEIDL__CORE__CONTAINER_ERROR__KIND__RECOVERABLE
@@ -77,9 +77,9 @@ START_TEST(execute_ok)
 	cli c = exec_task("execute", "test.square", encode_txtpb("square_7"), NULL, NULL);
 	ck_assert_int_eq(c.status, 0);
 	ck_assert_uint_eq(c.outlen, 0);   /* nothing on stdout */
-	frt_litmap *m = outputs(NULL);
+	Flyteidl__Core__LiteralMap *m = outputs(NULL);
 	ck_assert_uint_eq(m->n_literals, 1);
-	ck_assert_int_eq(lit_int(frt_litmap_get(m, "o0")), 49);
+	ck_assert_int_eq(lit_int(rt_litmap_get(m, "o0")), 49);
 	ck_assert(!file_exists(tpath("out/error.pb")));
 	cli_free(&c);
 
@@ -91,7 +91,7 @@ START_TEST(execute_ok)
 			       "test.square", NULL };
 	c = run_cli(&test_module, args);
 	ck_assert_int_eq(c.status, 0);
-	ck_assert_int_eq(lit_int(frt_litmap_get(outputs("deep/er/outputs.pb"), "o0")), 49);
+	ck_assert_int_eq(lit_int(rt_litmap_get(outputs("deep/er/outputs.pb"), "o0")), 49);
 	cli_free(&c);
 }
 END_TEST
@@ -101,19 +101,19 @@ START_TEST(execute_user_errors)
 	cli c = exec_task("execute", "test.square", encode_txtpb("square_neg"), NULL, NULL);
 	ck_assert_int_eq(c.status, 0);     /* as pyflyte-execute: the error is in error.pb */
 	ck_assert(!file_exists(tpath("out/outputs.pb")));
-	assert_error(error_doc(NULL), "USER:RuntimeError", false, FRT_ORIGIN_USER, "negative input -3");
+	assert_error(error_doc(NULL), "USER:RuntimeError", false, RT_ORIGIN_USER, "negative input -3");
 	ck_assert_ptr_nonnull(strstr(c.err, "negative input -3"));
 	cli_free(&c);
 
 	c = exec_task("execute", "test.square", encode_txtpb("square_13"), NULL, NULL);
 	ck_assert_int_eq(c.status, 0);
-	assert_error(error_doc(NULL), "USER:Recoverable", true, FRT_ORIGIN_USER, "unlucky 13");
+	assert_error(error_doc(NULL), "USER:Recoverable", true, RT_ORIGIN_USER, "unlucky 13");
 	cli_free(&c);
 
 	setenv("FLYTE_FAIL_ON_ERROR", "true", 1);
 	c = exec_task("execute", "test.square", encode_txtpb("square_neg"), NULL, NULL);
 	ck_assert_int_eq(c.status, 1);
-	assert_error(error_doc(NULL), "USER:RuntimeError", false, FRT_ORIGIN_USER, "negative input");
+	assert_error(error_doc(NULL), "USER:RuntimeError", false, RT_ORIGIN_USER, "negative input");
 	cli_free(&c);
 	setenv("FLYTE_FAIL_ON_ERROR", "false", 1);
 	c = exec_task("execute", "test.square", encode_txtpb("square_neg"), NULL, NULL);
@@ -121,12 +121,12 @@ START_TEST(execute_user_errors)
 	cli_free(&c);
 
 	c = exec_task("execute", "test.silent", encode_txtpb("square_7"), NULL, NULL);
-	assert_error(error_doc(NULL), "USER:RuntimeError", false, FRT_ORIGIN_USER,
+	assert_error(error_doc(NULL), "USER:RuntimeError", false, RT_ORIGIN_USER,
 		     "task returned 3 without calling flrt_fail");
 	cli_free(&c);
 
 	c = exec_task("execute", "test.bad", encode_txtpb("empty"), NULL, NULL);
-	assert_error(error_doc(NULL), "USER:RuntimeError", false, FRT_ORIGIN_USER,
+	assert_error(error_doc(NULL), "USER:RuntimeError", false, RT_ORIGIN_USER,
 		     "task test.bad: output 'o0': string is not valid UTF-8");
 	cli_free(&c);
 
@@ -145,37 +145,37 @@ START_TEST(execute_system_errors)
 {
 	cli c = exec_task("execute", "test.square", encode_txtpb("square_str"), NULL, NULL);
 	ck_assert_int_eq(c.status, 0);
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM,
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
 		     "task test.square: input 'x': expected integer, found string");
 	cli_free(&c);
 
 	c = exec_task("execute", "test.square", encode_txtpb("square_extra"), NULL, NULL);
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM,
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
 		     "task test.square has no input 'y'");
 	cli_free(&c);
 
 	c = exec_task("execute", "test.square", encode_txtpb("empty"), NULL, NULL);
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM,
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
 		     "task test.square: missing input 'x'");
 	cli_free(&c);
 
 	c = exec_task("execute", "test.nope", encode_txtpb("square_7"), NULL, NULL);
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM,
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
 		     "unknown task 'test.nope' (this executable has: test.square, test.describe");
 	cli_free(&c);
 
 	c = exec_task("execute", "test.square", tpath("missing.pb"), NULL, NULL);
 	ck_assert_int_eq(c.status, 0);
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM, "No such file or directory");
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM, "No such file or directory");
 	cli_free(&c);
 
 	c = exec_task("execute", "test.square", "s3://bucket/inputs.pb", NULL, NULL);
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM,
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
 		     "object stores are not supported yet");
 	cli_free(&c);
 
 	c = exec_task("execute", "test.square", "{{.input}}", NULL, NULL);
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM, "is not a path");
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM, "is not a path");
 	cli_free(&c);
 }
 END_TEST
@@ -183,19 +183,19 @@ END_TEST
 /* Truncated and corrupt inputs.pb: a clear error in error.pb, never a crash. */
 START_TEST(execute_corrupt_inputs)
 {
-	frt_msg err;
+	struct rt_msg err;
 	uint8_t *data;
 	size_t len;
 	const char *good = encode_txtpb("echo_all");
-	ck_assert(frt_read_file(A, good, &data, &len, &err) == 0);
+	ck_assert(rt_read_file(A, good, &data, &len, &err) == 0);
 	size_t rejected = 0;
 	for (size_t cut = 1; cut < len; cut += 7) {
-		ck_assert(frt_write_file(tpath("cut.pb"), data, cut, &err) == 0);
+		ck_assert(rt_write_file(tpath("cut.pb"), data, cut, &err) == 0);
 		cli c = exec_task("execute", "test.echo", tpath("cut.pb"), NULL, NULL);
 		ck_assert_int_eq(c.status, 0);
 		Flyteidl__Core__ContainerError *e = error_doc(NULL);
 		ck_assert_str_eq(e->code, "SYSTEM");
-		ck_assert_int_eq((int)e->origin, FRT_ORIGIN_SYSTEM);
+		ck_assert_int_eq((int)e->origin, RT_ORIGIN_SYSTEM);
 		if (strstr(e->message, "not a valid flyteidl.core.LiteralMap (corrupt or truncated)"))
 			rejected++;
 		else   /* cut between two entries: an input is missing */
@@ -204,14 +204,14 @@ START_TEST(execute_corrupt_inputs)
 	}
 	ck_assert_uint_gt(rejected, 0);
 	static const uint8_t junk[] = "\x0a\xff\xff\xff\xff\x0f garbage";
-	ck_assert(frt_write_file(tpath("junk.pb"), junk, sizeof junk, &err) == 0);
+	ck_assert(rt_write_file(tpath("junk.pb"), junk, sizeof junk, &err) == 0);
 	cli c = exec_task("execute", "test.echo", tpath("junk.pb"), NULL, NULL);
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM,
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
 		     "not a valid flyteidl.core.LiteralMap");
 	cli_free(&c);
 	/* a directory where the file should be */
 	c = exec_task("execute", "test.echo", test_dir, NULL, NULL);
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM, "is not a regular file");
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM, "is not a regular file");
 	cli_free(&c);
 }
 END_TEST
@@ -267,38 +267,38 @@ START_TEST(execute_all_types)
 	cli c = exec_task("execute", "test.echo", encode_txtpb("echo_all"), NULL, NULL);
 	ck_assert_msg(c.status == 0, "%s", c.err);
 	ck_assert(!file_exists(tpath("out/error.pb")));
-	frt_litmap *m = outputs(NULL);
+	Flyteidl__Core__LiteralMap *m = outputs(NULL);
 	ck_assert_uint_eq(m->n_literals, 16);
 	for (size_t i = 1; i < m->n_literals; i++)   /* written sorted */
 		ck_assert_int_lt(strcmp(m->literals[i - 1]->key, m->literals[i]->key), 0);
-	ck_assert_int_eq(lit_int(frt_litmap_get(m, "i")), -42);
-	ck_assert_str_eq(lit_str(frt_litmap_get(m, "s")), "h\xc3\xa9llo");
-	ck_assert_str_eq(lit_str(frt_litmap_get(m, "c")), "blue");
-	frt_lit *du = frt_litmap_get(m, "du");
+	ck_assert_int_eq(lit_int(rt_litmap_get(m, "i")), -42);
+	ck_assert_str_eq(lit_str(rt_litmap_get(m, "s")), "h\xc3\xa9llo");
+	ck_assert_str_eq(lit_str(rt_litmap_get(m, "c")), "blue");
+	Flyteidl__Core__Literal *du = rt_litmap_get(m, "du");
 	ck_assert_int_eq(du->scalar->primitive->duration->seconds, 90);
 	ck_assert_int_eq(du->scalar->primitive->duration->nanos, 250000000);
-	frt_lit *dt = frt_litmap_get(m, "dt");
+	Flyteidl__Core__Literal *dt = rt_litmap_get(m, "dt");
 	ck_assert_int_eq(dt->scalar->primitive->datetime->nanos, 5);
-	frt_lit *by = frt_litmap_get(m, "by");
+	Flyteidl__Core__Literal *by = rt_litmap_get(m, "by");
 	ck_assert_uint_eq(by->scalar->binary->value.len, 3);
 	ck_assert_int_eq(by->scalar->binary->value.data[2], 0xff);
-	frt_lit *di = frt_litmap_get(m, "di");
+	Flyteidl__Core__Literal *di = rt_litmap_get(m, "di");
 	ck_assert_str_eq(di->scalar->blob->uri, "file:///data/out");
 	ck_assert_int_eq(di->scalar->blob->metadata->type->dimensionality, DIM(MULTIPART));
 	/* optionals are written as flytekit's unions */
-	frt_lit *oi = frt_litmap_get(m, "oi");
+	Flyteidl__Core__Literal *oi = rt_litmap_get(m, "oi");
 	ck_assert_int_eq(oi->scalar->value_case, SCA(UNION));
 	ck_assert_str_eq(oi->scalar->union_->type->structure->tag, "int");
-	frt_lit *os = frt_litmap_get(m, "os");
-	ck_assert(frt_lit_is_none(os->scalar->union_->value));
+	Flyteidl__Core__Literal *os = rt_litmap_get(m, "os");
+	ck_assert(rt_lit_is_none(os->scalar->union_->value));
 	ck_assert_str_eq(os->scalar->union_->type->structure->tag, "none");
-	frt_lit *df = frt_litmap_get(m, "df");
+	Flyteidl__Core__Literal *df = rt_litmap_get(m, "df");
 	ck_assert_str_eq(df->map->literals[0]->key, "a");
-	frt_lit *n = frt_litmap_get(m, "nested");
+	Flyteidl__Core__Literal *n = rt_litmap_get(m, "nested");
 	ck_assert_uint_eq(n->collection->n_literals, 2);
-	frt_lit *n01 = n->collection->literals[0]->collection->literals[1];
-	ck_assert(frt_lit_is_none(n01->scalar->union_->value));
-	frt_lit *ol = frt_litmap_get(m, "ol");
+	Flyteidl__Core__Literal *n01 = n->collection->literals[0]->collection->literals[1];
+	ck_assert(rt_lit_is_none(n01->scalar->union_->value));
+	Flyteidl__Core__Literal *ol = rt_litmap_get(m, "ol");
 	ck_assert_str_eq(ol->scalar->union_->type->structure->tag, "Typed List");
 	ck_assert_int_eq(lit_int(ol->scalar->union_->value->collection->literals[0]), 9);
 	cli_free(&c);
@@ -306,8 +306,8 @@ START_TEST(execute_all_types)
 	c = exec_task("execute", "test.mean", encode_txtpb("mean_mixed"), NULL, NULL);
 	ck_assert_int_eq(c.status, 0);
 	m = outputs(NULL);
-	ck_assert_int_eq(lit_int(frt_litmap_get(m, "n")), 2);
-	ck_assert(frt_litmap_get(m, "avg")->scalar->primitive->float_value == 3.0);
+	ck_assert_int_eq(lit_int(rt_litmap_get(m, "n")), 2);
+	ck_assert(rt_litmap_get(m, "avg")->scalar->primitive->float_value == 3.0);
 	cli_free(&c);
 
 	c = exec_task("execute", "test.noop", encode_txtpb("empty"), NULL, NULL);
@@ -323,20 +323,20 @@ START_TEST(map_execute_elements)
 	/* no index variables: element 0 */
 	cli c = exec_task("map-execute", "test.square", in, "--bound", "");
 	ck_assert_msg(c.status == 0, "%s", c.err);
-	ck_assert_int_eq(lit_int(frt_litmap_get(outputs(NULL), "o0")), 4);
+	ck_assert_int_eq(lit_int(rt_litmap_get(outputs(NULL), "o0")), 4);
 	cli_free(&c);
 
 	setenv("BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX", 1);
 	setenv("FLYTE_K8S_ARRAY_INDEX", "1", 1);
 	c = exec_task("map-execute", "test.square", in, "--bound", "");
 	ck_assert_int_eq(c.status, 0);
-	frt_lit *o0 = frt_litmap_get(outputs(NULL), "o0");
+	Flyteidl__Core__Literal *o0 = rt_litmap_get(outputs(NULL), "o0");
 	ck_assert_int_eq(lit_int(o0), 9);     /* the plain element type, no union */
 	cli_free(&c);
 
 	setenv("BATCH_JOB_ARRAY_INDEX_OFFSET", "1", 1);
 	c = exec_task("map-execute", "test.square", in, "--bound=", NULL);
-	ck_assert_int_eq(lit_int(frt_litmap_get(outputs(NULL), "o0")), 16);
+	ck_assert_int_eq(lit_int(rt_litmap_get(outputs(NULL), "o0")), 16);
 	cli_free(&c);
 
 	/* legacy: outputs under <prefix>/<index>/ */
@@ -344,20 +344,20 @@ START_TEST(map_execute_elements)
 	setenv("FLYTE_K8S_ARRAY_INDEX", "2", 1);
 	c = exec_task("map-execute", "test.square", in, "--legacy", NULL);
 	ck_assert_int_eq(c.status, 0);
-	ck_assert_int_eq(lit_int(frt_litmap_get(outputs("out/2/outputs.pb"), "o0")), 16);
+	ck_assert_int_eq(lit_int(rt_litmap_get(outputs("out/2/outputs.pb"), "o0")), 16);
 	cli_free(&c);
 
 	/* a bound input is passed whole */
 	setenv("FLYTE_K8S_ARRAY_INDEX", "2", 1);
 	c = exec_task("map-execute", "test.describe", encode_txtpb("describe_map"), "--bound", "label");
 	ck_assert_msg(c.status == 0, "%s", c.err);
-	ck_assert_str_eq(lit_str(frt_litmap_get(outputs(NULL), "o0")), "n-3");
+	ck_assert_str_eq(lit_str(rt_litmap_get(outputs(NULL), "o0")), "n-3");
 	cli_free(&c);
 
 	/* an element's failure is that element's error.pb */
 	setenv("FLYTE_K8S_ARRAY_INDEX", "0", 1);
 	c = exec_task("map-execute", "test.flaky", encode_txtpb("square_map"), "--bound", "");
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM, "missing input 'dir'");
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM, "missing input 'dir'");
 	cli_free(&c);
 
 	/* the attempt number comes from FLYTE_ATTEMPT_NUMBER */
@@ -378,7 +378,7 @@ START_TEST(map_execute_elements)
 		c = exec_task("execute", "test.flaky", tpath("flaky.pb"), NULL, NULL);
 		cli_free(&c);
 	}
-	ck_assert_int_eq(lit_int(frt_litmap_get(outputs(NULL), "o0")), 201);
+	ck_assert_int_eq(lit_int(rt_litmap_get(outputs(NULL), "o0")), 201);
 }
 END_TEST
 
@@ -389,37 +389,37 @@ START_TEST(map_execute_errors)
 	setenv("FLYTE_K8S_ARRAY_INDEX", "5", 1);
 	cli c = exec_task("map-execute", "test.square", in, "--bound", "");
 	ck_assert_int_eq(c.status, 0);
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM,
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
 		     "map element 5: input 'x': index 5 is out of range (the list has 3 elements)");
 	cli_free(&c);
 
 	setenv("FLYTE_K8S_ARRAY_INDEX", "abc", 1);
 	c = exec_task("map-execute", "test.square", in, "--bound", "");
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM,
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
 		     "FLYTE_K8S_ARRAY_INDEX is 'abc', not an integer");
 	cli_free(&c);
 
 	unsetenv("FLYTE_K8S_ARRAY_INDEX");
 	c = exec_task("map-execute", "test.square", in, "--bound", "");
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM,
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
 		     "BATCH_JOB_ARRAY_INDEX_VAR_NAME names FLYTE_K8S_ARRAY_INDEX, which is not set");
 	cli_free(&c);
 
 	setenv("FLYTE_K8S_ARRAY_INDEX", "-1", 1);
 	c = exec_task("map-execute", "test.square", in, "--bound", "");
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM, "invalid array index");
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM, "invalid array index");
 	cli_free(&c);
 
 	/* an unbound input that is not a list */
 	setenv("FLYTE_K8S_ARRAY_INDEX", "0", 1);
 	c = exec_task("map-execute", "test.square", encode_txtpb("square_7"), "--bound", "");
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM,
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
 		     "input 'x': expected a list to map over (it is not a bound input), found integer");
 	cli_free(&c);
 
 	/* binding the mapped input passes the whole list to an int */
 	c = exec_task("map-execute", "test.square", in, "--bound", "x");
-	assert_error(error_doc(NULL), "SYSTEM", false, FRT_ORIGIN_SYSTEM,
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
 		     "input 'x': expected integer, found collection");
 	cli_free(&c);
 
@@ -431,7 +431,7 @@ START_TEST(map_execute_errors)
 	setenv("FLYTE_K8S_ARRAY_INDEX", "9", 1);
 	c = exec_task("map-execute", "test.square", in, "--legacy", NULL);
 	ck_assert_int_eq(c.status, 1);
-	assert_error(error_doc("out/9/error.pb"), "SYSTEM", false, FRT_ORIGIN_SYSTEM, "out of range");
+	assert_error(error_doc("out/9/error.pb"), "SYSTEM", false, RT_ORIGIN_SYSTEM, "out of range");
 	cli_free(&c);
 }
 END_TEST

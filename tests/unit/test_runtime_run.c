@@ -8,11 +8,11 @@
 
 #include <stdarg.h>
 
-static frt_arena *A;
+static struct rt_arena *A;
 
 static void setup(void)
 {
-	A = frt_arena_new();
+	A = rt_arena_new();
 	tmp_setup();
 	setenv("FLYTEC_CACHE_DIR", tpath("cache"), 1);
 	unsetenv("FLYTEC_PROGRESS");
@@ -21,12 +21,12 @@ static void setup(void)
 static void teardown(void)
 {
 	unsetenv("FLYTEC_CACHE_DIR");
-	frt_arena_free(A);
+	rt_arena_free(A);
 	tmp_teardown();
 }
 
 /* ---- message builders (all in A) --------------------------------------------- */
-#define NEW(T, init) ({ T *p_ = frt_arena_alloc(A, sizeof(T)); init(p_); p_; })
+#define NEW(T, init) ({ T *p_ = rt_arena_alloc(A, sizeof(T)); init(p_); p_; })
 
 static Flyteidl__Core__Identifier *ident(int kind, const char *name)
 {
@@ -40,7 +40,7 @@ static Flyteidl__Core__Identifier *ident(int kind, const char *name)
 static Flyteidl__Core__VariableMap *vars(const char *name, ...)
 {
 	Flyteidl__Core__VariableMap *vm = NEW(Flyteidl__Core__VariableMap, flyteidl__core__variable_map__init);
-	vm->variables = frt_arena_array(A, 16, sizeof *vm->variables);
+	vm->variables = rt_arena_array(A, 16, sizeof *vm->variables);
 	va_list ap;
 	va_start(ap, name);
 	for (const char *n = name; n; n = va_arg(ap, const char *)) {
@@ -49,7 +49,7 @@ static Flyteidl__Core__VariableMap *vars(const char *name, ...)
 			NEW(Flyteidl__Core__VariableMap__VariablesEntry,
 			    flyteidl__core__variable_map__variables_entry__init);
 		Flyteidl__Core__Variable *v = NEW(Flyteidl__Core__Variable, flyteidl__core__variable__init);
-		v->type = frt_literal_type(A, t);
+		v->type = rt_literal_type(A, t);
 		v->description = (char *)n;
 		e->key = (char *)n;
 		e->value = v;
@@ -108,7 +108,7 @@ static Flyteidl__Admin__TaskSpec *task_spec(const char *name, Flyteidl__Core__Ty
 			       "{{.rawOutputDataPrefix}}", "--task", o.fn,
 			       o.map ? "--bound" : NULL, o.bound ? o.bound : "",
 			       o.legacy ? "--legacy" : NULL };
-	c->args = frt_arena_array(A, 13, sizeof(char *));
+	c->args = rt_arena_array(A, 13, sizeof(char *));
 	for (size_t i = 0; i < 13; i++)
 		if (args[i] || (i == 11 && o.map))
 			c->args[c->n_args++] = (char *)args[i];
@@ -129,7 +129,7 @@ static Flyteidl__Admin__TaskSpec *task_spec(const char *name, Flyteidl__Core__Ty
 		v->number_value = o.legacy_ratio;
 		fe->key = "minSuccessRatio";
 		fe->value = v;
-		st->fields = frt_arena_array(A, 1, sizeof *st->fields);
+		st->fields = rt_arena_array(A, 1, sizeof *st->fields);
 		st->fields[0] = fe;
 		st->n_fields = 1;
 		tt->custom = st;
@@ -150,7 +150,7 @@ static Flyteidl__Core__BindingData *bd_promise(const char *node, const char *var
 	return bd;
 }
 
-static Flyteidl__Core__BindingData *bd_lit(frt_lit *l)
+static Flyteidl__Core__BindingData *bd_lit(Flyteidl__Core__Literal *l)
 {
 	Flyteidl__Core__BindingData *bd = NEW(Flyteidl__Core__BindingData, flyteidl__core__binding_data__init);
 	bd->value_case = BIND(SCALAR);
@@ -164,11 +164,11 @@ static Flyteidl__Core__BindingData *bd_ints(size_t n, ...)
 	Flyteidl__Core__BindingData *bd = NEW(Flyteidl__Core__BindingData, flyteidl__core__binding_data__init);
 	Flyteidl__Core__BindingDataCollection *c = NEW(Flyteidl__Core__BindingDataCollection,
 						       flyteidl__core__binding_data_collection__init);
-	c->bindings = frt_arena_array(A, n + 1, sizeof *c->bindings);
+	c->bindings = rt_arena_array(A, n + 1, sizeof *c->bindings);
 	va_list ap;
 	va_start(ap, n);
 	for (size_t i = 0; i < n; i++)
-		c->bindings[c->n_bindings++] = bd_lit(frt_lit_int(A, va_arg(ap, int)));
+		c->bindings[c->n_bindings++] = bd_lit(rt_lit_int(A, va_arg(ap, int)));
 	va_end(ap);
 	bd->value_case = BIND(COLLECTION);
 	bd->collection = c;
@@ -183,7 +183,7 @@ typedef struct blist {
 /* binds("x", bd, "y", bd, NULL) */
 static blist binds(const char *var, ...)
 {
-	Flyteidl__Core__Binding **b = frt_arena_array(A, 16, sizeof *b);
+	Flyteidl__Core__Binding **b = rt_arena_array(A, 16, sizeof *b);
 	size_t n = 0;
 	va_list ap;
 	va_start(ap, var);
@@ -247,7 +247,7 @@ static Flyteidl__Core__Node *node_array(const char *id, const char *task, arr_op
 		an->min_success_ratio = o.ratio;
 	}
 	if (o.bound) {
-		an->bound_inputs = frt_arena_array(A, 1, sizeof(char *));
+		an->bound_inputs = rt_arena_array(A, 1, sizeof(char *));
 		an->bound_inputs[0] = (char *)o.bound;
 		an->n_bound_inputs = 1;
 	}
@@ -308,10 +308,10 @@ typedef struct mod {
 
 static void add_entity(mod *md, int kind, const char *name, ProtobufCMessage *msg)
 {
-	frt_msg err;
+	struct rt_msg err;
 	uint8_t *data;
 	size_t len;
-	ck_assert(frt_pack_arena(A, msg, &data, &len, &err) == 0);
+	ck_assert(rt_pack_arena(A, msg, &data, &len, &err) == 0);
 	md->ents[md->n++] = (struct flrt_entity){ kind, name, data, len };
 	md->m = (flrt_module){ "test", test_tasks, sizeof test_tasks / sizeof test_tasks[0],
 			       md->ents, md->n };
@@ -324,7 +324,7 @@ static void add_workflow(mod *md, Flyteidl__Core__WorkflowTemplate *t,
 						flyteidl__admin__workflow_spec__init);
 	ws->template_ = t;
 	if (sub) {
-		ws->sub_workflows = frt_arena_array(A, 1, sizeof *ws->sub_workflows);
+		ws->sub_workflows = rt_arena_array(A, 1, sizeof *ws->sub_workflows);
 		ws->sub_workflows[0] = sub;
 		ws->n_sub_workflows = 1;
 	}
@@ -333,13 +333,13 @@ static void add_workflow(mod *md, Flyteidl__Core__WorkflowTemplate *t,
 
 /* A launch plan: defaults ("k", literal, ...) and one fixed input (or NULL). */
 static void add_lp(mod *md, const char *name, const char *wf, Flyteidl__Core__VariableMap *vars_,
-		   const char *dflt_key, frt_lit *dflt, const char *fixed_key, frt_lit *fixed)
+		   const char *dflt_key, Flyteidl__Core__Literal *dflt, const char *fixed_key, Flyteidl__Core__Literal *fixed)
 {
 	Flyteidl__Admin__LaunchPlan *lp = NEW(Flyteidl__Admin__LaunchPlan, flyteidl__admin__launch_plan__init);
 	Flyteidl__Admin__LaunchPlanSpec *sp = NEW(Flyteidl__Admin__LaunchPlanSpec,
 						  flyteidl__admin__launch_plan_spec__init);
 	Flyteidl__Core__ParameterMap *pm = NEW(Flyteidl__Core__ParameterMap, flyteidl__core__parameter_map__init);
-	pm->parameters = frt_arena_array(A, 16, sizeof *pm->parameters);
+	pm->parameters = rt_arena_array(A, 16, sizeof *pm->parameters);
 	for (size_t i = 0; i < vars_->n_variables; i++) {
 		const char *k = vars_->variables[i]->key;
 		if (fixed_key && strcmp(k, fixed_key) == 0)
@@ -362,9 +362,9 @@ static void add_lp(mod *md, const char *name, const char *wf, Flyteidl__Core__Va
 	}
 	sp->workflow_id = ident(2, wf);
 	sp->default_inputs = pm;
-	sp->fixed_inputs = frt_litmap_new(A, fixed_key ? 1 : 0);
+	sp->fixed_inputs = rt_litmap_new(A, fixed_key ? 1 : 0);
 	if (fixed_key)
-		frt_litmap_set(sp->fixed_inputs, 0, fixed_key, fixed);
+		rt_litmap_set(sp->fixed_inputs, 0, fixed_key, fixed);
 	lp->id = ident(3, name);
 	lp->spec = sp;
 	add_entity(md, 3, name, &lp->base);
@@ -399,12 +399,12 @@ static void add_tasks(mod *md, task_opts map_opts)
 /* workflow test.wf(xs: list[int]) -> (avg, n):  n0 = map(square)(x=xs); n1 = mean(xs=n0.o0) */
 static void add_pipeline(mod *md, arr_opts ao)
 {
-	Flyteidl__Core__Node **nodes = frt_arena_array(A, 2, sizeof *nodes);
+	Flyteidl__Core__Node **nodes = rt_arena_array(A, 2, sizeof *nodes);
 	nodes[0] = node_array("n0", MAP_SQUARE, ao);
 	node_inputs(nodes[0], binds("x", bd_promise("", "xs"), NULL));
 	nodes[1] = node_task("n1", "test.mean");
 	node_inputs(nodes[1], binds("xs", bd_promise("n0", "o0"), NULL));
-	nodes[1]->upstream_node_ids = frt_arena_array(A, 1, sizeof(char *));
+	nodes[1]->upstream_node_ids = rt_arena_array(A, 1, sizeof(char *));
 	nodes[1]->upstream_node_ids[0] = "n0";
 	nodes[1]->n_upstream_node_ids = 1;
 	blist outs = binds("avg", bd_promise("n1", "avg"),
@@ -548,10 +548,10 @@ START_TEST(run_timeout)
 	mod md = { 0 };
 	add_tasks(&md, (task_opts){ .timeout_ms = 300 });
 	add_pipeline(&md, (arr_opts){ -1, -1, 0.5f, NULL, NULL });
-	int64_t t0 = frt_now_ns();
+	int64_t t0 = rt_now_ns();
 	cli c = run_args(&md, "test.wf", "xs=[777,5]", "--no-cache", "--output-dir", tpath("od"), NULL);
 	ASSERT_OUT(c, "{\"avg\": 25.0, \"n\": 1, \"squares\": [null, 25]}\n");
-	ck_assert_int_lt(frt_now_ns() - t0, 5000000000LL);
+	ck_assert_int_lt(rt_now_ns() - t0, 5000000000LL);
 	Flyteidl__Core__ErrorDocument *d = read_pb(A, tpath("od/n0/0/error.pb"),
 						   &flyteidl__core__error_document__descriptor);
 	ck_assert_str_eq(d->error->code, "USER:Timeout");
@@ -608,7 +608,7 @@ START_TEST(run_map_sizes)
 		&task_spec("test.map_describe_ffffffffffffffffffffffffffffffff-arraynode",
 		iface(vars("i", &T_LIST_INT, "label", &list_str, NULL), vars("o0", &list_str, NULL)),
 		(task_opts){ .fn = "test.describe", .map = true })->base);
-	Flyteidl__Core__Node **nodes = frt_arena_array(A, 1, sizeof *nodes);
+	Flyteidl__Core__Node **nodes = rt_arena_array(A, 1, sizeof *nodes);
 	nodes[0] = node_array("n0", "test.map_describe_ffffffffffffffffffffffffffffffff-arraynode",
 			      (arr_opts){ -1, -1, -1, NULL, NULL });
 	node_inputs(nodes[0], binds("i", bd_promise("", "a"), "label", bd_promise("", "b"), NULL));
@@ -626,17 +626,17 @@ START_TEST(run_map_sizes)
 	/* every input bound: one element; a scalar unbound input: no input array */
 	mod m3 = { 0 };
 	add_tasks(&m3, (task_opts){ 0 });
-	nodes = frt_arena_array(A, 2, sizeof *nodes);
+	nodes = rt_arena_array(A, 2, sizeof *nodes);
 	nodes[0] = node_array("n0", "test.map_describe_0123456789abcdef0123456789abcdef-arraynode",
 			      (arr_opts){ -1, -1, -1, "label", NULL });
-	nodes[0]->array_node->bound_inputs = frt_arena_array(A, 2, sizeof(char *));
+	nodes[0]->array_node->bound_inputs = rt_arena_array(A, 2, sizeof(char *));
 	nodes[0]->array_node->bound_inputs[0] = "i";
 	nodes[0]->array_node->bound_inputs[1] = "label";
 	nodes[0]->array_node->n_bound_inputs = 2;
-	node_inputs(nodes[0], binds("i", bd_lit(frt_lit_int(A, 4)),
-				    "label", bd_lit(frt_lit_str(A, "all")), NULL));
+	node_inputs(nodes[0], binds("i", bd_lit(rt_lit_int(A, 4)),
+				    "label", bd_lit(rt_lit_str(A, "all")), NULL));
 	nodes[1] = node_array("n1", MAP_SQUARE, (arr_opts){ -1, -1, -1, NULL, NULL });
-	node_inputs(nodes[1], binds("x", bd_lit(frt_lit_int(A, 4)), NULL));
+	node_inputs(nodes[1], binds("x", bd_lit(rt_lit_int(A, 4)), NULL));
 	outs = binds("o0", bd_promise("n0", "o0"), NULL);
 	add_workflow(&m3, wf_tmpl("test.once", iface(vars(NULL), vars("o0", &list_str, NULL)),
 		1, nodes, outs), NULL);
@@ -727,20 +727,20 @@ START_TEST(run_output_dir)
 	add_pipeline(&md, (arr_opts){ -1, -1, 0.5f, NULL, NULL });
 	cli c = run_args(&md, "test.wf", "xs=[2,-1]", "--no-cache", "--output-dir", tpath("od"), NULL);
 	ck_assert_int_eq(c.status, 0);
-	frt_litmap *in = read_pb(A, tpath("od/inputs.pb"), &flyteidl__core__literal_map__descriptor);
-	ck_assert_uint_eq(frt_litmap_get(in, "xs")->collection->n_literals, 2);
-	frt_litmap *e0 = read_pb(A, tpath("od/n0/0/inputs.pb"), &flyteidl__core__literal_map__descriptor);
-	ck_assert_int_eq(lit_int(frt_litmap_get(e0, "x")), 2);
-	frt_litmap *o0 = read_pb(A, tpath("od/n0/0/outputs.pb"), &flyteidl__core__literal_map__descriptor);
-	ck_assert_int_eq(lit_int(frt_litmap_get(o0, "o0")), 4);
+	Flyteidl__Core__LiteralMap *in = read_pb(A, tpath("od/inputs.pb"), &flyteidl__core__literal_map__descriptor);
+	ck_assert_uint_eq(rt_litmap_get(in, "xs")->collection->n_literals, 2);
+	Flyteidl__Core__LiteralMap *e0 = read_pb(A, tpath("od/n0/0/inputs.pb"), &flyteidl__core__literal_map__descriptor);
+	ck_assert_int_eq(lit_int(rt_litmap_get(e0, "x")), 2);
+	Flyteidl__Core__LiteralMap *o0 = read_pb(A, tpath("od/n0/0/outputs.pb"), &flyteidl__core__literal_map__descriptor);
+	ck_assert_int_eq(lit_int(rt_litmap_get(o0, "o0")), 4);
 	Flyteidl__Core__ErrorDocument *d = read_pb(A, tpath("od/n0/1/error.pb"),
 						   &flyteidl__core__error_document__descriptor);
 	ck_assert_str_eq(d->error->message, "negative input -1");
 	/* the gathered list: a raw T and a raw none, as propeller writes it */
-	frt_litmap *g = read_pb(A, tpath("od/n0/outputs.pb"), &flyteidl__core__literal_map__descriptor);
-	frt_lit *l = frt_litmap_get(g, "o0");
+	Flyteidl__Core__LiteralMap *g = read_pb(A, tpath("od/n0/outputs.pb"), &flyteidl__core__literal_map__descriptor);
+	Flyteidl__Core__Literal *l = rt_litmap_get(g, "o0");
 	ck_assert_int_eq(lit_int(l->collection->literals[0]), 4);
-	ck_assert(frt_lit_is_none(l->collection->literals[1]));
+	ck_assert(rt_lit_is_none(l->collection->literals[1]));
 	ck_assert(file_exists(tpath("od/n1/inputs.pb")));
 	ck_assert(file_exists(tpath("od/n1/outputs.pb")));
 	ck_assert(file_exists(tpath("od/outputs.pb")));
@@ -753,9 +753,9 @@ START_TEST(run_launch_plans_and_subworkflows)
 	mod md = { 0 };
 	add_tasks(&md, (task_opts){ 0 });
 	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
-	frt_lit *dflt = frt_lit_collection(A, 2);
-	dflt->collection->literals[0] = frt_lit_int(A, 5);
-	dflt->collection->literals[1] = frt_lit_int(A, 6);
+	Flyteidl__Core__Literal *dflt = rt_lit_collection(A, 2);
+	dflt->collection->literals[0] = rt_lit_int(A, 5);
+	dflt->collection->literals[1] = rt_lit_int(A, 6);
 	add_lp(&md, "test.wf_lp", "test.wf", vars("xs", &T_LIST_INT, NULL), "xs", dflt, NULL, NULL);
 	cli c = run_args(&md, "test.wf_lp", "--no-cache", NULL);
 	ASSERT_OUT(c, "{\"avg\": 30.5, \"n\": 2, \"squares\": [25, 36]}\n");
@@ -765,7 +765,7 @@ START_TEST(run_launch_plans_and_subworkflows)
 	cli_free(&c);
 
 	/* a launch plan that fixes label: describe(i, label) */
-	Flyteidl__Core__Node **dn = frt_arena_array(A, 1, sizeof *dn);
+	Flyteidl__Core__Node **dn = rt_arena_array(A, 1, sizeof *dn);
 	dn[0] = node_task("n0", "test.describe");
 	node_inputs(dn[0], binds("i", bd_promise("", "i"), "label", bd_promise("", "label"), NULL));
 	add_entity(&md, 1, "test.describe", &task_spec("test.describe",
@@ -775,7 +775,7 @@ START_TEST(run_launch_plans_and_subworkflows)
 		vars("o0", &T_STR, NULL)), 1, dn, binds("o0", bd_promise("n0", "o0"), NULL));
 	add_workflow(&md, dw, NULL);
 	add_lp(&md, "test.desc_lp", "test.desc", vars("i", &T_INT, "label", &T_STR, NULL), NULL, NULL,
-	       "label", frt_lit_str(A, "fixed"));
+	       "label", rt_lit_str(A, "fixed"));
 	c = run_args(&md, "test.desc_lp", "i=3", NULL);
 	ASSERT_OUT(c, "{\"o0\": \"fixed-3\"}\n");
 	cli_free(&c);
@@ -786,11 +786,11 @@ START_TEST(run_launch_plans_and_subworkflows)
 
 	/* outer(xs) -> sub-workflow node + launch plan node + map over a launch plan */
 	static const flrt_type list_str = { .kind = FLRT_LIST, .elem = &T_STR };
-	Flyteidl__Core__Node **on = frt_arena_array(A, 3, sizeof *on);
+	Flyteidl__Core__Node **on = rt_arena_array(A, 3, sizeof *on);
 	on[0] = node_wf("n0", "test.desc", false);
-	node_inputs(on[0], binds("i", bd_lit(frt_lit_int(A, 1)), "label", bd_promise("", "tag"), NULL));
+	node_inputs(on[0], binds("i", bd_lit(rt_lit_int(A, 1)), "label", bd_promise("", "tag"), NULL));
 	on[1] = node_wf("n1", "test.desc_lp", true);
-	node_inputs(on[1], binds("i", bd_lit(frt_lit_int(A, 2)), NULL));
+	node_inputs(on[1], binds("i", bd_lit(rt_lit_int(A, 2)), NULL));
 	on[2] = node_array("n2", NULL, (arr_opts){ 1, -1, -1, NULL, "test.desc_lp" });
 	node_inputs(on[2], binds("i", bd_ints(3, 7, 8, 9), NULL));
 	blist outs = binds("a", bd_promise("n0", "o0"), "b", bd_promise("n1", "o0"),
@@ -810,13 +810,13 @@ START_TEST(run_failure_policy)
 {
 	mod md = { 0 };
 	add_tasks(&md, (task_opts){ 0 });
-	Flyteidl__Core__Node **nodes = frt_arena_array(A, 3, sizeof *nodes);
+	Flyteidl__Core__Node **nodes = rt_arena_array(A, 3, sizeof *nodes);
 	nodes[0] = node_task("n0", "test.square");
-	node_inputs(nodes[0], binds("x", bd_lit(frt_lit_int(A, -5)), NULL));
+	node_inputs(nodes[0], binds("x", bd_lit(rt_lit_int(A, -5)), NULL));
 	nodes[1] = node_task("n1", "test.square");
 	node_inputs(nodes[1], binds("x", bd_promise("n0", "o0"), NULL));
 	nodes[2] = node_task("n2", "test.square");
-	node_inputs(nodes[2], binds("x", bd_lit(frt_lit_int(A, 6)), NULL));
+	node_inputs(nodes[2], binds("x", bd_lit(rt_lit_int(A, 6)), NULL));
 	blist outs = binds("a", bd_promise("n1", "o0"), "b", bd_promise("n2", "o0"), NULL);
 	Flyteidl__Core__WorkflowTemplate *t = wf_tmpl("test.chain", iface(vars(NULL),
 		vars("a", &T_INT, "b", &T_INT, NULL)), 3, nodes, outs);
@@ -844,7 +844,7 @@ START_TEST(run_failure_policy)
 	/* a cycle is reported, not a hang */
 	mod m2 = { 0 };
 	add_tasks(&m2, (task_opts){ 0 });
-	Flyteidl__Core__Node **cy = frt_arena_array(A, 2, sizeof *cy);
+	Flyteidl__Core__Node **cy = rt_arena_array(A, 2, sizeof *cy);
 	cy[0] = node_task("n0", "test.square");
 	node_inputs(cy[0], binds("x", bd_promise("n1", "o0"), NULL));
 	cy[1] = node_task("n1", "test.square");
@@ -928,11 +928,11 @@ START_TEST(run_many_elements)
 	mod md = { 0 };
 	add_tasks(&md, (task_opts){ 0 });
 	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
-	frt_buf xs = { 0 };
-	frt_buf_printf(&xs, "xs=[");
+	struct rt_buf xs = { 0 };
+	rt_buf_printf(&xs, "xs=[");
 	for (int i = 0; i < 300; i++)
-		frt_buf_printf(&xs, "%s%d", i ? "," : "", i % 7);
-	frt_buf_printf(&xs, "]");
+		rt_buf_printf(&xs, "%s%d", i ? "," : "", i % 7);
+	rt_buf_printf(&xs, "]");
 	setenv("FLYTEC_PROGRESS", "1", 1);
 	cli c = run_args(&md, "test.wf", (char *)xs.data, "--no-cache", "--isolation", "inprocess",
 			 "--jobs", "8", NULL);
@@ -945,7 +945,7 @@ START_TEST(run_many_elements)
 	ck_assert_ptr_nonnull(strstr(c.out, "\"n\": 300"));
 	cli_free(&c);
 	unsetenv("FLYTEC_PROGRESS");
-	frt_buf_free(&xs);
+	rt_buf_free(&xs);
 }
 END_TEST
 
