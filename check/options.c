@@ -1,0 +1,312 @@
+/* options.c: task options, map options and `with { }` overrides: which
+ * option goes where, their values, resources (Kubernetes quantities), and
+ * requests against limits. */
+#include "prelude.h"
+
+#include "check_impl.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool fl_quantity_parse(const char *s, double *value)
+{
+	/* <number><suffix>: number is digits with an optional fraction; the
+	 * suffix is a binary (Ki Mi Gi Ti Pi Ei) or decimal (n u m k M G T P E)
+	 * multiplier or a decimal exponent (e3). */
+	const char *p = s;
+	if (*p == '+')
+		p++;
+	const char *num = p;
+	while ((*p >= '0' && *p <= '9') || *p == '.')
+		p++;
+	if (p == num || (p - num == 1 && *num == '.'))
+		return false;
+	int dots = 0;
+	for (const char *q = num; q < p; q++)
+		dots += *q == '.';
+	if (dots > 1)
+		return false;
+	/* the digits alone: strtod would also take an exponent ("1e3") */
+	char digits[64];
+	if ((size_t)(p - num) >= sizeof digits)
+		return false;
+	memcpy(digits, num, (size_t)(p - num));
+	digits[p - num] = '\0';
+	double v = strtod(digits, NULL);
+	static const struct { const char *suf; double mul; } sufs[] = {
+		{"", 1}, {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
+		{"Pi", 1125899906842624.0}, {"Ei", 1152921504606846976.0}, {"n", 1e-9}, {"u", 1e-6},
+		{"m", 1e-3}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}, {"E", 1e18},
+	};
+	for (size_t i = 0; i < FL_ARRAY_LEN(sufs); i++) {
+		if (strcmp(p, sufs[i].suf) == 0) {
+			*value = v * sufs[i].mul;
+			return true;
+		}
+	}
+	if ((*p == 'e' || *p == 'E') && p[1] != '\0') {
+		char *end;
+		long ex = strtol(p + 1, &end, 10);
+		if (*end == '\0' && ex > -30 && ex < 30) {
+			*value = v * pow(10.0, (double)ex);
+			return true;
+		}
+	}
+	return false;
+}
+
+static const struct {
+	const char *name;
+	unsigned where;
+} option_names[] = {
+	{"retries", OPT_TASK | OPT_MAP | OPT_WITH},
+	{"timeout", OPT_TASK | OPT_MAP | OPT_WITH},
+	{"cache", OPT_TASK | OPT_MAP | OPT_WITH},
+	{"interruptible", OPT_TASK | OPT_MAP | OPT_WITH},
+	{"requests", OPT_TASK | OPT_MAP | OPT_WITH},
+	{"limits", OPT_TASK | OPT_MAP | OPT_WITH},
+	{"env", OPT_TASK | OPT_MAP},
+	{"image", OPT_TASK | OPT_MAP | OPT_WITH},
+	{"concurrency", OPT_MAP},
+	{"min_success_ratio", OPT_MAP},
+	{"min_successes", OPT_MAP},
+	{"legacy", OPT_MAP},
+};
+
+static const char *const resource_keys[] = {"cpu", "mem", "gpu", "ephemeral_storage"};
+
+/* The text of one value of a string record (a quantity's digits for an
+ * int), or NULL after reporting. */
+static const char *record_value(struct checker *k, const struct fl_node *val, const char *opt, const char *key,
+				bool quantities)
+{
+	const char *text;
+	if (val->kind == FL_STRING && !fl_nul_free(k, val)) {
+		return NULL;
+	} else if (val->kind == FL_STRING) {
+		text = val->str.bytes;
+	} else if (quantities && val->kind == FL_INT && val->ival >= 0) {
+		text = fl_sprintf(k->a, "%" PRId64, val->ival);
+	} else {
+		fl_error(k->c, val->loc, "%s.%s takes a string%s, not %s", opt, key,
+			 quantities ? " (a quantity such as \"500m\" or \"1Gi\")" : "", fl_literal_kind(val));
+		return NULL;
+	}
+	double q;
+	if (quantities && !fl_quantity_parse(text, &q)) {
+		fl_error(k->c, val->loc, "'%s' is not a resource quantity (examples: \"500m\", \"2\", \"256Mi\", \"1Gi\")",
+			 text);
+		return NULL;
+	}
+	return text;
+}
+
+/* A record `{ key = "value", ... }` of strings (or ints, for quantities). */
+static struct fl_kv *string_record(struct checker *k, const struct fl_node *v, const char *opt, bool quantities,
+				   uint32_t *count)
+{
+	*count = 0;
+	if (v->kind == FL_DICT && v->list.count == 0)
+		return NULL;
+	if (v->kind != FL_RECORD && v->kind != FL_DICT) {
+		fl_error(k->c, v->loc, "%s takes a record, as in %s = { %s }", opt, opt,
+			 quantities ? "cpu = \"500m\", mem = \"1Gi\"" : "NAME = \"value\"");
+		return NULL;
+	}
+	struct fl_kv *kv = fl_zalloc(k->a, (v->list.count + 1) * sizeof *kv);
+	uint32_t n = 0;
+	for (const struct fl_node *f = v->list.head; f != NULL; f = f->next) {
+		const char *key;
+		const struct fl_node *val;
+		struct fl_loc key_loc;
+		if (f->kind == FL_BINDING) {
+			key = f->binding.name.str;
+			key_loc = f->binding.name.loc;
+			val = f->binding.value;
+		} else {
+			if (f->pair.key->kind != FL_STRING || f->pair.key->str.len == 0) {
+				fl_error(k->c, f->pair.key->loc, "%s keys must be non-empty strings", opt);
+				continue;
+			}
+			if (!fl_nul_free(k, f->pair.key))
+				continue;
+			key = f->pair.key->str.bytes;
+			key_loc = f->pair.key->loc;
+			val = f->pair.value;
+		}
+		bool dup = false;
+		for (uint32_t i = 0; i < n; i++)
+			dup |= strcmp(kv[i].key, key) == 0;
+		if (dup) {
+			fl_error(k->c, key_loc, "%s gives '%s' twice", opt, key);
+			continue;
+		}
+		if (quantities) {
+			bool known = false;
+			for (size_t i = 0; i < FL_ARRAY_LEN(resource_keys); i++)
+				known |= strcmp(key, resource_keys[i]) == 0;
+			if (!known) {
+				fl_error(k->c, key_loc, "unknown resource '%s' (the resources are cpu, mem, gpu, ephemeral_storage)%s",
+					 key, fl_suggest_words(k, key, resource_keys, FL_ARRAY_LEN(resource_keys)));
+				continue;
+			}
+		}
+		const char *text = record_value(k, val, opt, key, quantities);
+		if (text == NULL)
+			continue;
+		kv[n].key = key;
+		kv[n].value = text;
+		kv[n].loc = val->loc;
+		n++;
+	}
+	*count = n;
+	return kv;
+}
+
+/* An option not taken where it is given: says where it belongs. */
+static void reject_option(struct checker *k, const struct fl_node *b, unsigned where, unsigned allowed)
+{
+	const char *name = b->binding.name.str;
+	const char *cands[FL_ARRAY_LEN(option_names)];
+	size_t nc = 0;
+	for (size_t i = 0; i < FL_ARRAY_LEN(option_names); i++)
+		if (option_names[i].where & where)
+			cands[nc++] = option_names[i].name;
+	const char *place = where == OPT_TASK ? "a task" : where == OPT_MAP ? "a map" : "with { }";
+	if (allowed == OPT_MAP)
+		fl_error(k->c, b->binding.name.loc, "'%s' is not an option of %s; it is a map option, as in map(t, %s=...)",
+			 name, place, name);
+	else if (allowed != 0)
+		fl_error(k->c, b->binding.name.loc, "'%s' is not an option of %s; set it on the task or the map", name,
+			 place);
+	else
+		fl_error(k->c, b->binding.name.loc, "unknown option '%s'%s", name, fl_suggest_words(k, name, cands, nc));
+}
+
+/* The options of tasks (and maps, and most of with { }). False: not one. */
+static bool read_task_option(struct checker *k, const struct fl_node *b, struct fl_options *o)
+{
+	const char *name = b->binding.name.str;
+	const struct fl_node *v = b->binding.value;
+	if (strcmp(name, "retries") == 0) {
+		if (v->kind != FL_INT || v->ival < 0 || v->ival > INT32_MAX)
+			fl_error(k->c, v->loc, "retries takes a whole number from 0 to %d", INT32_MAX);
+		else
+			o->has_retries = true, o->retries = v->ival;
+	} else if (strcmp(name, "timeout") == 0) {
+		if (v->kind == FL_INT)
+			fl_error(k->c, v->loc, "timeout takes a duration: write %" PRId64 "s, not %" PRId64, v->ival, v->ival);
+		else if (v->kind != FL_DURATION || v->ival <= 0)
+			fl_error(k->c, v->loc, "timeout takes a positive duration, as in 30s or 1h");
+		else
+			o->has_timeout = true, o->timeout_ns = v->ival;
+	} else if (strcmp(name, "cache") == 0) {
+		if (v->kind != FL_STRING || v->str.len == 0)
+			fl_error(k->c, v->loc, "cache takes a cache version string, as in cache = \"1.0\"");
+		else if (fl_nul_free(k, v))
+			o->cache = v->str.bytes;
+	} else if (strcmp(name, "interruptible") == 0) {
+		if (v->kind != FL_BOOL)
+			fl_error(k->c, v->loc, "interruptible takes true or false");
+		else
+			o->has_interruptible = true, o->interruptible = v->bval;
+	} else if (strcmp(name, "requests") == 0) {
+		o->requests = string_record(k, v, "requests", true, &o->nrequests);
+	} else if (strcmp(name, "limits") == 0) {
+		o->limits = string_record(k, v, "limits", true, &o->nlimits);
+	} else if (strcmp(name, "env") == 0) {
+		o->env = string_record(k, v, "env", false, &o->nenv);
+	} else if (strcmp(name, "image") == 0) {
+		if (v->kind != FL_STRING || v->str.len == 0)
+			fl_error(k->c, v->loc, "image takes a container image name, as in \"ghcr.io/org/app:1.0\"");
+		else if (fl_nul_free(k, v))
+			o->image = v->str.bytes;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* The options only a map takes. */
+static void read_map_option(struct checker *k, const struct fl_node *b, struct fl_map_info *map)
+{
+	const char *name = b->binding.name.str;
+	const struct fl_node *v = b->binding.value;
+	if (strcmp(name, "concurrency") == 0) {
+		if (v->kind != FL_INT || v->ival < 0 || v->ival > (int64_t)UINT32_MAX)
+			fl_error(k->c, v->loc, "concurrency takes a whole number from 0 (no limit) to %u", UINT32_MAX);
+		else
+			map->has_concurrency = true, map->concurrency = (uint32_t)v->ival;
+	} else if (strcmp(name, "min_success_ratio") == 0) {
+		double r = v->kind == FL_FLOAT ? v->fval : v->kind == FL_INT ? (double)v->ival : NAN;
+		if (v->kind != FL_FLOAT && v->kind != FL_INT)
+			fl_error(k->c, v->loc, "min_success_ratio takes a number between 0 and 1");
+		else if (!(r >= 0.0 && r <= 1.0))
+			fl_error(k->c, v->loc, "min_success_ratio must be between 0 and 1, not %.*s", (int)(v->loc.end_off - v->loc.off),
+				 k->c->sources[v->loc.file]->text + v->loc.off);
+		else
+			map->has_ratio = true, map->ratio = r, map->ratio_loc = b->loc, map->ratio_is_int = v->kind == FL_INT;
+	} else if (strcmp(name, "min_successes") == 0) {
+		if (v->kind != FL_INT || v->ival < 0)
+			fl_error(k->c, v->loc, "min_successes takes a whole number >= 0");
+		else
+			map->has_min_successes = true, map->min_successes = v->ival, map->min_successes_loc = b->loc;
+	} else if (strcmp(name, "legacy") == 0) {
+		if (v->kind != FL_BOOL)
+			fl_error(k->c, v->loc, "legacy takes true or false");
+		else
+			map->legacy = v->bval;
+	}
+}
+
+/* Reads one option into `o` (or, for map-only options, into `map`). */
+static void check_option(struct checker *k, const struct fl_node *b, unsigned where, struct fl_options *o,
+			 struct fl_map_info *map)
+{
+	const char *name = b->binding.name.str;
+	unsigned allowed = 0;
+	for (size_t i = 0; i < FL_ARRAY_LEN(option_names); i++)
+		if (strcmp(option_names[i].name, name) == 0)
+			allowed = option_names[i].where;
+	if ((allowed & where) == 0)
+		reject_option(k, b, where, allowed);
+	else if (!read_task_option(k, b, o))
+		read_map_option(k, b, map);
+}
+
+/* Requests must not exceed limits (Kubernetes rejects such pods). */
+static void check_resources(struct checker *k, const struct fl_options *o)
+{
+	for (uint32_t i = 0; i < o->nrequests; i++) {
+		for (uint32_t j = 0; j < o->nlimits; j++) {
+			double rq, lm;
+			if (strcmp(o->requests[i].key, o->limits[j].key) != 0 || !fl_quantity_parse(o->requests[i].value, &rq)
+			    || !fl_quantity_parse(o->limits[j].value, &lm))
+				continue;
+			if (rq > lm) {
+				fl_error(k->c, o->requests[i].loc, "requests.%s (%s) is more than limits.%s (%s)",
+					 o->requests[i].key, o->requests[i].value, o->limits[j].key, o->limits[j].value);
+				fl_note(k->c, o->limits[j].loc, "the limit is set here");
+			}
+		}
+	}
+}
+
+void fl_check_options(struct checker *k, const struct fl_list *opts, unsigned where, struct fl_options *o,
+		      struct fl_map_info *map)
+{
+	for (const struct fl_node *b = opts->head; b != NULL; b = b->next) {
+		for (const struct fl_node *prev = opts->head; prev != b; prev = prev->next) {
+			if (prev->binding.name.str == b->binding.name.str) {
+				fl_error(k->c, b->binding.name.loc, "option '%s' is given twice", b->binding.name.str);
+				fl_note(k->c, prev->binding.name.loc, "first given here");
+				goto next;
+			}
+		}
+		check_option(k, b, where, o, map);
+next:;
+	}
+	check_resources(k, o);
+}
