@@ -25,7 +25,6 @@ struct checker {
 	struct fl_ptrmap scope_index;  /* name -> latest position in scope */
 	uint32_t entities_cap;        /* of m->entities */
 	uint32_t nodes_cap;           /* of wf->wf.nodes */
-	const char *s_o0;
 };
 
 /* ---- names.c: the namespace, "did you mean", type names --------------- */
