@@ -1,7 +1,7 @@
 /* test_types.c: unit tests for the checker's type unit (check/types.c):
  * building and printing types, equality, assignability, the list-lifting
  * of map signatures (fl_sig_lift), and the resource quantities of
- * check/check.c (fl_quantity_parse).
+ * check/options.c (fl_quantity_parse).
  *
  * Run by automake's TAP driver with CK_TAP_LOG_FILE_NAME=- and
  * CK_VERBOSITY=silent; also under valgrind with CK_FORK=no. */
