@@ -151,7 +151,7 @@ static bool claim(struct cgen *g, const char *name, const void *owner, const str
 	bool same = c->owner == owner || (type != NULL && c->what == NULL && fl_type_equal(c->owner, type));
 	if (!same && c->owner != NULL) {
 		fl_error_noloc(g->c, "the generated C would use the name '%s' for %s and for %s; rename one of them",
-			       name, c->what ? c->what : type_what(g, ct), what ? what : type_what(g, type));
+			       name, c->what != NULL ? c->what : type_what(g, ct), what != NULL ? what : type_what(g, type));
 		c->owner = NULL;  /* reported */
 		g->clash = true;
 	}
@@ -207,7 +207,7 @@ static void declare_ctype(struct cgen *g, const struct fl_type *t)
 {
 	if (t->kind != FL_T_LIST && t->kind != FL_T_DICT && t->kind != FL_T_OPTIONAL && t->kind != FL_T_ENUM)
 		return;
-	if (t->elem)
+	if (t->elem != NULL)
 		declare_ctype(g, t->elem);
 	const char *name = ctype(g, t);
 	if (!claim_type(g, name, t))
@@ -270,7 +270,7 @@ static const char *kind_name(const struct fl_type *t)
 /* The name of a type's runtime descriptor, defined (once) into g->src. */
 static const char *descriptor(struct cgen *g, const struct fl_type *t)
 {
-	const char *elem = t->elem ? descriptor(g, t->elem) : NULL;
+	const char *elem = t->elem != NULL ? descriptor(g, t->elem) : NULL;
 	const char *name = fl_sprintf(g->a, "type_%s", key(g, t));
 	if (!claim_type(g, name, t))
 		return name;
@@ -285,7 +285,7 @@ static const char *descriptor(struct cgen *g, const struct fl_type *t)
 			      kind_name(t), name, t->enumd->enumd.members.count, t->enumd->enumd.name.str);
 	} else {
 		fl_buf_printf(&g->src, "static const flrt_type %s = {%s, %s%s, NULL, 0, NULL};\n", name, kind_name(t),
-			      elem ? "&" : "", elem ? elem : "NULL");
+			      elem != NULL ? "&" : "", elem != NULL ? elem : "NULL");
 	}
 	return name;
 }
@@ -323,7 +323,7 @@ static const char *comment_safe(struct cgen *g, const char *s)
 		else
 			fl_buf_putc(&b, *p);
 	}
-	return b.data ? b.data : "";
+	return b.data != NULL ? b.data : "";
 }
 
 /* A task as the generated C sees it: its function's name and the C names
@@ -338,14 +338,14 @@ struct ctask {
 /* The task's options, as a line of its prototype's comment. */
 static void task_options_doc(struct cgen *g, struct fl_buf *h, const struct fl_options *o)
 {
-	if (!(o->has_retries || o->has_timeout || o->cache || o->has_interruptible))
+	if (!(o->has_retries || o->has_timeout || o->cache != NULL || o->has_interruptible))
 		return;
 	fl_buf_puts(h, " *");
 	if (o->has_retries)
 		fl_buf_printf(h, " retries %" PRId64 ";", o->retries);
 	if (o->has_timeout)
 		fl_buf_printf(h, " timeout %" PRId64 "ms;", o->timeout_ns / 1000000);
-	if (o->cache)
+	if (o->cache != NULL)
 		fl_buf_printf(h, " cached (version %s);", comment_safe(g, o->cache));
 	if (o->has_interruptible)
 		fl_buf_printf(h, " interruptible %s;", o->interruptible ? "true" : "false");
@@ -529,8 +529,8 @@ static void emit_header(struct cgen *g, struct fl_buf *header, const char *base)
 		      " * returns live in the call's arena: allocate with flrt_alloc(), free nothing.\n"
 		      " * Fail with `return flrt_fail(ctx, FLRT_RECOVERABLE, \"...\");`. */\n\n",
 		      comment_safe(g, g->m->name), comment_safe(g, base));
-	fl_buf_put(header, g->types.data ? g->types.data : "", g->types.len);
-	fl_buf_put(header, g->h.data ? g->h.data : "", g->h.len);
+	fl_buf_put(header, g->types.data != NULL ? g->types.data : "", g->types.len);
+	fl_buf_put(header, g->h.data != NULL ? g->h.data : "", g->h.len);
 	fl_buf_printf(header, "/** The module, for flrt_main(). */\nextern const flrt_module %s__module;\n\n", g->prefix);
 	fl_buf_printf(header, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 }
@@ -575,7 +575,7 @@ static void emit_body(struct cgen *g, struct fl_buf *body, const char *base, con
 {
 	banner(g, body, base);
 	fl_buf_printf(body, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"%s.h\"\n\n", base);
-	fl_buf_put(body, g->src.data ? g->src.data : "", g->src.len);
+	fl_buf_put(body, g->src.data != NULL ? g->src.data : "", g->src.len);
 	fl_buf_puts(body, "\n");
 	uint32_t ntasks = emit_task_table(g, body);
 	emit_entities(body, pkg);
@@ -597,7 +597,7 @@ int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_packa
 	fl_buf_init(&g.src, c->arena);
 	fl_buf_init(&g.types, c->arena);
 	const char *base = strrchr(source, '/');
-	base = base ? base + 1 : source;
+	base = base != NULL ? base + 1 : source;
 	if (!includable(c, source, base)) {
 		FL_UNPROTECT(c, saved);
 		return -1;
@@ -638,7 +638,7 @@ int fl_write_c(struct fl_ctx *c, const struct fl_module *m, const char *source, 
 	if (fl_emit_c(c, m, pkg, source, &h, &body) != 0)
 		goto done;
 	const char *base = strrchr(source, '/');
-	base = base ? base + 1 : source;
+	base = base != NULL ? base + 1 : source;
 	const char *hpath = fl_sprintf(c->arena, "%s/%s.h", outdir, base);
 	const char *cpath = fl_sprintf(c->arena, "%s/%s.c", outdir, base);
 	if (fl_write_file(hpath, h.data, h.len, true, NULL) != 0) {

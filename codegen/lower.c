@@ -18,11 +18,11 @@ Flyteidl__Core__Identifier *fl_lower_ident(struct gen *g, Flyteidl__Core__Resour
 	Flyteidl__Core__Identifier *id = NEW(g, Flyteidl__Core__Identifier, FLYTEIDL__CORE__IDENTIFIER__INIT);
 	id->resource_type = type;
 	id->name = str(g, name);
-	if (g->o->project)
+	if (g->o->project != NULL)
 		id->project = str(g, g->o->project);
-	if (g->o->domain)
+	if (g->o->domain != NULL)
 		id->domain = str(g, g->o->domain);
-	if (g->o->version)
+	if (g->o->version != NULL)
 		id->version = str(g, g->o->version);
 	return id;
 }
@@ -114,8 +114,8 @@ struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const s
 {
 	FL_PROTECT(c, saved, NULL);
 	struct gen g = {.c = c, .a = c->arena, .m = m, .o = o};
-	g.image = o->image ? o->image : m->image;
-	g.entrypoint = o->entrypoint ? o->entrypoint : m->name;
+	g.image = o->image != NULL ? o->image : m->image;
+	g.entrypoint = o->entrypoint != NULL ? o->entrypoint : m->name;
 	if (g.image == NULL) {
 		bool needs = false;
 		for (uint32_t i = 0; i < m->nentities; i++)

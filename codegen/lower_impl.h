@@ -54,7 +54,7 @@ static inline const char *qualified(struct gen *g, const char *name)
 static inline const char *short_name(const char *name)
 {
 	const char *dot = strrchr(name, '.');
-	return dot ? dot + 1 : name;
+	return dot != NULL ? dot + 1 : name;
 }
 
 /* ---- lower.c: the artifact list and the walk over entities ------------- */

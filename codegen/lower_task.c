@@ -15,7 +15,7 @@ struct fl_options fl_lower_merge_options(const struct fl_options *base, const st
 		r.has_retries = true, r.retries = over->retries;
 	if (over->has_timeout)
 		r.has_timeout = true, r.timeout_ns = over->timeout_ns;
-	if (over->cache)
+	if (over->cache != NULL)
 		r.cache = over->cache;
 	if (over->has_interruptible)
 		r.has_interruptible = true, r.interruptible = over->interruptible;
@@ -25,7 +25,7 @@ struct fl_options fl_lower_merge_options(const struct fl_options *base, const st
 		r.limits = over->limits, r.nlimits = over->nlimits;
 	if (over->nenv)
 		r.env = over->env, r.nenv = over->nenv;
-	if (over->image)
+	if (over->image != NULL)
 		r.image = over->image;
 	return r;
 }
@@ -48,7 +48,7 @@ Flyteidl__Core__TaskMetadata *fl_lower_task_metadata(struct gen *g, const struct
 	if (o->has_timeout)
 		md->timeout = fl_lower_duration(g, o->timeout_ns);
 	md->retries = fl_lower_retries(g, o);
-	if (o->cache) {
+	if (o->cache != NULL) {
 		md->discoverable = true;
 		md->discovery_version = str(g, o->cache);
 	}
@@ -104,7 +104,7 @@ Flyteidl__Core__Container *fl_lower_container(struct gen *g, const struct fl_opt
 					      const char *bound, bool legacy)
 {
 	Flyteidl__Core__Container *ct = NEW(g, Flyteidl__Core__Container, FLYTEIDL__CORE__CONTAINER__INIT);
-	ct->image = str(g, o->image ? o->image : g->image);
+	ct->image = str(g, o->image != NULL ? o->image : g->image);
 	const char *args[24];
 	size_t n = 0;
 	args[n++] = g->entrypoint;

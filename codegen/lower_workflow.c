@@ -169,7 +169,7 @@ Flyteidl__Core__NodeMetadata *fl_lower_node_metadata(struct gen *g, const char *
 		md->interruptible_value_case = FLYTEIDL__CORE__NODE_METADATA__INTERRUPTIBLE_VALUE_INTERRUPTIBLE;
 		md->interruptible = o->interruptible;
 	}
-	if (o->cache && cache) {
+	if (o->cache != NULL && cache) {
 		md->cacheable_value_case = FLYTEIDL__CORE__NODE_METADATA__CACHEABLE_VALUE_CACHEABLE;
 		md->cacheable = true;
 		md->cache_version_value_case = FLYTEIDL__CORE__NODE_METADATA__CACHE_VERSION_VALUE_CACHE_VERSION;
@@ -185,7 +185,7 @@ static Flyteidl__Core__TaskNodeOverrides *overrides(struct gen *g, const struct 
 	Flyteidl__Core__TaskNodeOverrides *ov = NEW(g, Flyteidl__Core__TaskNodeOverrides, FLYTEIDL__CORE__TASK_NODE_OVERRIDES__INIT);
 	if (n->has_overrides && (n->overrides.nrequests || n->overrides.nlimits))
 		ov->resources = fl_lower_resources(g, &n->overrides);
-	if (n->has_overrides && n->overrides.image)
+	if (n->has_overrides && n->overrides.image != NULL)
 		ov->container_image = str(g, n->overrides.image);
 	return ov;
 }
