@@ -42,9 +42,4 @@ void fl_package_json(struct fl_buf *out, const struct fl_package *p);
 int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_package *pkg, const char *source,
 	      struct fl_buf *header, struct fl_buf *body);
 
-/* Python's repr() of a float ("1.0", "0.75", "1e-05"), as flytekit's names hash it. */
-const char *fl_py_float_repr(struct fl_arena *a, double x);
-/* The TaskTemplate name flytekit gives a map ("<module>.map_<task>_<md5>-arraynode"). */
-const char *fl_map_task_name(struct fl_arena *a, const char *module, const struct fl_entity *map);
-
 #endif

@@ -151,7 +151,7 @@ static bool claim(struct cgen *g, const char *name, const void *owner, const str
 	bool same = c->owner == owner || (type != NULL && c->what == NULL && fl_type_equal(c->owner, type));
 	if (!same && c->owner != NULL) {
 		fl_error_noloc(g->c, "the generated C would use the name '%s' for %s and for %s; rename one of them",
-			       name, c->what ? c->what : type_what(g, ct), what ? what : type_what(g, type));
+			       name, c->what != NULL ? c->what : type_what(g, ct), what != NULL ? what : type_what(g, type));
 		c->owner = NULL;  /* reported */
 		g->clash = true;
 	}
@@ -207,7 +207,7 @@ static void declare_ctype(struct cgen *g, const struct fl_type *t)
 {
 	if (t->kind != FL_T_LIST && t->kind != FL_T_DICT && t->kind != FL_T_OPTIONAL && t->kind != FL_T_ENUM)
 		return;
-	if (t->elem)
+	if (t->elem != NULL)
 		declare_ctype(g, t->elem);
 	const char *name = ctype(g, t);
 	if (!claim_type(g, name, t))
@@ -270,7 +270,7 @@ static const char *kind_name(const struct fl_type *t)
 /* The name of a type's runtime descriptor, defined (once) into g->src. */
 static const char *descriptor(struct cgen *g, const struct fl_type *t)
 {
-	const char *elem = t->elem ? descriptor(g, t->elem) : NULL;
+	const char *elem = t->elem != NULL ? descriptor(g, t->elem) : NULL;
 	const char *name = fl_sprintf(g->a, "type_%s", key(g, t));
 	if (!claim_type(g, name, t))
 		return name;
@@ -285,7 +285,7 @@ static const char *descriptor(struct cgen *g, const struct fl_type *t)
 			      kind_name(t), name, t->enumd->enumd.members.count, t->enumd->enumd.name.str);
 	} else {
 		fl_buf_printf(&g->src, "static const flrt_type %s = {%s, %s%s, NULL, 0, NULL};\n", name, kind_name(t),
-			      elem ? "&" : "", elem ? elem : "NULL");
+			      elem != NULL ? "&" : "", elem != NULL ? elem : "NULL");
 	}
 	return name;
 }
@@ -323,98 +323,104 @@ static const char *comment_safe(struct cgen *g, const char *s)
 		else
 			fl_buf_putc(&b, *p);
 	}
-	return b.data ? b.data : "";
+	return b.data != NULL ? b.data : "";
 }
 
-static void emit_task(struct cgen *g, const struct fl_entity *e)
-{
-	const struct fl_sig *s = &e->sig;
-	const char *fn = fl_sprintf(g->a, "%s__%s", g->prefix, e->name);
-	const char *what = fl_sprintf(g->a, "task '%s'", e->name);
-	claim(g, fn, e, NULL, what);
-	static const char *const parts[] = {"inputs", "outputs", "invoke", "task"};
-	for (size_t i = 0; i < FL_ARRAY_LEN(parts); i++)
-		claim(g, fl_sprintf(g->a, "%s__%s", fn, parts[i]), e, NULL, what);
-	const char **pn = param_names(g, s);
-#define c_in(i) pn[i]
-#define c_out(i) pn[s->nin + (i)]
-	for (uint32_t i = 0; i < s->nin; i++)
-		declare_ctype(g, s->in[i].type);
-	for (uint32_t i = 0; i < s->nout; i++)
-		declare_ctype(g, s->out[i].type);
+/* A task as the generated C sees it: its function's name and the C names
+ * of its inputs and outputs. */
+struct ctask {
+	const struct fl_entity *e;
+	const struct fl_sig *s;
+	const char *fn;
+	const char **in, **out;
+};
 
-	/* the prototype, documented */
+/* The task's options, as a line of its prototype's comment. */
+static void task_options_doc(struct cgen *g, struct fl_buf *h, const struct fl_options *o)
+{
+	if (!(o->has_retries || o->has_timeout || o->cache != NULL || o->has_interruptible))
+		return;
+	fl_buf_puts(h, " *");
+	if (o->has_retries)
+		fl_buf_printf(h, " retries %" PRId64 ";", o->retries);
+	if (o->has_timeout)
+		fl_buf_printf(h, " timeout %" PRId64 "ms;", o->timeout_ns / 1000000);
+	if (o->cache != NULL)
+		fl_buf_printf(h, " cached (version %s);", comment_safe(g, o->cache));
+	if (o->has_interruptible)
+		fl_buf_printf(h, " interruptible %s;", o->interruptible ? "true" : "false");
+	fl_buf_puts(h, "\n");
+}
+
+/* The prototype the user implements, documented, into the header. */
+static void task_prototype(struct cgen *g, const struct ctask *t)
+{
+	const struct fl_sig *s = t->s;
 	struct fl_buf *h = &g->h;
-	fl_buf_printf(h, "/**\n * task %s.%s : %s\n", g->m->name, e->name, comment_safe(g, fl_sig_str(g->a, s)));
-	const struct fl_options *o = &e->opts;
-	if (o->has_retries || o->has_timeout || o->cache || o->has_interruptible) {
-		fl_buf_puts(h, " *");
-		if (o->has_retries)
-			fl_buf_printf(h, " retries %" PRId64 ";", o->retries);
-		if (o->has_timeout)
-			fl_buf_printf(h, " timeout %" PRId64 "ms;", o->timeout_ns / 1000000);
-		if (o->cache)
-			fl_buf_printf(h, " cached (version %s);", comment_safe(g, o->cache));
-		if (o->has_interruptible)
-			fl_buf_printf(h, " interruptible %s;", o->interruptible ? "true" : "false");
-		fl_buf_puts(h, "\n");
-	}
+	fl_buf_printf(h, "/**\n * task %s.%s : %s\n", g->m->name, t->e->name, comment_safe(g, fl_sig_str(g->a, s)));
+	task_options_doc(g, h, &t->e->opts);
 	fl_buf_puts(h, " *\n");
 	for (uint32_t i = 0; i < s->nin; i++)
-		fl_buf_printf(h, " * @param %s input '%s': %s\n", c_in(i), s->in[i].name,
+		fl_buf_printf(h, " * @param %s input '%s': %s\n", t->in[i], s->in[i].name,
 			      fl_type_str(g->a, s->in[i].type));
 	for (uint32_t i = 0; i < s->nout; i++)
-		fl_buf_printf(h, " * @param[out] %s output '%s': %s\n", c_out(i), s->out[i].name,
+		fl_buf_printf(h, " * @param[out] %s output '%s': %s\n", t->out[i], s->out[i].name,
 			      fl_type_str(g->a, s->out[i].type));
 	fl_buf_puts(h, " * @return 0, or the result of flrt_fail()\n */\n");
-	fl_buf_printf(h, "int %s(flrt_ctx *ctx", fn);
+	fl_buf_printf(h, "int %s(flrt_ctx *ctx", t->fn);
 	for (uint32_t i = 0; i < s->nin; i++)
-		fl_buf_printf(h, ", %s %s", ctype(g, s->in[i].type), c_in(i));
+		fl_buf_printf(h, ", %s %s", ctype(g, s->in[i].type), t->in[i]);
 	for (uint32_t i = 0; i < s->nout; i++)
-		fl_buf_printf(h, ", %s *%s", ctype(g, s->out[i].type), c_out(i));
+		fl_buf_printf(h, ", %s *%s", ctype(g, s->out[i].type), t->out[i]);
 	fl_buf_puts(h, ");\n\n");
+}
 
-	/* the runtime's description of it */
+/* struct FN__<side> with one member per variable (a placeholder when there
+ * is none). */
+static void task_struct(struct cgen *g, const struct ctask *t, const char *side, const struct fl_var *vars,
+			uint32_t n, const char **names)
+{
 	struct fl_buf *c = &g->src;
-	for (uint32_t i = 0; i < s->nin; i++)
-		descriptor(g, s->in[i].type);
-	for (uint32_t i = 0; i < s->nout; i++)
-		descriptor(g, s->out[i].type);
-	fl_buf_printf(c, "\nstruct %s__in {\n", fn);
-	for (uint32_t i = 0; i < s->nin; i++)
-		fl_buf_printf(c, "\t%s %s;\n", ctype(g, s->in[i].type), c_in(i));
-	if (s->nin == 0)
+	fl_buf_printf(c, "struct %s__%s {\n", t->fn, side);
+	for (uint32_t i = 0; i < n; i++)
+		fl_buf_printf(c, "\t%s %s;\n", ctype(g, vars[i].type), names[i]);
+	if (n == 0)
 		fl_buf_puts(c, "\tchar unused;\n");
-	fl_buf_printf(c, "};\n\nstruct %s__out {\n", fn);
-	for (uint32_t i = 0; i < s->nout; i++)
-		fl_buf_printf(c, "\t%s %s;\n", ctype(g, s->out[i].type), c_out(i));
-	if (s->nout == 0)
-		fl_buf_puts(c, "\tchar unused;\n");
+	fl_buf_puts(c, "};\n");
+}
+
+/* The runtime's table FN__<table> of the variables in struct FN__<side>,
+ * if there are any. */
+static void task_vars(struct cgen *g, const struct ctask *t, const char *table, const char *side,
+		      const struct fl_var *vars, uint32_t n, const char **names)
+{
+	if (n == 0)
+		return;
+	struct fl_buf *c = &g->src;
+	fl_buf_printf(c, "static const flrt_var %s__%s[] = {\n", t->fn, table);
+	for (uint32_t i = 0; i < n; i++)
+		fl_buf_printf(c, "\t{\"%s\", &type_%s, offsetof(struct %s__%s, %s)},\n", vars[i].name,
+			      key(g, vars[i].type), t->fn, side, names[i]);
 	fl_buf_puts(c, "};\n\n");
-	if (s->nin > 0) {
-		fl_buf_printf(c, "static const flrt_var %s__inputs[] = {\n", fn);
-		for (uint32_t i = 0; i < s->nin; i++)
-			fl_buf_printf(c, "\t{\"%s\", &type_%s, offsetof(struct %s__in, %s)},\n", s->in[i].name,
-				      key(g, s->in[i].type), fn, c_in(i));
-		fl_buf_puts(c, "};\n\n");
-	}
-	if (s->nout > 0) {
-		fl_buf_printf(c, "static const flrt_var %s__outputs[] = {\n", fn);
-		for (uint32_t i = 0; i < s->nout; i++)
-			fl_buf_printf(c, "\t{\"%s\", &type_%s, offsetof(struct %s__out, %s)},\n", s->out[i].name,
-				      key(g, s->out[i].type), fn, c_out(i));
-		fl_buf_puts(c, "};\n\n");
-	}
+}
+
+/* FN__invoke, the wrapper the runtime calls, and FN__task, the runtime's
+ * description of the task. */
+static void task_invoke(struct cgen *g, const struct ctask *t)
+{
+	const struct fl_sig *s = t->s;
+	const char *fn = t->fn;
+	struct fl_buf *c = &g->src;
 	fl_buf_printf(c, "static int %s__invoke(flrt_ctx *ctx, const void *in_, void *out_)\n{\n", fn);
 	fl_buf_printf(c, "\tconst struct %s__in *in = in_;\n\tstruct %s__out *out = out_;\n", fn, fn);
 	fl_buf_puts(c, "\t(void)in;\n\t(void)out;\n");
 	fl_buf_printf(c, "\treturn %s(ctx", fn);
 	for (uint32_t i = 0; i < s->nin; i++)
-		fl_buf_printf(c, ", in->%s", c_in(i));
+		fl_buf_printf(c, ", in->%s", t->in[i]);
 	for (uint32_t i = 0; i < s->nout; i++)
-		fl_buf_printf(c, ", &out->%s", c_out(i));
+		fl_buf_printf(c, ", &out->%s", t->out[i]);
 	fl_buf_puts(c, ");\n}\n\n");
-	fl_buf_printf(c, "static const flrt_task %s__task = {\n\t\"%s.%s\",\n", fn, g->m->name, e->name);
+	fl_buf_printf(c, "static const flrt_task %s__task = {\n\t\"%s.%s\",\n", fn, g->m->name, t->e->name);
 	if (s->nin > 0)
 		fl_buf_printf(c, "\t%s__inputs, %u, sizeof(struct %s__in),\n", fn, s->nin, fn);
 	else
@@ -424,8 +430,38 @@ static void emit_task(struct cgen *g, const struct fl_entity *e)
 	else
 		fl_buf_printf(c, "\tNULL, 0, sizeof(struct %s__out),\n", fn);
 	fl_buf_printf(c, "\t%s__invoke,\n};\n", fn);
-#undef c_in
-#undef c_out
+}
+
+/* A task: its names claimed, its C types declared, its prototype in the
+ * header, and in the .c its type descriptors, structs, tables and wrapper. */
+static void emit_task(struct cgen *g, const struct fl_entity *e)
+{
+	const struct fl_sig *s = &e->sig;
+	struct ctask t = {.e = e, .s = s, .fn = fl_sprintf(g->a, "%s__%s", g->prefix, e->name)};
+	const char *what = fl_sprintf(g->a, "task '%s'", e->name);
+	claim(g, t.fn, e, NULL, what);
+	static const char *const parts[] = {"inputs", "outputs", "invoke", "task"};
+	for (size_t i = 0; i < FL_ARRAY_LEN(parts); i++)
+		claim(g, fl_sprintf(g->a, "%s__%s", t.fn, parts[i]), e, NULL, what);
+	t.in = param_names(g, s);
+	t.out = t.in + s->nin;
+	for (uint32_t i = 0; i < s->nin; i++)
+		declare_ctype(g, s->in[i].type);
+	for (uint32_t i = 0; i < s->nout; i++)
+		declare_ctype(g, s->out[i].type);
+	task_prototype(g, &t);
+	for (uint32_t i = 0; i < s->nin; i++)
+		descriptor(g, s->in[i].type);
+	for (uint32_t i = 0; i < s->nout; i++)
+		descriptor(g, s->out[i].type);
+	fl_buf_puts(&g->src, "\n");
+	task_struct(g, &t, "in", s->in, s->nin, t.in);
+	fl_buf_puts(&g->src, "\n");
+	task_struct(g, &t, "out", s->out, s->nout, t.out);
+	fl_buf_puts(&g->src, "\n");
+	task_vars(g, &t, "inputs", "in", s->in, s->nin, t.in);
+	task_vars(g, &t, "outputs", "out", s->out, s->nout, t.out);
+	task_invoke(g, &t);
 }
 
 /* Bytes as a C initializer list, 20 a line (a hot path for big modules:
@@ -456,65 +492,53 @@ static void banner(struct cgen *g, struct fl_buf *b, const char *source)
 		      comment_safe(g, source));
 }
 
-int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_package *pkg, const char *source,
-	      struct fl_buf *header, struct fl_buf *body)
+/* The module's prefix for every C name ("demo.wf" -> "demo__wf") and its
+ * include guard. */
+static void module_prefix(struct cgen *g)
 {
-	FL_PROTECT(c, saved, -1);
-	struct cgen g = {.c = c, .a = c->arena, .m = m};
-	char *prefix = fl_strndup(c->arena, m->name, strlen(m->name));
+	char *prefix = fl_strndup(g->a, g->m->name, strlen(g->m->name));
 	struct fl_buf pb;
-	fl_buf_init(&pb, c->arena);
+	fl_buf_init(&pb, g->a);
 	for (const char *p = prefix; *p; p++)
 		fl_buf_puts(&pb, *p == '.' ? "__" : (char[]){*p, 0});
-	g.prefix = pb.data;
-	g.guard = fl_sprintf(c->arena, "%s_FLYTE_H", upper(&g, g.prefix));
-	fl_buf_init(&g.h, c->arena);
-	fl_buf_init(&g.src, c->arena);
-	fl_buf_init(&g.types, c->arena);
-	const char *base = strrchr(source, '/');
-	base = base ? base + 1 : source;
-	/* the .c includes the header by name, and #include "..." has no
-	 * escapes */
+	g->prefix = pb.data;
+	g->guard = fl_sprintf(g->a, "%s_FLYTE_H", upper(g, g->prefix));
+}
+
+/* Whether the .c can include the header by its name base: #include "..."
+ * has no escapes. */
+static bool includable(struct fl_ctx *c, const char *source, const char *base)
+{
 	for (const char *p = base; *p; p++) {
 		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7F) {
 			fl_error_noloc(c, "%s: the generated C is named after the file, and a C #include cannot name a file "
 				       "with a quote, a backslash or a control character; rename the file", source);
-			FL_UNPROTECT(c, saved);
-			return -1;
+			return false;
 		}
 	}
+	return true;
+}
 
-	claim(&g, fl_sprintf(c->arena, "%s__module", g.prefix), m, NULL, "the module");
-	for (uint32_t i = 0; i < m->nentities; i++)
-		if (m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok)
-			emit_task(&g, m->entities[i]);
-	for (uint32_t i = 0; i < m->nentities; i++)
-		if (m->entities[i]->kind == FL_E_ENUM)
-			declare_ctype(&g, fl_type_enum(c->arena, m->entities[i]->decl));
-	if (g.clash) {
-		FL_UNPROTECT(c, saved);
-		return -1;
-	}
-
-	/* the header */
-	banner(&g, header, base);
+static void emit_header(struct cgen *g, struct fl_buf *header, const char *base)
+{
+	banner(g, header, base);
 	fl_buf_printf(header, "#ifndef %s\n#define %s\n\n#include <flyterun.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n",
-		      g.guard, g.guard);
+		      g->guard, g->guard);
 	fl_buf_printf(header, "/* Module %s: implement each function below and link with the generated\n"
 		      " * %s.c and -lflyterun. Values handed to a task and the outputs it\n"
 		      " * returns live in the call's arena: allocate with flrt_alloc(), free nothing.\n"
 		      " * Fail with `return flrt_fail(ctx, FLRT_RECOVERABLE, \"...\");`. */\n\n",
-		      comment_safe(&g, m->name), comment_safe(&g, base));
-	fl_buf_put(header, g.types.data ? g.types.data : "", g.types.len);
-	fl_buf_put(header, g.h.data ? g.h.data : "", g.h.len);
-	fl_buf_printf(header, "/** The module, for flrt_main(). */\nextern const flrt_module %s__module;\n\n", g.prefix);
+		      comment_safe(g, g->m->name), comment_safe(g, base));
+	fl_buf_put(header, g->types.data != NULL ? g->types.data : "", g->types.len);
+	fl_buf_put(header, g->h.data != NULL ? g->h.data : "", g->h.len);
+	fl_buf_printf(header, "/** The module, for flrt_main(). */\nextern const flrt_module %s__module;\n\n", g->prefix);
 	fl_buf_printf(header, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
+}
 
-	/* the body */
-	banner(&g, body, base);
-	fl_buf_printf(body, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"%s.h\"\n\n", base);
-	fl_buf_put(body, g.src.data ? g.src.data : "", g.src.len);
-	fl_buf_puts(body, "\n");
+/* The table of the module's tasks; their count. */
+static uint32_t emit_task_table(struct cgen *g, struct fl_buf *body)
+{
+	const struct fl_module *m = g->m;
 	uint32_t ntasks = 0;
 	for (uint32_t i = 0; i < m->nentities; i++)
 		ntasks += m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok;
@@ -522,10 +546,15 @@ int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_packa
 		fl_buf_printf(body, "static const flrt_task *const tasks[] = {\n");
 		for (uint32_t i = 0; i < m->nentities; i++)
 			if (m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok)
-				fl_buf_printf(body, "\t&%s__%s__task,\n", g.prefix, m->entities[i]->name);
+				fl_buf_printf(body, "\t&%s__%s__task,\n", g->prefix, m->entities[i]->name);
 		fl_buf_puts(body, "};\n\n");
 	}
-	/* the registration entities, for local runs */
+	return ntasks;
+}
+
+/* The registration entities, for local runs: their bytes and their table. */
+static void emit_entities(struct fl_buf *body, const struct fl_package *pkg)
+{
 	for (uint32_t i = 0; i < pkg->n; i++) {
 		fl_buf_printf(body, "static const uint8_t entity%u[] = {", i);
 		put_bytes(body, pkg->items[i].data, pkg->items[i].len);
@@ -540,12 +569,53 @@ int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_packa
 		}
 		fl_buf_puts(body, "};\n");
 	}
-	fl_buf_printf(body, "\nconst flrt_module %s__module = {\n\t", g.prefix);
-	c_string(body, m->name);
+}
+
+static void emit_body(struct cgen *g, struct fl_buf *body, const char *base, const struct fl_package *pkg)
+{
+	banner(g, body, base);
+	fl_buf_printf(body, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"%s.h\"\n\n", base);
+	fl_buf_put(body, g->src.data != NULL ? g->src.data : "", g->src.len);
+	fl_buf_puts(body, "\n");
+	uint32_t ntasks = emit_task_table(g, body);
+	emit_entities(body, pkg);
+	fl_buf_printf(body, "\nconst flrt_module %s__module = {\n\t", g->prefix);
+	c_string(body, g->m->name);
 	fl_buf_printf(body, ",\n\t%s, %u,\n\t%s, %u,\n};\n", ntasks ? "tasks" : "NULL", ntasks, pkg->n ? "entities" : "NULL",
 		      pkg->n);
 	fl_buf_printf(body, "\n#ifndef FLYTEC_NO_MAIN\nint main(int argc, char **argv)\n{\n\treturn flrt_main(&%s__module, argc, argv);\n}\n#endif\n",
-		      g.prefix);
+		      g->prefix);
+}
+
+int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_package *pkg, const char *source,
+	      struct fl_buf *header, struct fl_buf *body)
+{
+	FL_PROTECT(c, saved, -1);
+	struct cgen g = {.c = c, .a = c->arena, .m = m};
+	module_prefix(&g);
+	fl_buf_init(&g.h, c->arena);
+	fl_buf_init(&g.src, c->arena);
+	fl_buf_init(&g.types, c->arena);
+	const char *base = strrchr(source, '/');
+	base = base != NULL ? base + 1 : source;
+	if (!includable(c, source, base)) {
+		FL_UNPROTECT(c, saved);
+		return -1;
+	}
+
+	claim(&g, fl_sprintf(c->arena, "%s__module", g.prefix), m, NULL, "the module");
+	for (uint32_t i = 0; i < m->nentities; i++)
+		if (m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok)
+			emit_task(&g, m->entities[i]);
+	for (uint32_t i = 0; i < m->nentities; i++)
+		if (m->entities[i]->kind == FL_E_ENUM)
+			declare_ctype(&g, fl_type_enum(c->arena, m->entities[i]->decl));
+	if (g.clash) {
+		FL_UNPROTECT(c, saved);
+		return -1;
+	}
+	emit_header(&g, header, base);
+	emit_body(&g, body, base, pkg);
 	FL_UNPROTECT(c, saved);
 	return 0;
 }
@@ -568,7 +638,7 @@ int fl_write_c(struct fl_ctx *c, const struct fl_module *m, const char *source, 
 	if (fl_emit_c(c, m, pkg, source, &h, &body) != 0)
 		goto done;
 	const char *base = strrchr(source, '/');
-	base = base ? base + 1 : source;
+	base = base != NULL ? base + 1 : source;
 	const char *hpath = fl_sprintf(c->arena, "%s/%s.h", outdir, base);
 	const char *cpath = fl_sprintf(c->arena, "%s/%s.c", outdir, base);
 	if (fl_write_file(hpath, h.data, h.len, true, NULL) != 0) {

@@ -100,85 +100,103 @@ static const char *wkt(const ProtobufCMessageDescriptor *d)
 	return strncmp(d->name, "google.protobuf.", 16) == 0 ? d->name + 16 : NULL;
 }
 
+/* A Duration ("1.5s") or a Timestamp (RFC 3339 in UTC). */
+static void time_json(struct fl_buf *out, const ProtobufCMessage *m, bool duration)
+{
+	const char *base = (const char *)m;
+	int64_t secs = *(const int64_t *)(base + m->descriptor->fields[0].offset);
+	int32_t nanos = *(const int32_t *)(base + m->descriptor->fields[1].offset);
+	if (duration) {
+		fl_buf_printf(out, "\"%s%" PRId64, secs < 0 || nanos < 0 ? "-" : "", secs < 0 ? -secs : secs);
+		nanos_fraction(out, nanos < 0 ? -nanos : nanos);
+		fl_buf_puts(out, "s\"");
+		return;
+	}
+	int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+	int64_t rem = secs - days * 86400;
+	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
+	y += mo <= 2;
+	fl_buf_printf(out, "\"%04" PRId64 "-%02" PRId64 "-%02" PRId64 "T%02" PRId64 ":%02" PRId64 ":%02" PRId64, y, mo,
+		      d, rem / 3600, rem / 60 % 60, rem % 60);
+	nanos_fraction(out, nanos);
+	fl_buf_puts(out, "Z\"");
+}
+
+/* A Struct (an object of its fields map) or a ListValue (an array of its
+ * values): one repeated field. */
+static void struct_json(struct fl_buf *out, const ProtobufCMessage *m, bool obj, int indent)
+{
+	const char *base = (const char *)m;
+	const ProtobufCFieldDescriptor *f = &m->descriptor->fields[0];
+	size_t n = *(const size_t *)(base + f->quantifier_offset);
+	void *const *items = *(void *const *const *)(base + f->offset);
+	fl_buf_putc(out, obj ? '{' : '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fl_buf_putc(out, ',');
+		newline(out, indent + 1);
+		const ProtobufCMessage *e = items[i];
+		if (obj) {
+			const char *key = *(char *const *)((const char *)e + e->descriptor->fields[0].offset);
+			fl_buf_json_string(out, key, strlen(key));
+			fl_buf_puts(out, ": ");
+			const ProtobufCMessage *v = *(ProtobufCMessage *const *)((const char *)e + e->descriptor->fields[1].offset);
+			if (v != NULL)
+				message(out, v, indent + 1);
+			else
+				fl_buf_puts(out, "null");
+		} else {
+			message(out, e, indent + 1);
+		}
+	}
+	if (n)
+		newline(out, indent);
+	fl_buf_putc(out, obj ? '}' : ']');
+}
+
+/* A Value: the one field set, or null. */
+static void value_json(struct fl_buf *out, const ProtobufCMessage *m, int indent)
+{
+	const char *base = (const char *)m;
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		if (*(const uint32_t *)(base + f->quantifier_offset) != f->id)
+			continue;
+		if (strcmp(f->name, "null_value") == 0)
+			fl_buf_puts(out, "null");
+		else
+			value(out, f, base + f->offset, indent);
+		return;
+	}
+	fl_buf_puts(out, "null");
+}
+
 /* The well-known types: true when printed. */
 static bool well_known(struct fl_buf *out, const ProtobufCMessage *m, int indent)
 {
 	const char *w = wkt(m->descriptor);
 	if (w == NULL)
 		return false;
-	const char *base = (const char *)m;
 	if (strcmp(w, "Timestamp") == 0 || strcmp(w, "Duration") == 0) {
-		int64_t secs = *(const int64_t *)(base + m->descriptor->fields[0].offset);
-		int32_t nanos = *(const int32_t *)(base + m->descriptor->fields[1].offset);
-		if (w[0] == 'D') {
-			fl_buf_printf(out, "\"%s%" PRId64, secs < 0 || nanos < 0 ? "-" : "", secs < 0 ? -secs : secs);
-			nanos_fraction(out, nanos < 0 ? -nanos : nanos);
-			fl_buf_puts(out, "s\"");
-			return true;
-		}
-		/* RFC 3339 in UTC */
-		int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-		int64_t rem = secs - days * 86400;
-		int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-		int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-		int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-		int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
-		y += mo <= 2;
-		fl_buf_printf(out, "\"%04" PRId64 "-%02" PRId64 "-%02" PRId64 "T%02" PRId64 ":%02" PRId64 ":%02" PRId64, y, mo,
-			      d, rem / 3600, rem / 60 % 60, rem % 60);
-		nanos_fraction(out, nanos);
-		fl_buf_puts(out, "Z\"");
+		time_json(out, m, w[0] == 'D');
 		return true;
 	}
 	if (strcmp(w, "Struct") == 0 || strcmp(w, "ListValue") == 0) {
-		/* one repeated field: fields (a map) or values */
-		const ProtobufCFieldDescriptor *f = &m->descriptor->fields[0];
-		size_t n = *(const size_t *)(base + f->quantifier_offset);
-		void *const *items = *(void *const *const *)(base + f->offset);
-		bool obj = w[0] == 'S';
-		fl_buf_putc(out, obj ? '{' : '[');
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				fl_buf_putc(out, ',');
-			newline(out, indent + 1);
-			const ProtobufCMessage *e = items[i];
-			if (obj) {
-				const char *key = *(char *const *)((const char *)e + e->descriptor->fields[0].offset);
-				fl_buf_json_string(out, key, strlen(key));
-				fl_buf_puts(out, ": ");
-				const ProtobufCMessage *v = *(ProtobufCMessage *const *)((const char *)e + e->descriptor->fields[1].offset);
-				if (v != NULL)
-					message(out, v, indent + 1);
-				else
-					fl_buf_puts(out, "null");
-			} else {
-				message(out, e, indent + 1);
-			}
-		}
-		if (n)
-			newline(out, indent);
-		fl_buf_putc(out, obj ? '}' : ']');
+		struct_json(out, m, w[0] == 'S', indent);
 		return true;
 	}
 	if (strcmp(w, "Value") == 0) {
-		const ProtobufCMessageDescriptor *d = m->descriptor;
-		for (unsigned i = 0; i < d->n_fields; i++) {
-			const ProtobufCFieldDescriptor *f = &d->fields[i];
-			if (*(const uint32_t *)(base + f->quantifier_offset) != f->id)
-				continue;
-			if (strcmp(f->name, "null_value") == 0)
-				fl_buf_puts(out, "null");
-			else
-				value(out, f, base + f->offset, indent);
-			return true;
-		}
-		fl_buf_puts(out, "null");
+		value_json(out, m, indent);
 		return true;
 	}
 	if (strstr(w, "Value") != NULL && m->descriptor->n_fields == 1) {
 		/* BoolValue, StringValue, Int64Value, ...: the bare value */
 		const ProtobufCFieldDescriptor *f = &m->descriptor->fields[0];
-		value(out, f, base + f->offset, indent);
+		value(out, f, (const char *)m + f->offset, indent);
 		return true;
 	}
 	return false;

@@ -48,7 +48,7 @@ static const ProtobufCMessageDescriptor *descriptor_of(enum fl_show_type t)
 static enum fl_show_type type_of_name(const char *path)
 {
 	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
+	base = base != NULL ? base + 1 : path;
 	size_t n = strlen(base);
 	if (n < 6 || strcmp(base + n - 3, ".pb") != 0 || base[n - 5] != '_')
 		return FL_SHOW_AUTO;
@@ -299,7 +299,7 @@ static uint8_t *read_all(struct fl_ctx *c, const char *path, size_t *len)
 		return NULL;
 	}
 	*len = b.len;
-	return b.data ? (uint8_t *)b.data : (uint8_t *)"";
+	return b.data != NULL ? (uint8_t *)b.data : (uint8_t *)"";
 }
 
 int fl_show_file(struct fl_ctx *c, FILE *out, const char *path, enum fl_show_type type)
