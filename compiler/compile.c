@@ -1,4 +1,5 @@
-/* compile.c: the library's entry points around a compilation context. */
+/* compile.c: the library's entry points that are not a stage's own: the
+ * version, loading source files, printing diagnostics and trees. */
 #include "prelude.h"
 
 #include <errno.h>
@@ -10,58 +11,20 @@
 #include "ctx.h"
 #include "flytec.h"
 
-enum { DEFAULT_MAX_ERRORS = 20 };
-
 const char *fl_version(void)
 {
 	return PACKAGE_VERSION;
 }
 
-struct fl_ctx *fl_ctx_new(void)
+static int print_diagnostics(struct fl_ctx *c, void *out)
 {
-	struct fl_arena *a = fl_arena_new();
-	if (a == NULL)
-		return NULL;
-	jmp_buf jb;
-	if (setjmp(jb)) {
-		fl_arena_free(a);
-		return NULL;
-	}
-	fl_arena_catch(a, &jb);
-	struct fl_ctx *c = FL_NEW(a, struct fl_ctx);
-	c->arena = a;
-	c->names = fl_strtab_new(a);
-	c->max_errors = DEFAULT_MAX_ERRORS;
-	fl_arena_catch(a, NULL);
-	return c;
-}
-
-void fl_ctx_free(struct fl_ctx *c)
-{
-	if (c != NULL)
-		fl_arena_free(c->arena);
-}
-
-void fl_ctx_set_max_errors(struct fl_ctx *c, unsigned n)
-{
-	c->max_errors = n;
-}
-
-unsigned fl_error_count(const struct fl_ctx *c)
-{
-	return c->nerrors;
-}
-
-bool fl_out_of_memory(const struct fl_ctx *c)
-{
-	return c->oom;
+	fl_diag_print_all(c, out);
+	return 0;
 }
 
 void fl_print_diagnostics(struct fl_ctx *c, FILE *out)
 {
-	FL_PROTECT(c, saved, );
-	fl_diag_print_all(c, out);
-	FL_UNPROTECT(c, saved);
+	fl_protect(c, print_diagnostics, out);
 }
 
 void fl_print_ast(FILE *out, const struct fl_node *program)
