@@ -5,7 +5,11 @@
  * own, and nothing exits: every result and error is a value.
  *
  * One fl_ctx is one compilation; all its memory (trees, names,
- * diagnostics) is freed by fl_ctx_free.
+ * diagnostics) is freed by fl_ctx_free. Every type here is opaque.
+ *
+ * This is an internal API, between the library and its driver (src/flytec.c),
+ * tests and fuzzers: neither this header nor libflytec is installed in this
+ * release, and it may change in any version.
  */
 #ifndef FLYTEC_H
 #define FLYTEC_H
@@ -19,6 +23,7 @@ extern "C" {
 #endif
 
 struct fl_ctx;
+struct fl_diag;
 struct fl_node;
 struct fl_module;
 struct fl_package;
@@ -55,8 +60,8 @@ int fl_source_load(struct fl_ctx *c, const char *path);
  *  errors are queued; a program is returned even when some were found. */
 struct fl_node *fl_parse(struct fl_ctx *c, int source);
 
-/** Resolves names and checks types (check/checker.h has the result's
- *  layout). Returns the checked module, or NULL when memory ran out. */
+/** Resolves names and checks types. Returns the checked module (opaque:
+ *  the functions below read it), or NULL when memory ran out. */
 struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program);
 
 /** Prints "name : (inputs) -> outputs" for every declaration. */
@@ -102,6 +107,40 @@ bool fl_out_of_memory(const struct fl_ctx *c);
 /** Prints every queued diagnostic in GCC's format, with source lines and
  *  carets. */
 void fl_print_diagnostics(struct fl_ctx *c, FILE *out);
+
+/* Reading the queued diagnostics, in the order they were reported. An
+ * error or a warning may be followed by notes that belong to it (the
+ * candidates of an ambiguity, where a name was declared first); a note
+ * that follows nothing, such as the one saying the error cap was reached,
+ * stands on its own. Handles live as long as the context. */
+
+enum fl_severity { FL_ERROR, FL_WARNING, FL_NOTE };
+
+/** Where a diagnostic points. Lines and columns count from 1, columns in
+ *  bytes; the end is the position just past the last byte of the span,
+ *  [offset, end_offset) its bytes in the file. */
+struct fl_diag_location {
+	const char *file;         /**< the source's name, as it was given */
+	unsigned line, column;
+	unsigned end_line, end_column;
+	size_t offset, end_offset;
+};
+
+/** The first diagnostic that is not a note of another, or NULL. */
+const struct fl_diag *fl_diag_first(const struct fl_ctx *c);
+/** The next one after d, skipping d's notes, or NULL. */
+const struct fl_diag *fl_diag_next(const struct fl_diag *d);
+/** The first note of d, or NULL. */
+const struct fl_diag *fl_diag_first_note(const struct fl_diag *d);
+/** The note after `note` of the same diagnostic, or NULL. */
+const struct fl_diag *fl_diag_next_note(const struct fl_diag *note);
+
+enum fl_severity fl_diag_severity(const struct fl_diag *d);
+/** The message, without a location or severity prefix. */
+const char *fl_diag_message(const struct fl_diag *d);
+/** Fills *where and returns true, or returns false for a diagnostic about
+ *  the whole run (a file that cannot be read). */
+bool fl_diag_location(const struct fl_ctx *c, const struct fl_diag *d, struct fl_diag_location *where);
 
 /** Prints a program's syntax tree with spans (the `--dump-ast` format). */
 void fl_print_ast(FILE *out, const struct fl_node *program);
