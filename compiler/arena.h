@@ -15,6 +15,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 
+#include "flytec.h"
+
 struct fl_arena;
 
 /* A new arena, or NULL when even that cannot be allocated. */
@@ -46,13 +48,8 @@ char *fl_vsprintf(struct fl_arena *a, const char *fmt, va_list ap) FL_PRINTF(2, 
 /* Bytes obtained from the system so far. */
 size_t fl_arena_footprint(const struct fl_arena *a);
 
-/* Test hook for allocation-failure injection: the Nth request for memory
- * from the system after this call (counting from 1) fails; 0 turns it off.
- * Process-wide, for tests only. */
-void fl_alloc_fail_at(unsigned long n);
-/* Requests for memory from the system since the last fl_alloc_fail_at (the
- * failed one included): a test knows whether its failure was reached. */
-unsigned long fl_alloc_requests(void);
+/* fl_alloc_fail_at and fl_alloc_requests, the test hooks of failure
+ * injection, are declared in flytec.h. */
 
 #define FL_NEW(a, type) ((type *)fl_zalloc((a), sizeof(type)))
 

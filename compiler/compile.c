@@ -1,5 +1,6 @@
 /* compile.c: the library's entry points that are not a stage's own: the
- * version, loading source files, printing diagnostics and trees. */
+ * version, loading source files, printing diagnostics and trees, and the
+ * driver's file outputs (the JSON file, output directories). */
 #include "prelude.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 
 #include "ast.h"
 #include "ctx.h"
+#include "codegen.h"
 #include "flytec.h"
 
 const char *fl_version(void)
@@ -93,4 +95,30 @@ int fl_source_load(struct fl_ctx *c, const char *path)
 	int id = fl_source_add(c, name, text, len);
 	free(text);
 	return id;
+}
+
+struct json_file {
+	const struct fl_package *p;
+	const char *path;
+};
+
+static int write_json(struct fl_ctx *c, void *arg)
+{
+	const struct json_file *j = arg;
+	struct fl_buf b;
+	fl_buf_init(&b, c->arena);
+	fl_package_json(&b, j->p);
+	return fl_write_file(j->path, b.data, b.len, false, NULL);
+}
+
+/* Built in memory, then written whole, like every other output. */
+int fl_package_write_json(struct fl_ctx *c, const struct fl_package *p, const char *path)
+{
+	struct json_file j = {p, path};
+	return fl_protect(c, write_json, &j);
+}
+
+int fl_make_dir(const char *path)
+{
+	return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }

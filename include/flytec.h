@@ -81,6 +81,18 @@ int fl_package_write_dir(struct fl_ctx *c, const struct fl_package *p, const cha
 /** Prints the package as JSON: {"<file>": <message as protobuf JSON>, ...}. */
 void fl_package_print_json(struct fl_ctx *c, FILE *out, const struct fl_package *p);
 
+/** Writes what fl_package_print_json prints into the file at path, whole
+ *  (built in memory, then a temporary file renamed over path). Returns 0,
+ *  or -1: with fl_out_of_memory(c) when memory ran out, otherwise with
+ *  errno saying why the file could not be written (nothing is queued:
+ *  the caller names the file). */
+int fl_package_write_json(struct fl_ctx *c, const struct fl_package *p, const char *path);
+
+/** Makes the directory an output goes into; an entry of that name that
+ *  already exists is left alone (when it is not a directory, writing into
+ *  it fails and says so). Returns 0, or -1 with errno set. */
+int fl_make_dir(const char *path);
+
 /** Writes the generated C for a module: OUTDIR/NAME.flyte.h and
  *  OUTDIR/NAME.flyte.c (NAME.flyte is the base name of `source`), each
  *  rewritten only when its content changes. Returns 0, or -1 after
@@ -144,6 +156,17 @@ bool fl_diag_location(const struct fl_ctx *c, const struct fl_diag *d, struct fl
 
 /** Prints a program's syntax tree with spans (the `--dump-ast` format). */
 void fl_print_ast(FILE *out, const struct fl_node *program);
+
+/* For tests only: allocation-failure injection, process-wide. The Nth
+ * request of the compiler for memory from the system after this call
+ * (counting from 1) fails; 0 turns it off. The driver calls it when the
+ * environment has FLYTEC_FAIL_ALLOC=N, so that tests can check that a
+ * failure is reported and leaves no partial output behind. */
+void fl_alloc_fail_at(unsigned long n);
+/** Requests for memory from the system since the last fl_alloc_fail_at
+ *  (the failed one included): a test knows whether its failure was
+ *  reached. */
+unsigned long fl_alloc_requests(void);
 
 #ifdef __cplusplus
 }
