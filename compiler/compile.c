@@ -67,8 +67,12 @@ static char *slurp(FILE *f, size_t *len, int *err)
 	return buf;
 }
 
-int fl_source_load(struct fl_ctx *c, const char *path)
+/* Under fl_protect: only the error reports allocate from the arena, and
+ * none of them happens while the file is open or its text is held (the
+ * nested fl_source_add catches its own failure). */
+static int load(struct fl_ctx *c, void *arg)
 {
+	const char *path = *(const char **)arg;
 	bool is_stdin = strcmp(path, "-") == 0;
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	const char *name = is_stdin ? "<stdin>" : path;
@@ -95,6 +99,11 @@ int fl_source_load(struct fl_ctx *c, const char *path)
 	int id = fl_source_add(c, name, text, len);
 	free(text);
 	return id;
+}
+
+int fl_source_load(struct fl_ctx *c, const char *path)
+{
+	return fl_protect(c, load, &path);
 }
 
 struct json_file {
