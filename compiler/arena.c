@@ -76,7 +76,21 @@ jmp_buf *fl_arena_handler(const struct fl_arena *a)
 	return a->on_oom;
 }
 
-static _Noreturn void out_of_memory(struct fl_arena *a)
+int fl_arena_protect(struct fl_arena *a, void (*fn)(void *arg), void *arg)
+{
+	jmp_buf jb;
+	jmp_buf *saved = a->on_oom;
+	if (setjmp(jb)) {
+		a->on_oom = saved;
+		return -1;
+	}
+	a->on_oom = &jb;
+	fn(arg);
+	a->on_oom = saved;
+	return 0;
+}
+
+_Noreturn void fl_arena_fail(struct fl_arena *a)
 {
 	if (a->on_oom != NULL)
 		longjmp(*a->on_oom, 1);
@@ -88,15 +102,15 @@ void *fl_alloc(struct fl_arena *a, size_t size)
 {
 	size_t need = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (need < size)
-		out_of_memory(a);
+		fl_arena_fail(a);
 	struct chunk *c = a->top;
 	if (c == NULL || c->size - c->used < need) {
 		size_t csize = need > CHUNK_SIZE / 4 ? need : CHUNK_SIZE;
 		if (csize > SIZE_MAX - sizeof(struct chunk))
-			out_of_memory(a);
+			fl_arena_fail(a);
 		c = sys_alloc(sizeof(struct chunk) + csize);
 		if (c == NULL)
-			out_of_memory(a);
+			fl_arena_fail(a);
 		c->size = csize;
 		c->used = 0;
 		a->footprint += sizeof(struct chunk) + csize;

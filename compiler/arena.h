@@ -3,9 +3,10 @@
  * Every allocation of the compiler (AST, types, interned names, diagnostics,
  * the scanner's and parser's own buffers) comes from the compilation's arena.
  * fl_alloc never returns NULL: when memory runs out it longjmps to the
- * handler installed with fl_arena_catch, which the library's entry points set
- * (Lua's protected-call rule: the arena belongs to the caller outside the
- * jump, so cleanup after the jump is unconditional). */
+ * handler of the innermost protected call, fl_arena_protect (or fl_protect,
+ * ctx.h, which the library's entry points use). That is Lua's
+ * protected-call rule: the arena belongs to the caller outside the jump, so
+ * cleanup after the jump is unconditional. */
 #ifndef FL_ARENA_H
 #define FL_ARENA_H
 
@@ -13,6 +14,8 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+
+#include "flytec.h"
 
 struct fl_arena;
 
@@ -25,6 +28,15 @@ void fl_arena_free(struct fl_arena *a);
 void fl_arena_catch(struct fl_arena *a, jmp_buf *on_oom);
 jmp_buf *fl_arena_handler(const struct fl_arena *a);
 
+/* Runs fn(arg) under an out-of-memory handler: returns 0 when it ran to
+ * its end, -1 when an allocation from a failed inside it. The previous
+ * handler is restored either way, so protected calls nest. */
+int fl_arena_protect(struct fl_arena *a, void (*fn)(void *arg), void *arg);
+
+/* Fails as an exhausted allocation does: jumps to the current handler (for
+ * code whose memory comes from elsewhere, such as the scanner's). */
+_Noreturn void fl_arena_fail(struct fl_arena *a);
+
 void *fl_alloc(struct fl_arena *a, size_t size);
 void *fl_zalloc(struct fl_arena *a, size_t size);
 /* Grows an allocation made by fl_alloc (the old block stays in the arena). */
@@ -36,13 +48,8 @@ char *fl_vsprintf(struct fl_arena *a, const char *fmt, va_list ap) FL_PRINTF(2, 
 /* Bytes obtained from the system so far. */
 size_t fl_arena_footprint(const struct fl_arena *a);
 
-/* Test hook for allocation-failure injection: the Nth request for memory
- * from the system after this call (counting from 1) fails; 0 turns it off.
- * Process-wide, for tests only. */
-void fl_alloc_fail_at(unsigned long n);
-/* Requests for memory from the system since the last fl_alloc_fail_at (the
- * failed one included): a test knows whether its failure was reached. */
-unsigned long fl_alloc_requests(void);
+/* fl_alloc_fail_at and fl_alloc_requests, the test hooks of failure
+ * injection, are declared in flytec.h. */
 
 #define FL_NEW(a, type) ((type *)fl_zalloc((a), sizeof(type)))
 

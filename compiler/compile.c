@@ -1,4 +1,6 @@
-/* compile.c: the library's entry points around a compilation context. */
+/* compile.c: the library's entry points that are not a stage's own: the
+ * version, loading source files, printing diagnostics and trees, and the
+ * driver's file outputs (the JSON file, output directories). */
 #include "prelude.h"
 
 #include <errno.h>
@@ -8,60 +10,23 @@
 
 #include "ast.h"
 #include "ctx.h"
+#include "codegen.h"
 #include "flytec.h"
-
-enum { DEFAULT_MAX_ERRORS = 20 };
 
 const char *fl_version(void)
 {
 	return PACKAGE_VERSION;
 }
 
-struct fl_ctx *fl_ctx_new(void)
+static int print_diagnostics(struct fl_ctx *c, void *out)
 {
-	struct fl_arena *a = fl_arena_new();
-	if (a == NULL)
-		return NULL;
-	jmp_buf jb;
-	if (setjmp(jb)) {
-		fl_arena_free(a);
-		return NULL;
-	}
-	fl_arena_catch(a, &jb);
-	struct fl_ctx *c = FL_NEW(a, struct fl_ctx);
-	c->arena = a;
-	c->names = fl_strtab_new(a);
-	c->max_errors = DEFAULT_MAX_ERRORS;
-	fl_arena_catch(a, NULL);
-	return c;
-}
-
-void fl_ctx_free(struct fl_ctx *c)
-{
-	if (c != NULL)
-		fl_arena_free(c->arena);
-}
-
-void fl_ctx_set_max_errors(struct fl_ctx *c, unsigned n)
-{
-	c->max_errors = n;
-}
-
-unsigned fl_error_count(const struct fl_ctx *c)
-{
-	return c->nerrors;
-}
-
-bool fl_out_of_memory(const struct fl_ctx *c)
-{
-	return c->oom;
+	fl_diag_print_all(c, out);
+	return 0;
 }
 
 void fl_print_diagnostics(struct fl_ctx *c, FILE *out)
 {
-	FL_PROTECT(c, saved, );
-	fl_diag_print_all(c, out);
-	FL_UNPROTECT(c, saved);
+	fl_protect(c, print_diagnostics, out);
 }
 
 void fl_print_ast(FILE *out, const struct fl_node *program)
@@ -102,8 +67,12 @@ static char *slurp(FILE *f, size_t *len, int *err)
 	return buf;
 }
 
-int fl_source_load(struct fl_ctx *c, const char *path)
+/* Under fl_protect: only the error reports allocate from the arena, and
+ * none of them happens while the file is open or its text is held (the
+ * nested fl_source_add catches its own failure). */
+static int load(struct fl_ctx *c, void *arg)
 {
+	const char *path = *(const char **)arg;
 	bool is_stdin = strcmp(path, "-") == 0;
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	const char *name = is_stdin ? "<stdin>" : path;
@@ -130,4 +99,35 @@ int fl_source_load(struct fl_ctx *c, const char *path)
 	int id = fl_source_add(c, name, text, len);
 	free(text);
 	return id;
+}
+
+int fl_source_load(struct fl_ctx *c, const char *path)
+{
+	return fl_protect(c, load, &path);
+}
+
+struct json_file {
+	const struct fl_package *p;
+	const char *path;
+};
+
+static int write_json(struct fl_ctx *c, void *arg)
+{
+	const struct json_file *j = arg;
+	struct fl_buf b;
+	fl_buf_init(&b, c->arena);
+	fl_package_json(&b, j->p);
+	return fl_write_file(j->path, b.data, b.len, false, NULL);
+}
+
+/* Built in memory, then written whole, like every other output. */
+int fl_package_write_json(struct fl_ctx *c, const struct fl_package *p, const char *path)
+{
+	struct json_file j = {p, path};
+	return fl_protect(c, write_json, &j);
+}
+
+int fl_make_dir(const char *path)
+{
+	return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }

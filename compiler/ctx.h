@@ -23,9 +23,17 @@ struct fl_ctx {
 	bool oom;                   /* an allocation failed: results are incomplete */
 };
 
-/* Runs the rest of the enclosing function under an out-of-memory handler:
- * on failure it marks the context and returns `fail`. Restores the
- * previous handler with FL_UNPROTECT before every normal return. */
+/* Runs fn(c, arg) under an out-of-memory handler (Lua's luaD_runprotected):
+ * returns fn's result, or -1 when an allocation failed inside it; then
+ * fl_out_of_memory(c) is true. The previous handler is restored either way,
+ * so protected calls nest. Every entry point of the library that allocates
+ * runs its body this way. */
+int fl_protect(struct fl_ctx *c, int (*fn)(struct fl_ctx *c, void *arg), void *arg);
+
+/* The older form, for the sites in check/ and codegen/ not converted to
+ * fl_protect yet: runs the rest of the enclosing function under the handler;
+ * on failure it marks the context and returns `fail`. FL_UNPROTECT restores
+ * the previous handler before every normal return. */
 #define FL_PROTECT(ctx, saved, fail)                                   \
 	jmp_buf fl_jb_;                                                \
 	jmp_buf *saved = fl_arena_handler((ctx)->arena);               \

@@ -1,4 +1,4 @@
-/* diag.c: the diagnostic queue and the GCC-style printer. */
+/* diag.c: the diagnostic queue, its public reader and the GCC-style printer. */
 #include "prelude.h"
 
 #include "diag.h"
@@ -39,6 +39,7 @@ static void push(struct fl_ctx *c, enum fl_severity sev, bool has_loc, struct fl
 	d->has_loc = has_loc;
 	d->loc = loc;
 	d->message = fl_vsprintf(c->arena, fmt, ap);
+	d->is_note_of_prev = sev == FL_NOTE && c->diag_tail != NULL;
 	if (c->diag_tail != NULL)
 		c->diag_tail->next = d;
 	else
@@ -75,6 +76,56 @@ void fl_error_noloc(struct fl_ctx *c, const char *fmt, ...)
 bool fl_diag_capped(const struct fl_ctx *c)
 {
 	return c->capped;
+}
+
+static const struct fl_diag *skip_notes(const struct fl_diag *d)
+{
+	while (d != NULL && d->is_note_of_prev)
+		d = d->next;
+	return d;
+}
+
+const struct fl_diag *fl_diag_first(const struct fl_ctx *c)
+{
+	return skip_notes(c->diag_head);
+}
+
+const struct fl_diag *fl_diag_next(const struct fl_diag *d)
+{
+	return skip_notes(d->next);
+}
+
+const struct fl_diag *fl_diag_first_note(const struct fl_diag *d)
+{
+	return d->next != NULL && d->next->is_note_of_prev ? d->next : NULL;
+}
+
+const struct fl_diag *fl_diag_next_note(const struct fl_diag *note)
+{
+	return fl_diag_first_note(note);
+}
+
+enum fl_severity fl_diag_severity(const struct fl_diag *d)
+{
+	return d->severity;
+}
+
+const char *fl_diag_message(const struct fl_diag *d)
+{
+	return d->message;
+}
+
+bool fl_diag_location(const struct fl_ctx *c, const struct fl_diag *d, struct fl_diag_location *where)
+{
+	if (!d->has_loc)
+		return false;
+	*where = (struct fl_diag_location){
+		.file = c->sources[d->loc.file]->name,
+		.line = d->loc.line, .column = d->loc.col,
+		.end_line = d->loc.end_line, .end_column = d->loc.end_col,
+		.offset = d->loc.off, .end_offset = d->loc.end_off,
+	};
+	return true;
 }
 
 static const char *severity_name(enum fl_severity s)

@@ -8,15 +8,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "flytec.h"
 #include "source.h"
 
-struct fl_ctx;
-
-enum fl_severity { FL_ERROR, FL_WARNING, FL_NOTE };
-
+/* enum fl_severity and the reader (fl_diag_first ...) are in flytec.h. */
 struct fl_diag {
 	enum fl_severity severity;
 	bool has_loc;          /* false: a message about the whole run */
+	bool is_note_of_prev;  /* a note that belongs to the diagnostic before it */
 	struct fl_loc loc;
 	const char *message;
 	struct fl_diag *next;

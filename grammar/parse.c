@@ -16,15 +16,18 @@ _Thread_local struct fl_arena *fl_parse_arena;
 /* flex takes an int length. */
 #define SCAN_MAX ((size_t)INT32_MAX - 2)
 
-struct fl_node *fl_parse(struct fl_ctx *c, int source)
+struct parse {
+	int source;
+	struct fl_node *program;
+};
+
+static int parse(struct fl_ctx *c, void *arg)
 {
-	if (source < 0 || (uint32_t)source >= c->nsources)
-		return NULL;
-	FL_PROTECT(c, saved, NULL);
-	struct fl_source *src = c->sources[source];
+	struct parse *job = arg;
+	struct fl_source *src = c->sources[job->source];
 	struct fl_parser *p = FL_NEW(c->arena, struct fl_parser);
 	p->ctx = c;
-	p->file = (uint32_t)source;
+	p->file = (uint32_t)job->source;
 	p->text = src->text;
 	p->line = 1;
 	p->col = 1;
@@ -34,22 +37,37 @@ struct fl_node *fl_parse(struct fl_ctx *c, int source)
 	fl_parse_arena = c->arena;
 	fl_yyparse(p, scanner);
 	/* The scanner's memory is in the arena: nothing to destroy. */
-	FL_UNPROTECT(c, saved);
-	return p->program;
+	job->program = p->program;
+	return 0;
 }
 
-int fl_source_add(struct fl_ctx *c, const char *name, const char *text, size_t len)
+struct fl_node *fl_parse(struct fl_ctx *c, int source)
 {
-	FL_PROTECT(c, saved, -1);
-	if (len > SCAN_MAX) {
-		fl_error_noloc(c, "%s: file is too large (%zu bytes; the limit is %zu)", name, len, SCAN_MAX);
-		FL_UNPROTECT(c, saved);
+	if (source < 0 || (uint32_t)source >= c->nsources)
+		return NULL;
+	struct parse job = {.source = source};
+	if (fl_protect(c, parse, &job) != 0)
+		return NULL;
+	return job.program;
+}
+
+struct source {
+	const char *name, *text;
+	size_t len;
+};
+
+static int add_source(struct fl_ctx *c, void *arg)
+{
+	const struct source *in = arg;
+	if (in->len > SCAN_MAX) {
+		fl_error_noloc(c, "%s: file is too large (%zu bytes; the limit is %zu)", in->name, in->len,
+			       SCAN_MAX);
 		return -1;
 	}
 	struct fl_source *src = FL_NEW(c->arena, struct fl_source);
-	src->name = fl_strndup(c->arena, name, strlen(name));
-	src->text = fl_strndup(c->arena, text, len);
-	src->len = len;
+	src->name = fl_strndup(c->arena, in->name, strlen(in->name));
+	src->text = fl_strndup(c->arena, in->text, in->len);
+	src->len = in->len;
 	if (c->nsources == c->sources_cap) {
 		uint32_t ncap = c->sources_cap ? c->sources_cap * 2 : 4;
 		c->sources = fl_realloc(c->arena, c->sources, c->sources_cap * sizeof *c->sources,
@@ -57,6 +75,11 @@ int fl_source_add(struct fl_ctx *c, const char *name, const char *text, size_t l
 		c->sources_cap = ncap;
 	}
 	c->sources[c->nsources] = src;
-	FL_UNPROTECT(c, saved);
 	return (int)c->nsources++;
+}
+
+int fl_source_add(struct fl_ctx *c, const char *name, const char *text, size_t len)
+{
+	struct source in = {name, text, len};
+	return fl_protect(c, add_source, &in);
 }

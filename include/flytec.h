@@ -5,7 +5,11 @@
  * own, and nothing exits: every result and error is a value.
  *
  * One fl_ctx is one compilation; all its memory (trees, names,
- * diagnostics) is freed by fl_ctx_free.
+ * diagnostics) is freed by fl_ctx_free. Every type here is opaque.
+ *
+ * This is an internal API, between the library and its driver (src/flytec.c),
+ * tests and fuzzers: neither this header nor libflytec is installed in this
+ * release, and it may change in any version.
  */
 #ifndef FLYTEC_H
 #define FLYTEC_H
@@ -19,6 +23,7 @@ extern "C" {
 #endif
 
 struct fl_ctx;
+struct fl_diag;
 struct fl_node;
 struct fl_module;
 struct fl_package;
@@ -55,8 +60,8 @@ int fl_source_load(struct fl_ctx *c, const char *path);
  *  errors are queued; a program is returned even when some were found. */
 struct fl_node *fl_parse(struct fl_ctx *c, int source);
 
-/** Resolves names and checks types (check/checker.h has the result's
- *  layout). Returns the checked module, or NULL when memory ran out. */
+/** Resolves names and checks types. Returns the checked module (opaque:
+ *  the functions below read it), or NULL when memory ran out. */
 struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program);
 
 /** Prints "name : (inputs) -> outputs" for every declaration. */
@@ -75,6 +80,18 @@ int fl_package_write_dir(struct fl_ctx *c, const struct fl_package *p, const cha
 
 /** Prints the package as JSON: {"<file>": <message as protobuf JSON>, ...}. */
 void fl_package_print_json(struct fl_ctx *c, FILE *out, const struct fl_package *p);
+
+/** Writes what fl_package_print_json prints into the file at path, whole
+ *  (built in memory, then a temporary file renamed over path). Returns 0,
+ *  or -1: with fl_out_of_memory(c) when memory ran out, otherwise with
+ *  errno saying why the file could not be written (nothing is queued:
+ *  the caller names the file). */
+int fl_package_write_json(struct fl_ctx *c, const struct fl_package *p, const char *path);
+
+/** Makes the directory an output goes into; an entry of that name that
+ *  already exists is left alone (when it is not a directory, writing into
+ *  it fails and says so). Returns 0, or -1 with errno set. */
+int fl_make_dir(const char *path);
 
 /** Writes the generated C for a module: OUTDIR/NAME.flyte.h and
  *  OUTDIR/NAME.flyte.c (NAME.flyte is the base name of `source`), each
@@ -103,8 +120,53 @@ bool fl_out_of_memory(const struct fl_ctx *c);
  *  carets. */
 void fl_print_diagnostics(struct fl_ctx *c, FILE *out);
 
+/* Reading the queued diagnostics, in the order they were reported. An
+ * error or a warning may be followed by notes that belong to it (the
+ * candidates of an ambiguity, where a name was declared first); a note
+ * that follows nothing, such as the one saying the error cap was reached,
+ * stands on its own. Handles live as long as the context. */
+
+enum fl_severity { FL_ERROR, FL_WARNING, FL_NOTE };
+
+/** Where a diagnostic points. Lines and columns count from 1, columns in
+ *  bytes; the end is the position just past the last byte of the span,
+ *  [offset, end_offset) its bytes in the file. */
+struct fl_diag_location {
+	const char *file;         /**< the source's name, as it was given */
+	unsigned line, column;
+	unsigned end_line, end_column;
+	size_t offset, end_offset;
+};
+
+/** The first diagnostic that is not a note of another, or NULL. */
+const struct fl_diag *fl_diag_first(const struct fl_ctx *c);
+/** The next one after d, skipping d's notes, or NULL. */
+const struct fl_diag *fl_diag_next(const struct fl_diag *d);
+/** The first note of d, or NULL. */
+const struct fl_diag *fl_diag_first_note(const struct fl_diag *d);
+/** The note after `note` of the same diagnostic, or NULL. */
+const struct fl_diag *fl_diag_next_note(const struct fl_diag *note);
+
+enum fl_severity fl_diag_severity(const struct fl_diag *d);
+/** The message, without a location or severity prefix. */
+const char *fl_diag_message(const struct fl_diag *d);
+/** Fills *where and returns true, or returns false for a diagnostic about
+ *  the whole run (a file that cannot be read). */
+bool fl_diag_location(const struct fl_ctx *c, const struct fl_diag *d, struct fl_diag_location *where);
+
 /** Prints a program's syntax tree with spans (the `--dump-ast` format). */
 void fl_print_ast(FILE *out, const struct fl_node *program);
+
+/* For tests only: allocation-failure injection, process-wide. The Nth
+ * request of the compiler for memory from the system after this call
+ * (counting from 1) fails; 0 turns it off. The driver calls it when the
+ * environment has FLYTEC_FAIL_ALLOC=N, so that tests can check that a
+ * failure is reported and leaves no partial output behind. */
+void fl_alloc_fail_at(unsigned long n);
+/** Requests for memory from the system since the last fl_alloc_fail_at
+ *  (the failed one included): a test knows whether its failure was
+ *  reached. */
+unsigned long fl_alloc_requests(void);
 
 #ifdef __cplusplus
 }

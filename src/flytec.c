@@ -1,5 +1,6 @@
-/* flytec.c: the command line. Parses options, runs the library, prints
- * its diagnostics and chooses the exit status:
+/* flytec.c: the command line. Parses the options into a struct options,
+ * runs the library (flytec.h, its only interface to the compiler) on each
+ * file, prints the diagnostics and chooses the exit status:
  * 0 success, 1 errors in the input, 2 bad usage. */
 #include <config.h>
 
@@ -9,22 +10,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "arena.h"
-#include "emit.h"
 #include "flytec.h"
 
 enum mode { MODE_CHECK, MODE_SIGNATURES, MODE_DUMP_AST, MODE_EMIT, MODE_SHOW };
 enum emit { EMIT_PACKAGE, EMIT_PB, EMIT_JSON, EMIT_C };
 
-struct run {
+struct options {
 	enum mode mode;
 	enum emit emit;
 	unsigned max_errors;
 	const char *output;            /* -o */
+	const char *show;              /* --show's file */
 	enum fl_show_type show_type;
 	struct fl_codegen_options cg;
+	char **files;                  /* the operands */
+	int nfiles;
 };
 
 static void usage(FILE *out)
@@ -62,15 +63,20 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* Reports a file or directory the library could not write (errno). */
+static int cannot(const char *what, const char *path)
+{
+	fprintf(stderr, "flytec: cannot %s %s: %s\n", what, path, strerror(errno));
+	return -1;
+}
+
 /* Writes what --emit asked for; nothing is written when there were errors. */
-static int emit(struct fl_ctx *c, const struct run *r, struct fl_module *module, const char *path)
+static int emit(struct fl_ctx *c, const struct options *r, struct fl_module *module, const char *path)
 {
 	if (r->emit == EMIT_C) {
 		const char *dir = r->output ? r->output : ".";
-		if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-			fprintf(stderr, "flytec: cannot create %s: %s\n", dir, strerror(errno));
-			return -1;
-		}
+		if (fl_make_dir(dir) != 0)
+			return cannot("create", dir);
 		return fl_write_c(c, module, strcmp(path, "-") == 0 ? "stdin.flyte" : path, dir, &r->cg);
 	}
 	struct fl_package *p = fl_lower(c, module, &r->cg);
@@ -80,43 +86,25 @@ static int emit(struct fl_ctx *c, const struct run *r, struct fl_module *module,
 	case EMIT_PACKAGE:
 		return fl_package_write_tgz(c, p, r->output ? r->output : "flyte-package.tgz");
 	case EMIT_PB:
-		if (mkdir(r->output, 0777) != 0 && errno != EEXIST) {
-			fprintf(stderr, "flytec: cannot create %s: %s\n", r->output, strerror(errno));
-			return -1;
-		}
+		if (fl_make_dir(r->output) != 0)
+			return cannot("create", r->output);
 		return fl_package_write_dir(c, p, r->output);
 	case EMIT_C:
 		break;
-	case EMIT_JSON: {
+	case EMIT_JSON:
 		if (r->output == NULL) {
 			fl_package_print_json(c, stdout, p);
 			return 0;
 		}
-		/* built in memory, then written whole (a temporary file renamed
-		 * over the target), like every other output */
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-		if (f == NULL) {
-			fprintf(stderr, "flytec: cannot write %s: %s\n", r->output, strerror(errno));
-			return -1;
-		}
-		fl_package_print_json(c, f, p);
-		int rc = 0;
-		if (fclose(f) != 0 || fl_out_of_memory(c)) {
-			rc = -1;  /* out of memory: reported by the caller */
-		} else if (fl_write_file(r->output, buf, len, false, NULL) != 0) {
-			fprintf(stderr, "flytec: cannot write %s: %s\n", r->output, strerror(errno));
-			rc = -1;
-		}
-		free(buf);
-		return rc;
-	}
+		if (fl_package_write_json(c, p, r->output) != 0)
+			/* out of memory: reported by the caller */
+			return fl_out_of_memory(c) ? -1 : cannot("write", r->output);
+		return 0;
 	}
 	return -1;
 }
 
-static int compile_one(const char *path, const struct run *r)
+static int compile_one(const char *path, const struct options *r)
 {
 	struct fl_ctx *c = fl_ctx_new();
 	if (c == NULL) {
@@ -182,161 +170,200 @@ static int bad_usage(const char *fmt, ...)
 	return 2;
 }
 
-int main(int argc, char **argv)
+enum {
+	OPT_CHECK = 256, OPT_SIGNATURES, OPT_DUMP_AST, OPT_MAX_ERRORS, OPT_VERSION, OPT_EMIT, OPT_SHOW,
+	OPT_IMAGE, OPT_ENTRYPOINT, OPT_PROJECT, OPT_DOMAIN, OPT_ENTITY_VERSION, OPT_TYPE,
+};
+
+static const struct option longopts[] = {
+	{"emit", required_argument, NULL, OPT_EMIT},
+	{"show", required_argument, NULL, OPT_SHOW},
+	{"output", required_argument, NULL, 'o'},
+	{"image", required_argument, NULL, OPT_IMAGE},
+	{"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
+	{"project", required_argument, NULL, OPT_PROJECT},
+	{"domain", required_argument, NULL, OPT_DOMAIN},
+	{"entity-version", required_argument, NULL, OPT_ENTITY_VERSION},
+	{"type", required_argument, NULL, OPT_TYPE},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"signatures", no_argument, NULL, OPT_SIGNATURES},
+	{"dump-ast", no_argument, NULL, OPT_DUMP_AST},
+	{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+/* Where option parsing stopped: go on and run, or exit with a status. */
+enum { PARSED = -1 };
+
+static int parse_emit(const char *arg, struct options *o)
 {
-	enum {
-		OPT_CHECK = 256, OPT_SIGNATURES, OPT_DUMP_AST, OPT_MAX_ERRORS, OPT_VERSION, OPT_EMIT, OPT_SHOW,
-		OPT_IMAGE, OPT_ENTRYPOINT, OPT_PROJECT, OPT_DOMAIN, OPT_ENTITY_VERSION, OPT_TYPE,
-	};
-	static const struct option longopts[] = {
-		{"emit", required_argument, NULL, OPT_EMIT},
-		{"show", required_argument, NULL, OPT_SHOW},
-		{"output", required_argument, NULL, 'o'},
-		{"image", required_argument, NULL, OPT_IMAGE},
-		{"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
-		{"project", required_argument, NULL, OPT_PROJECT},
-		{"domain", required_argument, NULL, OPT_DOMAIN},
-		{"entity-version", required_argument, NULL, OPT_ENTITY_VERSION},
-		{"type", required_argument, NULL, OPT_TYPE},
-		{"check", no_argument, NULL, OPT_CHECK},
-		{"signatures", no_argument, NULL, OPT_SIGNATURES},
-		{"dump-ast", no_argument, NULL, OPT_DUMP_AST},
-		{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, OPT_VERSION},
-		{NULL, 0, NULL, 0},
-	};
-	/* A test hook: the Nth request of the compiler for memory from the
-	 * system fails (see fl_alloc_fail_at), so that tests can check that
-	 * the driver reports it and leaves no partial output behind. */
-	const char *fail_alloc = getenv("FLYTEC_FAIL_ALLOC");
-	if (fail_alloc != NULL && *fail_alloc != '\0')
-		fl_alloc_fail_at(strtoul(fail_alloc, NULL, 10));
-	enum mode mode = MODE_CHECK;
-	unsigned long max_errors = 20;
-	struct run r = {0};
-	const char *show = NULL;
+	static const char *const names[] = {"package", "pb", "json", "c"};
+	static const enum emit kinds[] = {EMIT_PACKAGE, EMIT_PB, EMIT_JSON, EMIT_C};
+	o->mode = MODE_EMIT;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(arg, names[i]) == 0) {
+			o->emit = kinds[i];
+			return PARSED;
+		}
+	return bad_usage("--emit takes package, pb, json or c, not '%s'", arg);
+}
+
+static int parse_type(const char *arg, struct options *o)
+{
+	static const char *const names[] = {"task", "workflow", "launchplan", "literals", "error"};
+	static const enum fl_show_type types[] = {FL_SHOW_TASK, FL_SHOW_WORKFLOW, FL_SHOW_LAUNCHPLAN,
+						  FL_SHOW_LITERALS, FL_SHOW_ERROR};
+	o->show_type = FL_SHOW_AUTO;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(arg, names[i]) == 0)
+			o->show_type = types[i];
+	if (o->show_type == FL_SHOW_AUTO)
+		return bad_usage("--type takes task, workflow, launchplan, literals or error, not '%s'", arg);
+	return PARSED;
+}
+
+static int parse_max_errors(const char *arg, struct options *o)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || arg[0] == '\0' || arg[0] == '-' || n > 100000) {
+		fprintf(stderr, "flytec: --max-errors takes a number from 0 to 100000, not '%s'\n", arg);
+		fputs("Try 'flytec --help'.\n", stderr);
+		return 2;
+	}
+	o->max_errors = (unsigned)n;
+	return PARSED;
+}
+
+/* An option getopt did not accept: "needs a value" for ':', else unknown. */
+static int bad_option(int opt, char **argv)
+{
+	if (opt == ':') {
+		fprintf(stderr, "flytec: option '%s' needs a value\n", argv[optind - 1]);
+	} else if (optopt > 0 && optopt < 256) {
+		/* getopt sets optopt to the short option's letter, to a long
+		 * option's value when it was given a value it does not take,
+		 * and to 0 for an unknown long option. In a group of short
+		 * options (-hx) optind has not moved past the group yet. */
+		fprintf(stderr, "flytec: unknown option '-%c'\n", optopt);
+	} else if (optopt >= 256) {
+		const char *arg = argv[optind - 1];
+		fprintf(stderr, "flytec: option '%.*s' takes no value\n", (int)strcspn(arg, "="), arg);
+	} else {
+		fprintf(stderr, "flytec: unknown option '%s'\n", argv[optind - 1]);
+	}
+	fputs("Try 'flytec --help'.\n", stderr);
+	return 2;
+}
+
+/* One option; PARSED, or the status to exit with (help, version, bad usage). */
+static int parse_option(int opt, char **argv, struct options *o)
+{
+	switch (opt) {
+	case OPT_EMIT:
+		return parse_emit(optarg, o);
+	case OPT_SHOW:
+		o->mode = MODE_SHOW;
+		o->show = optarg;
+		break;
+	case 'o':
+		o->output = optarg;
+		break;
+	case OPT_IMAGE:
+		o->cg.image = optarg;
+		break;
+	case OPT_ENTRYPOINT:
+		o->cg.entrypoint = optarg;
+		break;
+	case OPT_PROJECT:
+		o->cg.project = optarg;
+		break;
+	case OPT_DOMAIN:
+		o->cg.domain = optarg;
+		break;
+	case OPT_ENTITY_VERSION:
+		o->cg.version = optarg;
+		break;
+	case OPT_TYPE:
+		return parse_type(optarg, o);
+	case OPT_CHECK:
+		o->mode = MODE_CHECK;
+		break;
+	case OPT_SIGNATURES:
+		o->mode = MODE_SIGNATURES;
+		break;
+	case OPT_DUMP_AST:
+		o->mode = MODE_DUMP_AST;
+		break;
+	case OPT_MAX_ERRORS:
+		return parse_max_errors(optarg, o);
+	case 'h':
+		usage(stdout);
+		return 0;
+	case OPT_VERSION:
+		printf("flytec %s\n", fl_version());
+		return 0;
+	default:
+		return bad_option(opt, argv);
+	}
+	return PARSED;
+}
+
+/* The command line into *o. Returns PARSED, or the status to exit with. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	*o = (struct options){.mode = MODE_CHECK, .max_errors = 20};
 	int opt;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_EMIT:
-			mode = MODE_EMIT;
-			if (strcmp(optarg, "package") == 0)
-				r.emit = EMIT_PACKAGE;
-			else if (strcmp(optarg, "pb") == 0)
-				r.emit = EMIT_PB;
-			else if (strcmp(optarg, "json") == 0)
-				r.emit = EMIT_JSON;
-			else if (strcmp(optarg, "c") == 0)
-				r.emit = EMIT_C;
-			else
-				return bad_usage("--emit takes package, pb, json or c, not '%s'", optarg);
-			break;
-		case OPT_SHOW:
-			mode = MODE_SHOW;
-			show = optarg;
-			break;
-		case 'o':
-			r.output = optarg;
-			break;
-		case OPT_IMAGE:
-			r.cg.image = optarg;
-			break;
-		case OPT_ENTRYPOINT:
-			r.cg.entrypoint = optarg;
-			break;
-		case OPT_PROJECT:
-			r.cg.project = optarg;
-			break;
-		case OPT_DOMAIN:
-			r.cg.domain = optarg;
-			break;
-		case OPT_ENTITY_VERSION:
-			r.cg.version = optarg;
-			break;
-		case OPT_TYPE: {
-			static const char *const names[] = {"task", "workflow", "launchplan", "literals", "error"};
-			static const enum fl_show_type types[] = {FL_SHOW_TASK, FL_SHOW_WORKFLOW, FL_SHOW_LAUNCHPLAN,
-								  FL_SHOW_LITERALS, FL_SHOW_ERROR};
-			r.show_type = FL_SHOW_AUTO;
-			for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-				if (strcmp(optarg, names[i]) == 0)
-					r.show_type = types[i];
-			if (r.show_type == FL_SHOW_AUTO)
-				return bad_usage("--type takes task, workflow, launchplan, literals or error, not '%s'", optarg);
-			break;
-		}
-		case OPT_CHECK:
-			mode = MODE_CHECK;
-			break;
-		case OPT_SIGNATURES:
-			mode = MODE_SIGNATURES;
-			break;
-		case OPT_DUMP_AST:
-			mode = MODE_DUMP_AST;
-			break;
-		case OPT_MAX_ERRORS: {
-			char *end;
-			errno = 0;
-			max_errors = strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || optarg[0] == '\0' || optarg[0] == '-'
-			    || max_errors > 100000) {
-				fprintf(stderr, "flytec: --max-errors takes a number from 0 to 100000, not '%s'\n",
-					optarg);
-				fputs("Try 'flytec --help'.\n", stderr);
-				return 2;
-			}
-			break;
-		}
-		case 'h':
-			usage(stdout);
-			return 0;
-		case OPT_VERSION:
-			printf("flytec %s\n", fl_version());
-			return 0;
-		case ':':
-			fprintf(stderr, "flytec: option '%s' needs a value\n", argv[optind - 1]);
-			fputs("Try 'flytec --help'.\n", stderr);
-			return 2;
-		default:
-			/* getopt sets optopt to the short option's letter, to a long
-			 * option's value when it was given a value it does not take,
-			 * and to 0 for an unknown long option. In a group of short
-			 * options (-hx) optind has not moved past the group yet. */
-			if (optopt > 0 && optopt < 256) {
-				fprintf(stderr, "flytec: unknown option '-%c'\n", optopt);
-			} else if (optopt >= 256) {
-				const char *arg = argv[optind - 1];
-				fprintf(stderr, "flytec: option '%.*s' takes no value\n",
-					(int)strcspn(arg, "="), arg);
-			} else {
-				fprintf(stderr, "flytec: unknown option '%s'\n", argv[optind - 1]);
-			}
-			fputs("Try 'flytec --help'.\n", stderr);
-			return 2;
-		}
+		int rc = parse_option(opt, argv, o);
+		if (rc != PARSED)
+			return rc;
 	}
-	r.mode = mode;
-	r.max_errors = (unsigned)max_errors;
-	if (mode == MODE_SHOW) {
-		if (optind != argc)
-			return bad_usage("--show takes one file; unexpected '%s'", argv[optind]);
-		return finish_stdout(compile_one(show, &r));
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	if (o->mode == MODE_SHOW) {
+		if (o->nfiles != 0)
+			return bad_usage("--show takes one file; unexpected '%s'", o->files[0]);
+		return PARSED;
 	}
-	if (optind == argc) {
+	if (o->nfiles == 0) {
 		fputs("flytec: no input files\nTry 'flytec --help'.\n", stderr);
 		return 2;
 	}
-	if (mode == MODE_EMIT && argc - optind > 1)
-		return bad_usage("--emit compiles one file at a time; unexpected '%s'", argv[optind + 1]);
-	if (mode == MODE_EMIT && r.emit == EMIT_PB && r.output == NULL)
+	if (o->mode == MODE_EMIT && o->nfiles > 1)
+		return bad_usage("--emit compiles one file at a time; unexpected '%s'", o->files[1]);
+	if (o->mode == MODE_EMIT && o->emit == EMIT_PB && o->output == NULL)
 		return bad_usage("%s", "--emit=pb needs -o DIRECTORY");
-	if (mode != MODE_EMIT && r.output != NULL)
+	if (o->mode != MODE_EMIT && o->output != NULL)
 		return bad_usage("%s", "-o goes with --emit");
+	return PARSED;
+}
+
+/* Compiles every file (or shows one) and returns the exit status. */
+static int run(const struct options *o)
+{
+	if (o->mode == MODE_SHOW)
+		return finish_stdout(compile_one(o->show, o));
 	int status = 0;
-	for (int i = optind; i < argc; i++)
-		if (compile_one(argv[i], &r) != 0)
+	for (int i = 0; i < o->nfiles; i++)
+		if (compile_one(o->files[i], o) != 0)
 			status = 1;
 	return finish_stdout(status);
+}
+
+int main(int argc, char **argv)
+{
+	/* A test hook: the Nth request of the compiler for memory from the
+	 * system fails (fl_alloc_fail_at, flytec.h), so that tests can check
+	 * that the driver reports it and leaves no partial output behind. */
+	const char *fail_alloc = getenv("FLYTEC_FAIL_ALLOC");
+	if (fail_alloc != NULL && *fail_alloc != '\0')
+		fl_alloc_fail_at(strtoul(fail_alloc, NULL, 10));
+	struct options o;
+	int rc = parse_options(argc, argv, &o);
+	return rc != PARSED ? rc : run(&o);
 }

@@ -12,33 +12,16 @@
 # FLYTEC (the compiler; default $top_builddir/flytec), FLYTEC_WRAPPER (an
 # optional command prefix, such as valgrind).
 
-set -u
-
-me=$(basename "$0")
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-if [ -z "${FLYTEC:-}" ] && [ -n "${top_builddir:-}" ]; then
-	FLYTEC=$top_builddir/flytec
-fi
-FLYTEC_WRAPPER=${FLYTEC_WRAPPER:-}
+# shellcheck source=tests/lib.sh
+. "$top_srcdir/tests/lib.sh"
 doc=$top_srcdir/docs/language.md
 docname=docs/language.md
 
-if [ -z "${FLYTEC:-}" ] || [ ! -x "$FLYTEC" ]; then
-	echo "Bail out! $me: set FLYTEC to the flytec executable (got '${FLYTEC:-}')"
-	exit 1
-fi
 if [ ! -r "$doc" ]; then
 	echo "Bail out! $me: cannot read $doc"
 	exit 1
 fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/flytec-docs.XXXXXX") || {
-	echo "Bail out! $me: cannot create a temporary directory"
-	exit 1
-}
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # Split the document into blocks. For block K the awk script writes
 #   $tmp/K.kind   flyte | flyte-error | orphan (a flyte-error without its text block)
@@ -139,23 +122,23 @@ while [ "$k" -le "$count" ]; do
 	name="$docname:$line"
 	cp "$tmp/$k.flyte" "$run/example.flyte"
 	# shellcheck disable=SC2086 # the wrapper is a command with arguments
-	(cd "$run" && exec $FLYTEC_WRAPPER "$FLYTEC" --check example.flyte) \
+	(cd "$run" && exec $wrapper "$FLYTEC" --check example.flyte) \
 		>"$tmp/out" 2>"$tmp/err" </dev/null
 	status=$?
 	case $kind in
 	flyte)
 		if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ]; then
-			echo "ok $k - $name"
+			ok "$name"
 		else
-			echo "not ok $k - $name (flyte block: status $status, expected 0 and no diagnostics)"
+			not_ok "$name (flyte block: status $status, expected 0 and no diagnostics)"
 			diag "$tmp/err"
 		fi
 		;;
 	flyte-error)
 		if [ "$status" -eq 1 ] && cmp -s "$tmp/$k.want" "$tmp/err"; then
-			echo "ok $k - $name"
+			ok "$name"
 		else
-			echo "not ok $k - $name (flyte-error block: status $status, expected 1 and the diagnostics of the text block)"
+			not_ok "$name (flyte-error block: status $status, expected 1 and the diagnostics of the text block)"
 			diff -u "$tmp/$k.want" "$tmp/err" >"$tmp/diff"
 			sed -e "1s|^--- .*|--- expected (text block)|" -e "2s|^+++ .*|+++ flytec stderr|" \
 				"$tmp/diff" >"$tmp/diff2"
@@ -163,7 +146,7 @@ while [ "$k" -le "$count" ]; do
 		fi
 		;;
 	*)
-		echo "not ok $k - $name (flyte-error block without a following text block)"
+		not_ok "$name (flyte-error block without a following text block)"
 		;;
 	esac
 	k=$((k + 1))

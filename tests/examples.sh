@@ -17,33 +17,16 @@
 # FLYTEC (the compiler; default $top_builddir/flytec), FLYTEC_WRAPPER (an
 # optional command prefix, such as valgrind).
 
-set -u
-
-me=$(basename "$0")
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-if [ -z "${FLYTEC:-}" ] && [ -n "${top_builddir:-}" ]; then
-	FLYTEC=$top_builddir/flytec
-fi
-FLYTEC_WRAPPER=${FLYTEC_WRAPPER:-}
+# shellcheck source=tests/lib.sh
+. "$top_srcdir/tests/lib.sh"
 
 STEPS="check build run"
 
-if [ -z "${FLYTEC:-}" ] || [ ! -x "$FLYTEC" ]; then
-	echo "Bail out! $me: set FLYTEC to the flytec executable (got '${FLYTEC:-}')"
-	exit 1
-fi
 if [ ! -d "$top_srcdir/examples" ]; then
 	echo "Bail out! $me: no directory $top_srcdir/examples"
 	exit 1
 fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/flytec-examples.XXXXXX") || {
-	echo "Bail out! $me: cannot create a temporary directory"
-	exit 1
-}
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # The examples, as paths relative to top_srcdir, in a stable order.
 (cd "$top_srcdir" && find examples -type f -name '*.flyte' | LC_ALL=C sort) >"$tmp/list" || {
@@ -142,24 +125,22 @@ step_run() {
 }
 
 echo "1..$((nexamples * nsteps))"
-k=0
 while IFS= read -r example; do
 	work=$tmp/examples/$(echo "$example" | sed 's|/|_|g')
 	mkdir -p "$work"
-	failed=
+	broken=
 	for step in $STEPS; do
-		k=$((k + 1))
-		if [ -n "$failed" ]; then
-			echo "ok $k - $step $example # SKIP $failed failed"
+		if [ -n "$broken" ]; then
+			skip "$step $example" "$broken failed"
 			continue
 		fi
 		: >"$tmp/why"
 		if "step_$step" "$example" "$work"; then
-			echo "ok $k - $step $example"
+			ok "$step $example"
 		else
-			echo "not ok $k - $step $example"
+			not_ok "$step $example"
 			sed 's/^/# /' "$tmp/why"
-			failed=$step
+			broken=$step
 		fi
 	done
 done <"$tmp/list"

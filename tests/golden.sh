@@ -27,31 +27,14 @@
 # Arguments, when given, select cases: GROUP or GROUP/NAME, as shell
 # patterns (golden.sh 'syntax/utf8*').
 
-set -u
-set -f  # the arguments of a case are split, never globbed
-LC_ALL=C  # messages from the C library (strerror) in English
-export LC_ALL
-
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+# shellcheck source=tests/lib.sh
+. "$top_srcdir/tests/lib.sh"
+set -f  # the arguments of a case are split, never globbed
+
 golden="$top_srcdir/tests/golden"
-if [ -z "${FLYTEC:-}" ] || [ ! -x "$FLYTEC" ]; then
-	echo "Bail out! FLYTEC is not set to the flytec binary"
-	exit 1
-fi
-case $FLYTEC in
-/*) ;;
-*) FLYTEC=$(pwd)/$FLYTEC ;;
-esac
 regen=${FLYTEC_REGEN:-0}
 max_diff=200  # lines of diff shown for a failing case
-wrapper=${FLYTEC_WRAPPER:-}
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/golden.XXXXXX") || {
-	echo "Bail out! cannot make a temporary directory"
-	exit 1
-}
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
 
 selected() {
 	[ $# -eq 0 ] && return 0
@@ -125,10 +108,7 @@ store() {
 	fi
 }
 
-n=0
-failed=0
 while IFS= read -r case_id; do
-	n=$((n + 1))
 	group=${case_id%%/*}
 	name=${case_id#*/}
 	dir=$golden/$group
@@ -165,7 +145,7 @@ while IFS= read -r case_id; do
 		else
 			store "$tmp/status" "$base.status"
 		fi
-		echo "ok $n - $case_id # regenerated"
+		ok "$case_id # regenerated"
 		continue
 	fi
 
@@ -185,12 +165,11 @@ while IFS= read -r case_id; do
 	compare stdout "$base.out" "$tmp/out" >>"$tmp/report" || ok=false
 	compare stderr "$base.err" "$tmp/err" >>"$tmp/report" || ok=false
 	if $ok; then
-		echo "ok $n - $case_id"
+		ok "$case_id"
 	else
-		echo "not ok $n - $case_id"
+		not_ok "$case_id"
 		echo "# command: (cd tests/golden/$group && ${wrapper:+$wrapper }flytec $args${file:+ $file})"
 		cat "$tmp/report"
-		failed=$((failed + 1))
 	fi
 done <"$tmp/run"
 

@@ -11,20 +11,9 @@
 # the test. FLYTEC_WRAPPER is not used: a wrapper such as valgrind would
 # make the runs far too slow and the times meaningless.
 
-set -u
-LC_ALL=C
-export LC_ALL
-
-if [ -z "${FLYTEC:-}" ] || [ ! -x "$FLYTEC" ]; then
-	echo "Bail out! FLYTEC is not set to the flytec binary"
-	exit 1
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/scale.XXXXXX") || {
-	echo "Bail out! cannot make a temporary directory"
-	exit 1
-}
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+# shellcheck source=tests/lib.sh
+. "$top_srcdir/tests/lib.sh"
 
 echo "1..2"
 
@@ -60,17 +49,9 @@ awk 'BEGIN {
 	printf "-1])\n"
 }' >"$tmp/line.flyte"
 
-now() {
-	date +%s%N
-}
-clock=true
-case $(now) in
-*[!0-9]*) clock=false ;;
-esac
-
-# check FILE: runs flytec --check three times; sets elapsed to the best time
-# in nanoseconds; returns flytec's first non-zero status
-check() {
+# check_clean FILE: runs flytec --check three times; sets elapsed to the
+# best time in nanoseconds; returns flytec's first non-zero status
+check_clean() {
 	elapsed=
 	for _ in 1 2 3; do
 		t0=$(now)
@@ -93,33 +74,33 @@ check() {
 	return 0
 }
 
-ok=true
-check "$tmp/small.flyte" || ok=false
+clean=true
+check_clean "$tmp/small.flyte" || clean=false
 small=$elapsed
-check "$tmp/large.flyte" || ok=false
+check_clean "$tmp/large.flyte" || clean=false
 large=$elapsed
-check "$tmp/line.flyte" || ok=false
+check_clean "$tmp/line.flyte" || clean=false
 for f in small large line; do
 	echo "# $f.flyte: $(wc -c <"$tmp/$f.flyte" | tr -d ' ') bytes"
 done
-if $ok; then
-	echo "ok 1 - 1 MB, 10 MB and one-line 10 MB inputs check clean"
+if $clean; then
+	ok "1 MB, 10 MB and one-line 10 MB inputs check clean"
 else
-	echo "not ok 1 - 1 MB, 10 MB and one-line 10 MB inputs check clean"
+	not_ok "1 MB, 10 MB and one-line 10 MB inputs check clean"
 fi
 
 if ! $clock; then
-	echo "ok 2 - time grows linearly # SKIP date has no nanoseconds"
+	skip "time grows linearly" "date has no nanoseconds"
 elif [ -z "$small" ] || [ -z "$large" ]; then
-	echo "ok 2 - time grows linearly # SKIP the runs failed"
+	skip "time grows linearly" "the runs failed"
 else
 	[ "$small" -gt 0 ] || small=1
 	# tenths, in integer arithmetic
 	ratio=$((large * 10 / small))
 	echo "# 1 MB: $((small / 1000000)) ms, 10 MB: $((large / 1000000)) ms, ratio $((ratio / 10)).$((ratio % 10))"
 	if [ "$ratio" -lt 250 ]; then
-		echo "ok 2 - time grows linearly (10 MB takes $((ratio / 10)).$((ratio % 10)) times 1 MB's)"
+		ok "time grows linearly (10 MB takes $((ratio / 10)).$((ratio % 10)) times 1 MB's)"
 	else
-		echo "not ok 2 - time grows linearly (10 MB takes $((ratio / 10)).$((ratio % 10)) times 1 MB's; the limit is 25)"
+		not_ok "time grows linearly (10 MB takes $((ratio / 10)).$((ratio % 10)) times 1 MB's; the limit is 25)"
 	fi
 fi

@@ -14,27 +14,17 @@
 # scratch directory. Arguments, when given, are .flyte files to check
 # instead of the default set.
 
-set -u
-LC_ALL=C
-export LC_ALL
-
-me=conformance.sh
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
-if [ -z "${FLYTEC:-}" ]; then
-	FLYTEC=$top_builddir/flytec
-fi
-wrapper=${FLYTEC_WRAPPER:-}
+keep_tmp=${CONFORMANCE_KEEP:-}
+# shellcheck source=tests/lib.sh
+. "$top_srcdir/tests/lib.sh"
 modules=${FLYTEIDL_MODULES:-$top_builddir/idl/npm/node_modules}
 protos=$modules/@flyteorg/flyteidl/protos
 PROTOC=${PROTOC:-}
 NODE=${NODE:-}
 PROTOBUF_INCLUDE=${PROTOBUF_INCLUDE:-/usr/include}
 
-if [ ! -x "$FLYTEC" ]; then
-	echo "Bail out! $me: FLYTEC is not the flytec executable (got '$FLYTEC')"
-	exit 1
-fi
 if [ -z "$PROTOC" ] || ! command -v "$PROTOC" >/dev/null 2>&1; then
 	echo "1..0 # SKIP protoc not found (configure: PROTOC)"
 	exit 0
@@ -51,18 +41,6 @@ if [ ! -f "$PROTOBUF_INCLUDE/google/protobuf/struct.proto" ]; then
 	echo "1..0 # SKIP google/protobuf/*.proto not under $PROTOBUF_INCLUDE"
 	exit 0
 fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/flytec-conformance.XXXXXX") || {
-	echo "Bail out! $me: cannot create a temporary directory"
-	exit 1
-}
-if [ -n "${CONFORMANCE_KEEP:-}" ]; then
-	echo "# keeping $tmp"
-else
-	trap 'rm -rf "$tmp"' EXIT
-fi
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 version=$("$FLYTEC" --version | sed -n 's/^flytec //p')
 

@@ -7,7 +7,11 @@
  * without errors is lowered to registration artifacts, printed as JSON and
  * turned into generated C, as `flytec --emit=json` and `--emit=c` would,
  * with nothing written to disk. Every diagnostic is printed into a memory
- * stream, which exercises the caret printer on every span.
+ * stream, which exercises the caret printer on every span, and read back
+ * through the public reader (fl_diag_first ...).
+ *
+ * ctx.h and codegen.h are internal: the generated C is built into the
+ * code generator's buffers, in the context's arena, rather than written.
  *
  * The same function is the body of tests/robust/replay, which runs it on
  * the regression inputs under tests/robust/cases/ in `make check` (plain,
@@ -42,6 +46,22 @@ static void sink_close(FILE *f, char **buf)
 {
 	fclose(f);
 	free(*buf);
+}
+
+/* Every diagnostic and note through the public reader, one a line. */
+static void read_diagnostics(const struct fl_ctx *c, FILE *out)
+{
+	for (const struct fl_diag *d = fl_diag_first(c); d != NULL; d = fl_diag_next(d)) {
+		const struct fl_diag *n = d;
+		do {
+			struct fl_diag_location w;
+			if (fl_diag_location(c, n, &w))
+				fprintf(out, "%s:%u:%u-%u:%u [%zu,%zu) ", w.file, w.line, w.column, w.end_line,
+					w.end_column, w.offset, w.end_offset);
+			fprintf(out, "%d %s\n", (int)fl_diag_severity(n), fl_diag_message(n));
+			n = n == d ? fl_diag_first_note(d) : fl_diag_next_note(n);
+		} while (n != NULL);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -84,6 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	fl_print_diagnostics(c, out);
+	read_diagnostics(c, out);
 	sink_close(out, &buf);
 	fl_ctx_free(c);
 	return 0;

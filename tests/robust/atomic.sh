@@ -18,9 +18,9 @@
 # changes (the mtime of an identical file is kept); output lost on the way
 # to standard output (/dev/full) is an error.
 
-robust_name=atomic
-# shellcheck source=tests/robust/lib.sh
-. "$(dirname "$0")/lib.sh"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+# shellcheck source=tests/lib.sh
+. "$top_srcdir/tests/lib.sh"
 
 good=$tmp/good.flyte
 cp "$top_srcdir/examples/quickstart/quickstart.flyte" "$good"

@@ -23,18 +23,10 @@
 # Times are the best of two runs; FLYTEC_WRAPPER is not used (valgrind would
 # make them meaningless).
 
-robust_name=limits
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 TAP_DIAG_LINES=20
-# shellcheck source=tests/robust/lib.sh
-. "$(dirname "$0")/lib.sh"
-
-now() {
-	date +%s%N
-}
-clock=true
-case $(now) in
-*[!0-9]*) clock=false ;;
-esac
+# shellcheck source=tests/lib.sh
+. "$top_srcdir/tests/lib.sh"
 
 # run EXPECTED-STATUS ARGS...: runs flytec; a crash (status > 1) is a problem
 run() {

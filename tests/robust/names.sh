@@ -21,9 +21,9 @@
 #   6  a source file whose name cannot be #included is an error; one with
 #      a space compiles
 
-robust_name=names
-# shellcheck source=tests/robust/lib.sh
-. "$(dirname "$0")/lib.sh"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+# shellcheck source=tests/lib.sh
+. "$top_srcdir/tests/lib.sh"
 inc=${FLYTERUN_INCLUDE:-$top_srcdir/include}
 
 echo "1..6"

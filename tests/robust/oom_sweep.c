@@ -4,7 +4,8 @@
  * and launch-plan calls, overrides and literals) goes through everything the
  * driver does: fl_source_add, fl_parse, fl_check, fl_print_signatures,
  * fl_lower, fl_package_print_json, fl_emit_c, fl_package_write_tgz,
- * fl_package_write_dir, fl_write_c and fl_print_diagnostics. With
+ * fl_package_write_dir, fl_package_write_json, fl_write_c and
+ * fl_print_diagnostics. With
  * fl_alloc_fail_at(n), for n = 1, 2, ... until a run no longer reaches its
  * failure, every run must end either complete (the same outputs as a run
  * without failure) or with fl_out_of_memory() true (or fl_ctx_new() NULL):
@@ -26,14 +27,14 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
+/* Internal headers: the arena is pre-used through the context (ctx.h), and
+ * the generated C is built into the code generator's buffers (codegen.h). */
 #include "codegen.h"
 #include "ctx.h"
 #include "flytec.h"
@@ -128,15 +129,16 @@ struct outputs {
 	char *text;              /* signatures, JSON, generated C, diagnostics */
 	size_t len;
 	uint32_t nartifacts;
-	bool wrote_tgz, wrote_dir, wrote_c;
+	bool wrote_tgz, wrote_dir, wrote_json, wrote_c;
 	int stage;               /* where the failure was first seen */
 };
 
 enum { ST_CTX, ST_PRE, ST_SOURCE, ST_PARSE, ST_CHECK, ST_SIGNATURES, ST_LOWER, ST_JSON, ST_EMIT_C, ST_TGZ, ST_DIR,
-       ST_WRITE_C, ST_DIAG, ST_N };
+       ST_WRITE_JSON, ST_WRITE_C, ST_DIAG, ST_N };
 static const char *const stage_names[ST_N] = {"fl_ctx_new", "pre-use", "fl_source_add", "fl_parse", "fl_check",
 					      "fl_print_signatures", "fl_lower", "fl_package_print_json", "fl_emit_c",
-					      "fl_package_write_tgz", "fl_package_write_dir", "fl_write_c",
+					      "fl_package_write_tgz", "fl_package_write_dir",
+					      "fl_package_write_json", "fl_write_c",
 					      "fl_print_diagnostics"};
 static unsigned long landed[ST_N];
 
@@ -188,14 +190,17 @@ static void find_temporaries(const char *dir, char *found, size_t cap)
 	closedir(d);
 }
 
-/* Uses up n bytes of the arena's current chunk in small blocks. */
-static void consume(struct fl_arena *a, size_t n)
+/* Uses up *(size_t *)arg bytes of the arena's current chunk in small
+ * blocks (under fl_protect: a failure marks the context). */
+static int consume(struct fl_ctx *c, void *arg)
 {
+	size_t n = *(const size_t *)arg;
 	while (n > 0) {
 		size_t k = n < 1024 ? n : 1024;
-		fl_alloc(a, k);
+		fl_alloc(c->arena, k);
 		n -= k;
 	}
+	return 0;
 }
 
 #define STAGE(st) \
@@ -230,14 +235,7 @@ static void run(size_t pre, unsigned long fail_at, struct outputs *o)
 		exit(1);
 	}
 	if (pre > 0) {
-		jmp_buf jb;
-		if (setjmp(jb) == 0) {
-			fl_arena_catch(c->arena, &jb);
-			consume(c->arena, pre);
-		} else {
-			c->oom = true;
-		}
-		fl_arena_catch(c->arena, NULL);
+		fl_protect(c, consume, &pre);
 		STAGE(ST_PRE);
 	}
 	struct fl_node *program = NULL;
@@ -279,6 +277,10 @@ static void run(size_t pre, unsigned long fail_at, struct outputs *o)
 			if (!fl_out_of_memory(c))
 				o->wrote_dir = fl_package_write_dir(c, p, path) == 0;
 			STAGE(ST_DIR);
+			snprintf(path, sizeof path, "%s/sweep.json", outdir);
+			if (!fl_out_of_memory(c))
+				o->wrote_json = fl_package_write_json(c, p, path) == 0;
+			STAGE(ST_WRITE_JSON);
 		}
 		if (!fl_out_of_memory(c))
 			o->wrote_c = fl_write_c(c, m, "dir/sweep.flyte", outdir, &opts) == 0;
@@ -321,7 +323,8 @@ int main(void)
 
 	struct outputs ref;
 	run(0, 0, &ref);
-	bool ref_ok = !ref.oom && ref.errors == 0 && ref.nartifacts > 0 && ref.wrote_tgz && ref.wrote_dir && ref.wrote_c;
+	bool ref_ok = !ref.oom && ref.errors == 0 && ref.nartifacts > 0 && ref.wrote_tgz && ref.wrote_dir && ref.wrote_json
+		      && ref.wrote_c;
 	printf("%s 1 - the program compiles without failure (%lu requests to the system, %u artifacts, %zu bytes of output)\n",
 	       ref_ok ? "ok" : "not ok", ref.requests, ref.nartifacts, ref.len);
 	if (!ref_ok) {
@@ -361,7 +364,7 @@ int main(void)
 			}
 			/* not reached: the run must be the reference run */
 			if (o.oom || o.errors != 0 || o.len != ref.len || memcmp(o.text, ref.text, o.len) != 0
-			    || !o.wrote_tgz || !o.wrote_dir || !o.wrote_c)
+			    || !o.wrote_tgz || !o.wrote_dir || !o.wrote_json || !o.wrote_c)
 				if (!problem[0])
 					snprintf(problem, sizeof problem,
 						 "the run past the last failure differs from the reference (oom %d, %u errors, %zu bytes)",

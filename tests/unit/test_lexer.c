@@ -1,7 +1,9 @@
 /* test_lexer.c: the scanner (grammar/scanner.l) and the parser through the
  * library's API: every token kind in a minimal program, with the parsed
  * node's kind, value and exact span, and every lexical error with its
- * count and span. Diagnostics are read from the context (ctx.h).
+ * count and span. Diagnostics are read with the public reader (flytec.h);
+ * ctx.h is included only for the string table (C->names), to check that
+ * names are interned.
  *
  * Most programs are `module m\ntask t(x: T = <LITERAL>)\n`: the literal
  * starts on line 2, column 15, at byte offset 23. */
@@ -48,17 +50,41 @@ static struct fl_node *parse_n(const char *text, size_t len)
 /* a string literal, NUL bytes included */
 #define PARSE(lit) parse_n((lit), sizeof(lit) - 1)
 
+/* Every diagnostic in order, notes after the one they belong to. */
+static const struct fl_diag *diag_after(const struct fl_diag *d, const struct fl_diag **owner)
+{
+	if (d == NULL) {
+		*owner = fl_diag_first(C);
+		return *owner;
+	}
+	const struct fl_diag *note = d == *owner ? fl_diag_first_note(d) : fl_diag_next_note(d);
+	if (note != NULL)
+		return note;
+	*owner = fl_diag_next(*owner);
+	return *owner;
+}
+
+static struct fl_diag_location where(const struct fl_diag *d)
+{
+	struct fl_diag_location w = {0};
+	(void)fl_diag_location(C, d, &w);
+	return w;
+}
+
 /* All diagnostics, one a line, for failure messages. */
 static const char *diags(void)
 {
 	static char buf[4096];
 	size_t n = 0;
 	buf[0] = '\0';
-	for (const struct fl_diag *d = C->diag_head; d != NULL && n < sizeof buf - 1; d = d->next) {
-		int k = snprintf(buf + n, sizeof buf - n, "\n  %u:%u-%u:%u [%u,%u) %s: %s", d->loc.line,
-				 d->loc.col, d->loc.end_line, d->loc.end_col, d->loc.off, d->loc.end_off,
-				 d->severity == FL_ERROR ? "error" : d->severity == FL_NOTE ? "note" : "warning",
-				 d->message);
+	const struct fl_diag *owner = NULL;
+	for (const struct fl_diag *d = diag_after(NULL, &owner); d != NULL && n < sizeof buf - 1;
+	     d = diag_after(d, &owner)) {
+		struct fl_diag_location w = where(d);
+		enum fl_severity sev = fl_diag_severity(d);
+		int k = snprintf(buf + n, sizeof buf - n, "\n  %u:%u-%u:%u [%zu,%zu) %s: %s", w.line, w.column,
+				 w.end_line, w.end_column, w.offset, w.end_offset,
+				 sev == FL_ERROR ? "error" : sev == FL_NOTE ? "note" : "warning", fl_diag_message(d));
 		if (k < 0)
 			break;
 		n += (size_t)k;
@@ -71,8 +97,9 @@ static const char *diags(void)
 /* The nth (from 0) error in the queue. */
 static const struct fl_diag *nth_error(unsigned n)
 {
-	for (const struct fl_diag *d = C->diag_head; d != NULL; d = d->next)
-		if (d->severity == FL_ERROR && n-- == 0)
+	const struct fl_diag *owner = NULL;
+	for (const struct fl_diag *d = diag_after(NULL, &owner); d != NULL; d = diag_after(d, &owner))
+		if (fl_diag_severity(d) == FL_ERROR && n-- == 0)
 			return d;
 	return NULL;
 }
@@ -102,15 +129,15 @@ static void check_error(int at, unsigned k, uint32_t line, uint32_t col, uint32_
 {
 	const struct fl_diag *d = nth_error(k);
 	ck_assert_msg(d != NULL, "line %d: no error #%u:%s", at, k, diags());
-	ck_assert_msg(d->has_loc, "line %d: error #%u has no location", at, k);
-	ck_assert_msg(d->loc.line == line && d->loc.col == col && d->loc.end_line == line
-			      && d->loc.end_col == end_col,
-		      "line %d: error #%u at %u:%u-%u:%u, expected %u:%u-%u:%u:%s", at, k, d->loc.line,
-		      d->loc.col, d->loc.end_line, d->loc.end_col, line, col, line, end_col, diags());
-	ck_assert_msg(d->loc.end_off - d->loc.off == end_col - col, "line %d: error #%u: offsets [%u,%u)", at,
-		      k, d->loc.off, d->loc.end_off);
-	ck_assert_msg(strstr(d->message, text) != NULL, "line %d: error #%u is \"%s\", expected \"%s\"", at, k,
-		      d->message, text);
+	struct fl_diag_location w;
+	ck_assert_msg(fl_diag_location(C, d, &w), "line %d: error #%u has no location", at, k);
+	ck_assert_msg(w.line == line && w.column == col && w.end_line == line && w.end_column == end_col,
+		      "line %d: error #%u at %u:%u-%u:%u, expected %u:%u-%u:%u:%s", at, k, w.line, w.column,
+		      w.end_line, w.end_column, line, col, line, end_col, diags());
+	ck_assert_msg(w.end_offset - w.offset == end_col - col, "line %d: error #%u: offsets [%zu,%zu)", at, k,
+		      w.offset, w.end_offset);
+	ck_assert_msg(strstr(fl_diag_message(d), text) != NULL, "line %d: error #%u is \"%s\", expected \"%s\"",
+		      at, k, fl_diag_message(d), text);
 }
 
 #define CK_ERROR(k, line, col, end_col, text) check_error(__LINE__, (k), (line), (col), (end_col), (text))
@@ -256,12 +283,12 @@ START_TEST(int_overflow_negative)
 {
 	LITERAL("-9223372036854775809");
 	CK_ERRORS(1);
-	const struct fl_diag *d = nth_error(0);
-	ck_assert_uint_eq(d->loc.line, 2);
-	ck_assert_uint_eq(d->loc.end_col, 35);
+	struct fl_diag_location w = where(nth_error(0));
+	ck_assert_uint_eq(w.line, 2);
+	ck_assert_uint_eq(w.end_column, 35);
 	LITERAL("-99999999999999999999");
 	CK_ERRORS(1);
-	ck_assert_uint_eq(nth_error(0)->loc.end_col, 36);
+	ck_assert_uint_eq(where(nth_error(0)).end_column, 36);
 }
 END_TEST
 
@@ -500,10 +527,10 @@ START_TEST(string_bad_escape_message)
 {
 	LITERAL("\"\\\xff\"");
 	CK_ERRORS(1);
-	ck_assert_str_eq(nth_error(0)->message, "unknown escape sequence");
+	ck_assert_str_eq(fl_diag_message(nth_error(0)), "unknown escape sequence");
 	LITERAL("\"\\\x01\"");
 	CK_ERRORS(1);
-	ck_assert_str_eq(nth_error(0)->message, "unknown escape sequence");
+	ck_assert_str_eq(fl_diag_message(nth_error(0)), "unknown escape sequence");
 }
 END_TEST
 
@@ -593,12 +620,12 @@ START_TEST(utf8_invalid_in_code)
 	CK_ONE_ERROR(2, 10, 11, "invalid UTF-8 byte 0x80");
 	PARSE("module m\n\xc0\xaf\n");  /* overlong */
 	CK_ERRORS(1);
-	ck_assert_uint_eq(nth_error(0)->loc.line, 2);
+	ck_assert_uint_eq(where(nth_error(0)).line, 2);
 	PARSE("module m\n\xed\xa0\x80\n");  /* a surrogate */
 	CK_ERRORS(1);
 	PARSE("module m\n\xe2\x82\n");  /* a broken sequence */
 	CK_ERRORS(1);
-	ck_assert_uint_eq(nth_error(0)->loc.col, 1);
+	ck_assert_uint_eq(where(nth_error(0)).column, 1);
 }
 END_TEST
 
@@ -693,7 +720,7 @@ START_TEST(keyword_is_not_ident)
 	char want[32];
 	snprintf(want, sizeof want, "'%s'", kw);
 	CK_ERROR(0, 2, 6, 6 + (uint32_t)strlen(kw), want);
-	ck_assert_ptr_nonnull(strstr(nth_error(0)->message, "unexpected"));
+	ck_assert_ptr_nonnull(strstr(fl_diag_message(nth_error(0)), "unexpected"));
 
 	n = snprintf(text, sizeof text, "module m\ntask %sx()\n", kw);
 	const struct fl_node *t = first_decl(parse_n(text, (size_t)n));
@@ -910,6 +937,39 @@ START_TEST(bad_source_id)
 END_TEST
 
 /* Spans of the second source say so; each source counts its own lines. */
+/* The public reader: an error with its note, then a diagnostic about the
+ * whole run, which has no location. */
+START_TEST(diagnostic_reader)
+{
+	static const char text[] = "module m\ntask t(x: int, x: str) -> int\n";
+	struct fl_node *prog = parse_n(text, sizeof text - 1);
+	CK_NO_ERRORS();
+	ck_assert_ptr_nonnull(fl_check(C, prog));
+	ck_assert_int_lt(fl_source_load(C, "/nonexistent/x.flyte"), 0);
+	const struct fl_diag *e = fl_diag_first(C);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(fl_diag_severity(e), FL_ERROR);
+	ck_assert_str_eq(fl_diag_message(e), "input 'x' is declared twice");
+	struct fl_diag_location w = where(e);
+	ck_assert_str_eq(w.file, "t.flyte");
+	ck_assert_uint_eq(w.line, 2);
+	ck_assert_uint_eq(w.column, 16);
+	ck_assert_uint_eq(w.end_column, 17);
+	const struct fl_diag *n = fl_diag_first_note(e);
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(fl_diag_severity(n), FL_NOTE);
+	ck_assert_str_eq(fl_diag_message(n), "first declared here");
+	ck_assert_uint_eq(where(n).column, 8);
+	ck_assert_ptr_null(fl_diag_next_note(n));
+	const struct fl_diag *io = fl_diag_next(e);
+	ck_assert_ptr_nonnull(io);
+	ck_assert_ptr_nonnull(strstr(fl_diag_message(io), "cannot open /nonexistent/x.flyte"));
+	ck_assert(!fl_diag_location(C, io, &w));
+	ck_assert_ptr_null(fl_diag_first_note(io));
+	ck_assert_ptr_null(fl_diag_next(io));
+}
+END_TEST
+
 START_TEST(second_source)
 {
 	PARSE("module m\n\n\ntask a(x: T = 1)\n");
@@ -924,7 +984,7 @@ START_TEST(second_source)
 	ck_assert_uint_eq(d->loc.col, 15);
 	ck_assert_uint_eq(d->loc.off, 23);
 	CK_ERRORS(1);
-	ck_assert_uint_eq(nth_error(0)->loc.file, 1);
+	ck_assert_str_eq(where(nth_error(0)).file, "second.flyte");
 	CK_ERROR(0, 2, 16, 18, "unknown escape sequence");
 	/* the first one again: same names, its own file index */
 	prog = fl_parse(C, 0);
@@ -958,11 +1018,14 @@ START_TEST(error_cap)
 	CK_ERROR(0, 2, 3, 4, "invalid UTF-8");
 	CK_ERROR(1, 3, 3, 4, "invalid UTF-8");
 	/* the note that says so comes last */
-	const struct fl_diag *last = C->diag_head;
-	while (last->next != NULL)
-		last = last->next;
-	ck_assert_int_eq(last->severity, FL_NOTE);
-	ck_assert_ptr_nonnull(strstr(last->message, "too many errors"));
+	const struct fl_diag *owner = NULL, *last = NULL;
+	for (const struct fl_diag *d = diag_after(NULL, &owner); d != NULL; d = diag_after(d, &owner))
+		last = d;
+	ck_assert_ptr_nonnull(last);
+	ck_assert_int_eq(fl_diag_severity(last), FL_NOTE);
+	ck_assert_ptr_nonnull(strstr(fl_diag_message(last), "too many errors"));
+	/* a note of no diagnostic: it stands on its own */
+	ck_assert_ptr_eq(fl_diag_first_note(nth_error(1)), NULL);
 
 	/* 0: no cap */
 	parse_max(five_errors, sizeof five_errors - 1, 0);
@@ -1038,7 +1101,7 @@ START_TEST(nesting_257)
 	parse_n(text, strlen(text));
 	free(text);
 	CK_ONE_ERROR(2, 15 + 255, 15 + 256, "nested too deeply");
-	ck_assert_uint_eq(nth_error(0)->loc.off, 23 + 255);
+	ck_assert_uint_eq(where(nth_error(0)).offset, 23 + 255);
 
 	text = nested(1000, false);
 	parse_n(text, strlen(text));
@@ -1122,6 +1185,7 @@ static Suite *lexer_suite(void)
 	tcase_add_test(tc, no_module);
 	tcase_add_test(tc, bad_source_id);
 	tcase_add_test(tc, second_source);
+	tcase_add_test(tc, diagnostic_reader);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
