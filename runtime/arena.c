@@ -20,7 +20,6 @@ struct block {
 struct rt_arena {
 	struct block *head;     /* current block; older blocks follow */
 	size_t next_size;
-	size_t total;    /* bytes handed out */
 };
 
 struct rt_arena *rt_arena_new(void)
@@ -53,7 +52,6 @@ void rt_arena_reset(struct rt_arena *a)
 	}
 	keep->next = NULL;
 	keep->used = 0;
-	a->total = 0;
 }
 
 static struct block *grow(struct rt_arena *a, size_t need)
@@ -94,7 +92,6 @@ void *rt_arena_alloc(struct rt_arena *a, size_t size)
 			big->used = size;
 			big->next = b->next;
 			b->next = big;
-			a->total += size;
 			return big->data;
 		}
 		b = grow(a, size);
@@ -103,7 +100,6 @@ void *rt_arena_alloc(struct rt_arena *a, size_t size)
 	}
 	void *p = b->data + b->used;
 	b->used += size;
-	a->total += size;
 	return p;
 }
 
@@ -161,11 +157,6 @@ char *rt_arena_printf(struct rt_arena *a, const char *fmt, ...)
 	char *p = rt_arena_vprintf(a, fmt, ap);
 	va_end(ap);
 	return p;
-}
-
-size_t rt_arena_used(const struct rt_arena *a)
-{
-	return a->total;
 }
 
 static void *pb_alloc(void *data, size_t size)

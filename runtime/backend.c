@@ -71,11 +71,6 @@ struct rt_backend *rt_backend_new(bool process, size_t threads)
 	return b;
 }
 
-size_t rt_backend_running(const struct rt_backend *b)
-{
-	return b->nrunning;
-}
-
 static void queue_push(struct rt_job **head, struct rt_job **tail, struct rt_job *j)
 {
 	j->next = NULL;
