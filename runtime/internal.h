@@ -72,8 +72,6 @@ char *rt_arena_strndup(struct rt_arena *a, const char *s, size_t n);
 char *rt_arena_strdup(struct rt_arena *a, const char *s);
 char *rt_arena_printf(struct rt_arena *a, const char *fmt, ...) RT_FMT(2, 3);
 char *rt_arena_vprintf(struct rt_arena *a, const char *fmt, va_list ap) RT_FMT(2, 0);
-/** Bytes handed out so far (for tests and statistics). */
-size_t rt_arena_used(const struct rt_arena *a);
 /** A protobuf-c allocator drawing from the arena (free is a no-op). */
 ProtobufCAllocator rt_arena_allocator(struct rt_arena *a);
 
@@ -281,7 +279,6 @@ struct rt_job *rt_backend_poll(struct rt_backend *b);
 /** Asks a running job to stop (process: SIGKILL; threads: ignored). It still
  *  comes back from rt_backend_wait. */
 void rt_backend_cancel(struct rt_backend *b, struct rt_job *j);
-size_t rt_backend_running(const struct rt_backend *b);
 int64_t rt_now_ns(void);
 
 /* ---- cache (cache.c): memoized task results in SQLite ---------------------- */
@@ -298,13 +295,15 @@ int rt_cache_put(struct rt_cache *c, const char *task, const char *version, cons
 /** Commits the pending writes (also done every few hundred writes). */
 void rt_cache_flush(struct rt_cache *c);
 
-/* ---- JSON and text forms (json.c) ----------------------------------------- */
-/** Parses a command-line value into a literal of type lt. `bare` allows a
- *  non-JSON word as a string. */
+/* ---- literals <-> JSON (litjson.c) ----------------------------------------- */
+/** Parses a command-line value into a literal of type lt. Where lt takes a
+ *  string, a non-JSON word is one. */
 int rt_json_to_literal(struct rt_arena *a, const char *text, const Flyteidl__Core__LiteralType *lt,
 			Flyteidl__Core__Literal **out, struct rt_msg *err);
 /** Writes a literal as JSON. */
 int rt_literal_to_json(struct rt_buf *b, const Flyteidl__Core__Literal *lit);
+
+/* ---- time formats (timefmt.c) ---------------------------------------------- */
 /** RFC 3339 text <-> seconds/nanos. */
 int rt_parse_datetime(const char *s, int64_t *sec, int32_t *nanos);
 void rt_format_datetime(int64_t sec, int32_t nanos, char *buf, size_t n);
