@@ -544,6 +544,155 @@ static int cmp_key_ix(const void *x, const void *y)
 	return a->ix < b->ix ? -1 : a->ix > b->ix;
 }
 
+static int decode_duration(const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	const Flyteidl__Core__Primitive *p;
+	if (!(p = prim(lit, PRIM(DURATION))))
+		return mismatch(err, path, t, lit);
+	int64_t s = p->duration ? p->duration->seconds : 0;
+	int32_t n = p->duration ? p->duration->nanos : 0;
+	int64_t ns;
+	if (n <= -1000000000 || n >= 1000000000 || (s > 0 && n < 0) || (s < 0 && n > 0))
+		return fail(err, path, "invalid duration: %lld s %d ns", (long long)s, (int)n);
+	if (__builtin_mul_overflow(s, (int64_t)1000000000, &ns) ||
+	    __builtin_add_overflow(ns, (int64_t)n, &ns))
+		return fail(err, path, "duration of %lld s does not fit in 64-bit nanoseconds",
+			    (long long)s);
+	*(int64_t *)dst = ns;
+	return 0;
+}
+
+static int decode_bytes(const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	if (!lit || lit->value_case != LIT(SCALAR) || !lit->scalar ||
+	    lit->scalar->value_case != SCA(BINARY) || !lit->scalar->binary)
+		return mismatch(err, path, t, lit);
+	const Flyteidl__Core__Binary *b = lit->scalar->binary;
+	if (b->tag && *b->tag)
+		return fail(err, path, "expected binary, found binary with tag '%s'", b->tag);
+	((flrt_bytes *)dst)->len = b->value.len;
+	((flrt_bytes *)dst)->data = b->value.len ? b->value.data : (const uint8_t *)"";
+	return 0;
+}
+
+static int decode_blob(const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	if (!lit || lit->value_case != LIT(SCALAR) || !lit->scalar ||
+	    lit->scalar->value_case != SCA(BLOB) || !lit->scalar->blob)
+		return mismatch(err, path, t, lit);
+	const Flyteidl__Core__Blob *b = lit->scalar->blob;
+	if (b->metadata && b->metadata->type) {
+		bool multi = b->metadata->type->dimensionality == DIM(MULTIPART);
+		if (multi != (t->kind == FLRT_DIR))
+			return mismatch(err, path, t, lit);
+	}
+	((flrt_str *)dst)->data = b->uri ? b->uri : "";
+	((flrt_str *)dst)->len = strlen(((flrt_str *)dst)->data);
+	return 0;
+}
+
+static int decode_enum(const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	const Flyteidl__Core__Primitive *p;
+	char buf[160];
+	if (!(p = prim(lit, PRIM(STRING_VALUE))))
+		return fail(err, path, "expected %s (a string), found %s",
+			    rt_type_name(t, buf, sizeof buf), rt_lit_kind(lit));
+	for (size_t i = 0; i < t->enum_count; i++)
+		if (strcmp(t->enum_names[i], p->string_value) == 0) {
+			*(int32_t *)dst = (int32_t)i;
+			return 0;
+		}
+	struct rt_buf names = { 0 };
+	for (size_t i = 0; i < t->enum_count; i++)
+		rt_buf_printf(&names, "%s%s", i ? ", " : "", t->enum_names[i]);
+	fail(err, path, "'%s' is not a member of enum %s (%s)", p->string_value,
+	     t->enum_name ? t->enum_name : "", names.data ? (char *)names.data : "");
+	rt_buf_free(&names);
+	return -1;
+}
+
+static int decode_list(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	if (!lit || lit->value_case != LIT(COLLECTION) || !lit->collection)
+		return mismatch(err, path, t, lit);
+	const Flyteidl__Core__LiteralCollection *c = lit->collection;
+	flrt_list *l = dst;
+	size_t es = flrt_type_size(t->elem);
+	l->len = c->n_literals;
+	l->items = rt_arena_array(a, c->n_literals ? c->n_literals : 1, es);
+	if (!l->items)
+		return fail(err, path, "out of memory decoding %zu elements", c->n_literals);
+	struct rt_path sub = { path, NULL, NULL, 0, 1 };
+	for (size_t i = 0; i < c->n_literals; i++) {
+		sub.index = i;
+		if (rt_decode(a, t->elem, c->literals[i], (char *)l->items + i * es, &sub, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int decode_dict(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	if (!lit || lit->value_case != LIT(MAP) || !lit->map)
+		return mismatch(err, path, t, lit);
+	const Flyteidl__Core__LiteralMap *m = lit->map;
+	flrt_dict *d = dst;
+	size_t n = m->n_literals, es = flrt_type_size(t->elem);
+	struct key_ix *ix = rt_arena_array(a, n ? n : 1, sizeof *ix);
+	d->keys = rt_arena_array(a, n ? n : 1, sizeof *d->keys);
+	d->values = rt_arena_array(a, n ? n : 1, es);
+	if (!ix || !d->keys || !d->values)
+		return fail(err, path, "out of memory decoding %zu entries", n);
+	for (size_t i = 0; i < n; i++) {
+		ix[i].key = m->literals[i] && m->literals[i]->key ? m->literals[i]->key : "";
+		ix[i].ix = i;
+	}
+	qsort(ix, n, sizeof *ix, cmp_key_ix);
+	size_t k = 0;
+	struct rt_path sub = { path, NULL, NULL, 0, 2 };
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && strcmp(ix[i].key, ix[i + 1].key) == 0)
+			continue;  /* a repeated key: the last one wins */
+		sub.name = ix[i].key;
+		d->keys[k].data = ix[i].key;
+		d->keys[k].len = strlen(ix[i].key);
+		if (rt_decode(a, t->elem, m->literals[ix[i].ix]->value,
+			       (char *)d->values + k * es, &sub, err) < 0)
+			return -1;
+		k++;
+	}
+	d->len = k;
+	return 0;
+}
+
+static int decode_optional(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	bool *has = dst;
+	void *val = (char *)dst + opt_offset(t);
+	/* Accept a union (flytekit's encoding), a raw none and a raw T (what
+	 * propeller gathers from map elements). */
+	if (lit && lit->value_case == LIT(SCALAR) && lit->scalar &&
+	    lit->scalar->value_case == SCA(UNION)) {
+		if (!lit->scalar->union_ || !lit->scalar->union_->value)
+			return fail(err, path, "a union without a value");
+		lit = lit->scalar->union_->value;
+	}
+	if (!lit || rt_lit_is_none(lit)) {
+		*has = false;
+		return 0;
+	}
+	*has = true;
+	return rt_decode(a, t->elem, lit, val, path, err);
+}
+
 int rt_decode(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
 	       const struct rt_path *path, struct rt_msg *err)
 {
@@ -588,133 +737,21 @@ int rt_decode(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Lite
 			return fail(err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
 		return 0;
 	}
-	case FLRT_DURATION: {
-		if (!(p = prim(lit, PRIM(DURATION))))
-			return mismatch(err, path, t, lit);
-		int64_t s = p->duration ? p->duration->seconds : 0;
-		int32_t n = p->duration ? p->duration->nanos : 0;
-		int64_t ns;
-		if (n <= -1000000000 || n >= 1000000000 || (s > 0 && n < 0) || (s < 0 && n > 0))
-			return fail(err, path, "invalid duration: %lld s %d ns", (long long)s, (int)n);
-		if (__builtin_mul_overflow(s, (int64_t)1000000000, &ns) ||
-		    __builtin_add_overflow(ns, (int64_t)n, &ns))
-			return fail(err, path, "duration of %lld s does not fit in 64-bit nanoseconds",
-				    (long long)s);
-		*(int64_t *)dst = ns;
-		return 0;
-	}
-	case FLRT_BYTES: {
-		if (!lit || lit->value_case != LIT(SCALAR) || !lit->scalar ||
-		    lit->scalar->value_case != SCA(BINARY) || !lit->scalar->binary)
-			return mismatch(err, path, t, lit);
-		const Flyteidl__Core__Binary *b = lit->scalar->binary;
-		if (b->tag && *b->tag)
-			return fail(err, path, "expected binary, found binary with tag '%s'", b->tag);
-		((flrt_bytes *)dst)->len = b->value.len;
-		((flrt_bytes *)dst)->data = b->value.len ? b->value.data : (const uint8_t *)"";
-		return 0;
-	}
+	case FLRT_DURATION:
+		return decode_duration(t, lit, dst, path, err);
+	case FLRT_BYTES:
+		return decode_bytes(t, lit, dst, path, err);
 	case FLRT_FILE:
-	case FLRT_DIR: {
-		if (!lit || lit->value_case != LIT(SCALAR) || !lit->scalar ||
-		    lit->scalar->value_case != SCA(BLOB) || !lit->scalar->blob)
-			return mismatch(err, path, t, lit);
-		const Flyteidl__Core__Blob *b = lit->scalar->blob;
-		if (b->metadata && b->metadata->type) {
-			bool multi = b->metadata->type->dimensionality == DIM(MULTIPART);
-			if (multi != (t->kind == FLRT_DIR))
-				return mismatch(err, path, t, lit);
-		}
-		((flrt_str *)dst)->data = b->uri ? b->uri : "";
-		((flrt_str *)dst)->len = strlen(((flrt_str *)dst)->data);
-		return 0;
-	}
-	case FLRT_ENUM: {
-		char buf[160];
-		if (!(p = prim(lit, PRIM(STRING_VALUE))))
-			return fail(err, path, "expected %s (a string), found %s",
-				    rt_type_name(t, buf, sizeof buf), rt_lit_kind(lit));
-		for (size_t i = 0; i < t->enum_count; i++)
-			if (strcmp(t->enum_names[i], p->string_value) == 0) {
-				*(int32_t *)dst = (int32_t)i;
-				return 0;
-			}
-		struct rt_buf names = { 0 };
-		for (size_t i = 0; i < t->enum_count; i++)
-			rt_buf_printf(&names, "%s%s", i ? ", " : "", t->enum_names[i]);
-		fail(err, path, "'%s' is not a member of enum %s (%s)", p->string_value,
-		     t->enum_name ? t->enum_name : "", names.data ? (char *)names.data : "");
-		rt_buf_free(&names);
-		return -1;
-	}
-	case FLRT_LIST: {
-		if (!lit || lit->value_case != LIT(COLLECTION) || !lit->collection)
-			return mismatch(err, path, t, lit);
-		const Flyteidl__Core__LiteralCollection *c = lit->collection;
-		flrt_list *l = dst;
-		size_t es = flrt_type_size(t->elem);
-		l->len = c->n_literals;
-		l->items = rt_arena_array(a, c->n_literals ? c->n_literals : 1, es);
-		if (!l->items)
-			return fail(err, path, "out of memory decoding %zu elements", c->n_literals);
-		struct rt_path sub = { path, NULL, NULL, 0, 1 };
-		for (size_t i = 0; i < c->n_literals; i++) {
-			sub.index = i;
-			if (rt_decode(a, t->elem, c->literals[i], (char *)l->items + i * es, &sub, err) < 0)
-				return -1;
-		}
-		return 0;
-	}
-	case FLRT_DICT: {
-		if (!lit || lit->value_case != LIT(MAP) || !lit->map)
-			return mismatch(err, path, t, lit);
-		const Flyteidl__Core__LiteralMap *m = lit->map;
-		flrt_dict *d = dst;
-		size_t n = m->n_literals, es = flrt_type_size(t->elem);
-		struct key_ix *ix = rt_arena_array(a, n ? n : 1, sizeof *ix);
-		d->keys = rt_arena_array(a, n ? n : 1, sizeof *d->keys);
-		d->values = rt_arena_array(a, n ? n : 1, es);
-		if (!ix || !d->keys || !d->values)
-			return fail(err, path, "out of memory decoding %zu entries", n);
-		for (size_t i = 0; i < n; i++) {
-			ix[i].key = m->literals[i] && m->literals[i]->key ? m->literals[i]->key : "";
-			ix[i].ix = i;
-		}
-		qsort(ix, n, sizeof *ix, cmp_key_ix);
-		size_t k = 0;
-		struct rt_path sub = { path, NULL, NULL, 0, 2 };
-		for (size_t i = 0; i < n; i++) {
-			if (i + 1 < n && strcmp(ix[i].key, ix[i + 1].key) == 0)
-				continue;  /* a repeated key: the last one wins */
-			sub.name = ix[i].key;
-			d->keys[k].data = ix[i].key;
-			d->keys[k].len = strlen(ix[i].key);
-			if (rt_decode(a, t->elem, m->literals[ix[i].ix]->value,
-				       (char *)d->values + k * es, &sub, err) < 0)
-				return -1;
-			k++;
-		}
-		d->len = k;
-		return 0;
-	}
-	case FLRT_OPTIONAL: {
-		bool *has = dst;
-		void *val = (char *)dst + opt_offset(t);
-		/* Accept a union (flytekit's encoding), a raw none and a raw T (what
-		 * propeller gathers from map elements). */
-		if (lit && lit->value_case == LIT(SCALAR) && lit->scalar &&
-		    lit->scalar->value_case == SCA(UNION)) {
-			if (!lit->scalar->union_ || !lit->scalar->union_->value)
-				return fail(err, path, "a union without a value");
-			lit = lit->scalar->union_->value;
-		}
-		if (!lit || rt_lit_is_none(lit)) {
-			*has = false;
-			return 0;
-		}
-		*has = true;
-		return rt_decode(a, t->elem, lit, val, path, err);
-	}
+	case FLRT_DIR:
+		return decode_blob(t, lit, dst, path, err);
+	case FLRT_ENUM:
+		return decode_enum(t, lit, dst, path, err);
+	case FLRT_LIST:
+		return decode_list(a, t, lit, dst, path, err);
+	case FLRT_DICT:
+		return decode_dict(a, t, lit, dst, path, err);
+	case FLRT_OPTIONAL:
+		return decode_optional(a, t, lit, dst, path, err);
 	}
 	return fail(err, path, "internal error: unknown type kind %d", (int)t->kind);
 }
@@ -761,11 +798,170 @@ static int check_text(struct enc *e, const struct rt_path *path, const char *wha
 	return 0;
 }
 
+/* The end of every encoding step: the literal, or out of memory. */
+static int encoded(struct enc *e, Flyteidl__Core__Literal *l, Flyteidl__Core__Literal **out,
+		   const struct rt_path *path)
+{
+	if (l == NULL)
+		return oom(e, path);
+	*out = l;
+	return 0;
+}
+
+static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out, const struct rt_path *path);
+
+static int encode_datetime(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Primitive *p;
+	Flyteidl__Core__Literal *l = NULL;
+	const flrt_datetime *d = src;
+	if (d->nanos < 0 || d->nanos > 999999999)
+		return fail(e->err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
+	Google__Protobuf__Timestamp *ts = rt_arena_alloc(a, sizeof *ts);
+	if (!ts || !(l = lit_prim(a, &p)))
+		return oom(e, path);
+	google__protobuf__timestamp__init(ts);
+	ts->seconds = d->seconds;
+	ts->nanos = d->nanos;
+	p->value_case = PRIM(DATETIME);
+	p->datetime = ts;
+	return encoded(e, l, out, path);
+}
+
+static int encode_bytes(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Scalar *s;
+	Flyteidl__Core__Literal *l = NULL;
+	const flrt_bytes *b = src;
+	if (b->len && !b->data)
+		return fail(e->err, path, "bytes have length %zu but no data", b->len);
+	Flyteidl__Core__Binary *bin = rt_arena_alloc(a, sizeof *bin);
+	if (!bin || !(l = lit_scalar(a, &s)))
+		return oom(e, path);
+	flyteidl__core__binary__init(bin);
+	bin->value.len = b->len;
+	bin->value.data = (uint8_t *)b->data;
+	s->value_case = SCA(BINARY);
+	s->binary = bin;
+	return encoded(e, l, out, path);
+}
+
+static int encode_blob(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Scalar *s;
+	Flyteidl__Core__Literal *l = NULL;
+	const flrt_str *str = src;
+	const char *what = t->kind == FLRT_FILE ? "file path" : "directory path";
+	if (str->len == 0)
+		return fail(e->err, path, "empty %s", what);
+	if (check_text(e, path, what, str->data, str->len) < 0)
+		return -1;
+	Flyteidl__Core__Blob *bl = rt_arena_alloc(a, sizeof *bl);
+	Flyteidl__Core__BlobMetadata *md = rt_arena_alloc(a, sizeof *md);
+	Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
+	if (!bl || !md || !bt || !(l = lit_scalar(a, &s)))
+		return oom(e, path);
+	flyteidl__core__blob__init(bl);
+	flyteidl__core__blob_metadata__init(md);
+	flyteidl__core__blob_type__init(bt);
+	bt->dimensionality = t->kind == FLRT_DIR ? DIM(MULTIPART) : DIM(SINGLE);
+	md->type = bt;
+	bl->metadata = md;
+	if (!(bl->uri = rt_arena_strndup(a, str->data, str->len)))
+		return oom(e, path);
+	s->value_case = SCA(BLOB);
+	s->blob = bl;
+	return encoded(e, l, out, path);
+}
+
+static int encode_list(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Literal *l = NULL;
+	const flrt_list *li = src;
+	if (li->len && !li->items)
+		return fail(e->err, path, "list has length %zu but no items", li->len);
+	if (!(l = rt_lit_collection(a, li->len)))
+		return oom(e, path);
+	size_t es = flrt_type_size(t->elem);
+	struct rt_path sub = { path, NULL, NULL, 0, 1 };
+	for (size_t i = 0; i < li->len; i++) {
+		sub.index = i;
+		if (encode(e, t->elem, (const char *)li->items + i * es,
+			   &l->collection->literals[i], &sub) < 0)
+			return -1;
+	}
+	return encoded(e, l, out, path);
+}
+
+static int encode_dict(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Literal *l = NULL;
+	const flrt_dict *d = src;
+	if (d->len && (!d->keys || !d->values))
+		return fail(e->err, path, "dict has length %zu but no keys or values", d->len);
+	struct key_ix *ix = rt_arena_array(a, d->len ? d->len : 1, sizeof *ix);
+	if (!ix || !(l = rt_lit_map(a, d->len)))
+		return oom(e, path);
+	for (size_t i = 0; i < d->len; i++) {
+		if (check_text(e, path, "a key", d->keys[i].data, d->keys[i].len) < 0)
+			return -1;
+		if (!(ix[i].key = rt_arena_strndup(a, d->keys[i].len ? d->keys[i].data : "",
+						   d->keys[i].len)))
+			return oom(e, path);
+		ix[i].ix = i;
+	}
+	qsort(ix, d->len, sizeof *ix, cmp_key_ix);
+	size_t es = flrt_type_size(t->elem);
+	struct rt_path sub = { path, NULL, NULL, 0, 2 };
+	for (size_t i = 0; i < d->len; i++) {
+		if (i && strcmp(ix[i].key, ix[i - 1].key) == 0)
+			return fail(e->err, path, "duplicate key \"%s\"", ix[i].key);
+		sub.name = ix[i].key;
+		Flyteidl__Core__Literal *v;
+		if (encode(e, t->elem, (const char *)d->values + ix[i].ix * es, &v, &sub) < 0)
+			return -1;
+		rt_litmap_set(l->map, i, ix[i].key, v);
+	}
+	return encoded(e, l, out, path);
+}
+
+static int encode_optional(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Literal *l = NULL;
+	if (!*(const bool *)src) {
+		if (!e->none && !(e->none = rt_lit_none(a)))
+			return oom(e, path);
+		if (!e->none_variant && !(e->none_variant = none_variant(a)))
+			return oom(e, path);
+		l = rt_lit_union(a, e->none, e->none_variant);
+		return encoded(e, l, out, path);
+	}
+	Flyteidl__Core__Literal *v;
+	Flyteidl__Core__LiteralType *vt = enc_variant(e, t->elem);
+	if (!vt)
+		return oom(e, path);
+	if (encode(e, t->elem, (const char *)src + opt_offset(t), &v, path) < 0)
+		return -1;
+	l = rt_lit_union(a, v, vt);
+	return encoded(e, l, out, path);
+}
+
 static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out, const struct rt_path *path)
 {
 	struct rt_arena *a = e->a;
 	Flyteidl__Core__Primitive *p;
-	Flyteidl__Core__Scalar *s;
 	Flyteidl__Core__Literal *l = NULL;
 	switch (t->kind) {
 	case FLRT_INT:
@@ -787,20 +983,8 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 		p->value_case = PRIM(STRING_VALUE);
 		break;
 	}
-	case FLRT_DATETIME: {
-		const flrt_datetime *d = src;
-		if (d->nanos < 0 || d->nanos > 999999999)
-			return fail(e->err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
-		Google__Protobuf__Timestamp *ts = rt_arena_alloc(a, sizeof *ts);
-		if (!ts || !(l = lit_prim(a, &p)))
-			return oom(e, path);
-		google__protobuf__timestamp__init(ts);
-		ts->seconds = d->seconds;
-		ts->nanos = d->nanos;
-		p->value_case = PRIM(DATETIME);
-		p->datetime = ts;
-		break;
-	}
+	case FLRT_DATETIME:
+		return encode_datetime(e, t, src, out, path);
 	case FLRT_DURATION: {
 		int64_t ns = *(const int64_t *)src;
 		Google__Protobuf__Duration *du = rt_arena_alloc(a, sizeof *du);
@@ -813,45 +997,11 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 		p->duration = du;
 		break;
 	}
-	case FLRT_BYTES: {
-		const flrt_bytes *b = src;
-		if (b->len && !b->data)
-			return fail(e->err, path, "bytes have length %zu but no data", b->len);
-		Flyteidl__Core__Binary *bin = rt_arena_alloc(a, sizeof *bin);
-		if (!bin || !(l = lit_scalar(a, &s)))
-			return oom(e, path);
-		flyteidl__core__binary__init(bin);
-		bin->value.len = b->len;
-		bin->value.data = (uint8_t *)b->data;
-		s->value_case = SCA(BINARY);
-		s->binary = bin;
-		break;
-	}
+	case FLRT_BYTES:
+		return encode_bytes(e, t, src, out, path);
 	case FLRT_FILE:
-	case FLRT_DIR: {
-		const flrt_str *str = src;
-		const char *what = t->kind == FLRT_FILE ? "file path" : "directory path";
-		if (str->len == 0)
-			return fail(e->err, path, "empty %s", what);
-		if (check_text(e, path, what, str->data, str->len) < 0)
-			return -1;
-		Flyteidl__Core__Blob *bl = rt_arena_alloc(a, sizeof *bl);
-		Flyteidl__Core__BlobMetadata *md = rt_arena_alloc(a, sizeof *md);
-		Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
-		if (!bl || !md || !bt || !(l = lit_scalar(a, &s)))
-			return oom(e, path);
-		flyteidl__core__blob__init(bl);
-		flyteidl__core__blob_metadata__init(md);
-		flyteidl__core__blob_type__init(bt);
-		bt->dimensionality = t->kind == FLRT_DIR ? DIM(MULTIPART) : DIM(SINGLE);
-		md->type = bt;
-		bl->metadata = md;
-		if (!(bl->uri = rt_arena_strndup(a, str->data, str->len)))
-			return oom(e, path);
-		s->value_case = SCA(BLOB);
-		s->blob = bl;
-		break;
-	}
+	case FLRT_DIR:
+		return encode_blob(e, t, src, out, path);
 	case FLRT_ENUM: {
 		int32_t v = *(const int32_t *)src;
 		if (v < 0 || (size_t)v >= t->enum_count)
@@ -863,69 +1013,12 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 		p->string_value = (char *)t->enum_names[v];
 		break;
 	}
-	case FLRT_LIST: {
-		const flrt_list *li = src;
-		if (li->len && !li->items)
-			return fail(e->err, path, "list has length %zu but no items", li->len);
-		if (!(l = rt_lit_collection(a, li->len)))
-			return oom(e, path);
-		size_t es = flrt_type_size(t->elem);
-		struct rt_path sub = { path, NULL, NULL, 0, 1 };
-		for (size_t i = 0; i < li->len; i++) {
-			sub.index = i;
-			if (encode(e, t->elem, (const char *)li->items + i * es,
-				   &l->collection->literals[i], &sub) < 0)
-				return -1;
-		}
-		break;
-	}
-	case FLRT_DICT: {
-		const flrt_dict *d = src;
-		if (d->len && (!d->keys || !d->values))
-			return fail(e->err, path, "dict has length %zu but no keys or values", d->len);
-		struct key_ix *ix = rt_arena_array(a, d->len ? d->len : 1, sizeof *ix);
-		if (!ix || !(l = rt_lit_map(a, d->len)))
-			return oom(e, path);
-		for (size_t i = 0; i < d->len; i++) {
-			if (check_text(e, path, "a key", d->keys[i].data, d->keys[i].len) < 0)
-				return -1;
-			if (!(ix[i].key = rt_arena_strndup(a, d->keys[i].len ? d->keys[i].data : "",
-							   d->keys[i].len)))
-				return oom(e, path);
-			ix[i].ix = i;
-		}
-		qsort(ix, d->len, sizeof *ix, cmp_key_ix);
-		size_t es = flrt_type_size(t->elem);
-		struct rt_path sub = { path, NULL, NULL, 0, 2 };
-		for (size_t i = 0; i < d->len; i++) {
-			if (i && strcmp(ix[i].key, ix[i - 1].key) == 0)
-				return fail(e->err, path, "duplicate key \"%s\"", ix[i].key);
-			sub.name = ix[i].key;
-			Flyteidl__Core__Literal *v;
-			if (encode(e, t->elem, (const char *)d->values + ix[i].ix * es, &v, &sub) < 0)
-				return -1;
-			rt_litmap_set(l->map, i, ix[i].key, v);
-		}
-		break;
-	}
-	case FLRT_OPTIONAL: {
-		if (!*(const bool *)src) {
-			if (!e->none && !(e->none = rt_lit_none(a)))
-				return oom(e, path);
-			if (!e->none_variant && !(e->none_variant = none_variant(a)))
-				return oom(e, path);
-			l = rt_lit_union(a, e->none, e->none_variant);
-			break;
-		}
-		Flyteidl__Core__Literal *v;
-		Flyteidl__Core__LiteralType *vt = enc_variant(e, t->elem);
-		if (!vt)
-			return oom(e, path);
-		if (encode(e, t->elem, (const char *)src + opt_offset(t), &v, path) < 0)
-			return -1;
-		l = rt_lit_union(a, v, vt);
-		break;
-	}
+	case FLRT_LIST:
+		return encode_list(e, t, src, out, path);
+	case FLRT_DICT:
+		return encode_dict(e, t, src, out, path);
+	case FLRT_OPTIONAL:
+		return encode_optional(e, t, src, out, path);
 	default:
 		return fail(e->err, path, "internal error: unknown type kind %d", (int)t->kind);
 	}

@@ -14,6 +14,7 @@
 #ifndef FLYTERUN_INTERNAL_H
 #define FLYTERUN_INTERNAL_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -167,7 +168,20 @@ bool rt_lit_is_none(const Flyteidl__Core__Literal *lit);
 /** Looks up a key (linear). NULL when absent. */
 Flyteidl__Core__Literal *rt_litmap_get(const Flyteidl__Core__LiteralMap *m, const char *key);
 
-/* ---- tasks (task.c) ------------------------------------------------------- */
+/* ---- task calls (task.c, ctx.c, errdoc.c, select.c, tables.c) -------------- */
+/** The context of one call (flyterun.h's opaque flrt_ctx), shared by the
+ *  call (task.c) and the context API (ctx.c). */
+struct flrt_ctx {
+	struct rt_arena *arena;
+	jmp_buf *oom;           /* where flrt_alloc goes when memory runs out */
+	int64_t map_index;
+	int attempt;
+	bool failed;
+	flrt_error_kind kind;
+	char *message;
+};
+
+
 /** ContainerError codes. */
 #define RT_CODE_USER "USER:RuntimeError"
 #define RT_CODE_USER_RECOVERABLE "USER:Recoverable"
@@ -178,7 +192,7 @@ enum rt_origin {
 	RT_ORIGIN_SYSTEM = FLYTEIDL__CORE__EXECUTION_ERROR__ERROR_KIND__SYSTEM,
 };
 
-/** Packs an ErrorDocument (malloc'd bytes). */
+/** Packs an ErrorDocument (malloc'd bytes; errdoc.c). */
 int rt_error_doc(const char *code, const char *message, bool recoverable,
 		  enum rt_origin origin, uint8_t **out, size_t *len);
 
@@ -203,6 +217,10 @@ struct rt_result {
  *  inputs; the user's code may. */
 void rt_call(const flrt_task *t, const Flyteidl__Core__LiteralMap *inputs, const struct rt_call_opts *o,
 	      struct rt_arena *scratch, struct rt_result *r);
+/** Replaces the result with an error document (NULL data when even that
+ *  cannot be allocated). */
+void rt_result_error(struct rt_result *r, const char *code, bool recoverable, enum rt_origin origin,
+		     const char *message);
 /** The same as rt_call with a SYSTEM error for the given message. */
 void rt_result_system(struct rt_result *r, bool recoverable, const char *fmt, ...) RT_FMT(3, 4);
 void rt_result_free(struct rt_result *r);
