@@ -329,7 +329,7 @@ void rt_format_datetime(int64_t sec, int32_t nanos, char *buf, size_t n);
 int rt_parse_duration(const char *s, int64_t *ns);
 void rt_format_duration(int64_t ns, char *buf, size_t n);
 
-/* ---- success rule (run.c) ------------------------------------------------- */
+/* ---- success rule (array.c) ------------------------------------------------- */
 /** propeller's minimum number of successes for an array of n elements. */
 int64_t rt_min_successes(size_t n, bool has_min_successes, uint32_t min_successes,
 			  bool has_ratio, float ratio);

@@ -1,0 +1,256 @@
+/* run_cli.c: the `run` subcommand: its arguments, the name=value inputs
+ * (typed by the target's interface), the run itself and the printed result. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run_impl.h"
+
+/* ---- the command --------------------------------------------------------------------------------- */
+struct run_args {
+	const char *name;
+	const char **inputs;   /* "k=v" */
+	size_t ninputs;
+	size_t jobs;
+	const char *outdir;
+	bool process;
+	bool no_cache;
+};
+
+static int parse_run_args(int argc, char **argv, struct run_args *x, const struct rt_io *io)
+{
+	x->process = true;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	x->jobs = cores > 0 ? (size_t)cores : 1;
+	x->inputs = calloc((size_t)argc + 1, sizeof *x->inputs);
+	if (!x->inputs)
+		return -1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+		size_t l;
+		if (strncmp(a, "--", 2) == 0) {
+			const char *eq = strchr(a, '=');
+			l = eq ? (size_t)(eq - a) : strlen(a);
+			if (eq)
+				v = eq + 1;
+			bool needs = strncmp(a, "--jobs", l) == 0 || strncmp(a, "--output-dir", l) == 0 ||
+				     strncmp(a, "--isolation", l) == 0;
+			if (needs && !v) {
+				if (i + 1 >= argc) {
+					fprintf(io->err, "run: %s needs a value\n", a);
+					return -1;
+				}
+				v = argv[++i];
+			}
+			if (l == 6 && strncmp(a, "--jobs", l) == 0) {
+				char *end;
+				errno = 0;
+				long n = strtol(v, &end, 10);
+				if (*end || end == v || n < 1 || errno) {
+					fprintf(io->err, "run: --jobs needs a positive number, not '%s'\n", v);
+					return -1;
+				}
+				x->jobs = (size_t)n;
+			} else if (l == 12 && strncmp(a, "--output-dir", l) == 0) {
+				x->outdir = v;
+			} else if (l == 11 && strncmp(a, "--isolation", l) == 0) {
+				if (strcmp(v, "process") == 0)
+					x->process = true;
+				else if (strcmp(v, "inprocess") == 0)
+					x->process = false;
+				else {
+					fprintf(io->err, "run: --isolation is process or inprocess, not '%s'\n", v);
+					return -1;
+				}
+			} else if (l == 10 && strncmp(a, "--no-cache", l) == 0 && !eq) {
+				x->no_cache = true;
+			} else {
+				fprintf(io->err, "run: unknown option '%s'\n", a);
+				return -1;
+			}
+		} else if (!x->name) {
+			x->name = a;
+		} else if (strchr(a, '=') && a[0] != '=') {
+			x->inputs[x->ninputs++] = a;
+		} else {
+			fprintf(io->err, "run: '%s' is not an input (name=value)\n", a);
+			return -1;
+		}
+	}
+	if (!x->name) {
+		fprintf(io->err, "run: which workflow, launch plan or task?\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* name=value arguments, typed by the target's interface */
+static int cli_inputs(struct rt_run *r, const struct rt_target *t, const struct run_args *x, Flyteidl__Core__LiteralMap **out, struct rt_msg *err)
+{
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(r->a, x->ninputs);
+	if (!m)
+		return rt_msgf(err, "out of memory");
+	for (size_t i = 0; i < x->ninputs; i++) {
+		const char *eq = strchr(x->inputs[i], '=');
+		char *k = rt_arena_strndup(r->a, x->inputs[i], (size_t)(eq - x->inputs[i]));
+		const Flyteidl__Core__LiteralType *lt = NULL;
+		if (!k)
+			return rt_msgf(err, "out of memory");
+		const Flyteidl__Core__ParameterMap *pm = t->lp && t->lp->lp->spec->default_inputs
+			? t->lp->lp->spec->default_inputs : NULL;
+		for (size_t p = 0; pm && p < pm->n_parameters; p++)
+			if (strcmp(pm->parameters[p]->key, k) == 0 && pm->parameters[p]->value &&
+			    pm->parameters[p]->value->var)
+				lt = pm->parameters[p]->value->var->type;
+		const Flyteidl__Core__VariableMap *vm = t->wf->interface ? t->wf->interface->inputs : NULL;
+		for (size_t p = 0; !lt && vm && p < vm->n_variables; p++)
+			if (strcmp(vm->variables[p]->key, k) == 0 && vm->variables[p]->value)
+				lt = vm->variables[p]->value->type;
+		if (t->lp && rt_litmap_get(t->lp->lp->spec->fixed_inputs, k))
+			return rt_msgf(err, "input '%s' is fixed by launch plan %s", k, t->name);
+		if (!lt) {
+			struct rt_buf b = { 0 };
+			for (size_t p = 0; vm && p < vm->n_variables; p++)
+				rt_buf_printf(&b, " %s", vm->variables[p]->key);
+			rt_msgf(err, "%s %s has no input '%s' (its inputs:%s)", t->kind, t->name, k,
+				 b.data ? (char *)b.data : " none");
+			rt_buf_free(&b);
+			return -1;
+		}
+		for (size_t p = 0; p < i; p++)
+			if (strcmp(m->literals[p]->key, k) == 0)
+				return rt_msgf(err, "input '%s' is given twice", k);
+		Flyteidl__Core__Literal *l;
+		if (rt_json_to_literal(r->a, eq + 1, lt, &l, err) < 0) {
+			struct rt_buf b = { 0 };
+			rt_ltype_text(lt, &b);
+			rt_msg_prefix(err, "input '%s' (%s)", k, b.data ? (char *)b.data : "");
+			rt_buf_free(&b);
+			return -1;
+		}
+		rt_litmap_set(m, i, k, l);
+	}
+	*out = m;
+	return 0;
+}
+
+static void print_result(struct rt_run *r, const struct rt_wf *w)
+{
+	struct rt_buf b = { 0 };
+	rt_buf_putc(&b, '{');
+	for (size_t i = 0; i < w->tmpl->n_outputs; i++) {
+		const char *k = w->tmpl->outputs[i]->var;
+		rt_buf_printf(&b, "%s\"%s\": ", i ? ", " : "", k);
+		rt_literal_to_json(&b, rt_litmap_get(w->outputs, k));
+	}
+	rt_buf_printf(&b, "}\n");
+	if (b.data)
+		fwrite(b.data, 1, b.len, r->io->out);
+	fflush(r->io->out);
+	rt_buf_free(&b);
+}
+
+int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
+{
+	struct run_args x = { 0 };
+	struct rt_run rr = { 0 }, *r = &rr;
+	struct rt_msg err;
+	int status = 1, saved_stdout = -1;
+	if (parse_run_args(argc, argv, &x, io) < 0) {
+		fprintf(io->err, "usage: run NAME [input=value ...] [--jobs N] [--output-dir DIR] "
+			"[--isolation process|inprocess] [--no-cache]\n");
+		free(x.inputs);
+		return 2;
+	}
+	r->m = m;
+	r->io = io;
+	r->jobs = x.jobs;
+	/* threads take queued calls without waiting for the scheduler */
+	r->slots = x.process ? x.jobs : x.jobs * 16;
+	r->outdir = x.outdir;
+	r->progress = isatty(fileno(io->err)) || (getenv("FLYTEC_PROGRESS") && *getenv("FLYTEC_PROGRESS"));
+	if (!(r->a = rt_arena_new()) || !(r->be = rt_backend_new(x.process, x.jobs))) {
+		fprintf(io->err, "run: out of memory\n");
+		goto cleanup;
+	}
+	if (rt_run_load(r, &err) < 0) {
+		fprintf(io->err, "run: %s\n", err.text);
+		goto cleanup;
+	}
+	struct rt_target t = { 0 };
+	Flyteidl__Core__LiteralMap *given = NULL, *inputs;
+	if (rt_run_find_target(r, x.name, &t, &err) < 0 || cli_inputs(r, &t, &x, &given, &err) < 0) {
+		fprintf(io->err, "run: %s\n", err.text);
+		status = 2;
+		goto cleanup;
+	}
+	inputs = given;
+	if (t.lp && rt_lp_inputs(r, t.lp, given, &inputs, &err) < 0) {
+		fprintf(io->err, "run: %s\n", err.text);
+		status = 2;
+		goto cleanup;
+	}
+	if (r->outdir && rt_mkdirs(r->outdir, &err) < 0) {
+		fprintf(io->err, "run: --output-dir: %s\n", err.text);
+		goto cleanup;
+	}
+	r->cache_off = x.no_cache;
+	if (!(r->root = rt_wf_new(r, t.wf, inputs, "", NULL, SIZE_MAX, &err))) {
+		fprintf(io->err, "run: %s\n", err.text);
+		status = 2;
+		goto cleanup;
+	}
+	/* stdout holds the result only: tasks' output goes to stderr meanwhile */
+	if (io->out == stdout) {
+		fflush(stdout);
+		saved_stdout = dup(STDOUT_FILENO);
+		if (saved_stdout >= 0)
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+	}
+	if (r->root->nnodes == 0)
+		rt_wf_check_done(r, r->root);
+	rt_wf_schedule(r, r->root);
+	rt_run_loop(r);
+	if (saved_stdout >= 0) {
+		fflush(stdout);
+		dup2(saved_stdout, STDOUT_FILENO);
+		close(saved_stdout);
+	}
+	if (r->oom) {
+		fprintf(io->err, "run: out of memory\n");
+	} else if (r->root->failed || !r->root->outputs) {
+		fprintf(io->err, "run: %s %s failed:\n%s\n", t.kind, t.name,
+			r->root->errors ? r->root->errors : "");
+	} else {
+		print_result(r, r->root);
+		status = 0;
+	}
+cleanup:
+	for (struct rt_job *j = r->ready; j;) {
+		struct rt_job *n = j->next;
+		rt_result_free(&j->res);
+		free(j);
+		j = n;
+	}
+	for (struct rt_job *j = r->free_jobs; j;) {
+		struct rt_job *n = j->next;
+		rt_result_free(&j->res);
+		free(j);
+		j = n;
+	}
+	rt_cache_close(r->cache);
+	rt_backend_free(r->be);
+	free(r->running);
+	free(r->arrays);
+	free(r->fin);
+	free(r->wfin);
+	free(r->tasks);
+	free(r->wfs);
+	free(r->lps);
+	rt_arena_free(r->a);
+	free(x.inputs);
+	return status;
+}
