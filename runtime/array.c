@@ -120,119 +120,150 @@ static void array_queue(struct rt_run *r, struct rt_node *n)
 	n->arr->queued = true;
 }
 
+/* How an array is sized and when it succeeds. */
+struct array_spec {
+	size_t size;
+	const Flyteidl__Core__VariableMap *outs;
+	bool has_min, has_ratio;
+	uint32_t min;
+	float ratio;
+};
+
+/* The ArrayNode's sub-node: a task, or a launch plan or workflow per element. */
+static int array_node_target(struct rt_run *r, struct rt_node *n, const Flyteidl__Core__Node *sub,
+			     struct array_spec *sp, struct rt_msg *err)
+{
+	struct rt_array *ar = n->arr;
+	if (sub->target_case == NODE(TASK_NODE) && sub->task_node != NULL &&
+	    sub->task_node->reference_id != NULL) {
+		struct rt_ent_task *t = rt_run_find_task(r, sub->task_node->reference_id->name);
+		if (t == NULL)
+			return rt_msgf(err, "unknown task %s", sub->task_node->reference_id->name);
+		if (t->fn == NULL)
+			return rt_msgf(err, "task %s runs %s, which is not in this executable",
+					t->name, t->fn_name != NULL ? t->fn_name : "?");
+		ar->task = t;
+		n->task = t;
+		n->what = t->name;
+		sp->outs = t->tmpl->interface->outputs;
+		rt_node_policy(n, sub->metadata, t);
+		return 0;
+	}
+	if (sub->target_case != NODE(WORKFLOW_NODE) || sub->workflow_node == NULL)
+		return rt_msgf(err, "array nodes of this kind of node are not supported");
+	const Flyteidl__Core__WorkflowNode *wn = sub->workflow_node;
+	if (wn->reference_case == FLYTEIDL__CORE__WORKFLOW_NODE__REFERENCE_LAUNCHPLAN_REF) {
+		if ((ar->lp = rt_run_find_lp(r, wn->launchplan_ref->name)) == NULL)
+			return rt_msgf(err, "unknown launch plan %s", wn->launchplan_ref->name);
+		ar->sub_wf = ar->lp->wf;
+	} else if ((ar->sub_wf = rt_run_find_wf(r, wn->sub_workflow_ref->name)) == NULL) {
+		return rt_msgf(err, "unknown workflow %s", wn->sub_workflow_ref->name);
+	}
+	n->what = ar->lp != NULL ? ar->lp->name : ar->sub_wf->id->name;
+	sp->outs = ar->sub_wf->interface != NULL ? ar->sub_wf->interface->outputs : NULL;
+	return 0;
+}
+
+/* An ArrayNode: its sub-node, parallelism, success criteria and size. */
+static int array_node_spec(struct rt_run *r, struct rt_node *n, struct array_spec *sp,
+			   struct rt_msg *err)
+{
+	struct rt_array *ar = n->arr;
+	const Flyteidl__Core__LiteralMap *in = n->inputs;
+	const Flyteidl__Core__ArrayNode *an = n->node->array_node;
+	if (an == NULL || an->node == NULL)
+		return rt_msgf(err, "an array node without a sub-node");
+	ar->bound = an->bound_inputs;
+	ar->nbound = an->n_bound_inputs;
+	if (an->parallelism_option_case ==
+	    FLYTEIDL__CORE__ARRAY_NODE__PARALLELISM_OPTION_PARALLELISM)
+		ar->parallelism = an->parallelism;
+	sp->has_min = an->success_criteria_case ==
+		      FLYTEIDL__CORE__ARRAY_NODE__SUCCESS_CRITERIA_MIN_SUCCESSES;
+	sp->has_ratio = an->success_criteria_case ==
+			FLYTEIDL__CORE__ARRAY_NODE__SUCCESS_CRITERIA_MIN_SUCCESS_RATIO;
+	sp->min = sp->has_min ? an->min_successes : 0;
+	sp->ratio = sp->has_ratio ? an->min_success_ratio : 1.0f;
+	if (array_node_target(r, n, an->node, sp, err) < 0)
+		return -1;
+	/* propeller: every unbound collection has the same length */
+	size_t nin = in->n_literals;
+	for (size_t i = 0; i < nin; i++) {
+		const Flyteidl__Core__Literal *l = in->literals[i]->value;
+		if (is_bound(ar->bound, ar->nbound, in->literals[i]->key) ||
+		    l->value_case != LIT(COLLECTION))
+			continue;
+		size_t len = l->collection != NULL ? l->collection->n_literals : 0;
+		if (sp->size == SIZE_MAX)
+			sp->size = len;
+		else if (len != sp->size)
+			return rt_msgf(err, "input arrays have different lengths: "
+					"expecting '%zu' found '%zu'", sp->size, len);
+	}
+	if (sp->size == SIZE_MAX) {
+		if (ar->nbound != nin)
+			return rt_msgf(err, "no input array provided");
+		sp->size = 1;  /* every input bound (or none at all): one element */
+	}
+	return 0;
+}
+
+/* A legacy container_array task: every collection input is mapped; the
+ * parallelism and minSuccessRatio are in its custom struct. */
+static int legacy_spec(struct rt_node *n, struct array_spec *sp, struct rt_msg *err)
+{
+	struct rt_array *ar = n->arr;
+	const Flyteidl__Core__LiteralMap *in = n->inputs;
+	struct rt_ent_task *t = n->task;
+	if (t->fn == NULL)
+		return rt_msgf(err, "task %s runs %s, which is not in this executable", t->name,
+				t->fn_name != NULL ? t->fn_name : "?");
+	ar->task = t;
+	sp->outs = t->tmpl->interface->outputs;
+	rt_node_policy(n, n->node->metadata, t);
+	const Google__Protobuf__Struct *custom = t->tmpl->custom;
+	double p = value_number(struct_field(custom, "parallelism"), 0);
+	ar->parallelism = p > 0 && p < 4294967295.0 ? (uint32_t)p : 0;
+	sp->has_ratio = true;
+	sp->ratio = (float)value_number(struct_field(custom, "minSuccessRatio"), 1.0);
+	for (size_t i = 0; i < in->n_literals; i++) {
+		const Flyteidl__Core__Literal *l = in->literals[i]->value;
+		if (l->value_case != LIT(COLLECTION))
+			continue;
+		size_t len = l->collection != NULL ? l->collection->n_literals : 0;
+		if (sp->size == SIZE_MAX)
+			sp->size = len;
+		else if (len != sp->size)
+			return rt_msgf(err, "all maptask input lists must be the same length");
+	}
+	if (sp->size == SIZE_MAX)
+		return rt_msgf(err, "Unable to determine array size from inputs");
+	return 0;
+}
+
 int rt_array_start(struct rt_run *r, struct rt_node *n, struct rt_msg *err)
 {
 	struct rt_array *ar = rt_arena_zalloc(r->a, sizeof *ar);
-	if (!ar)
+	if (ar == NULL)
 		return rt_msgf(err, "out of memory");
 	n->arr = ar;
-	const Flyteidl__Core__LiteralMap *in = n->inputs;
-	const Flyteidl__Core__VariableMap *outs = NULL;
-	size_t size = SIZE_MAX;
-	float ratio = 1.0f;
-	bool has_ratio = false, has_min = false;
-	uint32_t min = 0;
-
-	if (n->node->target_case == NODE(ARRAY_NODE)) {
-		const Flyteidl__Core__ArrayNode *an = n->node->array_node;
-		if (!an || !an->node)
-			return rt_msgf(err, "an array node without a sub-node");
-		ar->bound = an->bound_inputs;
-		ar->nbound = an->n_bound_inputs;
-		if (an->parallelism_option_case ==
-		    FLYTEIDL__CORE__ARRAY_NODE__PARALLELISM_OPTION_PARALLELISM)
-			ar->parallelism = an->parallelism;
-		has_min = an->success_criteria_case ==
-			  FLYTEIDL__CORE__ARRAY_NODE__SUCCESS_CRITERIA_MIN_SUCCESSES;
-		has_ratio = an->success_criteria_case ==
-			    FLYTEIDL__CORE__ARRAY_NODE__SUCCESS_CRITERIA_MIN_SUCCESS_RATIO;
-		min = has_min ? an->min_successes : 0;
-		ratio = has_ratio ? an->min_success_ratio : 1.0f;
-		const Flyteidl__Core__Node *sub = an->node;
-		if (sub->target_case == NODE(TASK_NODE) && sub->task_node && sub->task_node->reference_id) {
-			struct rt_ent_task *t = rt_run_find_task(r, sub->task_node->reference_id->name);
-			if (!t)
-				return rt_msgf(err, "unknown task %s", sub->task_node->reference_id->name);
-			if (!t->fn)
-				return rt_msgf(err, "task %s runs %s, which is not in this executable",
-						t->name, t->fn_name ? t->fn_name : "?");
-			ar->task = t;
-			n->task = t;
-			n->what = t->name;
-			outs = t->tmpl->interface->outputs;
-			rt_node_policy(n, sub->metadata, t);
-		} else if (sub->target_case == NODE(WORKFLOW_NODE) && sub->workflow_node) {
-			const Flyteidl__Core__WorkflowNode *wn = sub->workflow_node;
-			if (wn->reference_case == FLYTEIDL__CORE__WORKFLOW_NODE__REFERENCE_LAUNCHPLAN_REF) {
-				if (!(ar->lp = rt_run_find_lp(r, wn->launchplan_ref->name)))
-					return rt_msgf(err, "unknown launch plan %s", wn->launchplan_ref->name);
-				ar->sub_wf = ar->lp->wf;
-			} else if (!(ar->sub_wf = rt_run_find_wf(r, wn->sub_workflow_ref->name))) {
-				return rt_msgf(err, "unknown workflow %s", wn->sub_workflow_ref->name);
-			}
-			n->what = ar->lp ? ar->lp->name : ar->sub_wf->id->name;
-			outs = ar->sub_wf->interface ? ar->sub_wf->interface->outputs : NULL;
-		} else {
-			return rt_msgf(err, "array nodes of this kind of node are not supported");
-		}
-		/* propeller: every unbound collection has the same length */
-		size_t nin = in->n_literals;
-		for (size_t i = 0; i < nin; i++) {
-			const Flyteidl__Core__Literal *l = in->literals[i]->value;
-			if (is_bound(ar->bound, ar->nbound, in->literals[i]->key) ||
-			    l->value_case != LIT(COLLECTION))
-				continue;
-			size_t len = l->collection ? l->collection->n_literals : 0;
-			if (size == SIZE_MAX)
-				size = len;
-			else if (len != size)
-				return rt_msgf(err, "input arrays have different lengths: "
-						"expecting '%zu' found '%zu'", size, len);
-		}
-		if (size == SIZE_MAX) {
-			if (ar->nbound != nin)
-				return rt_msgf(err, "no input array provided");
-			size = 1;  /* every input bound (or none at all): one element */
-		}
-	} else {
-		/* legacy container_array: every collection input is mapped */
-		struct rt_ent_task *t = n->task;
-		if (!t->fn)
-			return rt_msgf(err, "task %s runs %s, which is not in this executable", t->name,
-					t->fn_name ? t->fn_name : "?");
-		ar->task = t;
-		outs = t->tmpl->interface->outputs;
-		rt_node_policy(n, n->node->metadata, t);
-		const Google__Protobuf__Struct *custom = t->tmpl->custom;
-		double p = value_number(struct_field(custom, "parallelism"), 0);
-		ar->parallelism = p > 0 && p < 4294967295.0 ? (uint32_t)p : 0;
-		has_ratio = true;
-		ratio = (float)value_number(struct_field(custom, "minSuccessRatio"), 1.0);
-		for (size_t i = 0; i < in->n_literals; i++) {
-			const Flyteidl__Core__Literal *l = in->literals[i]->value;
-			if (l->value_case != LIT(COLLECTION))
-				continue;
-			size_t len = l->collection ? l->collection->n_literals : 0;
-			if (size == SIZE_MAX)
-				size = len;
-			else if (len != size)
-				return rt_msgf(err, "all maptask input lists must be the same length");
-		}
-		if (size == SIZE_MAX)
-			return rt_msgf(err, "Unable to determine array size from inputs");
-	}
-
+	struct array_spec sp = { .size = SIZE_MAX, .ratio = 1.0f };
+	int rc = n->node->target_case == NODE(ARRAY_NODE) ? array_node_spec(r, n, &sp, err)
+							  : legacy_spec(n, &sp, err);
+	if (rc < 0)
+		return -1;
+	size_t size = sp.size;
 	ar->n = size;
 	if (ar->parallelism)
 		rt_backend_reserve_threads(r->be, ar->parallelism);
-	ar->min_successes = rt_min_successes(size, has_min, min, has_ratio, ratio);
+	ar->min_successes = rt_min_successes(size, sp.has_min, sp.min, sp.has_ratio, sp.ratio);
 	ar->elems = rt_arena_array(r->a, size ? size : 1, sizeof *ar->elems);
-	ar->nout = outs ? outs->n_variables : 0;
+	ar->nout = sp.outs != NULL ? sp.outs->n_variables : 0;
 	ar->out_names = rt_arena_array(r->a, ar->nout ? ar->nout : 1, sizeof *ar->out_names);
-	if (!ar->elems || !ar->out_names)
+	if (ar->elems == NULL || ar->out_names == NULL)
 		return rt_msgf(err, "out of memory for %zu elements", size);
 	for (size_t i = 0; i < ar->nout; i++)
-		ar->out_names[i] = outs->variables[i]->key;
+		ar->out_names[i] = sp.outs->variables[i]->key;
 	if (size == 0) {   /* an empty list: empty outputs, at once */
 		rt_array_check(r, n);
 		return 0;

@@ -27,6 +27,48 @@ static Flyteidl__Core__Literal *lit_wrap_scalar(struct rt_run *r, Flyteidl__Core
 	return l;
 }
 
+/* A promise: a workflow input or an upstream node's output, then its
+ * attribute path (map keys, list indexes). */
+static int resolve_promise(struct rt_wf *w, const Flyteidl__Core__OutputReference *o,
+			   Flyteidl__Core__Literal **out, struct rt_msg *err)
+{
+	Flyteidl__Core__Literal *l;
+	const Flyteidl__Core__LiteralMap *src;
+	if (!o)
+		return rt_msgf(err, "an empty promise");
+	if (!*o->node_id || strcmp(o->node_id, "start-node") == 0) {
+		src = w->inputs;
+		if (!(l = rt_litmap_get(src, o->var)))
+			return rt_msgf(err, "workflow input '%s' is not set", o->var);
+	} else {
+		struct rt_node *up = wf_node(w, o->node_id);
+		if (!up)
+			return rt_msgf(err, "unknown node '%s'", o->node_id);
+		if (!(l = rt_litmap_get(up->outputs, o->var)))
+			return rt_msgf(err, "node %s has no output '%s'", o->node_id, o->var);
+	}
+	for (size_t i = 0; i < o->n_attr_path; i++) {
+		const Flyteidl__Core__PromiseAttribute *pa = o->attr_path[i];
+		if (pa->value_case == FLYTEIDL__CORE__PROMISE_ATTRIBUTE__VALUE_STRING_VALUE &&
+		    l->value_case == LIT(MAP)) {
+			Flyteidl__Core__Literal *x = rt_litmap_get(l->map, pa->string_value);
+			if (!x)
+				return rt_msgf(err, "%s.%s: no key '%s'", o->node_id, o->var,
+						pa->string_value);
+			l = x;
+		} else if (pa->value_case == FLYTEIDL__CORE__PROMISE_ATTRIBUTE__VALUE_INT_VALUE &&
+			   l->value_case == LIT(COLLECTION) && pa->int_value >= 0 &&
+			   (size_t)pa->int_value < l->collection->n_literals) {
+			l = l->collection->literals[pa->int_value];
+		} else {
+			return rt_msgf(err, "%s.%s: attribute path step %zu does not apply",
+					o->node_id, o->var, i);
+		}
+	}
+	*out = l;
+	return 0;
+}
+
 static int resolve(struct rt_run *r, struct rt_wf *w, const Flyteidl__Core__BindingData *bd, Flyteidl__Core__Literal **out,
 		   struct rt_msg *err)
 {
@@ -59,42 +101,10 @@ static int resolve(struct rt_run *r, struct rt_wf *w, const Flyteidl__Core__Bind
 		rt_canonicalize(&l->base);
 		break;
 	}
-	case BIND(PROMISE): {
-		const Flyteidl__Core__OutputReference *o = bd->promise;
-		const Flyteidl__Core__LiteralMap *src;
-		if (!o)
-			return rt_msgf(err, "an empty promise");
-		if (!*o->node_id || strcmp(o->node_id, "start-node") == 0) {
-			src = w->inputs;
-			if (!(l = rt_litmap_get(src, o->var)))
-				return rt_msgf(err, "workflow input '%s' is not set", o->var);
-		} else {
-			struct rt_node *up = wf_node(w, o->node_id);
-			if (!up)
-				return rt_msgf(err, "unknown node '%s'", o->node_id);
-			if (!(l = rt_litmap_get(up->outputs, o->var)))
-				return rt_msgf(err, "node %s has no output '%s'", o->node_id, o->var);
-		}
-		for (size_t i = 0; i < o->n_attr_path; i++) {
-			const Flyteidl__Core__PromiseAttribute *pa = o->attr_path[i];
-			if (pa->value_case == FLYTEIDL__CORE__PROMISE_ATTRIBUTE__VALUE_STRING_VALUE &&
-			    l->value_case == LIT(MAP)) {
-				Flyteidl__Core__Literal *x = rt_litmap_get(l->map, pa->string_value);
-				if (!x)
-					return rt_msgf(err, "%s.%s: no key '%s'", o->node_id, o->var,
-							pa->string_value);
-				l = x;
-			} else if (pa->value_case == FLYTEIDL__CORE__PROMISE_ATTRIBUTE__VALUE_INT_VALUE &&
-				   l->value_case == LIT(COLLECTION) && pa->int_value >= 0 &&
-				   (size_t)pa->int_value < l->collection->n_literals) {
-				l = l->collection->literals[pa->int_value];
-			} else {
-				return rt_msgf(err, "%s.%s: attribute path step %zu does not apply",
-						o->node_id, o->var, i);
-			}
-		}
+	case BIND(PROMISE):
+		if (resolve_promise(w, bd->promise, &l, err) < 0)
+			return -1;
 		break;
-	}
 	default:
 		return rt_msgf(err, "offloaded bindings are not supported by local runs");
 	}

@@ -228,6 +228,75 @@ int rt_run_load(struct rt_run *r, struct rt_msg *err)
 }
 
 /* One node n0 that runs task t, for `run TASK`. */
+/* The outputs in the C task's declaration order (the interface map is sorted). */
+static const char **output_names(struct rt_arena *a, const struct rt_ent_task *t,
+				 const Flyteidl__Core__VariableMap *vm, size_t no)
+{
+	const char **onames = rt_arena_array(a, no + 1, sizeof *onames);
+	if (onames == NULL)
+		return NULL;
+	for (size_t i = 0; i < no; i++)
+		onames[i] = vm->variables[i]->key;
+	if (t->fn != NULL && t->fn->noutputs == no) {
+		size_t k = 0;
+		for (size_t i = 0; i < no; i++)
+			for (size_t j = 0; j < no; j++)
+				if (strcmp(vm->variables[j]->key, t->fn->outputs[i].name) == 0)
+					onames[k++] = vm->variables[j]->key;
+		if (k != no)
+			for (size_t i = 0; i < no; i++)
+				onames[i] = vm->variables[i]->key;
+	}
+	return onames;
+}
+
+/* Bindings of the variables of vm (named by names when not NULL) to the
+ * same-named outputs of node_id ("": the workflow's inputs). -1: out of memory. */
+static int promise_bindings(struct rt_arena *a, const Flyteidl__Core__VariableMap *vm,
+			    const char **names, const char *node_id, Flyteidl__Core__Binding **out)
+{
+	for (size_t i = 0; vm != NULL && i < vm->n_variables; i++) {
+		Flyteidl__Core__Binding *b = rt_arena_alloc(a, sizeof *b);
+		Flyteidl__Core__BindingData *bd = rt_arena_alloc(a, sizeof *bd);
+		Flyteidl__Core__OutputReference *o = rt_arena_alloc(a, sizeof *o);
+		if (b == NULL || bd == NULL || o == NULL)
+			return -1;
+		flyteidl__core__binding__init(b);
+		flyteidl__core__binding_data__init(bd);
+		flyteidl__core__output_reference__init(o);
+		b->var = names != NULL ? (char *)names[i] : vm->variables[i]->key;
+		o->var = b->var;
+		o->node_id = (char *)node_id;
+		bd->value_case = BIND(PROMISE);
+		bd->promise = o;
+		b->binding = bd;
+		out[i] = b;
+	}
+	return 0;
+}
+
+/* A map task run directly: n becomes an array node of the task node tn,
+ * every element must succeed. */
+static int as_array_node(struct rt_arena *a, const struct rt_ent_task *t, Flyteidl__Core__Node *n,
+			 Flyteidl__Core__TaskNode *tn)
+{
+	Flyteidl__Core__ArrayNode *an = rt_arena_alloc(a, sizeof *an);
+	Flyteidl__Core__Node *sub = rt_arena_alloc(a, sizeof *sub);
+	if (an == NULL || sub == NULL)
+		return -1;
+	flyteidl__core__array_node__init(an);
+	*sub = *n;
+	sub->id = (char *)t->name;
+	sub->target_case = NODE(TASK_NODE);
+	sub->task_node = tn;
+	an->node = sub;
+	an->n_bound_inputs = t->nbound;
+	an->bound_inputs = t->bound;
+	n->target_case = NODE(ARRAY_NODE);
+	n->array_node = an;
+	return 0;
+}
+
 static Flyteidl__Core__WorkflowTemplate *task_workflow(struct rt_run *r, struct rt_ent_task *t)
 {
 	struct rt_arena *a = r->a;
@@ -235,10 +304,11 @@ static Flyteidl__Core__WorkflowTemplate *task_workflow(struct rt_run *r, struct 
 	Flyteidl__Core__Node *n = rt_arena_alloc(a, sizeof *n), **nodes = rt_arena_alloc(a, sizeof *nodes);
 	Flyteidl__Core__TaskNode *tn = rt_arena_alloc(a, sizeof *tn);
 	const Flyteidl__Core__TypedInterface *ti = t->tmpl->interface;
-	size_t ni = ti->inputs ? ti->inputs->n_variables : 0, no = ti->outputs ? ti->outputs->n_variables : 0;
+	size_t ni = ti->inputs != NULL ? ti->inputs->n_variables : 0;
+	size_t no = ti->outputs != NULL ? ti->outputs->n_variables : 0;
 	Flyteidl__Core__Binding **ins = rt_arena_array(a, ni + 1, sizeof *ins);
 	Flyteidl__Core__Binding **outs = rt_arena_array(a, no + 1, sizeof *outs);
-	if (!w || !n || !nodes || !tn || !ins || !outs)
+	if (w == NULL || n == NULL || nodes == NULL || tn == NULL || ins == NULL || outs == NULL)
 		return NULL;
 	flyteidl__core__workflow_template__init(w);
 	flyteidl__core__node__init(n);
@@ -248,60 +318,15 @@ static Flyteidl__Core__WorkflowTemplate *task_workflow(struct rt_run *r, struct 
 	n->id = "n0";
 	w->id = t->tmpl->id;
 	w->interface = (Flyteidl__Core__TypedInterface *)ti;
-	/* outputs in the C task's declaration order (the interface map is sorted) */
-	const char **onames = rt_arena_array(a, no + 1, sizeof *onames);
-	if (!onames)
+	const char **onames = output_names(a, t, ti->outputs, no);
+	if (onames == NULL || promise_bindings(a, ti->inputs, NULL, "", ins) < 0 ||
+	    promise_bindings(a, ti->outputs, onames, "n0", outs) < 0)
 		return NULL;
-	for (size_t i = 0; i < no; i++)
-		onames[i] = ti->outputs->variables[i]->key;
-	if (t->fn && t->fn->noutputs == no) {
-		size_t k = 0;
-		for (size_t i = 0; i < no; i++)
-			for (size_t j = 0; j < no; j++)
-				if (strcmp(ti->outputs->variables[j]->key, t->fn->outputs[i].name) == 0)
-					onames[k++] = ti->outputs->variables[j]->key;
-		if (k != no)
-			for (size_t i = 0; i < no; i++)
-				onames[i] = ti->outputs->variables[i]->key;
-	}
-	for (size_t pass = 0; pass < 2; pass++) {
-		const Flyteidl__Core__VariableMap *vm = pass ? ti->outputs : ti->inputs;
-		for (size_t i = 0; vm && i < vm->n_variables; i++) {
-			Flyteidl__Core__Binding *b = rt_arena_alloc(a, sizeof *b);
-			Flyteidl__Core__BindingData *bd = rt_arena_alloc(a, sizeof *bd);
-			Flyteidl__Core__OutputReference *o = rt_arena_alloc(a, sizeof *o);
-			if (!b || !bd || !o)
-				return NULL;
-			flyteidl__core__binding__init(b);
-			flyteidl__core__binding_data__init(bd);
-			flyteidl__core__output_reference__init(o);
-			b->var = pass ? (char *)onames[i] : vm->variables[i]->key;
-			o->var = b->var;
-			o->node_id = pass ? "n0" : "";
-			bd->value_case = BIND(PROMISE);
-			bd->promise = o;
-			b->binding = bd;
-			(pass ? outs : ins)[i] = b;
-		}
-	}
 	n->n_inputs = ni;
 	n->inputs = ins;
 	if (t->map && !t->legacy) {
-		/* a map task run directly: an array node, every element must succeed */
-		Flyteidl__Core__ArrayNode *an = rt_arena_alloc(a, sizeof *an);
-		Flyteidl__Core__Node *sub = rt_arena_alloc(a, sizeof *sub);
-		if (!an || !sub)
+		if (as_array_node(a, t, n, tn) < 0)
 			return NULL;
-		flyteidl__core__array_node__init(an);
-		*sub = *n;
-		sub->id = (char *)t->name;
-		sub->target_case = NODE(TASK_NODE);
-		sub->task_node = tn;
-		an->node = sub;
-		an->n_bound_inputs = t->nbound;
-		an->bound_inputs = t->bound;
-		n->target_case = NODE(ARRAY_NODE);
-		n->array_node = an;
 	} else {
 		n->target_case = NODE(TASK_NODE);
 		n->task_node = tn;

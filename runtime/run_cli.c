@@ -153,57 +153,40 @@ static void print_result(struct rt_run *r, const struct rt_wf *w)
 	rt_buf_free(&b);
 }
 
-int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
+/* Finds the target and builds the root workflow with its inputs. The exit
+ * status on failure (reported), 0 on success. */
+static int prepare(struct rt_run *r, const struct run_args *x, struct rt_target *t)
 {
-	struct run_args x = { 0 };
-	struct rt_run rr = { 0 }, *r = &rr;
 	struct rt_msg err;
-	int status = 1, saved_stdout = -1;
-	if (parse_run_args(argc, argv, &x, io) < 0) {
-		fprintf(io->err, "usage: run NAME [input=value ...] [--jobs N] [--output-dir DIR] "
-			"[--isolation process|inprocess] [--no-cache]\n");
-		free(x.inputs);
+	const struct rt_io *io = r->io;
+	Flyteidl__Core__LiteralMap *given = NULL, *inputs;
+	if (rt_run_find_target(r, x->name, t, &err) < 0 || cli_inputs(r, t, x, &given, &err) < 0) {
+		fprintf(io->err, "run: %s\n", err.text);
 		return 2;
 	}
-	r->m = m;
-	r->io = io;
-	r->jobs = x.jobs;
-	/* threads take queued calls without waiting for the scheduler */
-	r->slots = x.process ? x.jobs : x.jobs * 16;
-	r->outdir = x.outdir;
-	r->progress = isatty(fileno(io->err)) || (getenv("FLYTEC_PROGRESS") && *getenv("FLYTEC_PROGRESS"));
-	if (!(r->a = rt_arena_new()) || !(r->be = rt_backend_new(x.process, x.jobs))) {
-		fprintf(io->err, "run: out of memory\n");
-		goto cleanup;
-	}
-	if (rt_run_load(r, &err) < 0) {
-		fprintf(io->err, "run: %s\n", err.text);
-		goto cleanup;
-	}
-	struct rt_target t = { 0 };
-	Flyteidl__Core__LiteralMap *given = NULL, *inputs;
-	if (rt_run_find_target(r, x.name, &t, &err) < 0 || cli_inputs(r, &t, &x, &given, &err) < 0) {
-		fprintf(io->err, "run: %s\n", err.text);
-		status = 2;
-		goto cleanup;
-	}
 	inputs = given;
-	if (t.lp && rt_lp_inputs(r, t.lp, given, &inputs, &err) < 0) {
+	if (t->lp != NULL && rt_lp_inputs(r, t->lp, given, &inputs, &err) < 0) {
 		fprintf(io->err, "run: %s\n", err.text);
-		status = 2;
-		goto cleanup;
+		return 2;
 	}
-	if (r->outdir && rt_mkdirs(r->outdir, &err) < 0) {
+	if (r->outdir != NULL && rt_mkdirs(r->outdir, &err) < 0) {
 		fprintf(io->err, "run: --output-dir: %s\n", err.text);
-		goto cleanup;
+		return 1;
 	}
-	r->cache_off = x.no_cache;
-	if (!(r->root = rt_wf_new(r, t.wf, inputs, "", NULL, SIZE_MAX, &err))) {
+	r->cache_off = x->no_cache;
+	if ((r->root = rt_wf_new(r, t->wf, inputs, "", NULL, SIZE_MAX, &err)) == NULL) {
 		fprintf(io->err, "run: %s\n", err.text);
-		status = 2;
-		goto cleanup;
+		return 2;
 	}
-	/* stdout holds the result only: tasks' output goes to stderr meanwhile */
+	return 0;
+}
+
+/* Runs the root workflow to the end; stdout holds the result only, so the
+ * tasks' output goes to stderr meanwhile. */
+static void run_root(struct rt_run *r)
+{
+	const struct rt_io *io = r->io;
+	int saved_stdout = -1;
 	if (io->out == stdout) {
 		fflush(stdout);
 		saved_stdout = dup(STDOUT_FILENO);
@@ -219,28 +202,22 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 		dup2(saved_stdout, STDOUT_FILENO);
 		close(saved_stdout);
 	}
-	if (r->oom) {
-		fprintf(io->err, "run: out of memory\n");
-	} else if (r->root->failed || !r->root->outputs) {
-		fprintf(io->err, "run: %s %s failed:\n%s\n", t.kind, t.name,
-			r->root->errors ? r->root->errors : "");
-	} else {
-		print_result(r, r->root);
-		status = 0;
-	}
-cleanup:
-	for (struct rt_job *j = r->ready; j;) {
+}
+
+static void free_jobs(struct rt_job *j)
+{
+	while (j != NULL) {
 		struct rt_job *n = j->next;
 		rt_result_free(&j->res);
 		free(j);
 		j = n;
 	}
-	for (struct rt_job *j = r->free_jobs; j;) {
-		struct rt_job *n = j->next;
-		rt_result_free(&j->res);
-		free(j);
-		j = n;
-	}
+}
+
+static void run_free(struct rt_run *r)
+{
+	free_jobs(r->ready);
+	free_jobs(r->free_jobs);
 	rt_cache_close(r->cache);
 	rt_backend_free(r->be);
 	free(r->running);
@@ -251,6 +228,47 @@ cleanup:
 	free(r->wfs);
 	free(r->lps);
 	rt_arena_free(r->a);
+}
+
+int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
+{
+	struct run_args x = { 0 };
+	struct rt_run rr = { 0 }, *r = &rr;
+	struct rt_target t = { 0 };
+	struct rt_msg err;
+	int status = 1;
+	if (parse_run_args(argc, argv, &x, io) < 0) {
+		fprintf(io->err, "usage: run NAME [input=value ...] [--jobs N] [--output-dir DIR] "
+			"[--isolation process|inprocess] [--no-cache]\n");
+		free(x.inputs);
+		return 2;
+	}
+	r->m = m;
+	r->io = io;
+	r->jobs = x.jobs;
+	/* threads take queued calls without waiting for the scheduler */
+	r->slots = x.process ? x.jobs : x.jobs * 16;
+	r->outdir = x.outdir;
+	r->progress = isatty(fileno(io->err)) ||
+		      (getenv("FLYTEC_PROGRESS") != NULL && *getenv("FLYTEC_PROGRESS"));
+	if ((r->a = rt_arena_new()) == NULL || (r->be = rt_backend_new(x.process, x.jobs)) == NULL) {
+		fprintf(io->err, "run: out of memory\n");
+	} else if (rt_run_load(r, &err) < 0) {
+		fprintf(io->err, "run: %s\n", err.text);
+	} else if ((status = prepare(r, &x, &t)) == 0) {
+		run_root(r);
+		status = 1;
+		if (r->oom) {
+			fprintf(io->err, "run: out of memory\n");
+		} else if (r->root->failed || r->root->outputs == NULL) {
+			fprintf(io->err, "run: %s %s failed:\n%s\n", t.kind, t.name,
+				r->root->errors != NULL ? r->root->errors : "");
+		} else {
+			print_result(r, r->root);
+			status = 0;
+		}
+	}
+	run_free(r);
 	free(x.inputs);
 	return status;
 }

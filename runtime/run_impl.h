@@ -6,20 +6,21 @@
  * entities with flytepropeller's semantics where it has them: nodes start in
  * dependency order once their upstream nodes succeeded (independent ones at
  * once: --jobs bounds the task calls, a map's parallelism its elements);
- * ArrayNodes and legacy map tasks are sized,
- * indexed, thresholded and gathered as propeller does; recoverable failures
- * are retried up to the node's or task's retries; the workflow's on_failure
- * policy (fail fast, or after the executable nodes) is followed; cacheable
- * tasks use a local SQLite cache. Not done: branch and gate nodes (they fail
- * the node), failure nodes (ignored with a warning), offloaded literals;
- * timeouts are enforced with process isolation only.
+ * ArrayNodes and legacy map tasks are sized, indexed, thresholded and
+ * gathered as propeller does; recoverable failures are retried up to the
+ * node's or task's retries; the workflow's on_failure policy (fail fast, or
+ * after the executable nodes) is followed; cacheable tasks use a local
+ * SQLite cache. Not done: branch and gate nodes (they fail the node),
+ * failure nodes (ignored with a warning), offloaded literals; timeouts are
+ * enforced with process isolation only.
  *
  * One scheduler loop owns every structure (the backend only fills in the
- * results of jobs). Entities and executions live in the run's arena; jobs and the pointer queues are
- * malloc'd (jobs are recycled). Terminal nodes and completed workflows go on
- * queues that the loop drains (rt_run_propagate), so a finishing node starts
- * its dependants without recursion; a finishing map element is counted in
- * its array at once, and the array node goes on the queue when it is done.
+ * results of jobs). Entities and executions live in the run's arena; jobs
+ * and the pointer queues are malloc'd (jobs are recycled). Terminal nodes
+ * and completed workflows go on queues that the loop drains
+ * (rt_run_propagate), so a finishing node starts its dependants without
+ * recursion; a finishing map element is counted in its array at once, and
+ * the array node goes on the queue when it is done.
  */
 #ifndef FLYTERUN_RUN_IMPL_H
 #define FLYTERUN_RUN_IMPL_H
