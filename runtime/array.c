@@ -54,7 +54,7 @@ static char *summarize_failures(struct rt_run *r, const struct rt_array *ar)
 		const struct rt_elem *e = &ar->elems[i];
 		if (e->st != RT_ST_FAILED)
 			continue;
-		const char *m = e->error ? e->error : "failed";
+		const char *m = e->error != NULL ? e->error : "failed";
 		size_t k = 0;
 		while (k < ng && strcmp(g[k].msg, m) != 0)
 			k++;
@@ -71,7 +71,7 @@ static char *summarize_failures(struct rt_run *r, const struct rt_array *ar)
 		rt_summarize_indexes(g[k].idx, g[k].n, &b);
 		rt_buf_printf(&b, ": %s\n", g[k].msg);
 	}
-	out = rt_arena_strdup(r->a, b.data ? (char *)b.data : "");
+	out = rt_arena_strdup(r->a, b.data != NULL ? (char *)b.data : "");
 cleanup:
 	for (size_t k = 0; k < ng; k++)
 		free(g[k].idx);
@@ -91,7 +91,7 @@ static bool is_bound(char *const *bound, size_t n, const char *name)
 
 static const Google__Protobuf__Value *struct_field(const Google__Protobuf__Struct *s, const char *k)
 {
-	for (size_t i = 0; s && i < s->n_fields; i++)
+	for (size_t i = 0; s != NULL && i < s->n_fields; i++)
 		if (strcmp(s->fields[i]->key, k) == 0)
 			return s->fields[i]->value;
 	return NULL;
@@ -99,7 +99,7 @@ static const Google__Protobuf__Value *struct_field(const Google__Protobuf__Struc
 
 static double value_number(const Google__Protobuf__Value *v, double dflt)
 {
-	if (!v)
+	if (v == NULL)
 		return dflt;
 	if (v->kind_case == GOOGLE__PROTOBUF__VALUE__KIND_NUMBER_VALUE)
 		return v->number_value;
@@ -322,7 +322,7 @@ void rt_array_check(struct rt_run *r, struct rt_node *n)
 	if (ar->n == 0 || (!ar->failing && (int64_t)ar->succeeded >= ar->min_successes)) {
 		/* gather: collections in index order; failed elements are a bare none */
 		Flyteidl__Core__LiteralMap *m = rt_litmap_new(r->a, ar->nout);
-		if (!m) {
+		if (m == NULL) {
 			rt_run_oom(r);
 			rt_node_done(r, n, RT_ST_FAILED, "out of memory");
 			return;
@@ -330,7 +330,7 @@ void rt_array_check(struct rt_run *r, struct rt_node *n)
 		Flyteidl__Core__Literal *none = rt_lit_none(r->a);
 		for (size_t k = 0; k < ar->nout; k++) {
 			Flyteidl__Core__Literal *c = rt_lit_collection(r->a, ar->n);
-			if (!c || !none) {
+			if (c == NULL || none == NULL) {
 				rt_run_oom(r);
 				rt_node_done(r, n, RT_ST_FAILED, "out of memory");
 				return;
@@ -338,7 +338,7 @@ void rt_array_check(struct rt_run *r, struct rt_node *n)
 			for (size_t i = 0; i < ar->n; i++) {
 				Flyteidl__Core__Literal *v = ar->elems[i].st == RT_ST_SUCCEEDED
 					? rt_litmap_get(ar->elems[i].outputs, ar->out_names[k]) : NULL;
-				c->collection->literals[i] = v ? v : none;
+				c->collection->literals[i] = v != NULL ? v : none;
 			}
 			rt_litmap_set(m, k, ar->out_names[k], c);
 		}
@@ -350,14 +350,14 @@ void rt_array_check(struct rt_run *r, struct rt_node *n)
 	}
 	char *summary = summarize_failures(r, ar);
 	size_t skipped = ar->n - ar->succeeded - ar->failed;
-	size_t sl = summary ? strlen(summary) : 0;
+	size_t sl = summary != NULL ? strlen(summary) : 0;
 	if (sl && summary[sl - 1] == '\n')
 		summary[sl - 1] = 0;
 	const char *msg = rt_run_printf(r, "node %s (%s): %zu of %zu elements succeeded, %lld needed "
 				     "(%zu failed%s)%s%s", n->id, n->what, ar->succeeded, ar->n,
 				     (long long)ar->min_successes, ar->failed,
 				     skipped ? ", the rest not run" : "", sl ? ":\n" : "",
-				     summary ? summary : "");
+				     summary != NULL ? summary : "");
 	rt_run_write_error(r, n->dir, msg);
 	rt_node_done(r, n, RT_ST_FAILED, msg);
 }
@@ -377,9 +377,9 @@ struct rt_job *rt_array_start_element(struct rt_run *r, struct rt_node *n)
 		rt_elem_finish(r, n, i, false, NULL, rt_run_printf(r, "%s", err.text));
 		return NULL;
 	}
-	const char *edir = r->outdir ? rt_run_printf(r, "%s/%zu", n->dir, i) : NULL;
+	const char *edir = r->outdir != NULL ? rt_run_printf(r, "%s/%zu", n->dir, i) : NULL;
 	rt_run_write_pb(r, edir, "inputs.pb", &e->inputs->base);
-	if (ar->task) {
+	if (ar->task != NULL) {
 		Flyteidl__Core__LiteralMap *cached;
 		if (rt_run_cache_get(r, n, ar->task->name, e->inputs, &cached)) {
 			ar->cached++;
@@ -388,18 +388,18 @@ struct rt_job *rt_array_start_element(struct rt_run *r, struct rt_node *n)
 			return NULL;
 		}
 		struct rt_job *j = rt_job_make(r, n, i, ar->task->fn, e->inputs, 0);
-		if (!j)
+		if (j == NULL)
 			rt_elem_finish(r, n, i, false, NULL, "out of memory");
 		return j;
 	}
 	/* a launch plan or workflow per element */
 	Flyteidl__Core__LiteralMap *in = e->inputs;
-	if (ar->lp && rt_lp_inputs(r, ar->lp, e->inputs, &in, &err) < 0) {
+	if (ar->lp != NULL && rt_lp_inputs(r, ar->lp, e->inputs, &in, &err) < 0) {
 		rt_elem_finish(r, n, i, false, NULL, rt_run_printf(r, "%s", err.text));
 		return NULL;
 	}
 	struct rt_wf *w = rt_wf_new(r, ar->sub_wf, in, rt_run_printf(r, "%s/%zu/", n->id, i), n, i, &err);
-	if (!w) {
+	if (w == NULL) {
 		rt_elem_finish(r, n, i, false, NULL, rt_run_printf(r, "%s", err.text));
 		return NULL;
 	}

@@ -30,7 +30,7 @@ size_t flrt_type_align(const flrt_type *t)
 	case FLRT_LIST: return alignof(flrt_list);
 	case FLRT_DICT: return alignof(flrt_dict);
 	case FLRT_OPTIONAL: {
-		size_t a = t->elem ? flrt_type_align(t->elem) : 1;
+		size_t a = t->elem != NULL ? flrt_type_align(t->elem) : 1;
 		return a > alignof(bool) ? a : alignof(bool);
 	}
 	}
@@ -57,7 +57,7 @@ size_t flrt_type_size(const flrt_type *t)
 	case FLRT_LIST: return sizeof(flrt_list);
 	case FLRT_DICT: return sizeof(flrt_dict);
 	case FLRT_OPTIONAL: {
-		if (!t->elem)
+		if (t->elem == NULL)
 			return sizeof(bool);
 		size_t a = flrt_type_align(t);
 		size_t end = opt_offset(t) + flrt_type_size(t->elem);
@@ -83,7 +83,7 @@ const char *rt_type_tag(const flrt_type *t)
 	case FLRT_ENUM: return "DefaultEnumTransformer";
 	case FLRT_LIST: return "Typed List";
 	case FLRT_DICT: return "Typed Dict";
-	case FLRT_OPTIONAL: return t->elem ? rt_type_tag(t->elem) : "none";
+	case FLRT_OPTIONAL: return t->elem != NULL ? rt_type_tag(t->elem) : "none";
 	}
 	return "";
 }
@@ -101,13 +101,13 @@ const char *rt_type_name(const flrt_type *t, char *buf, size_t n)
 	case FLRT_FILE: return "file";
 	case FLRT_DIR: return "directory";
 	case FLRT_ENUM:
-		snprintf(buf, n, "enum %s", t->enum_name ? t->enum_name : "");
+		snprintf(buf, n, "enum %s", t->enum_name != NULL ? t->enum_name : "");
 		return buf;
 	case FLRT_LIST: return "collection";
 	case FLRT_DICT: return "map";
 	case FLRT_OPTIONAL: {
 		char inner[128];
-		snprintf(buf, n, "%s or none", t->elem ? rt_type_name(t->elem, inner, sizeof inner) : "?");
+		snprintf(buf, n, "%s or none", t->elem != NULL ? rt_type_name(t->elem, inner, sizeof inner) : "?");
 		return buf;
 	}
 	}
@@ -116,7 +116,7 @@ const char *rt_type_name(const flrt_type *t, char *buf, size_t n)
 
 const char *rt_lit_kind(const Flyteidl__Core__Literal *lit)
 {
-	if (!lit)
+	if (lit == NULL)
 		return "nothing";
 	switch (lit->value_case) {
 	case LIT(COLLECTION): return "collection";
@@ -126,11 +126,11 @@ const char *rt_lit_kind(const Flyteidl__Core__Literal *lit)
 	default: return "an empty literal";
 	}
 	const Flyteidl__Core__Scalar *s = lit->scalar;
-	if (!s)
+	if (s == NULL)
 		return "an empty scalar";
 	switch (s->value_case) {
 	case SCA(PRIMITIVE):
-		if (!s->primitive)
+		if (s->primitive == NULL)
 			return "an empty primitive";
 		switch (s->primitive->value_case) {
 		case PRIM(INTEGER): return "integer";
@@ -142,7 +142,7 @@ const char *rt_lit_kind(const Flyteidl__Core__Literal *lit)
 		default: return "an empty primitive";
 		}
 	case SCA(BLOB):
-		if (s->blob && s->blob->metadata && s->blob->metadata->type &&
+		if (s->blob != NULL && s->blob->metadata != NULL && s->blob->metadata->type != NULL &&
 		    s->blob->metadata->type->dimensionality == DIM(MULTIPART))
 			return "directory";
 		return "file";
@@ -160,12 +160,12 @@ const char *rt_lit_kind(const Flyteidl__Core__Literal *lit)
 /* "input 'xs'[3]["k"]" */
 static void path_format(const struct rt_path *p, char *buf, size_t n)
 {
-	if (!p) {
+	if (p == NULL) {
 		snprintf(buf, n, "value");
 		return;
 	}
 	if (p->kind == 0) {
-		snprintf(buf, n, "%s '%s'", p->role ? p->role : "value", p->name ? p->name : "");
+		snprintf(buf, n, "%s '%s'", p->role != NULL ? p->role : "value", p->name != NULL ? p->name : "");
 		return;
 	}
 	path_format(p->up, buf, n);
@@ -175,7 +175,7 @@ static void path_format(const struct rt_path *p, char *buf, size_t n)
 	if (p->kind == 1)
 		snprintf(buf + l, n - l, "[%zu]", p->index);
 	else
-		snprintf(buf + l, n - l, "[\"%s\"]", p->name ? p->name : "");
+		snprintf(buf + l, n - l, "[\"%s\"]", p->name != NULL ? p->name : "");
 }
 
 static int fail(struct rt_msg *err, const struct rt_path *p, const char *fmt, ...) RT_FMT(3, 4);
@@ -212,7 +212,7 @@ static const struct scalar_block scalar_init = {
 static Flyteidl__Core__Literal *lit_scalar(struct rt_arena *a, Flyteidl__Core__Scalar **sc)
 {
 	struct scalar_block *b = rt_arena_alloc(a, sizeof *b);
-	if (!b)
+	if (b == NULL)
 		return NULL;
 	*b = scalar_init;
 	b->l.value_case = LIT(SCALAR);
@@ -224,7 +224,7 @@ static Flyteidl__Core__Literal *lit_scalar(struct rt_arena *a, Flyteidl__Core__S
 static Flyteidl__Core__Literal *lit_prim(struct rt_arena *a, Flyteidl__Core__Primitive **pp)
 {
 	struct scalar_block *b = rt_arena_alloc(a, sizeof *b);
-	if (!b)
+	if (b == NULL)
 		return NULL;
 	*b = scalar_init;
 	b->l.value_case = LIT(SCALAR);
@@ -240,7 +240,7 @@ Flyteidl__Core__Literal *rt_lit_none(struct rt_arena *a)
 	Flyteidl__Core__Scalar *s;
 	Flyteidl__Core__Literal *l = lit_scalar(a, &s);
 	Flyteidl__Core__Void *v = rt_arena_alloc(a, sizeof *v);
-	if (!l || !v)
+	if (l == NULL || v == NULL)
 		return NULL;
 	flyteidl__core__void__init(v);
 	s->value_case = SCA(NONE_TYPE);
@@ -252,7 +252,7 @@ Flyteidl__Core__Literal *rt_lit_int(struct rt_arena *a, int64_t v)
 {
 	Flyteidl__Core__Primitive *p;
 	Flyteidl__Core__Literal *l = lit_prim(a, &p);
-	if (l) {
+	if (l != NULL) {
 		p->value_case = PRIM(INTEGER);
 		p->integer = v;
 	}
@@ -263,7 +263,7 @@ Flyteidl__Core__Literal *rt_lit_float(struct rt_arena *a, double v)
 {
 	Flyteidl__Core__Primitive *p;
 	Flyteidl__Core__Literal *l = lit_prim(a, &p);
-	if (l) {
+	if (l != NULL) {
 		p->value_case = PRIM(FLOAT_VALUE);
 		p->float_value = v;
 	}
@@ -275,7 +275,7 @@ Flyteidl__Core__Literal *rt_lit_str(struct rt_arena *a, const char *str)
 	Flyteidl__Core__Primitive *p;
 	Flyteidl__Core__Literal *l = lit_prim(a, &p);
 	char *c = rt_arena_strdup(a, str);
-	if (!l || !c)
+	if (l == NULL || c == NULL)
 		return NULL;
 	p->value_case = PRIM(STRING_VALUE);
 	p->string_value = c;
@@ -286,7 +286,7 @@ Flyteidl__Core__Literal *rt_lit_bool(struct rt_arena *a, bool v)
 {
 	Flyteidl__Core__Primitive *p;
 	Flyteidl__Core__Literal *l = lit_prim(a, &p);
-	if (l) {
+	if (l != NULL) {
 		p->value_case = PRIM(BOOLEAN);
 		p->boolean = v;
 	}
@@ -298,7 +298,7 @@ Flyteidl__Core__Literal *rt_lit_collection(struct rt_arena *a, size_t n)
 	Flyteidl__Core__Literal *l = rt_arena_alloc(a, sizeof *l);
 	Flyteidl__Core__LiteralCollection *c = rt_arena_alloc(a, sizeof *c);
 	Flyteidl__Core__Literal **items = rt_arena_array(a, n, sizeof *items);
-	if (!l || !c || !items)
+	if (l == NULL || c == NULL || items == NULL)
 		return NULL;
 	flyteidl__core__literal__init(l);
 	flyteidl__core__literal_collection__init(c);
@@ -314,7 +314,7 @@ Flyteidl__Core__LiteralMap *rt_litmap_new(struct rt_arena *a, size_t n)
 	Flyteidl__Core__LiteralMap *m = rt_arena_alloc(a, sizeof *m);
 	Flyteidl__Core__LiteralMap__LiteralsEntry **ep = rt_arena_array(a, n, sizeof *ep);
 	Flyteidl__Core__LiteralMap__LiteralsEntry *e = rt_arena_array(a, n, sizeof *e);
-	if (!m || !ep || !e)
+	if (m == NULL || ep == NULL || e == NULL)
 		return NULL;
 	flyteidl__core__literal_map__init(m);
 	for (size_t i = 0; i < n; i++) {
@@ -330,7 +330,7 @@ Flyteidl__Core__Literal *rt_lit_map(struct rt_arena *a, size_t n)
 {
 	Flyteidl__Core__Literal *l = rt_arena_alloc(a, sizeof *l);
 	Flyteidl__Core__LiteralMap *m = rt_litmap_new(a, n);
-	if (!l || !m)
+	if (l == NULL || m == NULL)
 		return NULL;
 	flyteidl__core__literal__init(l);
 	l->value_case = LIT(MAP);
@@ -346,11 +346,11 @@ void rt_litmap_set(Flyteidl__Core__LiteralMap *m, size_t i, const char *key, Fly
 
 Flyteidl__Core__Literal *rt_litmap_get(const Flyteidl__Core__LiteralMap *m, const char *key)
 {
-	if (!m)
+	if (m == NULL)
 		return NULL;
 	Flyteidl__Core__Literal *found = NULL;  /* protobuf map semantics: the last entry wins */
 	for (size_t i = 0; i < m->n_literals; i++)
-		if (m->literals[i] && m->literals[i]->key && strcmp(m->literals[i]->key, key) == 0)
+		if (m->literals[i] != NULL && m->literals[i]->key != NULL && strcmp(m->literals[i]->key, key) == 0)
 			found = m->literals[i]->value;
 	return found;
 }
@@ -360,7 +360,7 @@ Flyteidl__Core__Literal *rt_lit_union(struct rt_arena *a, Flyteidl__Core__Litera
 	Flyteidl__Core__Scalar *s;
 	Flyteidl__Core__Literal *l = lit_scalar(a, &s);
 	Flyteidl__Core__Union *u = rt_arena_alloc(a, sizeof *u);
-	if (!l || !u)
+	if (l == NULL || u == NULL)
 		return NULL;
 	flyteidl__core__union__init(u);
 	u->value = value;
@@ -372,7 +372,7 @@ Flyteidl__Core__Literal *rt_lit_union(struct rt_arena *a, Flyteidl__Core__Litera
 
 bool rt_lit_is_none(const Flyteidl__Core__Literal *lit)
 {
-	return lit && lit->value_case == LIT(SCALAR) && lit->scalar &&
+	return lit != NULL && lit->value_case == LIT(SCALAR) && lit->scalar != NULL &&
 	       lit->scalar->value_case == SCA(NONE_TYPE);
 }
 
@@ -380,7 +380,7 @@ bool rt_lit_is_none(const Flyteidl__Core__Literal *lit)
 static Flyteidl__Core__LiteralType *ltype_new(struct rt_arena *a)
 {
 	Flyteidl__Core__LiteralType *lt = rt_arena_alloc(a, sizeof *lt);
-	if (lt)
+	if (lt != NULL)
 		flyteidl__core__literal_type__init(lt);
 	return lt;
 }
@@ -388,7 +388,7 @@ static Flyteidl__Core__LiteralType *ltype_new(struct rt_arena *a)
 static Flyteidl__Core__LiteralType *ltype_simple(struct rt_arena *a, Flyteidl__Core__SimpleType st)
 {
 	Flyteidl__Core__LiteralType *lt = ltype_new(a);
-	if (lt) {
+	if (lt != NULL) {
 		lt->type_case = LT(SIMPLE);
 		lt->simple = st;
 	}
@@ -398,7 +398,7 @@ static Flyteidl__Core__LiteralType *ltype_simple(struct rt_arena *a, Flyteidl__C
 static int ltype_tag(struct rt_arena *a, Flyteidl__Core__LiteralType *lt, const char *tag)
 {
 	Flyteidl__Core__TypeStructure *ts = rt_arena_alloc(a, sizeof *ts);
-	if (!ts)
+	if (ts == NULL)
 		return -1;
 	flyteidl__core__type_structure__init(ts);
 	ts->tag = (char *)tag;
@@ -410,7 +410,7 @@ static int ltype_tag(struct rt_arena *a, Flyteidl__Core__LiteralType *lt, const 
 static Flyteidl__Core__LiteralType *variant_type(struct rt_arena *a, const flrt_type *t)
 {
 	Flyteidl__Core__LiteralType *lt = rt_literal_type(a, t);
-	if (!lt || ltype_tag(a, lt, rt_type_tag(t)) < 0)
+	if (lt == NULL || ltype_tag(a, lt, rt_type_tag(t)) < 0)
 		return NULL;
 	return lt;
 }
@@ -418,7 +418,7 @@ static Flyteidl__Core__LiteralType *variant_type(struct rt_arena *a, const flrt_
 static Flyteidl__Core__LiteralType *none_variant(struct rt_arena *a)
 {
 	Flyteidl__Core__LiteralType *lt = ltype_simple(a, SIMPLE(NONE));
-	if (!lt || ltype_tag(a, lt, "none") < 0)
+	if (lt == NULL || ltype_tag(a, lt, "none") < 0)
 		return NULL;
 	return lt;
 }
@@ -437,7 +437,7 @@ Flyteidl__Core__LiteralType *rt_literal_type(struct rt_arena *a, const flrt_type
 	case FLRT_FILE:
 	case FLRT_DIR: {
 		Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
-		if (!bt || !(lt = ltype_new(a)))
+		if (bt == NULL || (lt = ltype_new(a)) == NULL)
 			return NULL;
 		flyteidl__core__blob_type__init(bt);
 		bt->dimensionality = t->kind == FLRT_DIR ? DIM(MULTIPART) : DIM(SINGLE);
@@ -447,7 +447,7 @@ Flyteidl__Core__LiteralType *rt_literal_type(struct rt_arena *a, const flrt_type
 	}
 	case FLRT_ENUM: {
 		Flyteidl__Core__EnumType *et = rt_arena_alloc(a, sizeof *et);
-		if (!et || !(lt = ltype_new(a)))
+		if (et == NULL || (lt = ltype_new(a)) == NULL)
 			return NULL;
 		flyteidl__core__enum_type__init(et);
 		et->n_values = t->enum_count;
@@ -458,8 +458,8 @@ Flyteidl__Core__LiteralType *rt_literal_type(struct rt_arena *a, const flrt_type
 	}
 	case FLRT_LIST:
 	case FLRT_DICT: {
-		Flyteidl__Core__LiteralType *inner = t->elem ? rt_literal_type(a, t->elem) : NULL;
-		if (!inner || !(lt = ltype_new(a)))
+		Flyteidl__Core__LiteralType *inner = t->elem != NULL ? rt_literal_type(a, t->elem) : NULL;
+		if (inner == NULL || (lt = ltype_new(a)) == NULL)
 			return NULL;
 		if (t->kind == FLRT_LIST) {
 			lt->type_case = LT(COLLECTION_TYPE);
@@ -473,10 +473,10 @@ Flyteidl__Core__LiteralType *rt_literal_type(struct rt_arena *a, const flrt_type
 	case FLRT_OPTIONAL: {
 		Flyteidl__Core__UnionType *ut = rt_arena_alloc(a, sizeof *ut);
 		Flyteidl__Core__LiteralType **vs = rt_arena_array(a, 2, sizeof *vs);
-		if (!ut || !vs || !t->elem || !(lt = ltype_new(a)))
+		if (ut == NULL || vs == NULL || t->elem == NULL || (lt = ltype_new(a)) == NULL)
 			return NULL;
 		flyteidl__core__union_type__init(ut);
-		if (!(vs[0] = variant_type(a, t->elem)) || !(vs[1] = none_variant(a)))
+		if ((vs[0] = variant_type(a, t->elem)) == NULL || (vs[1] = none_variant(a)) == NULL)
 			return NULL;
 		ut->n_variants = 2;
 		ut->variants = vs;
@@ -522,8 +522,8 @@ static bool utf8_valid(const uint8_t *s, size_t n)
 /* ---- decoding ------------------------------------------------------------------------ */
 static const Flyteidl__Core__Primitive *prim(const Flyteidl__Core__Literal *lit, int which)
 {
-	if (!lit || lit->value_case != LIT(SCALAR) || !lit->scalar ||
-	    lit->scalar->value_case != SCA(PRIMITIVE) || !lit->scalar->primitive)
+	if (lit == NULL || lit->value_case != LIT(SCALAR) || lit->scalar == NULL ||
+	    lit->scalar->value_case != SCA(PRIMITIVE) || lit->scalar->primitive == NULL)
 		return NULL;
 	if (which && (int)lit->scalar->primitive->value_case != which)
 		return NULL;
@@ -548,10 +548,10 @@ static int decode_duration(const flrt_type *t, const Flyteidl__Core__Literal *li
 			  const struct rt_path *path, struct rt_msg *err)
 {
 	const Flyteidl__Core__Primitive *p;
-	if (!(p = prim(lit, PRIM(DURATION))))
+	if ((p = prim(lit, PRIM(DURATION))) == NULL)
 		return mismatch(err, path, t, lit);
-	int64_t s = p->duration ? p->duration->seconds : 0;
-	int32_t n = p->duration ? p->duration->nanos : 0;
+	int64_t s = p->duration != NULL ? p->duration->seconds : 0;
+	int32_t n = p->duration != NULL ? p->duration->nanos : 0;
 	int64_t ns;
 	if (n <= -1000000000 || n >= 1000000000 || (s > 0 && n < 0) || (s < 0 && n > 0))
 		return fail(err, path, "invalid duration: %lld s %d ns", (long long)s, (int)n);
@@ -566,11 +566,11 @@ static int decode_duration(const flrt_type *t, const Flyteidl__Core__Literal *li
 static int decode_bytes(const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
 			  const struct rt_path *path, struct rt_msg *err)
 {
-	if (!lit || lit->value_case != LIT(SCALAR) || !lit->scalar ||
-	    lit->scalar->value_case != SCA(BINARY) || !lit->scalar->binary)
+	if (lit == NULL || lit->value_case != LIT(SCALAR) || lit->scalar == NULL ||
+	    lit->scalar->value_case != SCA(BINARY) || lit->scalar->binary == NULL)
 		return mismatch(err, path, t, lit);
 	const Flyteidl__Core__Binary *b = lit->scalar->binary;
-	if (b->tag && *b->tag)
+	if (b->tag != NULL && *b->tag)
 		return fail(err, path, "expected binary, found binary with tag '%s'", b->tag);
 	((flrt_bytes *)dst)->len = b->value.len;
 	((flrt_bytes *)dst)->data = b->value.len ? b->value.data : (const uint8_t *)"";
@@ -580,16 +580,16 @@ static int decode_bytes(const flrt_type *t, const Flyteidl__Core__Literal *lit, 
 static int decode_blob(const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
 			  const struct rt_path *path, struct rt_msg *err)
 {
-	if (!lit || lit->value_case != LIT(SCALAR) || !lit->scalar ||
-	    lit->scalar->value_case != SCA(BLOB) || !lit->scalar->blob)
+	if (lit == NULL || lit->value_case != LIT(SCALAR) || lit->scalar == NULL ||
+	    lit->scalar->value_case != SCA(BLOB) || lit->scalar->blob == NULL)
 		return mismatch(err, path, t, lit);
 	const Flyteidl__Core__Blob *b = lit->scalar->blob;
-	if (b->metadata && b->metadata->type) {
+	if (b->metadata != NULL && b->metadata->type != NULL) {
 		bool multi = b->metadata->type->dimensionality == DIM(MULTIPART);
 		if (multi != (t->kind == FLRT_DIR))
 			return mismatch(err, path, t, lit);
 	}
-	((flrt_str *)dst)->data = b->uri ? b->uri : "";
+	((flrt_str *)dst)->data = b->uri != NULL ? b->uri : "";
 	((flrt_str *)dst)->len = strlen(((flrt_str *)dst)->data);
 	return 0;
 }
@@ -599,7 +599,7 @@ static int decode_enum(const flrt_type *t, const Flyteidl__Core__Literal *lit, v
 {
 	const Flyteidl__Core__Primitive *p;
 	char buf[160];
-	if (!(p = prim(lit, PRIM(STRING_VALUE))))
+	if ((p = prim(lit, PRIM(STRING_VALUE))) == NULL)
 		return fail(err, path, "expected %s (a string), found %s",
 			    rt_type_name(t, buf, sizeof buf), rt_lit_kind(lit));
 	for (size_t i = 0; i < t->enum_count; i++)
@@ -611,7 +611,7 @@ static int decode_enum(const flrt_type *t, const Flyteidl__Core__Literal *lit, v
 	for (size_t i = 0; i < t->enum_count; i++)
 		rt_buf_printf(&names, "%s%s", i ? ", " : "", t->enum_names[i]);
 	fail(err, path, "'%s' is not a member of enum %s (%s)", p->string_value,
-	     t->enum_name ? t->enum_name : "", names.data ? (char *)names.data : "");
+	     t->enum_name != NULL ? t->enum_name : "", names.data != NULL ? (char *)names.data : "");
 	rt_buf_free(&names);
 	return -1;
 }
@@ -619,14 +619,14 @@ static int decode_enum(const flrt_type *t, const Flyteidl__Core__Literal *lit, v
 static int decode_list(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
 			  const struct rt_path *path, struct rt_msg *err)
 {
-	if (!lit || lit->value_case != LIT(COLLECTION) || !lit->collection)
+	if (lit == NULL || lit->value_case != LIT(COLLECTION) || lit->collection == NULL)
 		return mismatch(err, path, t, lit);
 	const Flyteidl__Core__LiteralCollection *c = lit->collection;
 	flrt_list *l = dst;
 	size_t es = flrt_type_size(t->elem);
 	l->len = c->n_literals;
 	l->items = rt_arena_array(a, c->n_literals ? c->n_literals : 1, es);
-	if (!l->items)
+	if (l->items == NULL)
 		return fail(err, path, "out of memory decoding %zu elements", c->n_literals);
 	struct rt_path sub = { path, NULL, NULL, 0, 1 };
 	for (size_t i = 0; i < c->n_literals; i++) {
@@ -640,7 +640,7 @@ static int decode_list(struct rt_arena *a, const flrt_type *t, const Flyteidl__C
 static int decode_dict(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
 			  const struct rt_path *path, struct rt_msg *err)
 {
-	if (!lit || lit->value_case != LIT(MAP) || !lit->map)
+	if (lit == NULL || lit->value_case != LIT(MAP) || lit->map == NULL)
 		return mismatch(err, path, t, lit);
 	const Flyteidl__Core__LiteralMap *m = lit->map;
 	flrt_dict *d = dst;
@@ -648,10 +648,10 @@ static int decode_dict(struct rt_arena *a, const flrt_type *t, const Flyteidl__C
 	struct key_ix *ix = rt_arena_array(a, n ? n : 1, sizeof *ix);
 	d->keys = rt_arena_array(a, n ? n : 1, sizeof *d->keys);
 	d->values = rt_arena_array(a, n ? n : 1, es);
-	if (!ix || !d->keys || !d->values)
+	if (ix == NULL || d->keys == NULL || d->values == NULL)
 		return fail(err, path, "out of memory decoding %zu entries", n);
 	for (size_t i = 0; i < n; i++) {
-		ix[i].key = m->literals[i] && m->literals[i]->key ? m->literals[i]->key : "";
+		ix[i].key = m->literals[i] != NULL && m->literals[i]->key != NULL ? m->literals[i]->key : "";
 		ix[i].ix = i;
 	}
 	qsort(ix, n, sizeof *ix, cmp_key_ix);
@@ -679,13 +679,13 @@ static int decode_optional(struct rt_arena *a, const flrt_type *t, const Flyteid
 	void *val = (char *)dst + opt_offset(t);
 	/* Accept a union (flytekit's encoding), a raw none and a raw T (what
 	 * propeller gathers from map elements). */
-	if (lit && lit->value_case == LIT(SCALAR) && lit->scalar &&
+	if (lit != NULL && lit->value_case == LIT(SCALAR) && lit->scalar != NULL &&
 	    lit->scalar->value_case == SCA(UNION)) {
-		if (!lit->scalar->union_ || !lit->scalar->union_->value)
+		if (lit->scalar->union_ == NULL || lit->scalar->union_->value == NULL)
 			return fail(err, path, "a union without a value");
 		lit = lit->scalar->union_->value;
 	}
-	if (!lit || rt_lit_is_none(lit)) {
+	if (lit == NULL || rt_lit_is_none(lit)) {
 		*has = false;
 		return 0;
 	}
@@ -697,42 +697,42 @@ int rt_decode(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Lite
 	       const struct rt_path *path, struct rt_msg *err)
 {
 	const Flyteidl__Core__Primitive *p;
-	if (!t)
+	if (t == NULL)
 		return fail(err, path, "internal error: no type");
-	if (lit && lit->value_case == LIT(OFFLOADED_METADATA))
+	if (lit != NULL && lit->value_case == LIT(OFFLOADED_METADATA))
 		return fail(err, path, "offloaded literals are not supported yet");
 	switch (t->kind) {
 	case FLRT_INT:
-		if (!(p = prim(lit, PRIM(INTEGER))))
+		if ((p = prim(lit, PRIM(INTEGER))) == NULL)
 			return mismatch(err, path, t, lit);
 		*(int64_t *)dst = p->integer;
 		return 0;
 	case FLRT_FLOAT:
 		/* flytekit accepts an integer for a float (_check_and_covert_float) */
-		if ((p = prim(lit, PRIM(FLOAT_VALUE))))
+		if ((p = prim(lit, PRIM(FLOAT_VALUE))) != NULL)
 			*(double *)dst = p->float_value;
-		else if ((p = prim(lit, PRIM(INTEGER))))
+		else if ((p = prim(lit, PRIM(INTEGER))) != NULL)
 			*(double *)dst = (double)p->integer;
 		else
 			return mismatch(err, path, t, lit);
 		return 0;
 	case FLRT_STR:
-		if (!(p = prim(lit, PRIM(STRING_VALUE))))
+		if ((p = prim(lit, PRIM(STRING_VALUE))) == NULL)
 			return mismatch(err, path, t, lit);
-		((flrt_str *)dst)->data = p->string_value ? p->string_value : "";
+		((flrt_str *)dst)->data = p->string_value != NULL ? p->string_value : "";
 		((flrt_str *)dst)->len = strlen(((flrt_str *)dst)->data);
 		return 0;
 	case FLRT_BOOL:
-		if (!(p = prim(lit, PRIM(BOOLEAN))))
+		if ((p = prim(lit, PRIM(BOOLEAN))) == NULL)
 			return mismatch(err, path, t, lit);
 		*(bool *)dst = p->boolean != 0;
 		return 0;
 	case FLRT_DATETIME: {
-		if (!(p = prim(lit, PRIM(DATETIME))))
+		if ((p = prim(lit, PRIM(DATETIME))) == NULL)
 			return mismatch(err, path, t, lit);
 		flrt_datetime *d = dst;
-		d->seconds = p->datetime ? p->datetime->seconds : 0;
-		d->nanos = p->datetime ? p->datetime->nanos : 0;
+		d->seconds = p->datetime != NULL ? p->datetime->seconds : 0;
+		d->nanos = p->datetime != NULL ? p->datetime->nanos : 0;
 		if (d->nanos < 0 || d->nanos > 999999999)
 			return fail(err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
 		return 0;
@@ -775,7 +775,7 @@ static Flyteidl__Core__LiteralType *enc_variant(struct enc *e, const flrt_type *
 		if (e->variants[i].t == t)
 			return e->variants[i].lt;
 	Flyteidl__Core__LiteralType *lt = variant_type(e->a, t);
-	if (lt && e->nvariants < 8) {
+	if (lt != NULL && e->nvariants < 8) {
 		e->variants[e->nvariants].t = t;
 		e->variants[e->nvariants++].lt = lt;
 	}
@@ -789,9 +789,9 @@ static int oom(struct enc *e, const struct rt_path *p)
 
 static int check_text(struct enc *e, const struct rt_path *path, const char *what, const char *s, size_t n)
 {
-	if (n && !s)
+	if (n && s == NULL)
 		return fail(e->err, path, "%s has length %zu but no data", what, n);
-	if (n && memchr(s, 0, n))
+	if (n && memchr(s, 0, n) != NULL)
 		return fail(e->err, path, "%s contains a NUL byte (not representable in a protobuf string)", what);
 	if (!utf8_valid((const uint8_t *)s, n))
 		return fail(e->err, path, "%s is not valid UTF-8", what);
@@ -820,7 +820,7 @@ static int encode_datetime(struct enc *e, const flrt_type *t, const void *src, F
 	if (d->nanos < 0 || d->nanos > 999999999)
 		return fail(e->err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
 	Google__Protobuf__Timestamp *ts = rt_arena_alloc(a, sizeof *ts);
-	if (!ts || !(l = lit_prim(a, &p)))
+	if (ts == NULL || (l = lit_prim(a, &p)) == NULL)
 		return oom(e, path);
 	google__protobuf__timestamp__init(ts);
 	ts->seconds = d->seconds;
@@ -837,10 +837,10 @@ static int encode_bytes(struct enc *e, const flrt_type *t, const void *src, Flyt
 	Flyteidl__Core__Scalar *s;
 	Flyteidl__Core__Literal *l = NULL;
 	const flrt_bytes *b = src;
-	if (b->len && !b->data)
+	if (b->len && b->data == NULL)
 		return fail(e->err, path, "bytes have length %zu but no data", b->len);
 	Flyteidl__Core__Binary *bin = rt_arena_alloc(a, sizeof *bin);
-	if (!bin || !(l = lit_scalar(a, &s)))
+	if (bin == NULL || (l = lit_scalar(a, &s)) == NULL)
 		return oom(e, path);
 	flyteidl__core__binary__init(bin);
 	bin->value.len = b->len;
@@ -865,7 +865,7 @@ static int encode_blob(struct enc *e, const flrt_type *t, const void *src, Flyte
 	Flyteidl__Core__Blob *bl = rt_arena_alloc(a, sizeof *bl);
 	Flyteidl__Core__BlobMetadata *md = rt_arena_alloc(a, sizeof *md);
 	Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
-	if (!bl || !md || !bt || !(l = lit_scalar(a, &s)))
+	if (bl == NULL || md == NULL || bt == NULL || (l = lit_scalar(a, &s)) == NULL)
 		return oom(e, path);
 	flyteidl__core__blob__init(bl);
 	flyteidl__core__blob_metadata__init(md);
@@ -873,7 +873,7 @@ static int encode_blob(struct enc *e, const flrt_type *t, const void *src, Flyte
 	bt->dimensionality = t->kind == FLRT_DIR ? DIM(MULTIPART) : DIM(SINGLE);
 	md->type = bt;
 	bl->metadata = md;
-	if (!(bl->uri = rt_arena_strndup(a, str->data, str->len)))
+	if ((bl->uri = rt_arena_strndup(a, str->data, str->len)) == NULL)
 		return oom(e, path);
 	s->value_case = SCA(BLOB);
 	s->blob = bl;
@@ -886,9 +886,9 @@ static int encode_list(struct enc *e, const flrt_type *t, const void *src, Flyte
 	struct rt_arena *a = e->a;
 	Flyteidl__Core__Literal *l = NULL;
 	const flrt_list *li = src;
-	if (li->len && !li->items)
+	if (li->len && li->items == NULL)
 		return fail(e->err, path, "list has length %zu but no items", li->len);
-	if (!(l = rt_lit_collection(a, li->len)))
+	if ((l = rt_lit_collection(a, li->len)) == NULL)
 		return oom(e, path);
 	size_t es = flrt_type_size(t->elem);
 	struct rt_path sub = { path, NULL, NULL, 0, 1 };
@@ -907,16 +907,16 @@ static int encode_dict(struct enc *e, const flrt_type *t, const void *src, Flyte
 	struct rt_arena *a = e->a;
 	Flyteidl__Core__Literal *l = NULL;
 	const flrt_dict *d = src;
-	if (d->len && (!d->keys || !d->values))
+	if (d->len && (d->keys == NULL || d->values == NULL))
 		return fail(e->err, path, "dict has length %zu but no keys or values", d->len);
 	struct key_ix *ix = rt_arena_array(a, d->len ? d->len : 1, sizeof *ix);
-	if (!ix || !(l = rt_lit_map(a, d->len)))
+	if (ix == NULL || (l = rt_lit_map(a, d->len)) == NULL)
 		return oom(e, path);
 	for (size_t i = 0; i < d->len; i++) {
 		if (check_text(e, path, "a key", d->keys[i].data, d->keys[i].len) < 0)
 			return -1;
-		if (!(ix[i].key = rt_arena_strndup(a, d->keys[i].len ? d->keys[i].data : "",
-						   d->keys[i].len)))
+		if ((ix[i].key = rt_arena_strndup(a, d->keys[i].len ? d->keys[i].data : "",
+						   d->keys[i].len)) == NULL)
 			return oom(e, path);
 		ix[i].ix = i;
 	}
@@ -941,16 +941,16 @@ static int encode_optional(struct enc *e, const flrt_type *t, const void *src, F
 	struct rt_arena *a = e->a;
 	Flyteidl__Core__Literal *l = NULL;
 	if (!*(const bool *)src) {
-		if (!e->none && !(e->none = rt_lit_none(a)))
+		if (e->none == NULL && (e->none = rt_lit_none(a)) == NULL)
 			return oom(e, path);
-		if (!e->none_variant && !(e->none_variant = none_variant(a)))
+		if (e->none_variant == NULL && (e->none_variant = none_variant(a)) == NULL)
 			return oom(e, path);
 		l = rt_lit_union(a, e->none, e->none_variant);
 		return encoded(e, l, out, path);
 	}
 	Flyteidl__Core__Literal *v;
 	Flyteidl__Core__LiteralType *vt = enc_variant(e, t->elem);
-	if (!vt)
+	if (vt == NULL)
 		return oom(e, path);
 	if (encode(e, t->elem, (const char *)src + opt_offset(t), &v, path) < 0)
 		return -1;
@@ -977,8 +977,8 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 		const flrt_str *str = src;
 		if (check_text(e, path, "string", str->data, str->len) < 0)
 			return -1;
-		if (!(l = lit_prim(a, &p)) ||
-		    !(p->string_value = rt_arena_strndup(a, str->len ? str->data : "", str->len)))
+		if ((l = lit_prim(a, &p)) == NULL ||
+		    (p->string_value = rt_arena_strndup(a, str->len ? str->data : "", str->len)) == NULL)
 			return oom(e, path);
 		p->value_case = PRIM(STRING_VALUE);
 		break;
@@ -988,7 +988,7 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 	case FLRT_DURATION: {
 		int64_t ns = *(const int64_t *)src;
 		Google__Protobuf__Duration *du = rt_arena_alloc(a, sizeof *du);
-		if (!du || !(l = lit_prim(a, &p)))
+		if (du == NULL || (l = lit_prim(a, &p)) == NULL)
 			return oom(e, path);
 		google__protobuf__duration__init(du);
 		du->seconds = ns / 1000000000;  /* both parts carry the sign */
@@ -1006,8 +1006,8 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 		int32_t v = *(const int32_t *)src;
 		if (v < 0 || (size_t)v >= t->enum_count)
 			return fail(e->err, path, "%d is not a member of enum %s (it has %zu members)",
-				    (int)v, t->enum_name ? t->enum_name : "", t->enum_count);
-		if (!(l = lit_prim(a, &p)))
+				    (int)v, t->enum_name != NULL ? t->enum_name : "", t->enum_count);
+		if ((l = lit_prim(a, &p)) == NULL)
 			return oom(e, path);
 		p->value_case = PRIM(STRING_VALUE);
 		p->string_value = (char *)t->enum_names[v];
@@ -1022,7 +1022,7 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 	default:
 		return fail(e->err, path, "internal error: unknown type kind %d", (int)t->kind);
 	}
-	if (!l)
+	if (l == NULL)
 		return oom(e, path);
 	*out = l;
 	return 0;
@@ -1032,7 +1032,7 @@ int rt_encode(struct rt_arena *a, const flrt_type *t, const void *src, Flyteidl_
 	       const struct rt_path *path, struct rt_msg *err)
 {
 	struct enc e = { .a = a, .err = err };
-	if (!t)
+	if (t == NULL)
 		return fail(err, path, "internal error: no type");
 	return encode(&e, t, src, out, path);
 }

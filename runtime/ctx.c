@@ -10,7 +10,7 @@
 void *flrt_alloc(flrt_ctx *ctx, size_t size)
 {
 	void *p = rt_arena_zalloc(ctx->arena, size);
-	if (!p)
+	if (p == NULL)
 		longjmp(*ctx->oom, 1);
 	return p;
 }
@@ -18,7 +18,7 @@ void *flrt_alloc(flrt_ctx *ctx, size_t size)
 flrt_str flrt_strdup(flrt_ctx *ctx, const char *s)
 {
 	flrt_str r = { 0, "" };
-	if (!s)
+	if (s == NULL)
 		return r;
 	size_t n = strlen(s);
 	char *p = flrt_alloc(ctx, n + 1);
@@ -34,11 +34,11 @@ int flrt_fail(flrt_ctx *ctx, flrt_error_kind kind, const char *fmt, ...)
 		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	char *m = rt_arena_vprintf(ctx->arena, fmt ? fmt : "(no message)", ap);
+	char *m = rt_arena_vprintf(ctx->arena, fmt != NULL ? fmt : "(no message)", ap);
 	va_end(ap);
 	ctx->failed = true;
 	ctx->kind = kind;
-	ctx->message = m ? m : "(out of memory formatting the error message)";
+	ctx->message = m != NULL ? m : "(out of memory formatting the error message)";
 	return -1;
 }
 

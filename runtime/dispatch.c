@@ -12,10 +12,10 @@ static struct rt_job *job_new(struct rt_run *r)
 {
 	struct rt_job *j = r->free_jobs;
 	struct rt_result keep = { 0 };   /* a recycled job keeps its result buffer */
-	if (j) {
+	if (j != NULL) {
 		r->free_jobs = j->next;
 		keep = j->res;
-	} else if (!(j = malloc(sizeof *j))) {
+	} else if ((j = malloc(sizeof *j)) == NULL) {
 		return NULL;
 	}
 	memset(j, 0, sizeof *j);
@@ -37,7 +37,7 @@ void rt_job_free(struct rt_run *r, struct rt_job *j)
 void rt_job_enqueue(struct rt_run *r, struct rt_job *j)
 {
 	j->next = NULL;
-	if (r->ready_tail)
+	if (r->ready_tail != NULL)
 		r->ready_tail->next = j;
 	else
 		r->ready = j;
@@ -48,7 +48,7 @@ struct rt_job *rt_job_make(struct rt_run *r, struct rt_node *n, size_t ix, const
 			 const Flyteidl__Core__LiteralMap *inputs, int attempt)
 {
 	struct rt_job *j = job_new(r);
-	if (!j) {
+	if (j == NULL) {
 		rt_run_oom(r);
 		return NULL;
 	}
@@ -65,7 +65,7 @@ struct rt_job *rt_job_make(struct rt_run *r, struct rt_node *n, size_t ix, const
 static struct rt_cache *cache(struct rt_run *r)
 {
 	struct rt_msg err;
-	if (!r->cache && !r->cache_off && !(r->cache = rt_cache_open(&err))) {
+	if (r->cache == NULL && !r->cache_off && (r->cache = rt_cache_open(&err)) == NULL) {
 		fprintf(r->io->err, "run: the cache is off: %s\n", err.text);
 		r->cache_off = true;
 	}
@@ -79,13 +79,13 @@ int rt_run_cache_get(struct rt_run *r, struct rt_node *n, const char *task, cons
 	struct rt_msg err;
 	uint8_t *key, *val;
 	size_t klen, vlen;
-	if (!n->cacheable || !cache(r) ||
+	if (!n->cacheable || cache(r) == NULL ||
 	    rt_pack_arena_as_is(r->a, &inputs->base, &key, &klen, &err) < 0)
 		return 0;
 	if (rt_cache_get(r->cache, r->a, task, n->cache_version, key, klen, &val, &vlen) != 1)
 		return 0;
 	Flyteidl__Core__LiteralMap *m = rt_unpack(r->a, &flyteidl__core__literal_map__descriptor, val, vlen, &err);
-	if (!m)
+	if (m == NULL)
 		return 0;
 	*out = m;
 	return 1;
@@ -97,7 +97,7 @@ static void cache_store(struct rt_run *r, struct rt_node *n, const char *task, c
 	struct rt_msg err;
 	uint8_t *key;
 	size_t klen;
-	if (!n->cacheable || !cache(r) ||
+	if (!n->cacheable || cache(r) == NULL ||
 	    rt_pack_arena_as_is(r->a, &inputs->base, &key, &klen, &err) < 0)
 		return;
 	if (rt_cache_put(r->cache, task, n->cache_version, key, klen, out, outlen) < 0)
@@ -127,7 +127,7 @@ static int start_job(struct rt_run *r, struct rt_job *j)
 static bool may_start(const struct rt_run *r, const struct rt_job *j)
 {
 	const struct rt_node *n = j->owner;
-	return r->nrunning < r->slots || (j->elem != SIZE_MAX && n->arr && n->arr->parallelism);
+	return r->nrunning < r->slots || (j->elem != SIZE_MAX && n->arr != NULL && n->arr->parallelism);
 }
 
 static void launch(struct rt_run *r, struct rt_job *j)
@@ -142,7 +142,7 @@ static void dispatch(struct rt_run *r)
 		again = false;
 		struct rt_job *q = r->ready;
 		r->ready = r->ready_tail = NULL;
-		while (q) {
+		while (q != NULL) {
 			struct rt_job *j = q;
 			q = q->next;
 			if (may_start(r, j))
@@ -156,10 +156,10 @@ static void dispatch(struct rt_run *r)
 			size_t limit = ar->parallelism ? ar->parallelism : r->slots;
 			while (ar->next < ar->n && !ar->failing && ar->running < limit) {
 				/* elements of maps without a parallelism share the --jobs slots */
-				if (!ar->parallelism && ar->task && r->nrunning >= r->slots)
+				if (!ar->parallelism && ar->task != NULL && r->nrunning >= r->slots)
 					break;
 				struct rt_job *j = rt_array_start_element(r, n);
-				if (j)
+				if (j != NULL)
 					launch(r, j);
 				else
 					again = true;   /* a workflow element may have queued jobs */
@@ -169,7 +169,7 @@ static void dispatch(struct rt_run *r)
 				r->arrays[k--] = r->arrays[--r->narrays];
 			}
 		}
-		if (!r->ready)
+		if (r->ready == NULL)
 			again = false;
 	}
 	rt_backend_flush(r->be);
@@ -179,10 +179,10 @@ static void job_failed(struct rt_run *r, struct rt_job *j, struct rt_failure *f,
 {
 	struct rt_node *n = j->owner;
 	*retry = !j->killed && f->recoverable && (uint32_t)j->opts.attempt < n->retries &&
-		 !rt_wf_aborted(n->wf) && !(n->arr && n->arr->failing);
+		 !rt_wf_aborted(n->wf) && !(n->arr != NULL && n->arr->failing);
 	if (*retry) {
 		struct rt_job *k = rt_job_make(r, n, j->elem, j->fn, j->inputs, j->opts.attempt + 1);
-		if (k)
+		if (k != NULL)
 			rt_job_enqueue(r, k);
 		else
 			*retry = false;
@@ -194,13 +194,13 @@ static void handle_job(struct rt_run *r, struct rt_job *j)
 	struct rt_node *n = j->owner;
 	struct rt_msg err;
 	const char *edir = j->elem == SIZE_MAX ? n->dir :
-			   r->outdir ? rt_run_printf(r, "%s/%zu", n->dir, j->elem) : NULL;
-	const char *task = n->task ? n->task->name : n->what;
+			   r->outdir != NULL ? rt_run_printf(r, "%s/%zu", n->dir, j->elem) : NULL;
+	const char *task = n->task != NULL ? n->task->name : n->what;
 	const Flyteidl__Core__LiteralMap *cache_in = j->inputs;
 	if (j->res.ok) {
 		Flyteidl__Core__LiteralMap *out = rt_unpack(r->a, &flyteidl__core__literal_map__descriptor,
 					     j->res.data, j->res.len, &err);
-		if (out) {
+		if (out != NULL) {
 			rt_run_write_bytes(r, edir, "outputs.pb", j->res.data, j->res.len);
 			cache_store(r, n, task, cache_in, j->res.data, j->res.len);
 			if (j->elem == SIZE_MAX) {
@@ -220,7 +220,7 @@ static void handle_job(struct rt_run *r, struct rt_job *j)
 	bool retry;
 	job_failed(r, j, &f, &retry);
 	if (!retry) {
-		if (j->res.data)
+		if (j->res.data != NULL)
 			rt_run_write_bytes(r, edir, "error.pb", j->res.data, j->res.len);
 		const char *msg = j->killed ? "aborted" : f.message;
 		if (j->elem == SIZE_MAX) {
@@ -259,7 +259,7 @@ void rt_run_loop(struct rt_run *r)
 			return;
 		}
 		struct rt_job *j = rt_backend_wait(r->be);
-		if (!j) {
+		if (j == NULL) {
 			fprintf(r->io->err, "run: lost track of running tasks\n");
 			return;
 		}
@@ -268,6 +268,6 @@ void rt_run_loop(struct rt_run *r)
 			r->running[j->slot] = r->running[--r->nrunning];
 			r->running[j->slot]->slot = j->slot;
 			handle_job(r, j);
-		} while ((j = rt_backend_poll(r->be)));
+		} while ((j = rt_backend_poll(r->be)) != NULL);
 	}
 }

@@ -18,7 +18,7 @@ int rt_error_doc(const char *code, const char *message, bool recoverable,
 	ts.seconds = now.tv_sec;
 	ts.nanos = (int32_t)now.tv_nsec;
 	ce.code = (char *)code;
-	ce.message = (char *)(message ? message : "");
+	ce.message = (char *)(message != NULL ? message : "");
 	ce.kind = recoverable ? FLYTEIDL__CORE__CONTAINER_ERROR__KIND__RECOVERABLE
 			      : FLYTEIDL__CORE__CONTAINER_ERROR__KIND__NON_RECOVERABLE;
 	ce.origin = (Flyteidl__Core__ExecutionError__ErrorKind)origin;
@@ -70,11 +70,11 @@ void rt_result_failure(struct rt_arena *a, const struct rt_result *r, struct rt_
 	f->message = "the task failed, and its error could not be recorded (out of memory)";
 	f->recoverable = true;
 	f->origin = RT_ORIGIN_SYSTEM;
-	if (!r->data)
+	if (r->data == NULL)
 		return;
 	Flyteidl__Core__ErrorDocument *d =
 		rt_unpack(a, &flyteidl__core__error_document__descriptor, r->data, r->len, &err);
-	if (!d || !d->error) {
+	if (d == NULL || d->error == NULL) {
 		f->message = "the task failed with an unreadable error document";
 		return;
 	}

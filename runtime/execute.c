@@ -39,19 +39,19 @@ static int parse_args(int argc, char **argv, bool map, struct exec_args *x, cons
 	const char *cmd = map ? "map-execute" : "execute";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
-		if ((v = opt_value(argc, argv, &i, "--inputs")))
+		if ((v = opt_value(argc, argv, &i, "--inputs")) != NULL)
 			x->inputs = v;
-		else if ((v = opt_value(argc, argv, &i, "--output-prefix")))
+		else if ((v = opt_value(argc, argv, &i, "--output-prefix")) != NULL)
 			x->output_prefix = v;
-		else if ((v = opt_value(argc, argv, &i, "--raw-output-data-prefix")))
+		else if ((v = opt_value(argc, argv, &i, "--raw-output-data-prefix")) != NULL)
 			x->raw_output_prefix = v;
-		else if ((v = opt_value(argc, argv, &i, "--checkpoint-path")))
+		else if ((v = opt_value(argc, argv, &i, "--checkpoint-path")) != NULL)
 			x->checkpoint_path = v;
-		else if ((v = opt_value(argc, argv, &i, "--prev-checkpoint")))
+		else if ((v = opt_value(argc, argv, &i, "--prev-checkpoint")) != NULL)
 			x->prev_checkpoint = v;
-		else if ((v = opt_value(argc, argv, &i, "--task")))
+		else if ((v = opt_value(argc, argv, &i, "--task")) != NULL)
 			x->task = v;
-		else if (map && (v = opt_value(argc, argv, &i, "--bound")))
+		else if (map && (v = opt_value(argc, argv, &i, "--bound")) != NULL)
 			x->bound = v;
 		else if (map && strcmp(a, "--legacy") == 0)
 			x->legacy = true;
@@ -60,7 +60,7 @@ static int parse_args(int argc, char **argv, bool map, struct exec_args *x, cons
 			goto usage;
 		}
 	}
-	if (!x->inputs || !x->output_prefix || !x->task) {
+	if (x->inputs == NULL || x->output_prefix == NULL || x->task == NULL) {
 		fprintf(io->err, "%s: --inputs, --output-prefix and --task are required\n", cmd);
 		goto usage;
 	}
@@ -75,7 +75,7 @@ usage:
 static bool env_true(const char *name)
 {
 	const char *v = getenv(name);
-	return v && (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+	return v != NULL && (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
 		     strcasecmp(v, "yes") == 0);
 }
 
@@ -95,12 +95,12 @@ static int array_index(size_t *index, struct rt_msg *err)
 {
 	int64_t off = 0, ix = 0;
 	const char *o = getenv("BATCH_JOB_ARRAY_INDEX_OFFSET");
-	if (o && *o && parse_index("BATCH_JOB_ARRAY_INDEX_OFFSET", o, &off, err) < 0)
+	if (o != NULL && *o && parse_index("BATCH_JOB_ARRAY_INDEX_OFFSET", o, &off, err) < 0)
 		return -1;
 	const char *var = getenv("BATCH_JOB_ARRAY_INDEX_VAR_NAME");
-	if (var && *var) {
+	if (var != NULL && *var) {
 		const char *v = getenv(var);
-		if (!v || !*v)
+		if (v == NULL || !*v)
 			return rt_msgf(err, "BATCH_JOB_ARRAY_INDEX_VAR_NAME names %s, which is not set",
 					var);
 		if (parse_index(var, v, &ix, err) < 0)
@@ -117,18 +117,18 @@ static int array_index(size_t *index, struct rt_msg *err)
 static char **split_bound(struct rt_arena *a, const char *s, size_t *n)
 {
 	size_t cap = 1;
-	for (const char *p = s; p && *p; p++)
+	for (const char *p = s; p != NULL && *p; p++)
 		cap += *p == ',';
 	char **v = rt_arena_array(a, cap, sizeof *v);
 	*n = 0;
-	if (!v)
+	if (v == NULL)
 		return NULL;
-	while (s && *s) {
+	while (s != NULL && *s) {
 		const char *c = strchr(s, ',');
-		size_t len = c ? (size_t)(c - s) : strlen(s);
-		if (len && !(v[(*n)++] = rt_arena_strndup(a, s, len)))
+		size_t len = c != NULL ? (size_t)(c - s) : strlen(s);
+		if (len && (v[(*n)++] = rt_arena_strndup(a, s, len)) == NULL)
 			return NULL;
-		s = c ? c + 1 : s + len;
+		s = c != NULL ? c + 1 : s + len;
 	}
 	return v;
 }

@@ -78,7 +78,7 @@ static int jstring(struct jparser *j, const char **out, size_t *len)
 		}
 		c = *j->p++;
 		const char *simple = strchr("\"\\/bfnrt", c);
-		if (simple && c) {
+		if (simple != NULL && c) {
 			static const char map[] = "\"\\/\b\f\n\r\t";
 			if (rt_buf_putc(&b, map[simple - "\"\\/bfnrt"]) < 0)
 				goto oom;
@@ -106,8 +106,8 @@ static int jstring(struct jparser *j, const char **out, size_t *len)
 			goto oom;
 	}
 	*len = b.len;
-	*out = rt_arena_strndup(j->a, b.data ? (char *)b.data : "", b.len);
-	rc = *out ? 0 : rt_msgf(j->err, "out of memory");
+	*out = rt_arena_strndup(j->a, b.data != NULL ? (char *)b.data : "", b.len);
+	rc = *out != NULL ? 0 : rt_msgf(j->err, "out of memory");
 	goto cleanup;
 oom:
 	rt_msgf(j->err, "out of memory");
@@ -124,7 +124,7 @@ static int jlist(struct jparser *j, struct rt_json *v, bool obj)
 	v->items = rt_arena_array(j->a, cap, sizeof *v->items);
 	if (obj)
 		v->keys = rt_arena_array(j->a, cap, sizeof *v->keys);
-	if (!v->items || (obj && !v->keys))
+	if (v->items == NULL || (obj && v->keys == NULL))
 		return rt_msgf(j->err, "out of memory");
 	j->p++;
 	jskip(j);
@@ -137,7 +137,7 @@ static int jlist(struct jparser *j, struct rt_json *v, bool obj)
 		if (v->n == cap) {
 			struct rt_json **ni = rt_arena_array(j->a, cap * 2, sizeof *ni);
 			const char **nk = obj ? rt_arena_array(j->a, cap * 2, sizeof *nk) : NULL;
-			if (!ni || (obj && !nk))
+			if (ni == NULL || (obj && nk == NULL))
 				return rt_msgf(j->err, "out of memory");
 			memcpy(ni, v->items, cap * sizeof *ni);
 			if (obj)
@@ -204,7 +204,7 @@ static int jnumber(struct jparser *j, struct rt_json *v)
 	}
 	v->k = RT_JSON_NUM;
 	v->len = (size_t)(j->p - s);
-	if (!(v->s = rt_arena_strndup(j->a, s, v->len)))
+	if ((v->s = rt_arena_strndup(j->a, s, v->len)) == NULL)
 		return rt_msgf(j->err, "out of memory");
 	return 0;
 }
@@ -214,7 +214,7 @@ static int jvalue(struct jparser *j, struct rt_json **out)
 	if (++j->depth > RT_MAX_DEPTH)
 		return jfail(j, "nested too deeply");
 	struct rt_json *v = rt_arena_zalloc(j->a, sizeof *v);
-	if (!v)
+	if (v == NULL)
 		return rt_msgf(j->err, "out of memory");
 	*out = v;
 	jskip(j);

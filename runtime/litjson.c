@@ -45,7 +45,7 @@ static int want(struct rt_msg *err, const char *what, const struct rt_json *v)
 static Flyteidl__Core__Literal *prim_lit(struct rt_arena *a, Flyteidl__Core__Primitive **pp)
 {
 	Flyteidl__Core__Literal *l = rt_lit_int(a, 0);   /* a primitive literal to refill */
-	if (l)
+	if (l != NULL)
 		*pp = l->scalar->primitive;
 	return l;
 }
@@ -140,7 +140,7 @@ static int from_json_simple(struct rt_arena *a, const struct rt_json *v, Flyteid
 		*out = rt_lit_none(a);
 		break;
 	case SIMPLE(INTEGER): {
-		if (v->k != RT_JSON_NUM || strpbrk(v->s, ".eE"))
+		if (v->k != RT_JSON_NUM || strpbrk(v->s, ".eE") != NULL)
 			return want(err, "an integer", v);
 		errno = 0;
 		long long x = strtoll(v->s, NULL, 10);
@@ -167,7 +167,7 @@ static int from_json_simple(struct rt_arena *a, const struct rt_json *v, Flyteid
 	case SIMPLE(STRING):
 		if (v->k != RT_JSON_STR)
 			return want(err, "a string", v);
-		if (memchr(v->s, 0, v->len))
+		if (memchr(v->s, 0, v->len) != NULL)
 			return rt_msgf(err, "a string with a NUL character");
 		*out = rt_lit_str(a, v->s);
 		break;
@@ -186,7 +186,7 @@ static int from_json_simple(struct rt_arena *a, const struct rt_json *v, Flyteid
 		return rt_msgf(err, "values of this simple type (%d) are not supported by local runs",
 				(int)st);
 	}
-	return *out ? 0 : rt_msgf(err, "out of memory");
+	return *out != NULL ? 0 : rt_msgf(err, "out of memory");
 }
 
 /* A file or directory: its path or URI. */
@@ -199,12 +199,12 @@ static int blob_from_json(struct rt_arena *a, const struct rt_json *v, const Fly
 	Flyteidl__Core__BlobMetadata *md = rt_arena_alloc(a, sizeof *md);
 	Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
 	Flyteidl__Core__Literal *l = rt_lit_none(a);
-	if (!b || !md || !bt || !l)
+	if (b == NULL || md == NULL || bt == NULL || l == NULL)
 		return rt_msgf(err, "out of memory");
 	flyteidl__core__blob__init(b);
 	flyteidl__core__blob_metadata__init(md);
 	flyteidl__core__blob_type__init(bt);
-	if (lt->blob) {
+	if (lt->blob != NULL) {
 		bt->format = lt->blob->format;
 		bt->dimensionality = lt->blob->dimensionality;
 	}
@@ -222,15 +222,15 @@ static int enum_from_json(struct rt_arena *a, const struct rt_json *v, const Fly
 {
 	if (v->k != RT_JSON_STR)
 		return want(err, "an enum member name", v);
-	for (size_t i = 0; lt->enum_type && i < lt->enum_type->n_values; i++)
+	for (size_t i = 0; lt->enum_type != NULL && i < lt->enum_type->n_values; i++)
 		if (strcmp(lt->enum_type->values[i], v->s) == 0) {
 			*out = rt_lit_str(a, v->s);
-			return *out ? 0 : rt_msgf(err, "out of memory");
+			return *out != NULL ? 0 : rt_msgf(err, "out of memory");
 		}
 	struct rt_buf names = { 0 };
-	for (size_t i = 0; lt->enum_type && i < lt->enum_type->n_values; i++)
+	for (size_t i = 0; lt->enum_type != NULL && i < lt->enum_type->n_values; i++)
 		rt_buf_printf(&names, "%s%s", i ? ", " : "", lt->enum_type->values[i]);
-	rt_msgf(err, "'%s' is not one of %s", v->s, names.data ? (char *)names.data : "");
+	rt_msgf(err, "'%s' is not one of %s", v->s, names.data != NULL ? (char *)names.data : "");
 	rt_buf_free(&names);
 	return -1;
 }
@@ -242,7 +242,7 @@ static int union_from_json(struct rt_arena *a, const struct rt_json *v, const Fl
 	const Flyteidl__Core__UnionType *u = lt->union_type;
 	struct rt_msg first;
 	bool tried = false;
-	for (size_t i = 0; u && i < u->n_variants; i++) {
+	for (size_t i = 0; u != NULL && i < u->n_variants; i++) {
 		Flyteidl__Core__LiteralType *var = u->variants[i];
 		bool is_none = var->type_case == LT(SIMPLE) && var->simple == SIMPLE(NONE);
 		if (is_none != (v->k == RT_JSON_NULL))
@@ -251,7 +251,7 @@ static int union_from_json(struct rt_arena *a, const struct rt_json *v, const Fl
 		struct rt_msg e;
 		if (from_json(a, v, var, &x, &e) == 0) {
 			*out = rt_lit_union(a, x, var);
-			return *out ? 0 : rt_msgf(err, "out of memory");
+			return *out != NULL ? 0 : rt_msgf(err, "out of memory");
 		}
 		if (!tried)
 			first = e;
@@ -267,7 +267,7 @@ static int union_from_json(struct rt_arena *a, const struct rt_json *v, const Fl
 
 static int from_json(struct rt_arena *a, const struct rt_json *v, const Flyteidl__Core__LiteralType *lt, Flyteidl__Core__Literal **out, struct rt_msg *err)
 {
-	if (!lt)
+	if (lt == NULL)
 		return rt_msgf(err, "no type");
 	switch (lt->type_case) {
 	case LT(SIMPLE):
@@ -280,7 +280,7 @@ static int from_json(struct rt_arena *a, const struct rt_json *v, const Flyteidl
 		if (v->k != RT_JSON_ARR)
 			return want(err, "a list", v);
 		Flyteidl__Core__Literal *l = rt_lit_collection(a, v->n);
-		if (!l)
+		if (l == NULL)
 			return rt_msgf(err, "out of memory");
 		for (size_t i = 0; i < v->n; i++)
 			if (from_json(a, v->items[i], lt->collection_type,
@@ -293,7 +293,7 @@ static int from_json(struct rt_arena *a, const struct rt_json *v, const Flyteidl
 		if (v->k != RT_JSON_OBJ)
 			return want(err, "an object", v);
 		Flyteidl__Core__Literal *l = rt_lit_map(a, v->n);
-		if (!l)
+		if (l == NULL)
 			return rt_msgf(err, "out of memory");
 		for (size_t i = 0; i < v->n; i++) {
 			Flyteidl__Core__Literal *x;
@@ -314,7 +314,7 @@ static int from_json(struct rt_arena *a, const struct rt_json *v, const Flyteidl
 /* Does the type take a string (so a bare word is one)? */
 static bool takes_string(const Flyteidl__Core__LiteralType *lt)
 {
-	if (!lt)
+	if (lt == NULL)
 		return false;
 	switch (lt->type_case) {
 	case LT(SIMPLE):
@@ -324,7 +324,7 @@ static bool takes_string(const Flyteidl__Core__LiteralType *lt)
 	case LT(ENUM_TYPE):
 		return true;
 	case LT(UNION_TYPE):
-		for (size_t i = 0; lt->union_type && i < lt->union_type->n_variants; i++)
+		for (size_t i = 0; lt->union_type != NULL && i < lt->union_type->n_variants; i++)
 			if (takes_string(lt->union_type->variants[i]))
 				return true;
 		return false;
@@ -389,7 +389,7 @@ static int json_double(struct rt_buf *b, double d)
 		if (strtod(s, NULL) == d)
 			break;
 	}
-	if (!strpbrk(s, ".eEn"))
+	if (strpbrk(s, ".eEn") == NULL)
 		strcat(s, ".0");
 	return rt_buf_printf(b, "%s", s);
 }
@@ -420,9 +420,9 @@ static int cmp_entry_key(const void *x, const void *y)
 /* A map with its keys sorted. */
 static int map_to_json(struct rt_buf *b, const Flyteidl__Core__Literal *lit)
 {
-	size_t n = lit->map ? lit->map->n_literals : 0;
+	size_t n = lit->map != NULL ? lit->map->n_literals : 0;
 	void **e = malloc((n ? n : 1) * sizeof *e);
-	if (!e)
+	if (e == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		e[i] = lit->map->literals[i];
@@ -442,18 +442,18 @@ static int map_to_json(struct rt_buf *b, const Flyteidl__Core__Literal *lit)
 static int primitive_to_json(struct rt_buf *b, const Flyteidl__Core__Primitive *p)
 {
 	char tmp[96];
-	switch (p ? p->value_case : PRIM(_NOT_SET)) {
+	switch (p != NULL ? p->value_case : PRIM(_NOT_SET)) {
 	case PRIM(INTEGER): return rt_buf_printf(b, "%lld", (long long)p->integer);
 	case PRIM(FLOAT_VALUE): return json_double(b, p->float_value);
 	case PRIM(STRING_VALUE): return json_string(b, p->string_value, strlen(p->string_value));
 	case PRIM(BOOLEAN): return rt_buf_printf(b, p->boolean ? "true" : "false");
 	case PRIM(DATETIME):
-		rt_format_datetime(p->datetime ? p->datetime->seconds : 0,
-				    p->datetime ? p->datetime->nanos : 0, tmp, sizeof tmp);
+		rt_format_datetime(p->datetime != NULL ? p->datetime->seconds : 0,
+				    p->datetime != NULL ? p->datetime->nanos : 0, tmp, sizeof tmp);
 		return json_string(b, tmp, strlen(tmp));
 	case PRIM(DURATION): {
 		int64_t ns = 0;
-		if (p->duration &&
+		if (p->duration != NULL &&
 		    (__builtin_mul_overflow(p->duration->seconds, (int64_t)1000000000, &ns) ||
 		     __builtin_add_overflow(ns, (int64_t)p->duration->nanos, &ns)))
 			return rt_buf_printf(b, "\"%llds\"", (long long)p->duration->seconds);
@@ -467,17 +467,17 @@ static int primitive_to_json(struct rt_buf *b, const Flyteidl__Core__Primitive *
 
 static int scalar_to_json(struct rt_buf *b, const Flyteidl__Core__Scalar *s)
 {
-	if (!s)
+	if (s == NULL)
 		return rt_buf_printf(b, "null");
 	switch (s->value_case) {
 	case SCA(PRIMITIVE):
 		return primitive_to_json(b, s->primitive);
 	case SCA(BLOB):
-		return s->blob ? json_string(b, s->blob->uri, strlen(s->blob->uri))
+		return s->blob != NULL ? json_string(b, s->blob->uri, strlen(s->blob->uri))
 			       : rt_buf_printf(b, "null");
 	case SCA(BINARY): {
-		const ProtobufCBinaryData *d = s->binary ? &s->binary->value : NULL;
-		if (!d)
+		const ProtobufCBinaryData *d = s->binary != NULL ? &s->binary->value : NULL;
+		if (d == NULL)
 			return rt_buf_printf(b, "null");
 		if (utf8_text(d->data, d->len))
 			return json_string(b, (const char *)d->data, d->len);
@@ -485,11 +485,11 @@ static int scalar_to_json(struct rt_buf *b, const Flyteidl__Core__Scalar *s)
 			       ? -1 : rt_buf_printf(b, "\"}");
 	}
 	case SCA(UNION):
-		return rt_literal_to_json(b, s->union_ ? s->union_->value : NULL);
+		return rt_literal_to_json(b, s->union_ != NULL ? s->union_->value : NULL);
 	case SCA(ERROR):
 		if (rt_buf_printf(b, "{\"error\": ") < 0 ||
-		    json_string(b, s->error ? s->error->message : "",
-				s->error ? strlen(s->error->message) : 0) < 0)
+		    json_string(b, s->error != NULL ? s->error->message : "",
+				s->error != NULL ? strlen(s->error->message) : 0) < 0)
 			return -1;
 		return rt_buf_putc(b, '}');
 	case SCA(NONE_TYPE):
@@ -500,13 +500,13 @@ static int scalar_to_json(struct rt_buf *b, const Flyteidl__Core__Scalar *s)
 
 int rt_literal_to_json(struct rt_buf *b, const Flyteidl__Core__Literal *lit)
 {
-	if (!lit)
+	if (lit == NULL)
 		return rt_buf_printf(b, "null");
 	switch (lit->value_case) {
 	case LIT(COLLECTION): {
 		if (rt_buf_putc(b, '[') < 0)
 			return -1;
-		for (size_t i = 0; lit->collection && i < lit->collection->n_literals; i++)
+		for (size_t i = 0; lit->collection != NULL && i < lit->collection->n_literals; i++)
 			if ((i && rt_buf_append(b, ", ", 2) < 0) ||
 			    rt_literal_to_json(b, lit->collection->literals[i]) < 0)
 				return -1;

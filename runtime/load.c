@@ -13,7 +13,7 @@ void rt_ltype_text(const Flyteidl__Core__LiteralType *lt, struct rt_buf *b)
 {
 	static const char *simple[] = { "none", "int", "float", "str", "bool", "datetime",
 					 "duration", "bytes", "error", "struct" };
-	if (!lt) {
+	if (lt == NULL) {
 		rt_buf_printf(b, "?");
 		return;
 	}
@@ -22,7 +22,7 @@ void rt_ltype_text(const Flyteidl__Core__LiteralType *lt, struct rt_buf *b)
 		rt_buf_printf(b, "%s", (unsigned)lt->simple < 10 ? simple[lt->simple] : "?");
 		break;
 	case LT(BLOB):
-		rt_buf_printf(b, lt->blob && lt->blob->dimensionality == DIM(MULTIPART) ? "dir" : "file");
+		rt_buf_printf(b, lt->blob != NULL && lt->blob->dimensionality == DIM(MULTIPART) ? "dir" : "file");
 		break;
 	case LT(COLLECTION_TYPE):
 		rt_buf_printf(b, "list[");
@@ -36,20 +36,20 @@ void rt_ltype_text(const Flyteidl__Core__LiteralType *lt, struct rt_buf *b)
 		break;
 	case LT(ENUM_TYPE):
 		rt_buf_printf(b, "enum(");
-		for (size_t i = 0; lt->enum_type && i < lt->enum_type->n_values; i++)
+		for (size_t i = 0; lt->enum_type != NULL && i < lt->enum_type->n_values; i++)
 			rt_buf_printf(b, "%s%s", i ? "|" : "", lt->enum_type->values[i]);
 		rt_buf_printf(b, ")");
 		break;
 	case LT(UNION_TYPE): {
 		const Flyteidl__Core__UnionType *u = lt->union_type;
-		if (u && u->n_variants == 2 && u->variants[1]->type_case == LT(SIMPLE) &&
+		if (u != NULL && u->n_variants == 2 && u->variants[1]->type_case == LT(SIMPLE) &&
 		    u->variants[1]->simple == SIMPLE(NONE)) {
 			rt_ltype_text(u->variants[0], b);
 			rt_buf_printf(b, "?");
 			break;
 		}
 		rt_buf_printf(b, "union[");
-		for (size_t i = 0; u && i < u->n_variants; i++) {
+		for (size_t i = 0; u != NULL && i < u->n_variants; i++) {
 			if (i)
 				rt_buf_printf(b, ", ");
 			rt_ltype_text(u->variants[i], b);
@@ -64,7 +64,7 @@ void rt_ltype_text(const Flyteidl__Core__LiteralType *lt, struct rt_buf *b)
 
 bool rt_ltype_optional(const Flyteidl__Core__LiteralType *lt)
 {
-	if (!lt || lt->type_case != LT(UNION_TYPE) || !lt->union_type)
+	if (lt == NULL || lt->type_case != LT(UNION_TYPE) || lt->union_type == NULL)
 		return false;
 	for (size_t i = 0; i < lt->union_type->n_variants; i++)
 		if (lt->union_type->variants[i]->type_case == LT(SIMPLE) &&
@@ -86,7 +86,7 @@ static void task_target(struct rt_run *r, struct rt_ent_task *t)
 	Flyteidl__Core__TaskTemplate *tt = t->tmpl;
 	t->legacy = strcmp(tt->type, "container_array") == 0;
 	const char *bound = NULL;
-	if (tt->target_case == FLYTEIDL__CORE__TASK_TEMPLATE__TARGET_CONTAINER && tt->container) {
+	if (tt->target_case == FLYTEIDL__CORE__TASK_TEMPLATE__TARGET_CONTAINER && tt->container != NULL) {
 		Flyteidl__Core__Container *c = tt->container;
 		for (size_t i = 0; i < c->n_args; i++) {
 			const char *a = c->args[i];
@@ -94,11 +94,11 @@ static void task_target(struct rt_run *r, struct rt_ent_task *t)
 				t->map = true;
 			else if (strcmp(a, "--legacy") == 0)
 				t->legacy = true;
-			else if (strcmp(a, "--task") == 0 && arg_after(c, i))
+			else if (strcmp(a, "--task") == 0 && arg_after(c, i) != NULL)
 				t->fn_name = arg_after(c, i);
 			else if (strncmp(a, "--task=", 7) == 0)
 				t->fn_name = a + 7;
-			else if (strcmp(a, "--bound") == 0 && arg_after(c, i))
+			else if (strcmp(a, "--bound") == 0 && arg_after(c, i) != NULL)
 				bound = arg_after(c, i);
 			else if (strncmp(a, "--bound=", 8) == 0)
 				bound = a + 8;
@@ -106,11 +106,11 @@ static void task_target(struct rt_run *r, struct rt_ent_task *t)
 	}
 	if (t->legacy)
 		t->map = true;
-	if (!t->fn_name) {
+	if (t->fn_name == NULL) {
 		/* <module>.map_<task>_<md5>[-arraynode] runs <module>.<task> */
 		const char *m = strstr(t->name, ".map_");
-		const char *u = m ? strrchr(m, '_') : NULL;
-		if (m && u && u > m + 5 && strlen(u + 1) >= 32) {
+		const char *u = m != NULL ? strrchr(m, '_') : NULL;
+		if (m != NULL && u != NULL && u > m + 5 && strlen(u + 1) >= 32) {
 			t->map = true;
 			t->fn_name = rt_arena_printf(r->a, "%.*s.%.*s", (int)(m - t->name), t->name,
 						      (int)(u - (m + 5)), m + 5);
@@ -118,24 +118,24 @@ static void task_target(struct rt_run *r, struct rt_ent_task *t)
 			t->fn_name = t->name;
 		}
 	}
-	t->fn = t->fn_name ? rt_find_task(r->m, t->fn_name) : NULL;
+	t->fn = t->fn_name != NULL ? rt_find_task(r->m, t->fn_name) : NULL;
 	/* --bound a,b */
 	size_t n = 0;
-	for (const char *p = bound; p && *p; p++)
+	for (const char *p = bound; p != NULL && *p; p++)
 		n += *p == ',';
 	t->bound = rt_arena_array(r->a, n + 1, sizeof *t->bound);
-	for (const char *p = bound; t->bound && p && *p;) {
+	for (const char *p = bound; t->bound != NULL && p != NULL && *p;) {
 		const char *c = strchr(p, ',');
-		size_t len = c ? (size_t)(c - p) : strlen(p);
+		size_t len = c != NULL ? (size_t)(c - p) : strlen(p);
 		if (len)
 			t->bound[t->nbound++] = rt_arena_strndup(r->a, p, len);
-		p = c ? c + 1 : p + len;
+		p = c != NULL ? c + 1 : p + len;
 	}
 }
 
 static int add_wf(struct rt_run *r, Flyteidl__Core__WorkflowTemplate *t, size_t *cap)
 {
-	if (!t || !t->id)
+	if (t == NULL || t->id == NULL)
 		return 0;
 	for (size_t i = 0; i < r->nwfs; i++)
 		if (strcmp(r->wfs[i].name, t->id->name) == 0)
@@ -179,19 +179,19 @@ int rt_run_load(struct rt_run *r, struct rt_msg *err)
 		const char *what = e->kind == 1 ? "task" : e->kind == 2 ? "workflow" : "launch plan";
 		if (e->kind < 1 || e->kind > 3)
 			return rt_msgf(err, "entity %zu (%s) has an unknown kind %d", i,
-					e->name ? e->name : "", e->kind);
+					e->name != NULL ? e->name : "", e->kind);
 		const ProtobufCMessageDescriptor *d =
 			e->kind == 1 ? &flyteidl__admin__task_spec__descriptor :
 			e->kind == 2 ? &flyteidl__admin__workflow_spec__descriptor :
 				       &flyteidl__admin__launch_plan__descriptor;
 		void *msg = rt_unpack(r->a, d, e->data, e->len, err);
-		if (!msg)
-			return rt_msg_prefix(err, "embedded %s %s", what, e->name ? e->name : "");
+		if (msg == NULL)
+			return rt_msg_prefix(err, "embedded %s %s", what, e->name != NULL ? e->name : "");
 		if (e->kind == 1) {
 			Flyteidl__Admin__TaskSpec *ts = msg;
-			if (!ts->template_ || !ts->template_->id || !ts->template_->interface)
+			if (ts->template_ == NULL || ts->template_->id == NULL || ts->template_->interface == NULL)
 				return rt_msgf(err, "embedded task %s has no template, id or interface",
-						e->name ? e->name : "");
+						e->name != NULL ? e->name : "");
 			if (rt_grow((void **)&r->tasks, &ct, r->ntasks + 1, sizeof *r->tasks) < 0)
 				return rt_msgf(err, "out of memory");
 			struct rt_ent_task *t = &r->tasks[r->ntasks++];
@@ -201,9 +201,9 @@ int rt_run_load(struct rt_run *r, struct rt_msg *err)
 			task_target(r, t);
 		} else if (e->kind == 2) {
 			Flyteidl__Admin__WorkflowSpec *ws = msg;
-			if (!ws->template_ || !ws->template_->id)
+			if (ws->template_ == NULL || ws->template_->id == NULL)
 				return rt_msgf(err, "embedded workflow %s has no template",
-						e->name ? e->name : "");
+						e->name != NULL ? e->name : "");
 			if (add_wf(r, ws->template_, &cw) < 0)
 				return rt_msgf(err, "out of memory");
 			for (size_t k = 0; k < ws->n_sub_workflows; k++)
@@ -211,9 +211,9 @@ int rt_run_load(struct rt_run *r, struct rt_msg *err)
 					return rt_msgf(err, "out of memory");
 		} else {
 			Flyteidl__Admin__LaunchPlan *lp = msg;
-			if (!lp->id || !lp->spec || !lp->spec->workflow_id)
+			if (lp->id == NULL || lp->spec == NULL || lp->spec->workflow_id == NULL)
 				return rt_msgf(err, "embedded launch plan %s has no id or spec",
-						e->name ? e->name : "");
+						e->name != NULL ? e->name : "");
 			if (rt_grow((void **)&r->lps, &cl, r->nlps + 1, sizeof *r->lps) < 0)
 				return rt_msgf(err, "out of memory");
 			r->lps[r->nlps++] = (struct rt_ent_lp){ lp->id->name, lp, NULL };
@@ -221,7 +221,7 @@ int rt_run_load(struct rt_run *r, struct rt_msg *err)
 	}
 	for (size_t i = 0; i < r->nlps; i++) {
 		const char *w = r->lps[i].lp->spec->workflow_id->name;
-		if (!(r->lps[i].wf = rt_run_find_wf(r, w)))
+		if ((r->lps[i].wf = rt_run_find_wf(r, w)) == NULL)
 			return rt_msgf(err, "launch plan %s: unknown workflow %s", r->lps[i].name, w);
 	}
 	return 0;
@@ -342,41 +342,41 @@ static Flyteidl__Core__WorkflowTemplate *task_workflow(struct rt_run *r, struct 
 int rt_run_find_target(struct rt_run *r, const char *name, struct rt_target *t, struct rt_msg *err)
 {
 	const char *cands[2] = { name, NULL };
-	if (r->m->name && !strchr(name, '.'))
+	if (r->m->name != NULL && strchr(name, '.') == NULL)
 		cands[1] = rt_arena_printf(r->a, "%s.%s", r->m->name, name);
-	for (int k = 0; k < 2 && cands[k]; k++) {
+	for (int k = 0; k < 2 && cands[k] != NULL; k++) {
 		const char *c = cands[k];
 		struct rt_ent_lp *lp = rt_run_find_lp(r, c);
-		if (lp) {
+		if (lp != NULL) {
 			*t = (struct rt_target){ lp->wf, lp, "launch plan", c };
 			return 0;
 		}
 		Flyteidl__Core__WorkflowTemplate *w = rt_run_find_wf(r, c);
-		if (w) {
+		if (w != NULL) {
 			*t = (struct rt_target){ w, NULL, "workflow", c };
 			return 0;
 		}
 		struct rt_ent_task *tk = rt_run_find_task(r, c);
-		if (tk) {
-			if (!(w = task_workflow(r, tk)))
+		if (tk != NULL) {
+			if ((w = task_workflow(r, tk)) == NULL)
 				return rt_msgf(err, "out of memory");
 			*t = (struct rt_target){ w, NULL, "task", c };
 			return 0;
 		}
 		const flrt_task *fn = rt_find_task(r->m, c);
-		if (fn)
+		if (fn != NULL)
 			return rt_msgf(err, "task %s has no embedded TaskTemplate in this executable", c);
 	}
 	struct rt_buf b = { 0 };
 	for (size_t i = 0; i < r->nlps; i++)
 		rt_buf_printf(&b, " %s", r->lps[i].name);
 	for (size_t i = 0; i < r->nwfs; i++)
-		if (!rt_run_find_lp(r, r->wfs[i].name))
+		if (rt_run_find_lp(r, r->wfs[i].name) == NULL)
 			rt_buf_printf(&b, " %s", r->wfs[i].name);
 	for (size_t i = 0; i < r->ntasks; i++)
 		rt_buf_printf(&b, " %s", r->tasks[i].name);
 	rt_msgf(err, "no workflow, launch plan or task named '%s' (there are:%s)", name,
-		 b.data ? (char *)b.data : " none");
+		 b.data != NULL ? (char *)b.data : " none");
 	rt_buf_free(&b);
 	return -1;
 }

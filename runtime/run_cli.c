@@ -26,19 +26,19 @@ static int parse_run_args(int argc, char **argv, struct run_args *x, const struc
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	x->jobs = cores > 0 ? (size_t)cores : 1;
 	x->inputs = calloc((size_t)argc + 1, sizeof *x->inputs);
-	if (!x->inputs)
+	if (x->inputs == NULL)
 		return -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
 		size_t l;
 		if (strncmp(a, "--", 2) == 0) {
 			const char *eq = strchr(a, '=');
-			l = eq ? (size_t)(eq - a) : strlen(a);
-			if (eq)
+			l = eq != NULL ? (size_t)(eq - a) : strlen(a);
+			if (eq != NULL)
 				v = eq + 1;
 			bool needs = strncmp(a, "--jobs", l) == 0 || strncmp(a, "--output-dir", l) == 0 ||
 				     strncmp(a, "--isolation", l) == 0;
-			if (needs && !v) {
+			if (needs && v == NULL) {
 				if (i + 1 >= argc) {
 					fprintf(io->err, "run: %s needs a value\n", a);
 					return -1;
@@ -65,22 +65,22 @@ static int parse_run_args(int argc, char **argv, struct run_args *x, const struc
 					fprintf(io->err, "run: --isolation is process or inprocess, not '%s'\n", v);
 					return -1;
 				}
-			} else if (l == 10 && strncmp(a, "--no-cache", l) == 0 && !eq) {
+			} else if (l == 10 && strncmp(a, "--no-cache", l) == 0 && eq == NULL) {
 				x->no_cache = true;
 			} else {
 				fprintf(io->err, "run: unknown option '%s'\n", a);
 				return -1;
 			}
-		} else if (!x->name) {
+		} else if (x->name == NULL) {
 			x->name = a;
-		} else if (strchr(a, '=') && a[0] != '=') {
+		} else if (strchr(a, '=') != NULL && a[0] != '=') {
 			x->inputs[x->ninputs++] = a;
 		} else {
 			fprintf(io->err, "run: '%s' is not an input (name=value)\n", a);
 			return -1;
 		}
 	}
-	if (!x->name) {
+	if (x->name == NULL) {
 		fprintf(io->err, "run: which workflow, launch plan or task?\n");
 		return -1;
 	}
@@ -91,32 +91,32 @@ static int parse_run_args(int argc, char **argv, struct run_args *x, const struc
 static int cli_inputs(struct rt_run *r, const struct rt_target *t, const struct run_args *x, Flyteidl__Core__LiteralMap **out, struct rt_msg *err)
 {
 	Flyteidl__Core__LiteralMap *m = rt_litmap_new(r->a, x->ninputs);
-	if (!m)
+	if (m == NULL)
 		return rt_msgf(err, "out of memory");
 	for (size_t i = 0; i < x->ninputs; i++) {
 		const char *eq = strchr(x->inputs[i], '=');
 		char *k = rt_arena_strndup(r->a, x->inputs[i], (size_t)(eq - x->inputs[i]));
 		const Flyteidl__Core__LiteralType *lt = NULL;
-		if (!k)
+		if (k == NULL)
 			return rt_msgf(err, "out of memory");
-		const Flyteidl__Core__ParameterMap *pm = t->lp && t->lp->lp->spec->default_inputs
+		const Flyteidl__Core__ParameterMap *pm = t->lp != NULL && t->lp->lp->spec->default_inputs != NULL
 			? t->lp->lp->spec->default_inputs : NULL;
-		for (size_t p = 0; pm && p < pm->n_parameters; p++)
-			if (strcmp(pm->parameters[p]->key, k) == 0 && pm->parameters[p]->value &&
-			    pm->parameters[p]->value->var)
+		for (size_t p = 0; pm != NULL && p < pm->n_parameters; p++)
+			if (strcmp(pm->parameters[p]->key, k) == 0 && pm->parameters[p]->value != NULL &&
+			    pm->parameters[p]->value->var != NULL)
 				lt = pm->parameters[p]->value->var->type;
-		const Flyteidl__Core__VariableMap *vm = t->wf->interface ? t->wf->interface->inputs : NULL;
-		for (size_t p = 0; !lt && vm && p < vm->n_variables; p++)
-			if (strcmp(vm->variables[p]->key, k) == 0 && vm->variables[p]->value)
+		const Flyteidl__Core__VariableMap *vm = t->wf->interface != NULL ? t->wf->interface->inputs : NULL;
+		for (size_t p = 0; lt == NULL && vm != NULL && p < vm->n_variables; p++)
+			if (strcmp(vm->variables[p]->key, k) == 0 && vm->variables[p]->value != NULL)
 				lt = vm->variables[p]->value->type;
-		if (t->lp && rt_litmap_get(t->lp->lp->spec->fixed_inputs, k))
+		if (t->lp != NULL && rt_litmap_get(t->lp->lp->spec->fixed_inputs, k) != NULL)
 			return rt_msgf(err, "input '%s' is fixed by launch plan %s", k, t->name);
-		if (!lt) {
+		if (lt == NULL) {
 			struct rt_buf b = { 0 };
-			for (size_t p = 0; vm && p < vm->n_variables; p++)
+			for (size_t p = 0; vm != NULL && p < vm->n_variables; p++)
 				rt_buf_printf(&b, " %s", vm->variables[p]->key);
 			rt_msgf(err, "%s %s has no input '%s' (its inputs:%s)", t->kind, t->name, k,
-				 b.data ? (char *)b.data : " none");
+				 b.data != NULL ? (char *)b.data : " none");
 			rt_buf_free(&b);
 			return -1;
 		}
@@ -127,7 +127,7 @@ static int cli_inputs(struct rt_run *r, const struct rt_target *t, const struct 
 		if (rt_json_to_literal(r->a, eq + 1, lt, &l, err) < 0) {
 			struct rt_buf b = { 0 };
 			rt_ltype_text(lt, &b);
-			rt_msg_prefix(err, "input '%s' (%s)", k, b.data ? (char *)b.data : "");
+			rt_msg_prefix(err, "input '%s' (%s)", k, b.data != NULL ? (char *)b.data : "");
 			rt_buf_free(&b);
 			return -1;
 		}
@@ -147,7 +147,7 @@ static void print_result(struct rt_run *r, const struct rt_wf *w)
 		rt_literal_to_json(&b, rt_litmap_get(w->outputs, k));
 	}
 	rt_buf_printf(&b, "}\n");
-	if (b.data)
+	if (b.data != NULL)
 		fwrite(b.data, 1, b.len, r->io->out);
 	fflush(r->io->out);
 	rt_buf_free(&b);

@@ -18,7 +18,7 @@ int rt_grow(void **p, size_t *cap, size_t need, size_t size)
 	while (c < need)
 		c *= 2;
 	void *q = realloc(*p, c * size);
-	if (!q)
+	if (q == NULL)
 		return -1;
 	*p = q;
 	*cap = c;
@@ -36,42 +36,42 @@ char *rt_run_printf(struct rt_run *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *s = rt_arena_vprintf(r->a, fmt, ap);
 	va_end(ap);
-	if (!s)
+	if (s == NULL)
 		rt_run_oom(r);
-	return s ? s : "(out of memory)";
+	return s != NULL ? s : "(out of memory)";
 }
 
 void rt_run_write_pb(struct rt_run *r, const char *dir, const char *name, const ProtobufCMessage *m)
 {
-	if (!r->outdir || !dir)
+	if (r->outdir == NULL || dir == NULL)
 		return;
 	struct rt_msg err;
 	uint8_t *data;
 	size_t len;
 	char *d = *dir ? rt_join(r->a, r->outdir, dir) : (char *)r->outdir;
-	char *p = d ? rt_join(r->a, d, name) : NULL;
-	if (!p || rt_mkdirs(d, &err) < 0 ||
+	char *p = d != NULL ? rt_join(r->a, d, name) : NULL;
+	if (p == NULL || rt_mkdirs(d, &err) < 0 ||
 	    rt_pack_arena_as_is(r->a, m, &data, &len, &err) < 0 ||
 	    rt_write_file(p, data, len, &err) < 0)
-		fprintf(r->io->err, "run: --output-dir: %s\n", p ? err.text : "out of memory");
+		fprintf(r->io->err, "run: --output-dir: %s\n", p != NULL ? err.text : "out of memory");
 }
 
 void rt_run_write_bytes(struct rt_run *r, const char *dir, const char *name, const uint8_t *data, size_t len)
 {
-	if (!r->outdir || !dir)
+	if (r->outdir == NULL || dir == NULL)
 		return;
 	struct rt_msg err;
 	char *d = *dir ? rt_join(r->a, r->outdir, dir) : (char *)r->outdir;
-	char *p = d ? rt_join(r->a, d, name) : NULL;
-	if (!p || rt_mkdirs(d, &err) < 0 || rt_write_file(p, data, len, &err) < 0)
-		fprintf(r->io->err, "run: --output-dir: %s\n", p ? err.text : "out of memory");
+	char *p = d != NULL ? rt_join(r->a, d, name) : NULL;
+	if (p == NULL || rt_mkdirs(d, &err) < 0 || rt_write_file(p, data, len, &err) < 0)
+		fprintf(r->io->err, "run: --output-dir: %s\n", p != NULL ? err.text : "out of memory");
 }
 
 void rt_run_write_error(struct rt_run *r, const char *dir, const char *message)
 {
 	uint8_t *data;
 	size_t len;
-	if (!r->outdir || rt_error_doc("USER", message, false, RT_ORIGIN_USER, &data, &len) < 0)
+	if (r->outdir == NULL || rt_error_doc("USER", message, false, RT_ORIGIN_USER, &data, &len) < 0)
 		return;
 	rt_run_write_bytes(r, dir, "error.pb", data, len);
 	free(data);
@@ -79,7 +79,7 @@ void rt_run_write_error(struct rt_run *r, const char *dir, const char *message)
 
 bool rt_wf_aborted(const struct rt_wf *w)
 {
-	for (; w; w = w->parent ? w->parent->wf : NULL)
+	for (; w != NULL; w = w->parent != NULL ? w->parent->wf : NULL)
 		if (w->failed && w->fail_fast)
 			return true;
 	return false;
@@ -88,14 +88,14 @@ bool rt_wf_aborted(const struct rt_wf *w)
 /* ---- completion queues ------------------------------------------------------------- */
 void rt_wf_add_error(struct rt_run *r, struct rt_wf *w, const char *msg)
 {
-	w->errors = rt_run_printf(r, "%s%s\n", w->errors ? w->errors : "", msg);
+	w->errors = rt_run_printf(r, "%s%s\n", w->errors != NULL ? w->errors : "", msg);
 }
 
 /* A node is terminal; the caller has written its error.pb if it failed. */
 void rt_node_done(struct rt_run *r, struct rt_node *n, enum rt_state st, const char *error)
 {
 	n->st = st;
-	if (error)
+	if (error != NULL)
 		n->error = error;
 	if (rt_grow((void **)&r->fin, &r->cfin, r->nfin + 1, sizeof *r->fin) < 0) {
 		rt_run_oom(r);
@@ -120,7 +120,7 @@ struct rt_wf *rt_wf_new(struct rt_run *r, Flyteidl__Core__WorkflowTemplate *t, F
 		   const char *prefix, struct rt_node *parent, size_t parent_elem, struct rt_msg *err)
 {
 	struct rt_wf *w = rt_arena_zalloc(r->a, sizeof *w);
-	if (!w || !(w->nodes = rt_arena_array(r->a, t->n_nodes ? t->n_nodes : 1, sizeof *w->nodes))) {
+	if (w == NULL || (w->nodes = rt_arena_array(r->a, t->n_nodes ? t->n_nodes : 1, sizeof *w->nodes)) == NULL) {
 		rt_msgf(err, "out of memory");
 		return NULL;
 	}
@@ -129,35 +129,35 @@ struct rt_wf *rt_wf_new(struct rt_run *r, Flyteidl__Core__WorkflowTemplate *t, F
 	w->prefix = prefix;
 	w->parent = parent;
 	w->parent_elem = parent_elem;
-	if (t->failure_node)
+	if (t->failure_node != NULL)
 		fprintf(r->io->err, "run: workflow %s: its failure node is ignored by local runs\n",
-			t->id ? t->id->name : "");
-	w->fail_fast = !(t->metadata && t->metadata->on_failure ==
+			t->id != NULL ? t->id->name : "");
+	w->fail_fast = !(t->metadata != NULL && t->metadata->on_failure ==
 		FLYTEIDL__CORE__WORKFLOW_METADATA__ON_FAILURE_POLICY__FAIL_AFTER_EXECUTABLE_NODES_COMPLETE);
 	/* missing optional inputs are none (propeller leaves optional inputs unbound) */
-	const Flyteidl__Core__VariableMap *vm = t->interface ? t->interface->inputs : NULL;
-	size_t nv = vm ? vm->n_variables : 0;
-	Flyteidl__Core__LiteralMap *in = rt_litmap_new(r->a, (inputs ? inputs->n_literals : 0) + nv);
-	if (!in) {
+	const Flyteidl__Core__VariableMap *vm = t->interface != NULL ? t->interface->inputs : NULL;
+	size_t nv = vm != NULL ? vm->n_variables : 0;
+	Flyteidl__Core__LiteralMap *in = rt_litmap_new(r->a, (inputs != NULL ? inputs->n_literals : 0) + nv);
+	if (in == NULL) {
 		rt_msgf(err, "out of memory");
 		return NULL;
 	}
 	size_t k = 0;
-	for (size_t i = 0; inputs && i < inputs->n_literals; i++)
+	for (size_t i = 0; inputs != NULL && i < inputs->n_literals; i++)
 		rt_litmap_set(in, k++, inputs->literals[i]->key, inputs->literals[i]->value);
 	for (size_t i = 0; i < nv; i++) {
 		const char *name = vm->variables[i]->key;
 		in->n_literals = k;
-		if (rt_litmap_get(in, name))
+		if (rt_litmap_get(in, name) != NULL)
 			continue;
 		const Flyteidl__Core__Variable *v = vm->variables[i]->value;
-		if (v && rt_ltype_optional(v->type)) {
+		if (v != NULL && rt_ltype_optional(v->type)) {
 			rt_litmap_set(in, k++, name, rt_lit_none(r->a));
 		} else {
 			struct rt_buf b = { 0 };
-			rt_ltype_text(v ? v->type : NULL, &b);
-			rt_msgf(err, "workflow %s: missing input '%s' (%s)", t->id ? t->id->name : "",
-				 name, b.data ? (char *)b.data : "");
+			rt_ltype_text(v != NULL ? v->type : NULL, &b);
+			rt_msgf(err, "workflow %s: missing input '%s' (%s)", t->id != NULL ? t->id->name : "",
+				 name, b.data != NULL ? (char *)b.data : "");
 			rt_buf_free(&b);
 			return NULL;
 		}
@@ -192,20 +192,20 @@ struct rt_wf *rt_wf_new(struct rt_run *r, Flyteidl__Core__WorkflowTemplate *t, F
 /* ---- starting nodes ------------------------------------------------------------------------ */
 void rt_node_policy(struct rt_node *n, const Flyteidl__Core__NodeMetadata *nm, const struct rt_ent_task *t)
 {
-	const Flyteidl__Core__TaskMetadata *tm = t && t->tmpl ? t->tmpl->metadata : NULL;
-	n->retries = nm && nm->retries ? nm->retries->retries :
-		     tm && tm->retries ? tm->retries->retries : 0;
+	const Flyteidl__Core__TaskMetadata *tm = t != NULL && t->tmpl != NULL ? t->tmpl->metadata : NULL;
+	n->retries = nm != NULL && nm->retries != NULL ? nm->retries->retries :
+		     tm != NULL && tm->retries != NULL ? tm->retries->retries : 0;
 	const Google__Protobuf__Duration *to =
-		nm && nm->timeout && (nm->timeout->seconds || nm->timeout->nanos) ? nm->timeout :
-		tm ? tm->timeout : NULL;
-	n->timeout_ns = to ? to->seconds * 1000000000 + to->nanos : 0;
+		nm != NULL && nm->timeout != NULL && (nm->timeout->seconds || nm->timeout->nanos) ? nm->timeout :
+		tm != NULL ? tm->timeout : NULL;
+	n->timeout_ns = to != NULL ? to->seconds * 1000000000 + to->nanos : 0;
 	if (n->timeout_ns < 0)
 		n->timeout_ns = 0;
-	n->cacheable = tm && tm->discoverable;
-	n->cache_version = tm ? tm->discovery_version : "";
-	if (nm && nm->cacheable_value_case == FLYTEIDL__CORE__NODE_METADATA__CACHEABLE_VALUE_CACHEABLE)
+	n->cacheable = tm != NULL && tm->discoverable;
+	n->cache_version = tm != NULL ? tm->discovery_version : "";
+	if (nm != NULL && nm->cacheable_value_case == FLYTEIDL__CORE__NODE_METADATA__CACHEABLE_VALUE_CACHEABLE)
 		n->cacheable = nm->cacheable;
-	if (nm && nm->cache_version_value_case ==
+	if (nm != NULL && nm->cache_version_value_case ==
 		      FLYTEIDL__CORE__NODE_METADATA__CACHE_VERSION_VALUE_CACHE_VERSION)
 		n->cache_version = nm->cache_version;
 }
@@ -215,11 +215,11 @@ static int start_workflow_node(struct rt_run *r, struct rt_node *n, struct rt_ms
 static int start_task(struct rt_run *r, struct rt_node *n, struct rt_msg *err)
 {
 	const Flyteidl__Core__TaskNode *tn = n->node->task_node;
-	if (!tn || tn->reference_case != FLYTEIDL__CORE__TASK_NODE__REFERENCE_REFERENCE_ID ||
-	    !tn->reference_id)
+	if (tn == NULL || tn->reference_case != FLYTEIDL__CORE__TASK_NODE__REFERENCE_REFERENCE_ID ||
+	    tn->reference_id == NULL)
 		return rt_msgf(err, "a task node without a task reference");
 	struct rt_ent_task *t = rt_run_find_task(r, tn->reference_id->name);
-	if (!t)
+	if (t == NULL)
 		return rt_msgf(err, "unknown task %s", tn->reference_id->name);
 	n->task = t;
 	n->what = t->name;
@@ -227,9 +227,9 @@ static int start_task(struct rt_run *r, struct rt_node *n, struct rt_msg *err)
 		return rt_array_start(r, n, err);
 	if (t->map)
 		return rt_msgf(err, "task %s is a map task: it runs in an array node", t->name);
-	if (!t->fn)
+	if (t->fn == NULL)
 		return rt_msgf(err, "task %s runs %s, which is not in this executable", t->name,
-				t->fn_name ? t->fn_name : "?");
+				t->fn_name != NULL ? t->fn_name : "?");
 	rt_node_policy(n, n->node->metadata, t);
 	Flyteidl__Core__LiteralMap *cached;
 	if (rt_run_cache_get(r, n, t->name, n->inputs, &cached)) {
@@ -240,7 +240,7 @@ static int start_task(struct rt_run *r, struct rt_node *n, struct rt_msg *err)
 		return 0;
 	}
 	struct rt_job *j = rt_job_make(r, n, SIZE_MAX, t->fn, n->inputs, 0);
-	if (j)
+	if (j != NULL)
 		rt_job_enqueue(r, j);
 	return 0;
 }
@@ -319,25 +319,25 @@ static int start_workflow_node(struct rt_run *r, struct rt_node *n, struct rt_ms
 	const Flyteidl__Core__WorkflowNode *wn = n->node->workflow_node;
 	Flyteidl__Core__WorkflowTemplate *t = NULL;
 	Flyteidl__Core__LiteralMap *in = n->inputs;
-	if (!wn)
+	if (wn == NULL)
 		return rt_msgf(err, "an empty workflow node");
 	if (wn->reference_case == FLYTEIDL__CORE__WORKFLOW_NODE__REFERENCE_LAUNCHPLAN_REF) {
 		struct rt_ent_lp *lp = rt_run_find_lp(r, wn->launchplan_ref->name);
-		if (!lp)
+		if (lp == NULL)
 			return rt_msgf(err, "unknown launch plan %s", wn->launchplan_ref->name);
 		if (rt_lp_inputs(r, lp, n->inputs, &in, err) < 0)
 			return -1;
 		t = lp->wf;
 		n->what = lp->name;
 	} else if (wn->reference_case == FLYTEIDL__CORE__WORKFLOW_NODE__REFERENCE_SUB_WORKFLOW_REF) {
-		if (!(t = rt_run_find_wf(r, wn->sub_workflow_ref->name)))
+		if ((t = rt_run_find_wf(r, wn->sub_workflow_ref->name)) == NULL)
 			return rt_msgf(err, "unknown workflow %s", wn->sub_workflow_ref->name);
 		n->what = t->id->name;
 	} else {
 		return rt_msgf(err, "a workflow node without a reference");
 	}
 	struct rt_wf *w = rt_wf_new(r, t, in, rt_run_printf(r, "%s/", n->id), n, SIZE_MAX, err);
-	if (!w)
+	if (w == NULL)
 		return -1;
 	n->child = w;
 	if (w->nnodes == 0)
@@ -359,18 +359,18 @@ void rt_wf_complete(struct rt_run *r, struct rt_wf *w)
 		const char *dir = *w->prefix ? rt_arena_strndup(r->a, w->prefix, strlen(w->prefix) - 1) : "";
 		rt_run_write_pb(r, dir, "outputs.pb", &w->outputs->base);
 	}
-	char *msg = w->failed ? rt_run_printf(r, "%s", w->errors ? w->errors : "failed") : NULL;
-	size_t l = msg ? strlen(msg) : 0;
+	char *msg = w->failed ? rt_run_printf(r, "%s", w->errors != NULL ? w->errors : "failed") : NULL;
+	size_t l = msg != NULL ? strlen(msg) : 0;
 	if (l && msg[l - 1] == '\n')
 		msg[l - 1] = 0;
 	w->errors = msg;
 	struct rt_node *p = w->parent;
-	if (!p)
+	if (p == NULL)
 		return;   /* the root */
 	if (w->parent_elem == SIZE_MAX) {
 		p->outputs = w->outputs;
 		const char *pm = w->failed ? rt_run_printf(r, "node %s (%s): %s", p->id, p->what, msg) : NULL;
-		if (pm)
+		if (pm != NULL)
 			rt_run_write_error(r, p->dir, pm);
 		rt_node_done(r, p, w->failed ? RT_ST_FAILED : RT_ST_SUCCEEDED, pm);
 	} else {
@@ -381,7 +381,7 @@ void rt_wf_complete(struct rt_run *r, struct rt_wf *w)
 /* ---- cancellation ----------------------------------------------------------------------------- */
 static bool in_subtree(const struct rt_node *n, const struct rt_wf *w)
 {
-	for (const struct rt_wf *x = n->wf; x; x = x->parent ? x->parent->wf : NULL)
+	for (const struct rt_wf *x = n->wf; x != NULL; x = x->parent != NULL ? x->parent->wf : NULL)
 		if (x == w)
 			return true;
 	return false;
@@ -392,16 +392,16 @@ void rt_cancel_jobs(struct rt_run *r, struct rt_node *n, struct rt_wf *w)
 {
 	for (size_t i = 0; i < r->nrunning; i++) {
 		struct rt_node *o = r->running[i]->owner;
-		if ((n && o == n) || (w && in_subtree(o, w)))
+		if ((n != NULL && o == n) || (w != NULL && in_subtree(o, w)))
 			rt_backend_cancel(r->be, r->running[i]);
 	}
 	/* queued retries of those nodes will not run either */
 	struct rt_job **pp = &r->ready;
 	r->ready_tail = NULL;
-	while (*pp) {
+	while (*pp != NULL) {
 		struct rt_job *j = *pp;
 		struct rt_node *o = j->owner;
-		if ((n && o == n) || (w && in_subtree(o, w))) {
+		if ((n != NULL && o == n) || (w != NULL && in_subtree(o, w))) {
 			*pp = j->next;
 			if (j->elem == SIZE_MAX) {
 				const char *msg = rt_run_printf(r, "node %s: aborted", o->id);
@@ -429,10 +429,10 @@ static void wf_abort(struct rt_run *r, struct rt_wf *w)
 		if (n->st == RT_ST_WAITING) {
 			rt_node_done(r, n, RT_ST_SKIPPED, NULL);
 		} else if (n->st == RT_ST_RUNNING) {
-			if (n->arr && !n->arr->failing) {
+			if (n->arr != NULL && !n->arr->failing) {
 				n->arr->failing = true;
 			}
-			if (n->child && !n->child->failed) {
+			if (n->child != NULL && !n->child->failed) {
 				n->child->failed = true;
 				rt_wf_add_error(r, n->child, "aborted");
 				wf_abort(r, n->child);
@@ -441,7 +441,7 @@ static void wf_abort(struct rt_run *r, struct rt_wf *w)
 	}
 	rt_cancel_jobs(r, NULL, w);
 	for (size_t i = 0; i < w->nnodes; i++)
-		if (w->nodes[i].arr && w->nodes[i].st == RT_ST_RUNNING)
+		if (w->nodes[i].arr != NULL && w->nodes[i].st == RT_ST_RUNNING)
 			rt_array_check(r, &w->nodes[i]);
 }
 
@@ -457,7 +457,7 @@ void rt_run_propagate(struct rt_run *r)
 			if (n->st == RT_ST_FAILED) {
 				/* after a fail-fast abort, the aborted nodes are not causes */
 				if (!(w->failed && w->fail_fast))
-					rt_wf_add_error(r, w, n->error ? n->error : "failed");
+					rt_wf_add_error(r, w, n->error != NULL ? n->error : "failed");
 				if (!w->failed) {
 					w->failed = true;
 					if (w->fail_fast)

@@ -10,9 +10,9 @@ int rt_select_element(struct rt_arena *a, const Flyteidl__Core__LiteralMap *in, 
 		       size_t nbound, bool strict, size_t index, Flyteidl__Core__LiteralMap **out,
 		       struct rt_msg *err)
 {
-	size_t n = in ? in->n_literals : 0;
+	size_t n = in != NULL ? in->n_literals : 0;
 	Flyteidl__Core__LiteralMap *m = rt_litmap_new(a, n);
-	if (!m)
+	if (m == NULL)
 		return rt_msgf(err, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		const char *k = in->literals[i]->key;
@@ -20,7 +20,7 @@ int rt_select_element(struct rt_arena *a, const Flyteidl__Core__LiteralMap *in, 
 		bool is_bound = false;
 		for (size_t j = 0; j < nbound && !is_bound; j++)
 			is_bound = strcmp(bound[j], k) == 0;
-		if (!is_bound && v && v->value_case == LIT(COLLECTION) && v->collection) {
+		if (!is_bound && v != NULL && v->value_case == LIT(COLLECTION) && v->collection != NULL) {
 			size_t len = v->collection->n_literals;
 			if (index >= len)
 				return rt_msgf(err, "input '%s': index %zu is out of range "

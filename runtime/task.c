@@ -150,8 +150,8 @@ void rt_call(const flrt_task *t, const Flyteidl__Core__LiteralMap *inputs, const
 
 const flrt_task *rt_find_task(const flrt_module *m, const char *name)
 {
-	for (size_t i = 0; m && i < m->ntasks; i++)
-		if (m->tasks[i] && strcmp(m->tasks[i]->name, name) == 0)
+	for (size_t i = 0; m != NULL && i < m->ntasks; i++)
+		if (m->tasks[i] != NULL && strcmp(m->tasks[i]->name, name) == 0)
 			return m->tasks[i];
 	return NULL;
 }
