@@ -1,5 +1,6 @@
 /* codec.c: flyteidl Literals <-> the C layout of flrt_type (flytekit's
- * encodings), LiteralTypes with flytekit's union tags, literal helpers. */
+ * encodings): decoding task inputs, encoding task outputs; the C layout
+ * (sizes and alignments) and the library version. */
 #include "config.h"
 
 #include <stdalign.h>
@@ -67,96 +68,6 @@ size_t flrt_type_size(const flrt_type *t)
 	return 0;
 }
 
-/* ---- names --------------------------------------------------------------------- */
-const char *rt_type_tag(const flrt_type *t)
-{
-	switch (t->kind) {
-	case FLRT_INT: return "int";
-	case FLRT_FLOAT: return "float";
-	case FLRT_STR: return "str";
-	case FLRT_BOOL: return "bool";
-	case FLRT_DATETIME: return "datetime";
-	case FLRT_DURATION: return "timedelta";
-	case FLRT_BYTES: return "bytes";            /* flytekit has no bytes transformer */
-	case FLRT_FILE: return "FlyteFilePath";
-	case FLRT_DIR: return "FlyteDirectory";
-	case FLRT_ENUM: return "DefaultEnumTransformer";
-	case FLRT_LIST: return "Typed List";
-	case FLRT_DICT: return "Typed Dict";
-	case FLRT_OPTIONAL: return t->elem != NULL ? rt_type_tag(t->elem) : "none";
-	}
-	return "";
-}
-
-const char *rt_type_name(const flrt_type *t, char *buf, size_t n)
-{
-	switch (t->kind) {
-	case FLRT_INT: return "integer";
-	case FLRT_FLOAT: return "float";
-	case FLRT_STR: return "string";
-	case FLRT_BOOL: return "boolean";
-	case FLRT_DATETIME: return "datetime";
-	case FLRT_DURATION: return "duration";
-	case FLRT_BYTES: return "binary";
-	case FLRT_FILE: return "file";
-	case FLRT_DIR: return "directory";
-	case FLRT_ENUM:
-		snprintf(buf, n, "enum %s", t->enum_name != NULL ? t->enum_name : "");
-		return buf;
-	case FLRT_LIST: return "collection";
-	case FLRT_DICT: return "map";
-	case FLRT_OPTIONAL: {
-		char inner[128];
-		snprintf(buf, n, "%s or none", t->elem != NULL ? rt_type_name(t->elem, inner, sizeof inner) : "?");
-		return buf;
-	}
-	}
-	return "?";
-}
-
-const char *rt_lit_kind(const Flyteidl__Core__Literal *lit)
-{
-	if (lit == NULL)
-		return "nothing";
-	switch (lit->value_case) {
-	case LIT(COLLECTION): return "collection";
-	case LIT(MAP): return "map";
-	case LIT(OFFLOADED_METADATA): return "offloaded literal";
-	case LIT(SCALAR): break;
-	default: return "an empty literal";
-	}
-	const Flyteidl__Core__Scalar *s = lit->scalar;
-	if (s == NULL)
-		return "an empty scalar";
-	switch (s->value_case) {
-	case SCA(PRIMITIVE):
-		if (s->primitive == NULL)
-			return "an empty primitive";
-		switch (s->primitive->value_case) {
-		case PRIM(INTEGER): return "integer";
-		case PRIM(FLOAT_VALUE): return "float";
-		case PRIM(STRING_VALUE): return "string";
-		case PRIM(BOOLEAN): return "boolean";
-		case PRIM(DATETIME): return "datetime";
-		case PRIM(DURATION): return "duration";
-		default: return "an empty primitive";
-		}
-	case SCA(BLOB):
-		if (s->blob != NULL && s->blob->metadata != NULL && s->blob->metadata->type != NULL &&
-		    s->blob->metadata->type->dimensionality == DIM(MULTIPART))
-			return "directory";
-		return "file";
-	case SCA(BINARY): return "binary";
-	case SCA(SCHEMA): return "schema";
-	case SCA(NONE_TYPE): return "none";
-	case SCA(ERROR): return "error";
-	case SCA(GENERIC): return "generic struct";
-	case SCA(STRUCTURED_DATASET): return "structured dataset";
-	case SCA(UNION): return "union";
-	default: return "an empty scalar";
-	}
-}
-
 /* "input 'xs'[3]["k"]" */
 static void path_format(const struct rt_path *p, char *buf, size_t n)
 {
@@ -195,297 +106,6 @@ static int mismatch(struct rt_msg *err, const struct rt_path *p, const flrt_type
 	char buf[160];
 	return fail(err, p, "expected %s, found %s", rt_type_name(t, buf, sizeof buf),
 		    rt_lit_kind(lit));
-}
-
-/* ---- literal constructors ---------------------------------------------------- */
-/* A scalar literal is three messages; one allocation holds them. */
-struct scalar_block {
-	Flyteidl__Core__Literal l;
-	Flyteidl__Core__Scalar s;
-	Flyteidl__Core__Primitive p;
-};
-
-static const struct scalar_block scalar_init = {
-	FLYTEIDL__CORE__LITERAL__INIT, FLYTEIDL__CORE__SCALAR__INIT, FLYTEIDL__CORE__PRIMITIVE__INIT,
-};
-
-static Flyteidl__Core__Literal *lit_scalar(struct rt_arena *a, Flyteidl__Core__Scalar **sc)
-{
-	struct scalar_block *b = rt_arena_alloc(a, sizeof *b);
-	if (b == NULL)
-		return NULL;
-	*b = scalar_init;
-	b->l.value_case = LIT(SCALAR);
-	b->l.scalar = &b->s;
-	*sc = &b->s;
-	return &b->l;
-}
-
-static Flyteidl__Core__Literal *lit_prim(struct rt_arena *a, Flyteidl__Core__Primitive **pp)
-{
-	struct scalar_block *b = rt_arena_alloc(a, sizeof *b);
-	if (b == NULL)
-		return NULL;
-	*b = scalar_init;
-	b->l.value_case = LIT(SCALAR);
-	b->l.scalar = &b->s;
-	b->s.value_case = SCA(PRIMITIVE);
-	b->s.primitive = &b->p;
-	*pp = &b->p;
-	return &b->l;
-}
-
-Flyteidl__Core__Literal *rt_lit_none(struct rt_arena *a)
-{
-	Flyteidl__Core__Scalar *s;
-	Flyteidl__Core__Literal *l = lit_scalar(a, &s);
-	Flyteidl__Core__Void *v = rt_arena_alloc(a, sizeof *v);
-	if (l == NULL || v == NULL)
-		return NULL;
-	flyteidl__core__void__init(v);
-	s->value_case = SCA(NONE_TYPE);
-	s->none_type = v;
-	return l;
-}
-
-Flyteidl__Core__Literal *rt_lit_int(struct rt_arena *a, int64_t v)
-{
-	Flyteidl__Core__Primitive *p;
-	Flyteidl__Core__Literal *l = lit_prim(a, &p);
-	if (l != NULL) {
-		p->value_case = PRIM(INTEGER);
-		p->integer = v;
-	}
-	return l;
-}
-
-Flyteidl__Core__Literal *rt_lit_float(struct rt_arena *a, double v)
-{
-	Flyteidl__Core__Primitive *p;
-	Flyteidl__Core__Literal *l = lit_prim(a, &p);
-	if (l != NULL) {
-		p->value_case = PRIM(FLOAT_VALUE);
-		p->float_value = v;
-	}
-	return l;
-}
-
-Flyteidl__Core__Literal *rt_lit_str(struct rt_arena *a, const char *str)
-{
-	Flyteidl__Core__Primitive *p;
-	Flyteidl__Core__Literal *l = lit_prim(a, &p);
-	char *c = rt_arena_strdup(a, str);
-	if (l == NULL || c == NULL)
-		return NULL;
-	p->value_case = PRIM(STRING_VALUE);
-	p->string_value = c;
-	return l;
-}
-
-Flyteidl__Core__Literal *rt_lit_bool(struct rt_arena *a, bool v)
-{
-	Flyteidl__Core__Primitive *p;
-	Flyteidl__Core__Literal *l = lit_prim(a, &p);
-	if (l != NULL) {
-		p->value_case = PRIM(BOOLEAN);
-		p->boolean = v;
-	}
-	return l;
-}
-
-Flyteidl__Core__Literal *rt_lit_collection(struct rt_arena *a, size_t n)
-{
-	Flyteidl__Core__Literal *l = rt_arena_alloc(a, sizeof *l);
-	Flyteidl__Core__LiteralCollection *c = rt_arena_alloc(a, sizeof *c);
-	Flyteidl__Core__Literal **items = rt_arena_array(a, n, sizeof *items);
-	if (l == NULL || c == NULL || items == NULL)
-		return NULL;
-	flyteidl__core__literal__init(l);
-	flyteidl__core__literal_collection__init(c);
-	c->n_literals = n;
-	c->literals = items;
-	l->value_case = LIT(COLLECTION);
-	l->collection = c;
-	return l;
-}
-
-Flyteidl__Core__LiteralMap *rt_litmap_new(struct rt_arena *a, size_t n)
-{
-	Flyteidl__Core__LiteralMap *m = rt_arena_alloc(a, sizeof *m);
-	Flyteidl__Core__LiteralMap__LiteralsEntry **ep = rt_arena_array(a, n, sizeof *ep);
-	Flyteidl__Core__LiteralMap__LiteralsEntry *e = rt_arena_array(a, n, sizeof *e);
-	if (m == NULL || ep == NULL || e == NULL)
-		return NULL;
-	flyteidl__core__literal_map__init(m);
-	for (size_t i = 0; i < n; i++) {
-		flyteidl__core__literal_map__literals_entry__init(&e[i]);
-		ep[i] = &e[i];
-	}
-	m->n_literals = n;
-	m->literals = ep;
-	return m;
-}
-
-Flyteidl__Core__Literal *rt_lit_map(struct rt_arena *a, size_t n)
-{
-	Flyteidl__Core__Literal *l = rt_arena_alloc(a, sizeof *l);
-	Flyteidl__Core__LiteralMap *m = rt_litmap_new(a, n);
-	if (l == NULL || m == NULL)
-		return NULL;
-	flyteidl__core__literal__init(l);
-	l->value_case = LIT(MAP);
-	l->map = m;
-	return l;
-}
-
-void rt_litmap_set(Flyteidl__Core__LiteralMap *m, size_t i, const char *key, Flyteidl__Core__Literal *v)
-{
-	m->literals[i]->key = (char *)key;
-	m->literals[i]->value = v;
-}
-
-Flyteidl__Core__Literal *rt_litmap_get(const Flyteidl__Core__LiteralMap *m, const char *key)
-{
-	if (m == NULL)
-		return NULL;
-	Flyteidl__Core__Literal *found = NULL;  /* protobuf map semantics: the last entry wins */
-	for (size_t i = 0; i < m->n_literals; i++)
-		if (m->literals[i] != NULL && m->literals[i]->key != NULL && strcmp(m->literals[i]->key, key) == 0)
-			found = m->literals[i]->value;
-	return found;
-}
-
-Flyteidl__Core__Literal *rt_lit_union(struct rt_arena *a, Flyteidl__Core__Literal *value, Flyteidl__Core__LiteralType *variant)
-{
-	Flyteidl__Core__Scalar *s;
-	Flyteidl__Core__Literal *l = lit_scalar(a, &s);
-	Flyteidl__Core__Union *u = rt_arena_alloc(a, sizeof *u);
-	if (l == NULL || u == NULL)
-		return NULL;
-	flyteidl__core__union__init(u);
-	u->value = value;
-	u->type = variant;
-	s->value_case = SCA(UNION);
-	s->union_ = u;
-	return l;
-}
-
-bool rt_lit_is_none(const Flyteidl__Core__Literal *lit)
-{
-	return lit != NULL && lit->value_case == LIT(SCALAR) && lit->scalar != NULL &&
-	       lit->scalar->value_case == SCA(NONE_TYPE);
-}
-
-/* ---- LiteralTypes --------------------------------------------------------------- */
-static Flyteidl__Core__LiteralType *ltype_new(struct rt_arena *a)
-{
-	Flyteidl__Core__LiteralType *lt = rt_arena_alloc(a, sizeof *lt);
-	if (lt != NULL)
-		flyteidl__core__literal_type__init(lt);
-	return lt;
-}
-
-static Flyteidl__Core__LiteralType *ltype_simple(struct rt_arena *a, Flyteidl__Core__SimpleType st)
-{
-	Flyteidl__Core__LiteralType *lt = ltype_new(a);
-	if (lt != NULL) {
-		lt->type_case = LT(SIMPLE);
-		lt->simple = st;
-	}
-	return lt;
-}
-
-static int ltype_tag(struct rt_arena *a, Flyteidl__Core__LiteralType *lt, const char *tag)
-{
-	Flyteidl__Core__TypeStructure *ts = rt_arena_alloc(a, sizeof *ts);
-	if (ts == NULL)
-		return -1;
-	flyteidl__core__type_structure__init(ts);
-	ts->tag = (char *)tag;
-	lt->structure = ts;
-	return 0;
-}
-
-/* A union variant: the type of t with flytekit's tag. */
-static Flyteidl__Core__LiteralType *variant_type(struct rt_arena *a, const flrt_type *t)
-{
-	Flyteidl__Core__LiteralType *lt = rt_literal_type(a, t);
-	if (lt == NULL || ltype_tag(a, lt, rt_type_tag(t)) < 0)
-		return NULL;
-	return lt;
-}
-
-static Flyteidl__Core__LiteralType *none_variant(struct rt_arena *a)
-{
-	Flyteidl__Core__LiteralType *lt = ltype_simple(a, SIMPLE(NONE));
-	if (lt == NULL || ltype_tag(a, lt, "none") < 0)
-		return NULL;
-	return lt;
-}
-
-Flyteidl__Core__LiteralType *rt_literal_type(struct rt_arena *a, const flrt_type *t)
-{
-	Flyteidl__Core__LiteralType *lt;
-	switch (t->kind) {
-	case FLRT_INT: return ltype_simple(a, SIMPLE(INTEGER));
-	case FLRT_FLOAT: return ltype_simple(a, SIMPLE(FLOAT));
-	case FLRT_STR: return ltype_simple(a, SIMPLE(STRING));
-	case FLRT_BOOL: return ltype_simple(a, SIMPLE(BOOLEAN));
-	case FLRT_DATETIME: return ltype_simple(a, SIMPLE(DATETIME));
-	case FLRT_DURATION: return ltype_simple(a, SIMPLE(DURATION));
-	case FLRT_BYTES: return ltype_simple(a, SIMPLE(BINARY));
-	case FLRT_FILE:
-	case FLRT_DIR: {
-		Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
-		if (bt == NULL || (lt = ltype_new(a)) == NULL)
-			return NULL;
-		flyteidl__core__blob_type__init(bt);
-		bt->dimensionality = t->kind == FLRT_DIR ? DIM(MULTIPART) : DIM(SINGLE);
-		lt->type_case = LT(BLOB);
-		lt->blob = bt;
-		return lt;
-	}
-	case FLRT_ENUM: {
-		Flyteidl__Core__EnumType *et = rt_arena_alloc(a, sizeof *et);
-		if (et == NULL || (lt = ltype_new(a)) == NULL)
-			return NULL;
-		flyteidl__core__enum_type__init(et);
-		et->n_values = t->enum_count;
-		et->values = (char **)t->enum_names;
-		lt->type_case = LT(ENUM_TYPE);
-		lt->enum_type = et;
-		return lt;
-	}
-	case FLRT_LIST:
-	case FLRT_DICT: {
-		Flyteidl__Core__LiteralType *inner = t->elem != NULL ? rt_literal_type(a, t->elem) : NULL;
-		if (inner == NULL || (lt = ltype_new(a)) == NULL)
-			return NULL;
-		if (t->kind == FLRT_LIST) {
-			lt->type_case = LT(COLLECTION_TYPE);
-			lt->collection_type = inner;
-		} else {
-			lt->type_case = LT(MAP_VALUE_TYPE);
-			lt->map_value_type = inner;
-		}
-		return lt;
-	}
-	case FLRT_OPTIONAL: {
-		Flyteidl__Core__UnionType *ut = rt_arena_alloc(a, sizeof *ut);
-		Flyteidl__Core__LiteralType **vs = rt_arena_array(a, 2, sizeof *vs);
-		if (ut == NULL || vs == NULL || t->elem == NULL || (lt = ltype_new(a)) == NULL)
-			return NULL;
-		flyteidl__core__union_type__init(ut);
-		if ((vs[0] = variant_type(a, t->elem)) == NULL || (vs[1] = none_variant(a)) == NULL)
-			return NULL;
-		ut->n_variants = 2;
-		ut->variants = vs;
-		lt->type_case = LT(UNION_TYPE);
-		lt->union_type = ut;
-		return lt;
-	}
-	}
-	return NULL;
 }
 
 /* ---- UTF-8 ------------------------------------------------------------------------- */
@@ -774,7 +394,7 @@ static Flyteidl__Core__LiteralType *enc_variant(struct enc *e, const flrt_type *
 	for (int i = 0; i < e->nvariants; i++)
 		if (e->variants[i].t == t)
 			return e->variants[i].lt;
-	Flyteidl__Core__LiteralType *lt = variant_type(e->a, t);
+	Flyteidl__Core__LiteralType *lt = rt_variant_type(e->a, t);
 	if (lt != NULL && e->nvariants < 8) {
 		e->variants[e->nvariants].t = t;
 		e->variants[e->nvariants++].lt = lt;
@@ -820,7 +440,7 @@ static int encode_datetime(struct enc *e, const flrt_type *t, const void *src, F
 	if (d->nanos < 0 || d->nanos > 999999999)
 		return fail(e->err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
 	Google__Protobuf__Timestamp *ts = rt_arena_alloc(a, sizeof *ts);
-	if (ts == NULL || (l = lit_prim(a, &p)) == NULL)
+	if (ts == NULL || (l = rt_lit_prim(a, &p)) == NULL)
 		return oom(e, path);
 	google__protobuf__timestamp__init(ts);
 	ts->seconds = d->seconds;
@@ -840,7 +460,7 @@ static int encode_bytes(struct enc *e, const flrt_type *t, const void *src, Flyt
 	if (b->len && b->data == NULL)
 		return fail(e->err, path, "bytes have length %zu but no data", b->len);
 	Flyteidl__Core__Binary *bin = rt_arena_alloc(a, sizeof *bin);
-	if (bin == NULL || (l = lit_scalar(a, &s)) == NULL)
+	if (bin == NULL || (l = rt_lit_scalar(a, &s)) == NULL)
 		return oom(e, path);
 	flyteidl__core__binary__init(bin);
 	bin->value.len = b->len;
@@ -865,7 +485,7 @@ static int encode_blob(struct enc *e, const flrt_type *t, const void *src, Flyte
 	Flyteidl__Core__Blob *bl = rt_arena_alloc(a, sizeof *bl);
 	Flyteidl__Core__BlobMetadata *md = rt_arena_alloc(a, sizeof *md);
 	Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
-	if (bl == NULL || md == NULL || bt == NULL || (l = lit_scalar(a, &s)) == NULL)
+	if (bl == NULL || md == NULL || bt == NULL || (l = rt_lit_scalar(a, &s)) == NULL)
 		return oom(e, path);
 	flyteidl__core__blob__init(bl);
 	flyteidl__core__blob_metadata__init(md);
@@ -943,7 +563,7 @@ static int encode_optional(struct enc *e, const flrt_type *t, const void *src, F
 	if (!*(const bool *)src) {
 		if (e->none == NULL && (e->none = rt_lit_none(a)) == NULL)
 			return oom(e, path);
-		if (e->none_variant == NULL && (e->none_variant = none_variant(a)) == NULL)
+		if (e->none_variant == NULL && (e->none_variant = rt_none_variant(a)) == NULL)
 			return oom(e, path);
 		l = rt_lit_union(a, e->none, e->none_variant);
 		return encoded(e, l, out, path);
@@ -977,7 +597,7 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 		const flrt_str *str = src;
 		if (check_text(e, path, "string", str->data, str->len) < 0)
 			return -1;
-		if ((l = lit_prim(a, &p)) == NULL ||
+		if ((l = rt_lit_prim(a, &p)) == NULL ||
 		    (p->string_value = rt_arena_strndup(a, str->len ? str->data : "", str->len)) == NULL)
 			return oom(e, path);
 		p->value_case = PRIM(STRING_VALUE);
@@ -988,7 +608,7 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 	case FLRT_DURATION: {
 		int64_t ns = *(const int64_t *)src;
 		Google__Protobuf__Duration *du = rt_arena_alloc(a, sizeof *du);
-		if (du == NULL || (l = lit_prim(a, &p)) == NULL)
+		if (du == NULL || (l = rt_lit_prim(a, &p)) == NULL)
 			return oom(e, path);
 		google__protobuf__duration__init(du);
 		du->seconds = ns / 1000000000;  /* both parts carry the sign */
@@ -1007,7 +627,7 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 		if (v < 0 || (size_t)v >= t->enum_count)
 			return fail(e->err, path, "%d is not a member of enum %s (it has %zu members)",
 				    (int)v, t->enum_name != NULL ? t->enum_name : "", t->enum_count);
-		if ((l = lit_prim(a, &p)) == NULL)
+		if ((l = rt_lit_prim(a, &p)) == NULL)
 			return oom(e, path);
 		p->value_case = PRIM(STRING_VALUE);
 		p->string_value = (char *)t->enum_names[v];

@@ -124,7 +124,7 @@ int rt_write_file(const char *path, const void *data, size_t len, struct rt_msg 
 /** dir + "/" + name in the arena. */
 char *rt_join(struct rt_arena *a, const char *dir, const char *name);
 
-/* ---- literals (codec.c) ---------------------------------------------------- */
+/* ---- literals (codec.c, littype.c, literal.c) ------------------------------- */
 /** One step of a value path, for messages ("input 'xs'[3]"). Frames live on
  *  the C stack of the recursive coder. */
 struct rt_path {
@@ -144,6 +144,10 @@ int rt_encode(struct rt_arena *a, const flrt_type *t, const void *src, Flyteidl_
 	       const struct rt_path *path, struct rt_msg *err);
 /** The LiteralType of t (with flytekit's union variant tags). */
 Flyteidl__Core__LiteralType *rt_literal_type(struct rt_arena *a, const flrt_type *t);
+/** A union variant: the LiteralType of t with flytekit's tag (littype.c). */
+Flyteidl__Core__LiteralType *rt_variant_type(struct rt_arena *a, const flrt_type *t);
+/** The none variant of an optional's union, tagged "none". */
+Flyteidl__Core__LiteralType *rt_none_variant(struct rt_arena *a);
 /** flytekit's union tag for a type ("int", "str", "Typed List", ...). */
 const char *rt_type_tag(const flrt_type *t);
 /** A human name of the value a literal holds ("integer", "none", ...). */
@@ -151,7 +155,10 @@ const char *rt_lit_kind(const Flyteidl__Core__Literal *lit);
 /** A human name of a declared type ("integer", "list", "enum Color", ...). */
 const char *rt_type_name(const flrt_type *t, char *buf, size_t n);
 
-/* literal constructors (arena) */
+/* literal constructors (arena; literal.c) */
+/** A scalar literal (*sc to fill in), or one holding a primitive (*pp). */
+Flyteidl__Core__Literal *rt_lit_scalar(struct rt_arena *a, Flyteidl__Core__Scalar **sc);
+Flyteidl__Core__Literal *rt_lit_prim(struct rt_arena *a, Flyteidl__Core__Primitive **pp);
 Flyteidl__Core__Literal *rt_lit_none(struct rt_arena *a);
 Flyteidl__Core__Literal *rt_lit_int(struct rt_arena *a, int64_t v);
 Flyteidl__Core__Literal *rt_lit_float(struct rt_arena *a, double v);
