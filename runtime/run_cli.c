@@ -245,7 +245,6 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 	}
 	r->m = m;
 	r->io = io;
-	r->jobs = x.jobs;
 	/* threads take queued calls without waiting for the scheduler */
 	r->slots = x.process ? x.jobs : x.jobs * 16;
 	r->outdir = x.outdir;

@@ -98,7 +98,6 @@ struct rt_node {
 };
 
 struct rt_wf {
-	struct rt_run *r;
 	Flyteidl__Core__WorkflowTemplate *tmpl;
 	Flyteidl__Core__LiteralMap *inputs, *outputs;
 	struct rt_node *nodes;
@@ -124,7 +123,6 @@ struct rt_run {
 	struct rt_cache *cache;            /* opened at the first cacheable call */
 	bool cache_off;              /* --no-cache, or it could not be opened */
 	const char *outdir;
-	size_t jobs;                 /* task calls running at once */
 	size_t slots;                /* task calls handed to the backend at once */
 	struct rt_job **running;           /* jobs in the backend */
 	size_t nrunning, crunning;

@@ -124,7 +124,6 @@ struct rt_wf *rt_wf_new(struct rt_run *r, Flyteidl__Core__WorkflowTemplate *t, F
 		rt_msgf(err, "out of memory");
 		return NULL;
 	}
-	w->r = r;
 	w->tmpl = t;
 	w->prefix = prefix;
 	w->parent = parent;
