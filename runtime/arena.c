@@ -20,22 +20,21 @@ struct block {
 struct rt_arena {
 	struct block *head;     /* current block; older blocks follow */
 	size_t next_size;
-	size_t total;    /* bytes handed out */
 };
 
 struct rt_arena *rt_arena_new(void)
 {
 	struct rt_arena *a = calloc(1, sizeof *a);
-	if (a)
+	if (a != NULL)
 		a->next_size = ARENA_FIRST;
 	return a;
 }
 
 void rt_arena_free(struct rt_arena *a)
 {
-	if (!a)
+	if (a == NULL)
 		return;
-	for (struct block *b = a->head, *n; b; b = n) {
+	for (struct block *b = a->head, *n; b != NULL; b = n) {
 		n = b->next;
 		free(b);
 	}
@@ -44,16 +43,15 @@ void rt_arena_free(struct rt_arena *a)
 
 void rt_arena_reset(struct rt_arena *a)
 {
-	if (!a || !a->head)
+	if (a == NULL || a->head == NULL)
 		return;
 	struct block *keep = a->head;  /* the newest block, the largest of the chain */
-	for (struct block *b = keep->next, *n; b; b = n) {
+	for (struct block *b = keep->next, *n; b != NULL; b = n) {
 		n = b->next;
 		free(b);
 	}
 	keep->next = NULL;
 	keep->used = 0;
-	a->total = 0;
 }
 
 static struct block *grow(struct rt_arena *a, size_t need)
@@ -64,7 +62,7 @@ static struct block *grow(struct rt_arena *a, size_t need)
 	if (size < need || size > SIZE_MAX - sizeof(struct block))
 		return NULL;
 	struct block *b = malloc(sizeof(struct block) + size);
-	if (!b)
+	if (b == NULL)
 		return NULL;
 	b->size = size;
 	b->used = 0;
@@ -83,34 +81,32 @@ void *rt_arena_alloc(struct rt_arena *a, size_t size)
 		return NULL;
 	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	struct block *b = a->head;
-	if (!b || b->size - b->used < size) {
+	if (b == NULL || b->size - b->used < size) {
 		/* A large request gets its own block behind the current one, so the
 		 * current block's free space is not wasted. */
-		if (b && size > a->next_size / 4 && size > b->size - b->used) {
+		if (b != NULL && size > a->next_size / 4 && size > b->size - b->used) {
 			struct block *big = malloc(sizeof(struct block) + size);
-			if (!big)
+			if (big == NULL)
 				return NULL;
 			big->size = size;
 			big->used = size;
 			big->next = b->next;
 			b->next = big;
-			a->total += size;
 			return big->data;
 		}
 		b = grow(a, size);
-		if (!b)
+		if (b == NULL)
 			return NULL;
 	}
 	void *p = b->data + b->used;
 	b->used += size;
-	a->total += size;
 	return p;
 }
 
 void *rt_arena_zalloc(struct rt_arena *a, size_t size)
 {
 	void *p = rt_arena_alloc(a, size);
-	if (p)
+	if (p != NULL)
 		memset(p, 0, size);
 	return p;
 }
@@ -127,7 +123,7 @@ char *rt_arena_strndup(struct rt_arena *a, const char *s, size_t n)
 	if (n == SIZE_MAX)
 		return NULL;
 	char *p = rt_arena_alloc(a, n + 1);
-	if (p) {
+	if (p != NULL) {
 		if (n)
 			memcpy(p, s, n);
 		p[n] = 0;
@@ -149,7 +145,7 @@ char *rt_arena_vprintf(struct rt_arena *a, const char *fmt, va_list ap)
 	if (n < 0)
 		return NULL;
 	char *p = rt_arena_alloc(a, (size_t)n + 1);
-	if (p)
+	if (p != NULL)
 		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
@@ -161,11 +157,6 @@ char *rt_arena_printf(struct rt_arena *a, const char *fmt, ...)
 	char *p = rt_arena_vprintf(a, fmt, ap);
 	va_end(ap);
 	return p;
-}
-
-size_t rt_arena_used(const struct rt_arena *a)
-{
-	return a->total;
 }
 
 static void *pb_alloc(void *data, size_t size)
@@ -196,7 +187,7 @@ int rt_buf_reserve(struct rt_buf *b, size_t extra)
 	while (cap - b->len < extra)
 		cap *= 2;
 	uint8_t *p = realloc(b->data, cap);
-	if (!p)
+	if (p == NULL)
 		return -1;
 	b->data = p;
 	b->cap = cap;

@@ -56,7 +56,7 @@ int64_t rt_now_ns(void)
 struct rt_backend *rt_backend_new(bool process, size_t threads)
 {
 	struct rt_backend *b = calloc(1, sizeof *b);
-	if (!b)
+	if (b == NULL)
 		return NULL;
 	b->process = process;
 	b->max_threads = threads ? threads : 1;
@@ -71,15 +71,10 @@ struct rt_backend *rt_backend_new(bool process, size_t threads)
 	return b;
 }
 
-size_t rt_backend_running(const struct rt_backend *b)
-{
-	return b->nrunning;
-}
-
 static void queue_push(struct rt_job **head, struct rt_job **tail, struct rt_job *j)
 {
 	j->next = NULL;
-	if (*tail)
+	if (*tail != NULL)
 		(*tail)->next = j;
 	else
 		*head = j;
@@ -89,9 +84,9 @@ static void queue_push(struct rt_job **head, struct rt_job **tail, struct rt_job
 static struct rt_job *queue_pop(struct rt_job **head, struct rt_job **tail)
 {
 	struct rt_job *j = *head;
-	if (j) {
+	if (j != NULL) {
 		*head = j->next;
-		if (!*head)
+		if (*head == NULL)
 			*tail = NULL;
 		j->next = NULL;
 	}
@@ -117,23 +112,23 @@ static void write_all(int fd, const void *p, size_t n)
 /* In the child: run the call, report, exit. Never returns. */
 static void child_main(struct rt_backend *b, struct rt_job *j, int wfd)
 {
-	for (struct rt_job *o = b->running; o; o = o->next)
+	for (struct rt_job *o = b->running; o != NULL; o = o->next)
 		if (o->fd >= 0)
 			close(o->fd);
 	signal(SIGPIPE, SIG_DFL);
 	struct rt_arena *a = rt_arena_new();
 	struct rt_result r = { 0 };
-	if (a)
+	if (a != NULL)
 		rt_call(j->fn, j->inputs, &j->opts, a, &r);
 	else
 		rt_result_system(&r, true, "out of memory");
 	uint8_t hdr[13];
 	memcpy(hdr, MAGIC, 4);
 	hdr[4] = r.ok;
-	uint64_t len = r.data ? r.len : 0;
+	uint64_t len = r.data != NULL ? r.len : 0;
 	for (int i = 0; i < 8; i++)
 		hdr[5 + i] = (uint8_t)(len >> (8 * i));
-	if (r.data) {
+	if (r.data != NULL) {
 		write_all(wfd, hdr, sizeof hdr);
 		write_all(wfd, r.data, r.len);
 	}
@@ -179,7 +174,7 @@ static int process_start(struct rt_backend *b, struct rt_job *j, struct rt_msg *
 static void describe_signal(int sig, char *buf, size_t n)
 {
 	const char *name = strsignal(sig);
-	snprintf(buf, n, "signal %d (%s)", sig, name ? name : "unknown");
+	snprintf(buf, n, "signal %d (%s)", sig, name != NULL ? name : "unknown");
 }
 
 static void finish_child(struct rt_backend *b, struct rt_job *j, int status)
@@ -196,7 +191,7 @@ static void finish_child(struct rt_backend *b, struct rt_job *j, int status)
 			r->ok = p[4] != 0;
 			r->data = malloc(len ? len : 1);
 			r->len = len;
-			if (r->data) {
+			if (r->data != NULL) {
 				memcpy(r->data, p + 13, len);
 				return;
 			}
@@ -219,15 +214,15 @@ static void finish_child(struct rt_backend *b, struct rt_job *j, int status)
 	else
 		rt_result_system(r, true, "the task ended abnormally");
 	/* crashes and timeouts are the user's code, not the system */
-	if (!j->killed && r->data) {
+	if (!j->killed && r->data != NULL) {
 		struct rt_arena *a = rt_arena_new();
-		if (a) {
+		if (a != NULL) {
 			struct rt_failure f;
 			rt_result_failure(a, r, &f);
 			char *msg = strdup(f.message);
 			rt_result_free(r);
 			r->ok = false;
-			if (msg) {
+			if (msg != NULL) {
 				rt_error_doc(j->timed_out ? "USER:Timeout" : "USER:Crash", msg, true,
 					      RT_ORIGIN_USER, &r->data, &r->len);
 				free(msg);
@@ -246,9 +241,9 @@ static void reap(struct rt_backend *b, struct rt_job *j)
 	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	struct rt_job **pp = &b->running;
-	while (*pp && *pp != j)
+	while (*pp != NULL && *pp != j)
 		pp = &(*pp)->next;
-	if (*pp)
+	if (*pp != NULL)
 		*pp = j->next;
 	finish_child(b, j, status);
 	rt_buf_free(&j->buf);
@@ -281,30 +276,30 @@ static struct rt_job *process_wait(struct rt_backend *b)
 {
 	for (;;) {
 		struct rt_job *d = queue_pop(&b->done, &b->done_tail);
-		if (d) {
+		if (d != NULL) {
 			b->nrunning--;
 			return d;
 		}
-		if (!b->running)
+		if (b->running == NULL)
 			return NULL;
 		size_t n = 0;
-		for (struct rt_job *j = b->running; j; j = j->next)
+		for (struct rt_job *j = b->running; j != NULL; j = j->next)
 			n++;
 		if (n > b->pcap) {
 			size_t cap = n * 2;
 			struct pollfd *p = realloc(b->pfds, cap * sizeof *p);
-			if (p)
+			if (p != NULL)
 				b->pfds = p;
 			struct rt_job **q = realloc(b->pjobs, cap * sizeof *q);
-			if (q)
+			if (q != NULL)
 				b->pjobs = q;
-			if (!p || !q)
+			if (p == NULL || q == NULL)
 				return NULL;
 			b->pcap = cap;
 		}
 		int64_t now = rt_now_ns(), next = 0;
 		size_t k = 0;
-		for (struct rt_job *j = b->running; j; j = j->next) {
+		for (struct rt_job *j = b->running; j != NULL; j = j->next) {
 			if (j->deadline && !j->timed_out) {
 				if (j->deadline <= now) {
 					j->timed_out = true;
@@ -341,7 +336,7 @@ static void *worker(void *arg)
 	struct rt_arena *a = rt_arena_new();
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
-		while (!b->work && !b->stop) {
+		while (b->work == NULL && !b->stop) {
 			b->nidle++;
 			pthread_cond_wait(&b->work_cv, &b->mu);
 			b->nidle--;
@@ -352,13 +347,13 @@ static void *worker(void *arg)
 		size_t take = b->nwork / (b->nthreads ? b->nthreads : 1);
 		take = take < 1 ? 1 : take > BATCH ? BATCH : take;
 		struct rt_job *mine = NULL, *mine_tail = NULL;
-		for (size_t i = 0; i < take && b->work; i++) {
+		for (size_t i = 0; i < take && b->work != NULL; i++) {
 			queue_push(&mine, &mine_tail, queue_pop(&b->work, &b->work_tail));
 			b->nwork--;
 		}
 		pthread_mutex_unlock(&b->mu);
-		for (struct rt_job *j = mine; j; j = j->next) {
-			if (a) {
+		for (struct rt_job *j = mine; j != NULL; j = j->next) {
+			if (a != NULL) {
 				rt_arena_reset(a);
 				rt_call(j->fn, j->inputs, &j->opts, a, &j->res);
 			} else {
@@ -366,7 +361,7 @@ static void *worker(void *arg)
 			}
 		}
 		pthread_mutex_lock(&b->mu);
-		if (b->done_tail)
+		if (b->done_tail != NULL)
 			b->done_tail->next = mine;
 		else
 			b->done = mine;
@@ -393,7 +388,7 @@ void rt_backend_reserve_threads(struct rt_backend *b, size_t n)
 static int thread_flush(struct rt_backend *b, struct rt_msg *err)
 {
 	int rc = 0;
-	if (!b->pend)
+	if (b->pend == NULL)
 		return 0;
 	pthread_mutex_lock(&b->mu);
 	/* a worker per call in flight, up to the cap */
@@ -401,7 +396,7 @@ static int thread_flush(struct rt_backend *b, struct rt_msg *err)
 		if (b->nthreads == b->cthreads) {
 			size_t cap = b->cthreads ? b->cthreads * 2 : 8;
 			pthread_t *t = realloc(b->threads, cap * sizeof *t);
-			if (!t)
+			if (t == NULL)
 				break;
 			b->threads = t;
 			b->cthreads = cap;
@@ -415,7 +410,7 @@ static int thread_flush(struct rt_backend *b, struct rt_msg *err)
 		b->nthreads++;
 	}
 	if (rc == 0) {
-		if (b->work_tail)
+		if (b->work_tail != NULL)
 			b->work_tail->next = b->pend;
 		else
 			b->work = b->pend;
@@ -434,7 +429,7 @@ static int thread_start(struct rt_backend *b, struct rt_job *j, struct rt_msg *e
 {
 	if (b->max_threads <= 1) {
 		/* one thread of calls: the scheduler's own, without handing over */
-		if (!b->inline_arena && !(b->inline_arena = rt_arena_new()))
+		if (b->inline_arena == NULL && (b->inline_arena = rt_arena_new()) == NULL)
 			return rt_msgf(err, "out of memory");
 		rt_arena_reset(b->inline_arena);
 		rt_call(j->fn, j->inputs, &j->opts, b->inline_arena, &j->res);
@@ -453,17 +448,17 @@ static struct rt_job *thread_wait(struct rt_backend *b)
 	struct rt_msg err;
 	if (thread_flush(b, &err) < 0) {
 		/* no thread at all: the pending jobs fail */
-		for (struct rt_job *j; (j = queue_pop(&b->pend, &b->pend_tail));) {
+		for (struct rt_job *j; (j = queue_pop(&b->pend, &b->pend_tail)) != NULL;) {
 			rt_result_system(&j->res, true, "%s", err.text);
 			queue_push(&b->got, &b->got_tail, j);
 		}
 		b->npend = 0;
 	}
-	if (!b->got) {
+	if (b->got == NULL) {
 		pthread_mutex_lock(&b->mu);
 		if (b->nrunning) {
 			b->main_waiting = true;
-			while (!b->done)
+			while (b->done == NULL)
 				pthread_cond_wait(&b->done_cv, &b->mu);
 			b->main_waiting = false;
 			/* take every finished job at once: one lock for many */
@@ -474,7 +469,7 @@ static struct rt_job *thread_wait(struct rt_backend *b)
 		pthread_mutex_unlock(&b->mu);
 	}
 	struct rt_job *j = queue_pop(&b->got, &b->got_tail);
-	if (j)
+	if (j != NULL)
 		b->nrunning--;
 	return j;
 }
@@ -496,7 +491,7 @@ struct rt_job *rt_backend_wait(struct rt_backend *b)
 struct rt_job *rt_backend_poll(struct rt_backend *b)
 {
 	struct rt_job *j = queue_pop(b->process ? &b->done : &b->got, b->process ? &b->done_tail : &b->got_tail);
-	if (j)
+	if (j != NULL)
 		b->nrunning--;
 	return j;
 }
@@ -518,11 +513,11 @@ void rt_backend_cancel(struct rt_backend *b, struct rt_job *j)
 
 void rt_backend_free(struct rt_backend *b)
 {
-	if (!b)
+	if (b == NULL)
 		return;
 	if (b->process) {
 		/* The scheduler waits for its jobs; this only guards against leaks. */
-		while (b->running) {
+		while (b->running != NULL) {
 			struct rt_job *j = b->running;
 			b->running = j->next;
 			kill(j->pid, SIGKILL);

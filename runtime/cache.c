@@ -30,28 +30,28 @@ struct rt_cache {
 static char *cache_dir(void)
 {
 	const char *d = getenv("FLYTEC_CACHE_DIR");
-	if (d && *d)
+	if (d != NULL && *d)
 		return strdup(d);
 	const char *x = getenv("XDG_CACHE_HOME");
 	char *p = NULL;
-	if (x && *x) {
+	if (x != NULL && *x) {
 		size_t n = strlen(x) + 16;
-		if ((p = malloc(n)))
+		if ((p = malloc(n)) != NULL)
 			snprintf(p, n, "%s/flytec", x);
 		return p;
 	}
 	const char *h = getenv("HOME");
-	if (!h || !*h)
+	if (h == NULL || !*h)
 		return NULL;
 	size_t n = strlen(h) + 24;
-	if ((p = malloc(n)))
+	if ((p = malloc(n)) != NULL)
 		snprintf(p, n, "%s/.cache/flytec", h);
 	return p;
 }
 
 void rt_cache_close(struct rt_cache *c)
 {
-	if (!c)
+	if (c == NULL)
 		return;
 	rt_cache_flush(c);
 	sqlite3_finalize(c->get);
@@ -63,7 +63,7 @@ void rt_cache_close(struct rt_cache *c)
 struct rt_cache *rt_cache_open(struct rt_msg *err)
 {
 	char *dir = cache_dir();
-	if (!dir) {
+	if (dir == NULL) {
 		rt_msgf(err, "no cache directory (set FLYTEC_CACHE_DIR, XDG_CACHE_HOME or HOME)");
 		return NULL;
 	}
@@ -72,7 +72,7 @@ struct rt_cache *rt_cache_open(struct rt_msg *err)
 	if (rt_mkdirs(dir, err) < 0)
 		goto fail;
 	size_t n = strlen(dir) + 16;
-	if (!(path = malloc(n)) || !(c = calloc(1, sizeof *c))) {
+	if ((path = malloc(n)) == NULL || (c = calloc(1, sizeof *c)) == NULL) {
 		rt_msgf(err, "out of memory");
 		goto fail;
 	}
@@ -80,7 +80,7 @@ struct rt_cache *rt_cache_open(struct rt_msg *err)
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rt_msgf(err, "cannot open the cache %s: %s", path,
-			 c->db ? sqlite3_errmsg(c->db) : "out of memory");
+			 c->db != NULL ? sqlite3_errmsg(c->db) : "out of memory");
 		goto fail;
 	}
 	sqlite3_busy_timeout(c->db, 10000);
@@ -97,7 +97,7 @@ struct rt_cache *rt_cache_open(struct rt_msg *err)
 		") WITHOUT ROWID;";
 	char *msg = NULL;
 	if (sqlite3_exec(c->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
-		rt_msgf(err, "cannot initialize the cache %s: %s", path, msg ? msg : "?");
+		rt_msgf(err, "cannot initialize the cache %s: %s", path, msg != NULL ? msg : "?");
 		sqlite3_free(msg);
 		goto fail;
 	}
@@ -135,7 +135,7 @@ int rt_cache_get(struct rt_cache *c, struct rt_arena *a, const char *task, const
 		const void *b = sqlite3_column_blob(c->get, 0);
 		size_t n = (size_t)sqlite3_column_bytes(c->get, 0);
 		uint8_t *p = rt_arena_alloc(a, n ? n : 1);
-		if (p) {
+		if (p != NULL) {
 			if (n)
 				memcpy(p, b, n);
 			*out = p;
@@ -177,7 +177,7 @@ int rt_cache_put(struct rt_cache *c, const char *task, const char *version, cons
 
 void rt_cache_flush(struct rt_cache *c)
 {
-	if (c && c->in_tx) {
+	if (c != NULL && c->in_tx) {
 		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 		c->in_tx = false;
 		c->pending = 0;

@@ -1,5 +1,6 @@
 /* codec.c: flyteidl Literals <-> the C layout of flrt_type (flytekit's
- * encodings), LiteralTypes with flytekit's union tags, literal helpers. */
+ * encodings): decoding task inputs, encoding task outputs; the C layout
+ * (sizes and alignments) and the library version. */
 #include "config.h"
 
 #include <stdalign.h>
@@ -30,7 +31,7 @@ size_t flrt_type_align(const flrt_type *t)
 	case FLRT_LIST: return alignof(flrt_list);
 	case FLRT_DICT: return alignof(flrt_dict);
 	case FLRT_OPTIONAL: {
-		size_t a = t->elem ? flrt_type_align(t->elem) : 1;
+		size_t a = t->elem != NULL ? flrt_type_align(t->elem) : 1;
 		return a > alignof(bool) ? a : alignof(bool);
 	}
 	}
@@ -57,7 +58,7 @@ size_t flrt_type_size(const flrt_type *t)
 	case FLRT_LIST: return sizeof(flrt_list);
 	case FLRT_DICT: return sizeof(flrt_dict);
 	case FLRT_OPTIONAL: {
-		if (!t->elem)
+		if (t->elem == NULL)
 			return sizeof(bool);
 		size_t a = flrt_type_align(t);
 		size_t end = opt_offset(t) + flrt_type_size(t->elem);
@@ -67,105 +68,15 @@ size_t flrt_type_size(const flrt_type *t)
 	return 0;
 }
 
-/* ---- names --------------------------------------------------------------------- */
-const char *rt_type_tag(const flrt_type *t)
-{
-	switch (t->kind) {
-	case FLRT_INT: return "int";
-	case FLRT_FLOAT: return "float";
-	case FLRT_STR: return "str";
-	case FLRT_BOOL: return "bool";
-	case FLRT_DATETIME: return "datetime";
-	case FLRT_DURATION: return "timedelta";
-	case FLRT_BYTES: return "bytes";            /* flytekit has no bytes transformer */
-	case FLRT_FILE: return "FlyteFilePath";
-	case FLRT_DIR: return "FlyteDirectory";
-	case FLRT_ENUM: return "DefaultEnumTransformer";
-	case FLRT_LIST: return "Typed List";
-	case FLRT_DICT: return "Typed Dict";
-	case FLRT_OPTIONAL: return t->elem ? rt_type_tag(t->elem) : "none";
-	}
-	return "";
-}
-
-const char *rt_type_name(const flrt_type *t, char *buf, size_t n)
-{
-	switch (t->kind) {
-	case FLRT_INT: return "integer";
-	case FLRT_FLOAT: return "float";
-	case FLRT_STR: return "string";
-	case FLRT_BOOL: return "boolean";
-	case FLRT_DATETIME: return "datetime";
-	case FLRT_DURATION: return "duration";
-	case FLRT_BYTES: return "binary";
-	case FLRT_FILE: return "file";
-	case FLRT_DIR: return "directory";
-	case FLRT_ENUM:
-		snprintf(buf, n, "enum %s", t->enum_name ? t->enum_name : "");
-		return buf;
-	case FLRT_LIST: return "collection";
-	case FLRT_DICT: return "map";
-	case FLRT_OPTIONAL: {
-		char inner[128];
-		snprintf(buf, n, "%s or none", t->elem ? rt_type_name(t->elem, inner, sizeof inner) : "?");
-		return buf;
-	}
-	}
-	return "?";
-}
-
-const char *rt_lit_kind(const Flyteidl__Core__Literal *lit)
-{
-	if (!lit)
-		return "nothing";
-	switch (lit->value_case) {
-	case LIT(COLLECTION): return "collection";
-	case LIT(MAP): return "map";
-	case LIT(OFFLOADED_METADATA): return "offloaded literal";
-	case LIT(SCALAR): break;
-	default: return "an empty literal";
-	}
-	const Flyteidl__Core__Scalar *s = lit->scalar;
-	if (!s)
-		return "an empty scalar";
-	switch (s->value_case) {
-	case SCA(PRIMITIVE):
-		if (!s->primitive)
-			return "an empty primitive";
-		switch (s->primitive->value_case) {
-		case PRIM(INTEGER): return "integer";
-		case PRIM(FLOAT_VALUE): return "float";
-		case PRIM(STRING_VALUE): return "string";
-		case PRIM(BOOLEAN): return "boolean";
-		case PRIM(DATETIME): return "datetime";
-		case PRIM(DURATION): return "duration";
-		default: return "an empty primitive";
-		}
-	case SCA(BLOB):
-		if (s->blob && s->blob->metadata && s->blob->metadata->type &&
-		    s->blob->metadata->type->dimensionality == DIM(MULTIPART))
-			return "directory";
-		return "file";
-	case SCA(BINARY): return "binary";
-	case SCA(SCHEMA): return "schema";
-	case SCA(NONE_TYPE): return "none";
-	case SCA(ERROR): return "error";
-	case SCA(GENERIC): return "generic struct";
-	case SCA(STRUCTURED_DATASET): return "structured dataset";
-	case SCA(UNION): return "union";
-	default: return "an empty scalar";
-	}
-}
-
 /* "input 'xs'[3]["k"]" */
 static void path_format(const struct rt_path *p, char *buf, size_t n)
 {
-	if (!p) {
+	if (p == NULL) {
 		snprintf(buf, n, "value");
 		return;
 	}
 	if (p->kind == 0) {
-		snprintf(buf, n, "%s '%s'", p->role ? p->role : "value", p->name ? p->name : "");
+		snprintf(buf, n, "%s '%s'", p->role != NULL ? p->role : "value", p->name != NULL ? p->name : "");
 		return;
 	}
 	path_format(p->up, buf, n);
@@ -175,7 +86,7 @@ static void path_format(const struct rt_path *p, char *buf, size_t n)
 	if (p->kind == 1)
 		snprintf(buf + l, n - l, "[%zu]", p->index);
 	else
-		snprintf(buf + l, n - l, "[\"%s\"]", p->name ? p->name : "");
+		snprintf(buf + l, n - l, "[\"%s\"]", p->name != NULL ? p->name : "");
 }
 
 static int fail(struct rt_msg *err, const struct rt_path *p, const char *fmt, ...) RT_FMT(3, 4);
@@ -195,297 +106,6 @@ static int mismatch(struct rt_msg *err, const struct rt_path *p, const flrt_type
 	char buf[160];
 	return fail(err, p, "expected %s, found %s", rt_type_name(t, buf, sizeof buf),
 		    rt_lit_kind(lit));
-}
-
-/* ---- literal constructors ---------------------------------------------------- */
-/* A scalar literal is three messages; one allocation holds them. */
-struct scalar_block {
-	Flyteidl__Core__Literal l;
-	Flyteidl__Core__Scalar s;
-	Flyteidl__Core__Primitive p;
-};
-
-static const struct scalar_block scalar_init = {
-	FLYTEIDL__CORE__LITERAL__INIT, FLYTEIDL__CORE__SCALAR__INIT, FLYTEIDL__CORE__PRIMITIVE__INIT,
-};
-
-static Flyteidl__Core__Literal *lit_scalar(struct rt_arena *a, Flyteidl__Core__Scalar **sc)
-{
-	struct scalar_block *b = rt_arena_alloc(a, sizeof *b);
-	if (!b)
-		return NULL;
-	*b = scalar_init;
-	b->l.value_case = LIT(SCALAR);
-	b->l.scalar = &b->s;
-	*sc = &b->s;
-	return &b->l;
-}
-
-static Flyteidl__Core__Literal *lit_prim(struct rt_arena *a, Flyteidl__Core__Primitive **pp)
-{
-	struct scalar_block *b = rt_arena_alloc(a, sizeof *b);
-	if (!b)
-		return NULL;
-	*b = scalar_init;
-	b->l.value_case = LIT(SCALAR);
-	b->l.scalar = &b->s;
-	b->s.value_case = SCA(PRIMITIVE);
-	b->s.primitive = &b->p;
-	*pp = &b->p;
-	return &b->l;
-}
-
-Flyteidl__Core__Literal *rt_lit_none(struct rt_arena *a)
-{
-	Flyteidl__Core__Scalar *s;
-	Flyteidl__Core__Literal *l = lit_scalar(a, &s);
-	Flyteidl__Core__Void *v = rt_arena_alloc(a, sizeof *v);
-	if (!l || !v)
-		return NULL;
-	flyteidl__core__void__init(v);
-	s->value_case = SCA(NONE_TYPE);
-	s->none_type = v;
-	return l;
-}
-
-Flyteidl__Core__Literal *rt_lit_int(struct rt_arena *a, int64_t v)
-{
-	Flyteidl__Core__Primitive *p;
-	Flyteidl__Core__Literal *l = lit_prim(a, &p);
-	if (l) {
-		p->value_case = PRIM(INTEGER);
-		p->integer = v;
-	}
-	return l;
-}
-
-Flyteidl__Core__Literal *rt_lit_float(struct rt_arena *a, double v)
-{
-	Flyteidl__Core__Primitive *p;
-	Flyteidl__Core__Literal *l = lit_prim(a, &p);
-	if (l) {
-		p->value_case = PRIM(FLOAT_VALUE);
-		p->float_value = v;
-	}
-	return l;
-}
-
-Flyteidl__Core__Literal *rt_lit_str(struct rt_arena *a, const char *str)
-{
-	Flyteidl__Core__Primitive *p;
-	Flyteidl__Core__Literal *l = lit_prim(a, &p);
-	char *c = rt_arena_strdup(a, str);
-	if (!l || !c)
-		return NULL;
-	p->value_case = PRIM(STRING_VALUE);
-	p->string_value = c;
-	return l;
-}
-
-Flyteidl__Core__Literal *rt_lit_bool(struct rt_arena *a, bool v)
-{
-	Flyteidl__Core__Primitive *p;
-	Flyteidl__Core__Literal *l = lit_prim(a, &p);
-	if (l) {
-		p->value_case = PRIM(BOOLEAN);
-		p->boolean = v;
-	}
-	return l;
-}
-
-Flyteidl__Core__Literal *rt_lit_collection(struct rt_arena *a, size_t n)
-{
-	Flyteidl__Core__Literal *l = rt_arena_alloc(a, sizeof *l);
-	Flyteidl__Core__LiteralCollection *c = rt_arena_alloc(a, sizeof *c);
-	Flyteidl__Core__Literal **items = rt_arena_array(a, n, sizeof *items);
-	if (!l || !c || !items)
-		return NULL;
-	flyteidl__core__literal__init(l);
-	flyteidl__core__literal_collection__init(c);
-	c->n_literals = n;
-	c->literals = items;
-	l->value_case = LIT(COLLECTION);
-	l->collection = c;
-	return l;
-}
-
-Flyteidl__Core__LiteralMap *rt_litmap_new(struct rt_arena *a, size_t n)
-{
-	Flyteidl__Core__LiteralMap *m = rt_arena_alloc(a, sizeof *m);
-	Flyteidl__Core__LiteralMap__LiteralsEntry **ep = rt_arena_array(a, n, sizeof *ep);
-	Flyteidl__Core__LiteralMap__LiteralsEntry *e = rt_arena_array(a, n, sizeof *e);
-	if (!m || !ep || !e)
-		return NULL;
-	flyteidl__core__literal_map__init(m);
-	for (size_t i = 0; i < n; i++) {
-		flyteidl__core__literal_map__literals_entry__init(&e[i]);
-		ep[i] = &e[i];
-	}
-	m->n_literals = n;
-	m->literals = ep;
-	return m;
-}
-
-Flyteidl__Core__Literal *rt_lit_map(struct rt_arena *a, size_t n)
-{
-	Flyteidl__Core__Literal *l = rt_arena_alloc(a, sizeof *l);
-	Flyteidl__Core__LiteralMap *m = rt_litmap_new(a, n);
-	if (!l || !m)
-		return NULL;
-	flyteidl__core__literal__init(l);
-	l->value_case = LIT(MAP);
-	l->map = m;
-	return l;
-}
-
-void rt_litmap_set(Flyteidl__Core__LiteralMap *m, size_t i, const char *key, Flyteidl__Core__Literal *v)
-{
-	m->literals[i]->key = (char *)key;
-	m->literals[i]->value = v;
-}
-
-Flyteidl__Core__Literal *rt_litmap_get(const Flyteidl__Core__LiteralMap *m, const char *key)
-{
-	if (!m)
-		return NULL;
-	Flyteidl__Core__Literal *found = NULL;  /* protobuf map semantics: the last entry wins */
-	for (size_t i = 0; i < m->n_literals; i++)
-		if (m->literals[i] && m->literals[i]->key && strcmp(m->literals[i]->key, key) == 0)
-			found = m->literals[i]->value;
-	return found;
-}
-
-Flyteidl__Core__Literal *rt_lit_union(struct rt_arena *a, Flyteidl__Core__Literal *value, Flyteidl__Core__LiteralType *variant)
-{
-	Flyteidl__Core__Scalar *s;
-	Flyteidl__Core__Literal *l = lit_scalar(a, &s);
-	Flyteidl__Core__Union *u = rt_arena_alloc(a, sizeof *u);
-	if (!l || !u)
-		return NULL;
-	flyteidl__core__union__init(u);
-	u->value = value;
-	u->type = variant;
-	s->value_case = SCA(UNION);
-	s->union_ = u;
-	return l;
-}
-
-bool rt_lit_is_none(const Flyteidl__Core__Literal *lit)
-{
-	return lit && lit->value_case == LIT(SCALAR) && lit->scalar &&
-	       lit->scalar->value_case == SCA(NONE_TYPE);
-}
-
-/* ---- LiteralTypes --------------------------------------------------------------- */
-static Flyteidl__Core__LiteralType *ltype_new(struct rt_arena *a)
-{
-	Flyteidl__Core__LiteralType *lt = rt_arena_alloc(a, sizeof *lt);
-	if (lt)
-		flyteidl__core__literal_type__init(lt);
-	return lt;
-}
-
-static Flyteidl__Core__LiteralType *ltype_simple(struct rt_arena *a, Flyteidl__Core__SimpleType st)
-{
-	Flyteidl__Core__LiteralType *lt = ltype_new(a);
-	if (lt) {
-		lt->type_case = LT(SIMPLE);
-		lt->simple = st;
-	}
-	return lt;
-}
-
-static int ltype_tag(struct rt_arena *a, Flyteidl__Core__LiteralType *lt, const char *tag)
-{
-	Flyteidl__Core__TypeStructure *ts = rt_arena_alloc(a, sizeof *ts);
-	if (!ts)
-		return -1;
-	flyteidl__core__type_structure__init(ts);
-	ts->tag = (char *)tag;
-	lt->structure = ts;
-	return 0;
-}
-
-/* A union variant: the type of t with flytekit's tag. */
-static Flyteidl__Core__LiteralType *variant_type(struct rt_arena *a, const flrt_type *t)
-{
-	Flyteidl__Core__LiteralType *lt = rt_literal_type(a, t);
-	if (!lt || ltype_tag(a, lt, rt_type_tag(t)) < 0)
-		return NULL;
-	return lt;
-}
-
-static Flyteidl__Core__LiteralType *none_variant(struct rt_arena *a)
-{
-	Flyteidl__Core__LiteralType *lt = ltype_simple(a, SIMPLE(NONE));
-	if (!lt || ltype_tag(a, lt, "none") < 0)
-		return NULL;
-	return lt;
-}
-
-Flyteidl__Core__LiteralType *rt_literal_type(struct rt_arena *a, const flrt_type *t)
-{
-	Flyteidl__Core__LiteralType *lt;
-	switch (t->kind) {
-	case FLRT_INT: return ltype_simple(a, SIMPLE(INTEGER));
-	case FLRT_FLOAT: return ltype_simple(a, SIMPLE(FLOAT));
-	case FLRT_STR: return ltype_simple(a, SIMPLE(STRING));
-	case FLRT_BOOL: return ltype_simple(a, SIMPLE(BOOLEAN));
-	case FLRT_DATETIME: return ltype_simple(a, SIMPLE(DATETIME));
-	case FLRT_DURATION: return ltype_simple(a, SIMPLE(DURATION));
-	case FLRT_BYTES: return ltype_simple(a, SIMPLE(BINARY));
-	case FLRT_FILE:
-	case FLRT_DIR: {
-		Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
-		if (!bt || !(lt = ltype_new(a)))
-			return NULL;
-		flyteidl__core__blob_type__init(bt);
-		bt->dimensionality = t->kind == FLRT_DIR ? DIM(MULTIPART) : DIM(SINGLE);
-		lt->type_case = LT(BLOB);
-		lt->blob = bt;
-		return lt;
-	}
-	case FLRT_ENUM: {
-		Flyteidl__Core__EnumType *et = rt_arena_alloc(a, sizeof *et);
-		if (!et || !(lt = ltype_new(a)))
-			return NULL;
-		flyteidl__core__enum_type__init(et);
-		et->n_values = t->enum_count;
-		et->values = (char **)t->enum_names;
-		lt->type_case = LT(ENUM_TYPE);
-		lt->enum_type = et;
-		return lt;
-	}
-	case FLRT_LIST:
-	case FLRT_DICT: {
-		Flyteidl__Core__LiteralType *inner = t->elem ? rt_literal_type(a, t->elem) : NULL;
-		if (!inner || !(lt = ltype_new(a)))
-			return NULL;
-		if (t->kind == FLRT_LIST) {
-			lt->type_case = LT(COLLECTION_TYPE);
-			lt->collection_type = inner;
-		} else {
-			lt->type_case = LT(MAP_VALUE_TYPE);
-			lt->map_value_type = inner;
-		}
-		return lt;
-	}
-	case FLRT_OPTIONAL: {
-		Flyteidl__Core__UnionType *ut = rt_arena_alloc(a, sizeof *ut);
-		Flyteidl__Core__LiteralType **vs = rt_arena_array(a, 2, sizeof *vs);
-		if (!ut || !vs || !t->elem || !(lt = ltype_new(a)))
-			return NULL;
-		flyteidl__core__union_type__init(ut);
-		if (!(vs[0] = variant_type(a, t->elem)) || !(vs[1] = none_variant(a)))
-			return NULL;
-		ut->n_variants = 2;
-		ut->variants = vs;
-		lt->type_case = LT(UNION_TYPE);
-		lt->union_type = ut;
-		return lt;
-	}
-	}
-	return NULL;
 }
 
 /* ---- UTF-8 ------------------------------------------------------------------------- */
@@ -522,8 +142,8 @@ static bool utf8_valid(const uint8_t *s, size_t n)
 /* ---- decoding ------------------------------------------------------------------------ */
 static const Flyteidl__Core__Primitive *prim(const Flyteidl__Core__Literal *lit, int which)
 {
-	if (!lit || lit->value_case != LIT(SCALAR) || !lit->scalar ||
-	    lit->scalar->value_case != SCA(PRIMITIVE) || !lit->scalar->primitive)
+	if (lit == NULL || lit->value_case != LIT(SCALAR) || lit->scalar == NULL ||
+	    lit->scalar->value_case != SCA(PRIMITIVE) || lit->scalar->primitive == NULL)
 		return NULL;
 	if (which && (int)lit->scalar->primitive->value_case != which)
 		return NULL;
@@ -544,177 +164,214 @@ static int cmp_key_ix(const void *x, const void *y)
 	return a->ix < b->ix ? -1 : a->ix > b->ix;
 }
 
+static int decode_duration(const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	const Flyteidl__Core__Primitive *p;
+	if ((p = prim(lit, PRIM(DURATION))) == NULL)
+		return mismatch(err, path, t, lit);
+	int64_t s = p->duration != NULL ? p->duration->seconds : 0;
+	int32_t n = p->duration != NULL ? p->duration->nanos : 0;
+	int64_t ns;
+	if (n <= -1000000000 || n >= 1000000000 || (s > 0 && n < 0) || (s < 0 && n > 0))
+		return fail(err, path, "invalid duration: %lld s %d ns", (long long)s, (int)n);
+	if (__builtin_mul_overflow(s, (int64_t)1000000000, &ns) ||
+	    __builtin_add_overflow(ns, (int64_t)n, &ns))
+		return fail(err, path, "duration of %lld s does not fit in 64-bit nanoseconds",
+			    (long long)s);
+	*(int64_t *)dst = ns;
+	return 0;
+}
+
+static int decode_bytes(const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	if (lit == NULL || lit->value_case != LIT(SCALAR) || lit->scalar == NULL ||
+	    lit->scalar->value_case != SCA(BINARY) || lit->scalar->binary == NULL)
+		return mismatch(err, path, t, lit);
+	const Flyteidl__Core__Binary *b = lit->scalar->binary;
+	if (b->tag != NULL && *b->tag)
+		return fail(err, path, "expected binary, found binary with tag '%s'", b->tag);
+	((flrt_bytes *)dst)->len = b->value.len;
+	((flrt_bytes *)dst)->data = b->value.len ? b->value.data : (const uint8_t *)"";
+	return 0;
+}
+
+static int decode_blob(const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	if (lit == NULL || lit->value_case != LIT(SCALAR) || lit->scalar == NULL ||
+	    lit->scalar->value_case != SCA(BLOB) || lit->scalar->blob == NULL)
+		return mismatch(err, path, t, lit);
+	const Flyteidl__Core__Blob *b = lit->scalar->blob;
+	if (b->metadata != NULL && b->metadata->type != NULL) {
+		bool multi = b->metadata->type->dimensionality == DIM(MULTIPART);
+		if (multi != (t->kind == FLRT_DIR))
+			return mismatch(err, path, t, lit);
+	}
+	((flrt_str *)dst)->data = b->uri != NULL ? b->uri : "";
+	((flrt_str *)dst)->len = strlen(((flrt_str *)dst)->data);
+	return 0;
+}
+
+static int decode_enum(const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	const Flyteidl__Core__Primitive *p;
+	char buf[160];
+	if ((p = prim(lit, PRIM(STRING_VALUE))) == NULL)
+		return fail(err, path, "expected %s (a string), found %s",
+			    rt_type_name(t, buf, sizeof buf), rt_lit_kind(lit));
+	for (size_t i = 0; i < t->enum_count; i++)
+		if (strcmp(t->enum_names[i], p->string_value) == 0) {
+			*(int32_t *)dst = (int32_t)i;
+			return 0;
+		}
+	struct rt_buf names = { 0 };
+	for (size_t i = 0; i < t->enum_count; i++)
+		rt_buf_printf(&names, "%s%s", i ? ", " : "", t->enum_names[i]);
+	fail(err, path, "'%s' is not a member of enum %s (%s)", p->string_value,
+	     t->enum_name != NULL ? t->enum_name : "", names.data != NULL ? (char *)names.data : "");
+	rt_buf_free(&names);
+	return -1;
+}
+
+static int decode_list(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	if (lit == NULL || lit->value_case != LIT(COLLECTION) || lit->collection == NULL)
+		return mismatch(err, path, t, lit);
+	const Flyteidl__Core__LiteralCollection *c = lit->collection;
+	flrt_list *l = dst;
+	size_t es = flrt_type_size(t->elem);
+	l->len = c->n_literals;
+	l->items = rt_arena_array(a, c->n_literals ? c->n_literals : 1, es);
+	if (l->items == NULL)
+		return fail(err, path, "out of memory decoding %zu elements", c->n_literals);
+	struct rt_path sub = { path, NULL, NULL, 0, 1 };
+	for (size_t i = 0; i < c->n_literals; i++) {
+		sub.index = i;
+		if (rt_decode(a, t->elem, c->literals[i], (char *)l->items + i * es, &sub, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int decode_dict(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	if (lit == NULL || lit->value_case != LIT(MAP) || lit->map == NULL)
+		return mismatch(err, path, t, lit);
+	const Flyteidl__Core__LiteralMap *m = lit->map;
+	flrt_dict *d = dst;
+	size_t n = m->n_literals, es = flrt_type_size(t->elem);
+	struct key_ix *ix = rt_arena_array(a, n ? n : 1, sizeof *ix);
+	d->keys = rt_arena_array(a, n ? n : 1, sizeof *d->keys);
+	d->values = rt_arena_array(a, n ? n : 1, es);
+	if (ix == NULL || d->keys == NULL || d->values == NULL)
+		return fail(err, path, "out of memory decoding %zu entries", n);
+	for (size_t i = 0; i < n; i++) {
+		ix[i].key = m->literals[i] != NULL && m->literals[i]->key != NULL ? m->literals[i]->key : "";
+		ix[i].ix = i;
+	}
+	qsort(ix, n, sizeof *ix, cmp_key_ix);
+	size_t k = 0;
+	struct rt_path sub = { path, NULL, NULL, 0, 2 };
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && strcmp(ix[i].key, ix[i + 1].key) == 0)
+			continue;  /* a repeated key: the last one wins */
+		sub.name = ix[i].key;
+		d->keys[k].data = ix[i].key;
+		d->keys[k].len = strlen(ix[i].key);
+		if (rt_decode(a, t->elem, m->literals[ix[i].ix]->value,
+			       (char *)d->values + k * es, &sub, err) < 0)
+			return -1;
+		k++;
+	}
+	d->len = k;
+	return 0;
+}
+
+static int decode_optional(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
+			  const struct rt_path *path, struct rt_msg *err)
+{
+	bool *has = dst;
+	void *val = (char *)dst + opt_offset(t);
+	/* Accept a union (flytekit's encoding), a raw none and a raw T (what
+	 * propeller gathers from map elements). */
+	if (lit != NULL && lit->value_case == LIT(SCALAR) && lit->scalar != NULL &&
+	    lit->scalar->value_case == SCA(UNION)) {
+		if (lit->scalar->union_ == NULL || lit->scalar->union_->value == NULL)
+			return fail(err, path, "a union without a value");
+		lit = lit->scalar->union_->value;
+	}
+	if (lit == NULL || rt_lit_is_none(lit)) {
+		*has = false;
+		return 0;
+	}
+	*has = true;
+	return rt_decode(a, t->elem, lit, val, path, err);
+}
+
 int rt_decode(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Literal *lit, void *dst,
 	       const struct rt_path *path, struct rt_msg *err)
 {
 	const Flyteidl__Core__Primitive *p;
-	if (!t)
+	if (t == NULL)
 		return fail(err, path, "internal error: no type");
-	if (lit && lit->value_case == LIT(OFFLOADED_METADATA))
+	if (lit != NULL && lit->value_case == LIT(OFFLOADED_METADATA))
 		return fail(err, path, "offloaded literals are not supported yet");
 	switch (t->kind) {
 	case FLRT_INT:
-		if (!(p = prim(lit, PRIM(INTEGER))))
+		if ((p = prim(lit, PRIM(INTEGER))) == NULL)
 			return mismatch(err, path, t, lit);
 		*(int64_t *)dst = p->integer;
 		return 0;
 	case FLRT_FLOAT:
 		/* flytekit accepts an integer for a float (_check_and_covert_float) */
-		if ((p = prim(lit, PRIM(FLOAT_VALUE))))
+		if ((p = prim(lit, PRIM(FLOAT_VALUE))) != NULL)
 			*(double *)dst = p->float_value;
-		else if ((p = prim(lit, PRIM(INTEGER))))
+		else if ((p = prim(lit, PRIM(INTEGER))) != NULL)
 			*(double *)dst = (double)p->integer;
 		else
 			return mismatch(err, path, t, lit);
 		return 0;
 	case FLRT_STR:
-		if (!(p = prim(lit, PRIM(STRING_VALUE))))
+		if ((p = prim(lit, PRIM(STRING_VALUE))) == NULL)
 			return mismatch(err, path, t, lit);
-		((flrt_str *)dst)->data = p->string_value ? p->string_value : "";
+		((flrt_str *)dst)->data = p->string_value != NULL ? p->string_value : "";
 		((flrt_str *)dst)->len = strlen(((flrt_str *)dst)->data);
 		return 0;
 	case FLRT_BOOL:
-		if (!(p = prim(lit, PRIM(BOOLEAN))))
+		if ((p = prim(lit, PRIM(BOOLEAN))) == NULL)
 			return mismatch(err, path, t, lit);
 		*(bool *)dst = p->boolean != 0;
 		return 0;
 	case FLRT_DATETIME: {
-		if (!(p = prim(lit, PRIM(DATETIME))))
+		if ((p = prim(lit, PRIM(DATETIME))) == NULL)
 			return mismatch(err, path, t, lit);
 		flrt_datetime *d = dst;
-		d->seconds = p->datetime ? p->datetime->seconds : 0;
-		d->nanos = p->datetime ? p->datetime->nanos : 0;
+		d->seconds = p->datetime != NULL ? p->datetime->seconds : 0;
+		d->nanos = p->datetime != NULL ? p->datetime->nanos : 0;
 		if (d->nanos < 0 || d->nanos > 999999999)
 			return fail(err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
 		return 0;
 	}
-	case FLRT_DURATION: {
-		if (!(p = prim(lit, PRIM(DURATION))))
-			return mismatch(err, path, t, lit);
-		int64_t s = p->duration ? p->duration->seconds : 0;
-		int32_t n = p->duration ? p->duration->nanos : 0;
-		int64_t ns;
-		if (n <= -1000000000 || n >= 1000000000 || (s > 0 && n < 0) || (s < 0 && n > 0))
-			return fail(err, path, "invalid duration: %lld s %d ns", (long long)s, (int)n);
-		if (__builtin_mul_overflow(s, (int64_t)1000000000, &ns) ||
-		    __builtin_add_overflow(ns, (int64_t)n, &ns))
-			return fail(err, path, "duration of %lld s does not fit in 64-bit nanoseconds",
-				    (long long)s);
-		*(int64_t *)dst = ns;
-		return 0;
-	}
-	case FLRT_BYTES: {
-		if (!lit || lit->value_case != LIT(SCALAR) || !lit->scalar ||
-		    lit->scalar->value_case != SCA(BINARY) || !lit->scalar->binary)
-			return mismatch(err, path, t, lit);
-		const Flyteidl__Core__Binary *b = lit->scalar->binary;
-		if (b->tag && *b->tag)
-			return fail(err, path, "expected binary, found binary with tag '%s'", b->tag);
-		((flrt_bytes *)dst)->len = b->value.len;
-		((flrt_bytes *)dst)->data = b->value.len ? b->value.data : (const uint8_t *)"";
-		return 0;
-	}
+	case FLRT_DURATION:
+		return decode_duration(t, lit, dst, path, err);
+	case FLRT_BYTES:
+		return decode_bytes(t, lit, dst, path, err);
 	case FLRT_FILE:
-	case FLRT_DIR: {
-		if (!lit || lit->value_case != LIT(SCALAR) || !lit->scalar ||
-		    lit->scalar->value_case != SCA(BLOB) || !lit->scalar->blob)
-			return mismatch(err, path, t, lit);
-		const Flyteidl__Core__Blob *b = lit->scalar->blob;
-		if (b->metadata && b->metadata->type) {
-			bool multi = b->metadata->type->dimensionality == DIM(MULTIPART);
-			if (multi != (t->kind == FLRT_DIR))
-				return mismatch(err, path, t, lit);
-		}
-		((flrt_str *)dst)->data = b->uri ? b->uri : "";
-		((flrt_str *)dst)->len = strlen(((flrt_str *)dst)->data);
-		return 0;
-	}
-	case FLRT_ENUM: {
-		char buf[160];
-		if (!(p = prim(lit, PRIM(STRING_VALUE))))
-			return fail(err, path, "expected %s (a string), found %s",
-				    rt_type_name(t, buf, sizeof buf), rt_lit_kind(lit));
-		for (size_t i = 0; i < t->enum_count; i++)
-			if (strcmp(t->enum_names[i], p->string_value) == 0) {
-				*(int32_t *)dst = (int32_t)i;
-				return 0;
-			}
-		struct rt_buf names = { 0 };
-		for (size_t i = 0; i < t->enum_count; i++)
-			rt_buf_printf(&names, "%s%s", i ? ", " : "", t->enum_names[i]);
-		fail(err, path, "'%s' is not a member of enum %s (%s)", p->string_value,
-		     t->enum_name ? t->enum_name : "", names.data ? (char *)names.data : "");
-		rt_buf_free(&names);
-		return -1;
-	}
-	case FLRT_LIST: {
-		if (!lit || lit->value_case != LIT(COLLECTION) || !lit->collection)
-			return mismatch(err, path, t, lit);
-		const Flyteidl__Core__LiteralCollection *c = lit->collection;
-		flrt_list *l = dst;
-		size_t es = flrt_type_size(t->elem);
-		l->len = c->n_literals;
-		l->items = rt_arena_array(a, c->n_literals ? c->n_literals : 1, es);
-		if (!l->items)
-			return fail(err, path, "out of memory decoding %zu elements", c->n_literals);
-		struct rt_path sub = { path, NULL, NULL, 0, 1 };
-		for (size_t i = 0; i < c->n_literals; i++) {
-			sub.index = i;
-			if (rt_decode(a, t->elem, c->literals[i], (char *)l->items + i * es, &sub, err) < 0)
-				return -1;
-		}
-		return 0;
-	}
-	case FLRT_DICT: {
-		if (!lit || lit->value_case != LIT(MAP) || !lit->map)
-			return mismatch(err, path, t, lit);
-		const Flyteidl__Core__LiteralMap *m = lit->map;
-		flrt_dict *d = dst;
-		size_t n = m->n_literals, es = flrt_type_size(t->elem);
-		struct key_ix *ix = rt_arena_array(a, n ? n : 1, sizeof *ix);
-		d->keys = rt_arena_array(a, n ? n : 1, sizeof *d->keys);
-		d->values = rt_arena_array(a, n ? n : 1, es);
-		if (!ix || !d->keys || !d->values)
-			return fail(err, path, "out of memory decoding %zu entries", n);
-		for (size_t i = 0; i < n; i++) {
-			ix[i].key = m->literals[i] && m->literals[i]->key ? m->literals[i]->key : "";
-			ix[i].ix = i;
-		}
-		qsort(ix, n, sizeof *ix, cmp_key_ix);
-		size_t k = 0;
-		struct rt_path sub = { path, NULL, NULL, 0, 2 };
-		for (size_t i = 0; i < n; i++) {
-			if (i + 1 < n && strcmp(ix[i].key, ix[i + 1].key) == 0)
-				continue;  /* a repeated key: the last one wins */
-			sub.name = ix[i].key;
-			d->keys[k].data = ix[i].key;
-			d->keys[k].len = strlen(ix[i].key);
-			if (rt_decode(a, t->elem, m->literals[ix[i].ix]->value,
-				       (char *)d->values + k * es, &sub, err) < 0)
-				return -1;
-			k++;
-		}
-		d->len = k;
-		return 0;
-	}
-	case FLRT_OPTIONAL: {
-		bool *has = dst;
-		void *val = (char *)dst + opt_offset(t);
-		/* Accept a union (flytekit's encoding), a raw none and a raw T (what
-		 * propeller gathers from map elements). */
-		if (lit && lit->value_case == LIT(SCALAR) && lit->scalar &&
-		    lit->scalar->value_case == SCA(UNION)) {
-			if (!lit->scalar->union_ || !lit->scalar->union_->value)
-				return fail(err, path, "a union without a value");
-			lit = lit->scalar->union_->value;
-		}
-		if (!lit || rt_lit_is_none(lit)) {
-			*has = false;
-			return 0;
-		}
-		*has = true;
-		return rt_decode(a, t->elem, lit, val, path, err);
-	}
+	case FLRT_DIR:
+		return decode_blob(t, lit, dst, path, err);
+	case FLRT_ENUM:
+		return decode_enum(t, lit, dst, path, err);
+	case FLRT_LIST:
+		return decode_list(a, t, lit, dst, path, err);
+	case FLRT_DICT:
+		return decode_dict(a, t, lit, dst, path, err);
+	case FLRT_OPTIONAL:
+		return decode_optional(a, t, lit, dst, path, err);
 	}
 	return fail(err, path, "internal error: unknown type kind %d", (int)t->kind);
 }
@@ -737,8 +394,8 @@ static Flyteidl__Core__LiteralType *enc_variant(struct enc *e, const flrt_type *
 	for (int i = 0; i < e->nvariants; i++)
 		if (e->variants[i].t == t)
 			return e->variants[i].lt;
-	Flyteidl__Core__LiteralType *lt = variant_type(e->a, t);
-	if (lt && e->nvariants < 8) {
+	Flyteidl__Core__LiteralType *lt = rt_variant_type(e->a, t);
+	if (lt != NULL && e->nvariants < 8) {
 		e->variants[e->nvariants].t = t;
 		e->variants[e->nvariants++].lt = lt;
 	}
@@ -752,20 +409,179 @@ static int oom(struct enc *e, const struct rt_path *p)
 
 static int check_text(struct enc *e, const struct rt_path *path, const char *what, const char *s, size_t n)
 {
-	if (n && !s)
+	if (n && s == NULL)
 		return fail(e->err, path, "%s has length %zu but no data", what, n);
-	if (n && memchr(s, 0, n))
+	if (n && memchr(s, 0, n) != NULL)
 		return fail(e->err, path, "%s contains a NUL byte (not representable in a protobuf string)", what);
 	if (!utf8_valid((const uint8_t *)s, n))
 		return fail(e->err, path, "%s is not valid UTF-8", what);
 	return 0;
 }
 
+/* The end of every encoding step: the literal, or out of memory. */
+static int encoded(struct enc *e, Flyteidl__Core__Literal *l, Flyteidl__Core__Literal **out,
+		   const struct rt_path *path)
+{
+	if (l == NULL)
+		return oom(e, path);
+	*out = l;
+	return 0;
+}
+
+static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out, const struct rt_path *path);
+
+static int encode_datetime(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Primitive *p;
+	Flyteidl__Core__Literal *l = NULL;
+	const flrt_datetime *d = src;
+	if (d->nanos < 0 || d->nanos > 999999999)
+		return fail(e->err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
+	Google__Protobuf__Timestamp *ts = rt_arena_alloc(a, sizeof *ts);
+	if (ts == NULL || (l = rt_lit_prim(a, &p)) == NULL)
+		return oom(e, path);
+	google__protobuf__timestamp__init(ts);
+	ts->seconds = d->seconds;
+	ts->nanos = d->nanos;
+	p->value_case = PRIM(DATETIME);
+	p->datetime = ts;
+	return encoded(e, l, out, path);
+}
+
+static int encode_bytes(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Scalar *s;
+	Flyteidl__Core__Literal *l = NULL;
+	const flrt_bytes *b = src;
+	if (b->len && b->data == NULL)
+		return fail(e->err, path, "bytes have length %zu but no data", b->len);
+	Flyteidl__Core__Binary *bin = rt_arena_alloc(a, sizeof *bin);
+	if (bin == NULL || (l = rt_lit_scalar(a, &s)) == NULL)
+		return oom(e, path);
+	flyteidl__core__binary__init(bin);
+	bin->value.len = b->len;
+	bin->value.data = (uint8_t *)b->data;
+	s->value_case = SCA(BINARY);
+	s->binary = bin;
+	return encoded(e, l, out, path);
+}
+
+static int encode_blob(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Scalar *s;
+	Flyteidl__Core__Literal *l = NULL;
+	const flrt_str *str = src;
+	const char *what = t->kind == FLRT_FILE ? "file path" : "directory path";
+	if (str->len == 0)
+		return fail(e->err, path, "empty %s", what);
+	if (check_text(e, path, what, str->data, str->len) < 0)
+		return -1;
+	Flyteidl__Core__Blob *bl = rt_arena_alloc(a, sizeof *bl);
+	Flyteidl__Core__BlobMetadata *md = rt_arena_alloc(a, sizeof *md);
+	Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
+	if (bl == NULL || md == NULL || bt == NULL || (l = rt_lit_scalar(a, &s)) == NULL)
+		return oom(e, path);
+	flyteidl__core__blob__init(bl);
+	flyteidl__core__blob_metadata__init(md);
+	flyteidl__core__blob_type__init(bt);
+	bt->dimensionality = t->kind == FLRT_DIR ? DIM(MULTIPART) : DIM(SINGLE);
+	md->type = bt;
+	bl->metadata = md;
+	if ((bl->uri = rt_arena_strndup(a, str->data, str->len)) == NULL)
+		return oom(e, path);
+	s->value_case = SCA(BLOB);
+	s->blob = bl;
+	return encoded(e, l, out, path);
+}
+
+static int encode_list(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Literal *l = NULL;
+	const flrt_list *li = src;
+	if (li->len && li->items == NULL)
+		return fail(e->err, path, "list has length %zu but no items", li->len);
+	if ((l = rt_lit_collection(a, li->len)) == NULL)
+		return oom(e, path);
+	size_t es = flrt_type_size(t->elem);
+	struct rt_path sub = { path, NULL, NULL, 0, 1 };
+	for (size_t i = 0; i < li->len; i++) {
+		sub.index = i;
+		if (encode(e, t->elem, (const char *)li->items + i * es,
+			   &l->collection->literals[i], &sub) < 0)
+			return -1;
+	}
+	return encoded(e, l, out, path);
+}
+
+static int encode_dict(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Literal *l = NULL;
+	const flrt_dict *d = src;
+	if (d->len && (d->keys == NULL || d->values == NULL))
+		return fail(e->err, path, "dict has length %zu but no keys or values", d->len);
+	struct key_ix *ix = rt_arena_array(a, d->len ? d->len : 1, sizeof *ix);
+	if (ix == NULL || (l = rt_lit_map(a, d->len)) == NULL)
+		return oom(e, path);
+	for (size_t i = 0; i < d->len; i++) {
+		if (check_text(e, path, "a key", d->keys[i].data, d->keys[i].len) < 0)
+			return -1;
+		if ((ix[i].key = rt_arena_strndup(a, d->keys[i].len ? d->keys[i].data : "",
+						   d->keys[i].len)) == NULL)
+			return oom(e, path);
+		ix[i].ix = i;
+	}
+	qsort(ix, d->len, sizeof *ix, cmp_key_ix);
+	size_t es = flrt_type_size(t->elem);
+	struct rt_path sub = { path, NULL, NULL, 0, 2 };
+	for (size_t i = 0; i < d->len; i++) {
+		if (i && strcmp(ix[i].key, ix[i - 1].key) == 0)
+			return fail(e->err, path, "duplicate key \"%s\"", ix[i].key);
+		sub.name = ix[i].key;
+		Flyteidl__Core__Literal *v;
+		if (encode(e, t->elem, (const char *)d->values + ix[i].ix * es, &v, &sub) < 0)
+			return -1;
+		rt_litmap_set(l->map, i, ix[i].key, v);
+	}
+	return encoded(e, l, out, path);
+}
+
+static int encode_optional(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out,
+			  const struct rt_path *path)
+{
+	struct rt_arena *a = e->a;
+	Flyteidl__Core__Literal *l = NULL;
+	if (!*(const bool *)src) {
+		if (e->none == NULL && (e->none = rt_lit_none(a)) == NULL)
+			return oom(e, path);
+		if (e->none_variant == NULL && (e->none_variant = rt_none_variant(a)) == NULL)
+			return oom(e, path);
+		l = rt_lit_union(a, e->none, e->none_variant);
+		return encoded(e, l, out, path);
+	}
+	Flyteidl__Core__Literal *v;
+	Flyteidl__Core__LiteralType *vt = enc_variant(e, t->elem);
+	if (vt == NULL)
+		return oom(e, path);
+	if (encode(e, t->elem, (const char *)src + opt_offset(t), &v, path) < 0)
+		return -1;
+	l = rt_lit_union(a, v, vt);
+	return encoded(e, l, out, path);
+}
+
 static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__Core__Literal **out, const struct rt_path *path)
 {
 	struct rt_arena *a = e->a;
 	Flyteidl__Core__Primitive *p;
-	Flyteidl__Core__Scalar *s;
 	Flyteidl__Core__Literal *l = NULL;
 	switch (t->kind) {
 	case FLRT_INT:
@@ -781,30 +597,18 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 		const flrt_str *str = src;
 		if (check_text(e, path, "string", str->data, str->len) < 0)
 			return -1;
-		if (!(l = lit_prim(a, &p)) ||
-		    !(p->string_value = rt_arena_strndup(a, str->len ? str->data : "", str->len)))
+		if ((l = rt_lit_prim(a, &p)) == NULL ||
+		    (p->string_value = rt_arena_strndup(a, str->len ? str->data : "", str->len)) == NULL)
 			return oom(e, path);
 		p->value_case = PRIM(STRING_VALUE);
 		break;
 	}
-	case FLRT_DATETIME: {
-		const flrt_datetime *d = src;
-		if (d->nanos < 0 || d->nanos > 999999999)
-			return fail(e->err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
-		Google__Protobuf__Timestamp *ts = rt_arena_alloc(a, sizeof *ts);
-		if (!ts || !(l = lit_prim(a, &p)))
-			return oom(e, path);
-		google__protobuf__timestamp__init(ts);
-		ts->seconds = d->seconds;
-		ts->nanos = d->nanos;
-		p->value_case = PRIM(DATETIME);
-		p->datetime = ts;
-		break;
-	}
+	case FLRT_DATETIME:
+		return encode_datetime(e, t, src, out, path);
 	case FLRT_DURATION: {
 		int64_t ns = *(const int64_t *)src;
 		Google__Protobuf__Duration *du = rt_arena_alloc(a, sizeof *du);
-		if (!du || !(l = lit_prim(a, &p)))
+		if (du == NULL || (l = rt_lit_prim(a, &p)) == NULL)
 			return oom(e, path);
 		google__protobuf__duration__init(du);
 		du->seconds = ns / 1000000000;  /* both parts carry the sign */
@@ -813,123 +617,32 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 		p->duration = du;
 		break;
 	}
-	case FLRT_BYTES: {
-		const flrt_bytes *b = src;
-		if (b->len && !b->data)
-			return fail(e->err, path, "bytes have length %zu but no data", b->len);
-		Flyteidl__Core__Binary *bin = rt_arena_alloc(a, sizeof *bin);
-		if (!bin || !(l = lit_scalar(a, &s)))
-			return oom(e, path);
-		flyteidl__core__binary__init(bin);
-		bin->value.len = b->len;
-		bin->value.data = (uint8_t *)b->data;
-		s->value_case = SCA(BINARY);
-		s->binary = bin;
-		break;
-	}
+	case FLRT_BYTES:
+		return encode_bytes(e, t, src, out, path);
 	case FLRT_FILE:
-	case FLRT_DIR: {
-		const flrt_str *str = src;
-		const char *what = t->kind == FLRT_FILE ? "file path" : "directory path";
-		if (str->len == 0)
-			return fail(e->err, path, "empty %s", what);
-		if (check_text(e, path, what, str->data, str->len) < 0)
-			return -1;
-		Flyteidl__Core__Blob *bl = rt_arena_alloc(a, sizeof *bl);
-		Flyteidl__Core__BlobMetadata *md = rt_arena_alloc(a, sizeof *md);
-		Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
-		if (!bl || !md || !bt || !(l = lit_scalar(a, &s)))
-			return oom(e, path);
-		flyteidl__core__blob__init(bl);
-		flyteidl__core__blob_metadata__init(md);
-		flyteidl__core__blob_type__init(bt);
-		bt->dimensionality = t->kind == FLRT_DIR ? DIM(MULTIPART) : DIM(SINGLE);
-		md->type = bt;
-		bl->metadata = md;
-		if (!(bl->uri = rt_arena_strndup(a, str->data, str->len)))
-			return oom(e, path);
-		s->value_case = SCA(BLOB);
-		s->blob = bl;
-		break;
-	}
+	case FLRT_DIR:
+		return encode_blob(e, t, src, out, path);
 	case FLRT_ENUM: {
 		int32_t v = *(const int32_t *)src;
 		if (v < 0 || (size_t)v >= t->enum_count)
 			return fail(e->err, path, "%d is not a member of enum %s (it has %zu members)",
-				    (int)v, t->enum_name ? t->enum_name : "", t->enum_count);
-		if (!(l = lit_prim(a, &p)))
+				    (int)v, t->enum_name != NULL ? t->enum_name : "", t->enum_count);
+		if ((l = rt_lit_prim(a, &p)) == NULL)
 			return oom(e, path);
 		p->value_case = PRIM(STRING_VALUE);
 		p->string_value = (char *)t->enum_names[v];
 		break;
 	}
-	case FLRT_LIST: {
-		const flrt_list *li = src;
-		if (li->len && !li->items)
-			return fail(e->err, path, "list has length %zu but no items", li->len);
-		if (!(l = rt_lit_collection(a, li->len)))
-			return oom(e, path);
-		size_t es = flrt_type_size(t->elem);
-		struct rt_path sub = { path, NULL, NULL, 0, 1 };
-		for (size_t i = 0; i < li->len; i++) {
-			sub.index = i;
-			if (encode(e, t->elem, (const char *)li->items + i * es,
-				   &l->collection->literals[i], &sub) < 0)
-				return -1;
-		}
-		break;
-	}
-	case FLRT_DICT: {
-		const flrt_dict *d = src;
-		if (d->len && (!d->keys || !d->values))
-			return fail(e->err, path, "dict has length %zu but no keys or values", d->len);
-		struct key_ix *ix = rt_arena_array(a, d->len ? d->len : 1, sizeof *ix);
-		if (!ix || !(l = rt_lit_map(a, d->len)))
-			return oom(e, path);
-		for (size_t i = 0; i < d->len; i++) {
-			if (check_text(e, path, "a key", d->keys[i].data, d->keys[i].len) < 0)
-				return -1;
-			if (!(ix[i].key = rt_arena_strndup(a, d->keys[i].len ? d->keys[i].data : "",
-							   d->keys[i].len)))
-				return oom(e, path);
-			ix[i].ix = i;
-		}
-		qsort(ix, d->len, sizeof *ix, cmp_key_ix);
-		size_t es = flrt_type_size(t->elem);
-		struct rt_path sub = { path, NULL, NULL, 0, 2 };
-		for (size_t i = 0; i < d->len; i++) {
-			if (i && strcmp(ix[i].key, ix[i - 1].key) == 0)
-				return fail(e->err, path, "duplicate key \"%s\"", ix[i].key);
-			sub.name = ix[i].key;
-			Flyteidl__Core__Literal *v;
-			if (encode(e, t->elem, (const char *)d->values + ix[i].ix * es, &v, &sub) < 0)
-				return -1;
-			rt_litmap_set(l->map, i, ix[i].key, v);
-		}
-		break;
-	}
-	case FLRT_OPTIONAL: {
-		if (!*(const bool *)src) {
-			if (!e->none && !(e->none = rt_lit_none(a)))
-				return oom(e, path);
-			if (!e->none_variant && !(e->none_variant = none_variant(a)))
-				return oom(e, path);
-			l = rt_lit_union(a, e->none, e->none_variant);
-			break;
-		}
-		Flyteidl__Core__Literal *v;
-		Flyteidl__Core__LiteralType *vt = enc_variant(e, t->elem);
-		if (!vt)
-			return oom(e, path);
-		if (encode(e, t->elem, (const char *)src + opt_offset(t), &v, path) < 0)
-			return -1;
-		l = rt_lit_union(a, v, vt);
-		break;
-	}
+	case FLRT_LIST:
+		return encode_list(e, t, src, out, path);
+	case FLRT_DICT:
+		return encode_dict(e, t, src, out, path);
+	case FLRT_OPTIONAL:
+		return encode_optional(e, t, src, out, path);
 	default:
 		return fail(e->err, path, "internal error: unknown type kind %d", (int)t->kind);
 	}
-	if (!l)
+	if (l == NULL)
 		return oom(e, path);
 	*out = l;
 	return 0;
@@ -939,7 +652,7 @@ int rt_encode(struct rt_arena *a, const flrt_type *t, const void *src, Flyteidl_
 	       const struct rt_path *path, struct rt_msg *err)
 {
 	struct enc e = { .a = a, .err = err };
-	if (!t)
+	if (t == NULL)
 		return fail(err, path, "internal error: no type");
 	return encode(&e, t, src, out, path);
 }

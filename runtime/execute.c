@@ -39,19 +39,19 @@ static int parse_args(int argc, char **argv, bool map, struct exec_args *x, cons
 	const char *cmd = map ? "map-execute" : "execute";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
-		if ((v = opt_value(argc, argv, &i, "--inputs")))
+		if ((v = opt_value(argc, argv, &i, "--inputs")) != NULL)
 			x->inputs = v;
-		else if ((v = opt_value(argc, argv, &i, "--output-prefix")))
+		else if ((v = opt_value(argc, argv, &i, "--output-prefix")) != NULL)
 			x->output_prefix = v;
-		else if ((v = opt_value(argc, argv, &i, "--raw-output-data-prefix")))
+		else if ((v = opt_value(argc, argv, &i, "--raw-output-data-prefix")) != NULL)
 			x->raw_output_prefix = v;
-		else if ((v = opt_value(argc, argv, &i, "--checkpoint-path")))
+		else if ((v = opt_value(argc, argv, &i, "--checkpoint-path")) != NULL)
 			x->checkpoint_path = v;
-		else if ((v = opt_value(argc, argv, &i, "--prev-checkpoint")))
+		else if ((v = opt_value(argc, argv, &i, "--prev-checkpoint")) != NULL)
 			x->prev_checkpoint = v;
-		else if ((v = opt_value(argc, argv, &i, "--task")))
+		else if ((v = opt_value(argc, argv, &i, "--task")) != NULL)
 			x->task = v;
-		else if (map && (v = opt_value(argc, argv, &i, "--bound")))
+		else if (map && (v = opt_value(argc, argv, &i, "--bound")) != NULL)
 			x->bound = v;
 		else if (map && strcmp(a, "--legacy") == 0)
 			x->legacy = true;
@@ -60,7 +60,7 @@ static int parse_args(int argc, char **argv, bool map, struct exec_args *x, cons
 			goto usage;
 		}
 	}
-	if (!x->inputs || !x->output_prefix || !x->task) {
+	if (x->inputs == NULL || x->output_prefix == NULL || x->task == NULL) {
 		fprintf(io->err, "%s: --inputs, --output-prefix and --task are required\n", cmd);
 		goto usage;
 	}
@@ -75,7 +75,7 @@ usage:
 static bool env_true(const char *name)
 {
 	const char *v = getenv(name);
-	return v && (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+	return v != NULL && (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
 		     strcasecmp(v, "yes") == 0);
 }
 
@@ -95,12 +95,12 @@ static int array_index(size_t *index, struct rt_msg *err)
 {
 	int64_t off = 0, ix = 0;
 	const char *o = getenv("BATCH_JOB_ARRAY_INDEX_OFFSET");
-	if (o && *o && parse_index("BATCH_JOB_ARRAY_INDEX_OFFSET", o, &off, err) < 0)
+	if (o != NULL && *o && parse_index("BATCH_JOB_ARRAY_INDEX_OFFSET", o, &off, err) < 0)
 		return -1;
 	const char *var = getenv("BATCH_JOB_ARRAY_INDEX_VAR_NAME");
-	if (var && *var) {
+	if (var != NULL && *var) {
 		const char *v = getenv(var);
-		if (!v || !*v)
+		if (v == NULL || !*v)
 			return rt_msgf(err, "BATCH_JOB_ARRAY_INDEX_VAR_NAME names %s, which is not set",
 					var);
 		if (parse_index(var, v, &ix, err) < 0)
@@ -117,18 +117,18 @@ static int array_index(size_t *index, struct rt_msg *err)
 static char **split_bound(struct rt_arena *a, const char *s, size_t *n)
 {
 	size_t cap = 1;
-	for (const char *p = s; p && *p; p++)
+	for (const char *p = s; p != NULL && *p; p++)
 		cap += *p == ',';
 	char **v = rt_arena_array(a, cap, sizeof *v);
 	*n = 0;
-	if (!v)
+	if (v == NULL)
 		return NULL;
-	while (s && *s) {
+	while (s != NULL && *s) {
 		const char *c = strchr(s, ',');
-		size_t len = c ? (size_t)(c - s) : strlen(s);
-		if (len && !(v[(*n)++] = rt_arena_strndup(a, s, len)))
+		size_t len = c != NULL ? (size_t)(c - s) : strlen(s);
+		if (len && (v[(*n)++] = rt_arena_strndup(a, s, len)) == NULL)
 			return NULL;
-		s = c ? c + 1 : s + len;
+		s = c != NULL ? c + 1 : s + len;
 	}
 	return v;
 }
@@ -139,6 +139,124 @@ static void task_names(const flrt_module *m, struct rt_buf *b)
 		rt_buf_printf(b, "%s%s", i ? ", " : "", m->tasks[i]->name);
 	if (!m->ntasks)
 		rt_buf_printf(b, "none");
+}
+
+/* Reads the inputs file and calls the task (one element of it for a map). */
+static void call_task(const flrt_module *m, const struct exec_args *x, bool map, size_t index,
+		      struct rt_arena *a, struct rt_result *r)
+{
+	struct rt_msg err;
+	const flrt_task *t = rt_find_task(m, x->task);
+	char *in_path = NULL;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	Flyteidl__Core__LiteralMap *inputs = NULL;
+	if (t == NULL) {
+		struct rt_buf names = { 0 };
+		task_names(m, &names);
+		rt_result_system(r, false, "unknown task '%s' (this executable has: %s)",
+				  x->task, names.data != NULL ? (char *)names.data : "");
+		rt_buf_free(&names);
+		return;
+	}
+	if (rt_is_placeholder(x->inputs)) {
+		rt_result_system(r, false, "--inputs '%s' is not a path", x->inputs);
+		return;
+	}
+	if (rt_local_path(a, x->inputs, &in_path, &err) < 0 ||
+	    rt_read_file(a, in_path, &data, &len, &err) < 0) {
+		rt_result_system(r, false, "cannot read the inputs: %s", err.text);
+		return;
+	}
+	if ((inputs = rt_unpack(a, &flyteidl__core__literal_map__descriptor, data, len, &err)) == NULL) {
+		rt_result_system(r, false, "inputs '%s': %s", in_path, err.text);
+		return;
+	}
+	struct rt_call_opts o = { -1, 0 };
+	const char *att = getenv("FLYTE_ATTEMPT_NUMBER");
+	if (att != NULL && *att)
+		o.attempt = atoi(att);
+	if (!map) {
+		rt_call(t, inputs, &o, a, r);
+		return;
+	}
+	size_t nbound;
+	char **bound = split_bound(a, x->bound, &nbound);
+	Flyteidl__Core__LiteralMap *elem;
+	if (bound == NULL) {
+		rt_result_system(r, true, "out of memory");
+	} else if (rt_select_element(a, inputs, bound, nbound, true, index, &elem, &err) < 0) {
+		rt_result_system(r, false, "map element %zu: %s", index, err.text);
+	} else {
+		o.map_index = (int64_t)index;
+		rt_call(t, elem, &o, a, r);
+	}
+}
+
+/* The name of the result file: outputs.pb, error.pb, or with the distributed
+ * error strategy error-<uuid4 hex>.pb. NULL when out of memory. */
+static const char *result_name(struct rt_arena *a, bool ok)
+{
+	if (ok)
+		return "outputs.pb";
+	if (!((getenv("_F_DES") != NULL && *getenv("_F_DES")) ||
+	      (getenv("FLYTE_INTERNAL_DIST_ERROR_STRATEGY") != NULL &&
+	       *getenv("FLYTE_INTERNAL_DIST_ERROR_STRATEGY"))))
+		return "error.pb";
+	char hex[33];
+	FILE *u = fopen("/dev/urandom", "rb");
+	unsigned char rnd[16] = { 0 };
+	if (u != NULL) {
+		if (fread(rnd, 1, sizeof rnd, u) != sizeof rnd)
+			memset(rnd, 0, sizeof rnd);
+		fclose(u);
+	}
+	rnd[6] = (unsigned char)((rnd[6] & 0x0f) | 0x40);
+	rnd[8] = (unsigned char)((rnd[8] & 0x3f) | 0x80);
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+	return rt_arena_printf(a, "error-%s.pb", hex);
+}
+
+/* Writes the result under the prefix and reports a failure; the exit status. */
+static int write_result(const char *cmd, const struct exec_args *x, const char *prefix,
+			struct rt_arena *a, const struct rt_result *r, const struct rt_io *io)
+{
+	struct rt_msg err;
+	const char *name = result_name(a, r->ok);
+	char *path = name != NULL ? rt_join(a, prefix, name) : NULL;
+	if (path == NULL || r->data == NULL) {
+		fprintf(io->err, "%s: out of memory\n", cmd);
+		return 1;
+	}
+	if (rt_write_file(path, r->data, r->len, &err) < 0) {
+		fprintf(io->err, "%s: %s\n", cmd, err.text);
+		return 1;
+	}
+	if (r->ok)
+		return 0;
+	struct rt_failure f;
+	rt_result_failure(a, r, &f);
+	fprintf(io->err, "%s: %s failed (%s, %s): %s\n", cmd, x->task, f.code,
+		f.recoverable ? "recoverable" : "non-recoverable", f.message);
+	return env_true("FLYTE_FAIL_ON_ERROR") ? 1 : 0;
+}
+
+/* The local directory of --output-prefix; NULL (reported) when it is not one. */
+static char *output_dir(const char *cmd, const struct exec_args *x, struct rt_arena *a,
+			const struct rt_io *io)
+{
+	struct rt_msg err;
+	char *prefix = NULL;
+	if (rt_is_placeholder(x->output_prefix)) {
+		fprintf(io->err, "%s: --output-prefix '%s' is not a path\n", cmd, x->output_prefix);
+		return NULL;
+	}
+	if (rt_local_path(a, x->output_prefix, &prefix, &err) < 0) {
+		fprintf(io->err, "%s: --output-prefix %s\n", cmd, err.text);
+		return NULL;
+	}
+	return prefix;
 }
 
 int rt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const struct rt_io *io)
@@ -152,19 +270,13 @@ int rt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const 
 	struct rt_msg err;
 	struct rt_result r = { 0 };
 	struct rt_arena *a = rt_arena_new();
-	if (!a) {
+	if (a == NULL) {
 		fprintf(io->err, "%s: out of memory\n", cmd);
 		return 1;
 	}
-	char *prefix = NULL;
-	if (rt_is_placeholder(x.output_prefix)) {
-		fprintf(io->err, "%s: --output-prefix '%s' is not a path\n", cmd, x.output_prefix);
+	char *prefix = output_dir(cmd, &x, a, io);
+	if (prefix == NULL)
 		goto cleanup;
-	}
-	if (rt_local_path(a, x.output_prefix, &prefix, &err) < 0) {
-		fprintf(io->err, "%s: --output-prefix %s\n", cmd, err.text);
-		goto cleanup;
-	}
 
 	/* From here on, failures are reported in error.pb under the prefix. */
 	size_t index = 0;
@@ -174,7 +286,7 @@ int rt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const 
 			rt_result_system(&r, false, "%s", err.text);
 		} else {
 			have_index = true;
-			if (x.legacy && !(prefix = rt_arena_printf(a, "%s/%zu", prefix, index))) {
+			if (x.legacy && (prefix = rt_arena_printf(a, "%s/%zu", prefix, index)) == NULL) {
 				fprintf(io->err, "%s: out of memory\n", cmd);
 				goto cleanup;
 			}
@@ -184,89 +296,9 @@ int rt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const 
 		fprintf(io->err, "%s: --output-prefix: %s\n", cmd, err.text);
 		goto cleanup;
 	}
-
-	if (!map || have_index) {
-		const flrt_task *t = rt_find_task(m, x.task);
-		char *in_path = NULL;
-		uint8_t *data = NULL;
-		size_t len = 0;
-		Flyteidl__Core__LiteralMap *inputs = NULL;
-		if (!t) {
-			struct rt_buf names = { 0 };
-			task_names(m, &names);
-			rt_result_system(&r, false, "unknown task '%s' (this executable has: %s)",
-					  x.task, names.data ? (char *)names.data : "");
-			rt_buf_free(&names);
-		} else if (rt_is_placeholder(x.inputs)) {
-			rt_result_system(&r, false, "--inputs '%s' is not a path", x.inputs);
-		} else if (rt_local_path(a, x.inputs, &in_path, &err) < 0 ||
-			   rt_read_file(a, in_path, &data, &len, &err) < 0) {
-			rt_result_system(&r, false, "cannot read the inputs: %s", err.text);
-		} else if (!(inputs = rt_unpack(a, &flyteidl__core__literal_map__descriptor, data,
-						 len, &err))) {
-			rt_result_system(&r, false, "inputs '%s': %s", in_path, err.text);
-		} else {
-			struct rt_call_opts o = { -1, 0 };
-			const char *att = getenv("FLYTE_ATTEMPT_NUMBER");
-			if (att && *att)
-				o.attempt = atoi(att);
-			if (map) {
-				size_t nbound;
-				char **bound = split_bound(a, x.bound, &nbound);
-				Flyteidl__Core__LiteralMap *elem;
-				if (!bound) {
-					rt_result_system(&r, true, "out of memory");
-				} else if (rt_select_element(a, inputs, bound, nbound, true, index,
-							      &elem, &err) < 0) {
-					rt_result_system(&r, false, "map element %zu: %s", index,
-							  err.text);
-				} else {
-					o.map_index = (int64_t)index;
-					rt_call(t, elem, &o, a, &r);
-				}
-			} else {
-				rt_call(t, inputs, &o, a, &r);
-			}
-		}
-	}
-
-	const char *name = r.ok ? "outputs.pb" : "error.pb";
-	if (!r.ok && ((getenv("_F_DES") && *getenv("_F_DES")) ||
-		      (getenv("FLYTE_INTERNAL_DIST_ERROR_STRATEGY") &&
-		       *getenv("FLYTE_INTERNAL_DIST_ERROR_STRATEGY")))) {
-		/* distributed error strategy: error-<uuid4 hex>.pb */
-		char hex[33];
-		FILE *u = fopen("/dev/urandom", "rb");
-		unsigned char rnd[16] = { 0 };
-		if (u) {
-			if (fread(rnd, 1, sizeof rnd, u) != sizeof rnd)
-				memset(rnd, 0, sizeof rnd);
-			fclose(u);
-		}
-		rnd[6] = (unsigned char)((rnd[6] & 0x0f) | 0x40);
-		rnd[8] = (unsigned char)((rnd[8] & 0x3f) | 0x80);
-		for (int i = 0; i < 16; i++)
-			snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
-		name = rt_arena_printf(a, "error-%s.pb", hex);
-	}
-	char *path = name ? rt_join(a, prefix, name) : NULL;
-	if (!path || !r.data) {
-		fprintf(io->err, "%s: out of memory\n", cmd);
-		goto cleanup;
-	}
-	if (rt_write_file(path, r.data, r.len, &err) < 0) {
-		fprintf(io->err, "%s: %s\n", cmd, err.text);
-		goto cleanup;
-	}
-	if (r.ok) {
-		status = 0;
-	} else {
-		struct rt_failure f;
-		rt_result_failure(a, &r, &f);
-		fprintf(io->err, "%s: %s failed (%s, %s): %s\n", cmd, x.task, f.code,
-			f.recoverable ? "recoverable" : "non-recoverable", f.message);
-		status = env_true("FLYTE_FAIL_ON_ERROR") ? 1 : 0;
-	}
+	if (!map || have_index)
+		call_task(m, &x, map, index, a, &r);
+	status = write_result(cmd, &x, prefix, a, &r, io);
 cleanup:
 	rt_result_free(&r);
 	rt_arena_free(a);

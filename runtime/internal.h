@@ -14,6 +14,7 @@
 #ifndef FLYTERUN_INTERNAL_H
 #define FLYTERUN_INTERNAL_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -72,8 +73,6 @@ char *rt_arena_strndup(struct rt_arena *a, const char *s, size_t n);
 char *rt_arena_strdup(struct rt_arena *a, const char *s);
 char *rt_arena_printf(struct rt_arena *a, const char *fmt, ...) RT_FMT(2, 3);
 char *rt_arena_vprintf(struct rt_arena *a, const char *fmt, va_list ap) RT_FMT(2, 0);
-/** Bytes handed out so far (for tests and statistics). */
-size_t rt_arena_used(const struct rt_arena *a);
 /** A protobuf-c allocator drawing from the arena (free is a no-op). */
 ProtobufCAllocator rt_arena_allocator(struct rt_arena *a);
 
@@ -125,7 +124,7 @@ int rt_write_file(const char *path, const void *data, size_t len, struct rt_msg 
 /** dir + "/" + name in the arena. */
 char *rt_join(struct rt_arena *a, const char *dir, const char *name);
 
-/* ---- literals (codec.c) ---------------------------------------------------- */
+/* ---- literals (codec.c, littype.c, literal.c) ------------------------------- */
 /** One step of a value path, for messages ("input 'xs'[3]"). Frames live on
  *  the C stack of the recursive coder. */
 struct rt_path {
@@ -145,6 +144,10 @@ int rt_encode(struct rt_arena *a, const flrt_type *t, const void *src, Flyteidl_
 	       const struct rt_path *path, struct rt_msg *err);
 /** The LiteralType of t (with flytekit's union variant tags). */
 Flyteidl__Core__LiteralType *rt_literal_type(struct rt_arena *a, const flrt_type *t);
+/** A union variant: the LiteralType of t with flytekit's tag (littype.c). */
+Flyteidl__Core__LiteralType *rt_variant_type(struct rt_arena *a, const flrt_type *t);
+/** The none variant of an optional's union, tagged "none". */
+Flyteidl__Core__LiteralType *rt_none_variant(struct rt_arena *a);
 /** flytekit's union tag for a type ("int", "str", "Typed List", ...). */
 const char *rt_type_tag(const flrt_type *t);
 /** A human name of the value a literal holds ("integer", "none", ...). */
@@ -152,7 +155,10 @@ const char *rt_lit_kind(const Flyteidl__Core__Literal *lit);
 /** A human name of a declared type ("integer", "list", "enum Color", ...). */
 const char *rt_type_name(const flrt_type *t, char *buf, size_t n);
 
-/* literal constructors (arena) */
+/* literal constructors (arena; literal.c) */
+/** A scalar literal (*sc to fill in), or one holding a primitive (*pp). */
+Flyteidl__Core__Literal *rt_lit_scalar(struct rt_arena *a, Flyteidl__Core__Scalar **sc);
+Flyteidl__Core__Literal *rt_lit_prim(struct rt_arena *a, Flyteidl__Core__Primitive **pp);
 Flyteidl__Core__Literal *rt_lit_none(struct rt_arena *a);
 Flyteidl__Core__Literal *rt_lit_int(struct rt_arena *a, int64_t v);
 Flyteidl__Core__Literal *rt_lit_float(struct rt_arena *a, double v);
@@ -169,7 +175,20 @@ bool rt_lit_is_none(const Flyteidl__Core__Literal *lit);
 /** Looks up a key (linear). NULL when absent. */
 Flyteidl__Core__Literal *rt_litmap_get(const Flyteidl__Core__LiteralMap *m, const char *key);
 
-/* ---- tasks (task.c) ------------------------------------------------------- */
+/* ---- task calls (task.c, ctx.c, errdoc.c, select.c, tables.c) -------------- */
+/** The context of one call (flyterun.h's opaque flrt_ctx), shared by the
+ *  call (task.c) and the context API (ctx.c). */
+struct flrt_ctx {
+	struct rt_arena *arena;
+	jmp_buf *oom;           /* where flrt_alloc goes when memory runs out */
+	int64_t map_index;
+	int attempt;
+	bool failed;
+	flrt_error_kind kind;
+	char *message;
+};
+
+
 /** ContainerError codes. */
 #define RT_CODE_USER "USER:RuntimeError"
 #define RT_CODE_USER_RECOVERABLE "USER:Recoverable"
@@ -180,7 +199,7 @@ enum rt_origin {
 	RT_ORIGIN_SYSTEM = FLYTEIDL__CORE__EXECUTION_ERROR__ERROR_KIND__SYSTEM,
 };
 
-/** Packs an ErrorDocument (malloc'd bytes). */
+/** Packs an ErrorDocument (malloc'd bytes; errdoc.c). */
 int rt_error_doc(const char *code, const char *message, bool recoverable,
 		  enum rt_origin origin, uint8_t **out, size_t *len);
 
@@ -205,6 +224,10 @@ struct rt_result {
  *  inputs; the user's code may. */
 void rt_call(const flrt_task *t, const Flyteidl__Core__LiteralMap *inputs, const struct rt_call_opts *o,
 	      struct rt_arena *scratch, struct rt_result *r);
+/** Replaces the result with an error document (NULL data when even that
+ *  cannot be allocated). */
+void rt_result_error(struct rt_result *r, const char *code, bool recoverable, enum rt_origin origin,
+		     const char *message);
 /** The same as rt_call with a SYSTEM error for the given message. */
 void rt_result_system(struct rt_result *r, bool recoverable, const char *fmt, ...) RT_FMT(3, 4);
 void rt_result_free(struct rt_result *r);
@@ -281,7 +304,6 @@ struct rt_job *rt_backend_poll(struct rt_backend *b);
 /** Asks a running job to stop (process: SIGKILL; threads: ignored). It still
  *  comes back from rt_backend_wait. */
 void rt_backend_cancel(struct rt_backend *b, struct rt_job *j);
-size_t rt_backend_running(const struct rt_backend *b);
 int64_t rt_now_ns(void);
 
 /* ---- cache (cache.c): memoized task results in SQLite ---------------------- */
@@ -298,13 +320,15 @@ int rt_cache_put(struct rt_cache *c, const char *task, const char *version, cons
 /** Commits the pending writes (also done every few hundred writes). */
 void rt_cache_flush(struct rt_cache *c);
 
-/* ---- JSON and text forms (json.c) ----------------------------------------- */
-/** Parses a command-line value into a literal of type lt. `bare` allows a
- *  non-JSON word as a string. */
+/* ---- literals <-> JSON (litjson.c) ----------------------------------------- */
+/** Parses a command-line value into a literal of type lt. Where lt takes a
+ *  string, a non-JSON word is one. */
 int rt_json_to_literal(struct rt_arena *a, const char *text, const Flyteidl__Core__LiteralType *lt,
 			Flyteidl__Core__Literal **out, struct rt_msg *err);
 /** Writes a literal as JSON. */
 int rt_literal_to_json(struct rt_buf *b, const Flyteidl__Core__Literal *lit);
+
+/* ---- time formats (timefmt.c) ---------------------------------------------- */
 /** RFC 3339 text <-> seconds/nanos. */
 int rt_parse_datetime(const char *s, int64_t *sec, int32_t *nanos);
 void rt_format_datetime(int64_t sec, int32_t nanos, char *buf, size_t n);
@@ -312,7 +336,7 @@ void rt_format_datetime(int64_t sec, int32_t nanos, char *buf, size_t n);
 int rt_parse_duration(const char *s, int64_t *ns);
 void rt_format_duration(int64_t ns, char *buf, size_t n);
 
-/* ---- success rule (run.c) ------------------------------------------------- */
+/* ---- success rule (array.c) ------------------------------------------------- */
 /** propeller's minimum number of successes for an array of n elements. */
 int64_t rt_min_successes(size_t n, bool has_min_successes, uint32_t min_successes,
 			  bool has_ratio, float ratio);

@@ -22,25 +22,25 @@ static void usage(const flrt_module *m, FILE *f)
 		"      the tasks, workflows and launch plans of this executable\n"
 		"\n"
 		"libflyterun %s. Paths are local paths or file:// URIs.\n",
-		m && m->name ? m->name : "flyterun", flrt_version());
+		m != NULL && m->name != NULL ? m->name : "flyterun", flrt_version());
 }
 
 static void list_entities(const flrt_module *m, FILE *f)
 {
 	static const char *kinds[] = { "?", "task", "workflow", "launch plan" };
-	fprintf(f, "module %s\n", m->name ? m->name : "");
+	fprintf(f, "module %s\n", m->name != NULL ? m->name : "");
 	for (size_t i = 0; i < m->ntasks; i++)
 		fprintf(f, "  task function  %s\n", m->tasks[i]->name);
 	for (size_t i = 0; i < m->nentities; i++) {
 		int k = m->entities[i].kind;
 		fprintf(f, "  %-13s  %s\n", k >= 1 && k <= 3 ? kinds[k] : kinds[0],
-			m->entities[i].name ? m->entities[i].name : "");
+			m->entities[i].name != NULL ? m->entities[i].name : "");
 	}
 }
 
 int rt_main(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
 {
-	if (!m) {
+	if (m == NULL) {
 		fprintf(io->err, "flyterun: no module\n");
 		return 2;
 	}
@@ -72,7 +72,7 @@ int rt_main(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
 		usage(m, io->err);
 		return 0;
 	}
-	fprintf(io->err, "%s: unknown subcommand '%s'\n", argv[0] ? argv[0] : "flyterun", cmd);
+	fprintf(io->err, "%s: unknown subcommand '%s'\n", argv[0] != NULL ? argv[0] : "flyterun", cmd);
 	usage(m, io->err);
 	return 2;
 }

@@ -67,8 +67,8 @@ static int check_wire(const ProtobufCMessageDescriptor *d, const uint8_t *p, siz
 				return rt_msgf(err, "field %llu runs past the end (%llu bytes, %zu left)",
 						(unsigned long long)id, (unsigned long long)v, len - i);
 			const ProtobufCFieldDescriptor *f =
-				d ? protobuf_c_message_descriptor_get_field(d, (unsigned)id) : NULL;
-			if (f && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+				d != NULL ? protobuf_c_message_descriptor_get_field(d, (unsigned)id) : NULL;
+			if (f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE &&
 			    check_wire(f->descriptor, p + i, (size_t)v, depth + 1, err) < 0)
 				return -1;
 			i += (size_t)v;
@@ -90,7 +90,7 @@ void *rt_unpack(struct rt_arena *a, const ProtobufCMessageDescriptor *d,
 	}
 	ProtobufCAllocator al = rt_arena_allocator(a);
 	void *m = protobuf_c_message_unpack(d, &al, len, data);
-	if (!m)
+	if (m == NULL)
 		rt_msgf(err, "not a valid %s (corrupt or truncated)", d->name);
 	return m;
 }
@@ -110,12 +110,12 @@ static int cmp_entry(const void *x, const void *y)
 	const ProtobufCMessage *b = *(const ProtobufCMessage *const *)y;
 	const char *ka = *(const char *const *)((const char *)a + a->descriptor->fields[0].offset);
 	const char *kb = *(const char *const *)((const char *)b + b->descriptor->fields[0].offset);
-	return strcmp(ka ? ka : "", kb ? kb : "");
+	return strcmp(ka != NULL ? ka : "", kb != NULL ? kb : "");
 }
 
 void rt_canonicalize(ProtobufCMessage *m)
 {
-	if (!m)
+	if (m == NULL)
 		return;
 	const ProtobufCMessageDescriptor *d = m->descriptor;
 	for (unsigned i = 0; i < d->n_fields; i++) {
@@ -131,7 +131,7 @@ void rt_canonicalize(ProtobufCMessage *m)
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t n = *(size_t *)(base + f->quantifier_offset);
 			ProtobufCMessage **arr = *(ProtobufCMessage ***)(base + f->offset);
-			if (!arr)
+			if (arr == NULL)
 				continue;
 			const ProtobufCMessageDescriptor *ed = f->descriptor;
 			if (n > 1 && is_map_entry(ed)) {
@@ -161,7 +161,7 @@ int rt_pack_as_is(const ProtobufCMessage *m, uint8_t **out, size_t *len, struct 
 {
 	size_t n = protobuf_c_message_get_packed_size(m);
 	uint8_t *p = malloc(n ? n : 1);
-	if (!p)
+	if (p == NULL)
 		return rt_msgf(err, "out of memory packing %zu bytes", n);
 	size_t w = protobuf_c_message_pack(m, p);
 	if (w != n) {
@@ -179,7 +179,7 @@ int rt_pack_arena(struct rt_arena *a, ProtobufCMessage *m, uint8_t **out, size_t
 	rt_canonicalize(m);
 	size_t n = protobuf_c_message_get_packed_size(m);
 	uint8_t *p = rt_arena_alloc(a, n ? n : 1);
-	if (!p)
+	if (p == NULL)
 		return rt_msgf(err, "out of memory packing %zu bytes", n);
 	if (protobuf_c_message_pack(m, p) != n)
 		return rt_msgf(err, "internal error: short pack");
@@ -193,7 +193,7 @@ int rt_pack_arena_as_is(struct rt_arena *a, const ProtobufCMessage *m, uint8_t *
 {
 	size_t n = protobuf_c_message_get_packed_size(m);
 	uint8_t *p = rt_arena_alloc(a, n ? n : 1);
-	if (!p)
+	if (p == NULL)
 		return rt_msgf(err, "out of memory packing %zu bytes", n);
 	if (protobuf_c_message_pack(m, p) != n)
 		return rt_msgf(err, "internal error: short pack");
@@ -205,10 +205,10 @@ int rt_pack_arena_as_is(struct rt_arena *a, const ProtobufCMessage *m, uint8_t *
 /* ---- paths ------------------------------------------------------------------- */
 bool rt_is_placeholder(const char *s)
 {
-	if (!s || !*s || strcmp(s, "\"\"") == 0)
+	if (s == NULL || !*s || strcmp(s, "\"\"") == 0)
 		return true;
 	const char *o = strstr(s, "{{");
-	return o && strstr(o, "}}") != NULL;
+	return o != NULL && strstr(o, "}}") != NULL;
 }
 
 static int hexval(int c)
@@ -224,7 +224,7 @@ static int hexval(int c)
 
 int rt_local_path(struct rt_arena *a, const char *uri, char **path, struct rt_msg *err)
 {
-	if (!uri || !*uri)
+	if (uri == NULL || !*uri)
 		return rt_msgf(err, "empty path");
 	if (strncmp(uri, "file://", 7) == 0) {
 		const char *p = uri + 7;
@@ -234,7 +234,7 @@ int rt_local_path(struct rt_arena *a, const char *uri, char **path, struct rt_ms
 			return rt_msgf(err, "'%s': a file:// URI needs an absolute path (file:///dir/file)", uri);
 		size_t n = strlen(p);
 		char *o = rt_arena_alloc(a, n + 1);
-		if (!o)
+		if (o == NULL)
 			return rt_msgf(err, "out of memory");
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -264,7 +264,7 @@ int rt_local_path(struct rt_arena *a, const char *uri, char **path, struct rt_ms
 					"(use a local path or a file:// URI)", uri);
 	}
 	*path = rt_arena_strdup(a, uri);
-	return *path ? 0 : rt_msgf(err, "out of memory");
+	return *path != NULL ? 0 : rt_msgf(err, "out of memory");
 }
 
 char *rt_join(struct rt_arena *a, const char *dir, const char *name)
@@ -292,14 +292,14 @@ int rt_read_file(struct rt_arena *a, const char *path, uint8_t **data, size_t *l
 	}
 	size_t cap = (size_t)st.st_size + 1, n = 0;
 	uint8_t *p = rt_arena_alloc(a, cap);
-	if (!p) {
+	if (p == NULL) {
 		rt_msgf(err, "out of memory reading '%s' (%zu bytes)", path, cap);
 		goto cleanup;
 	}
 	for (;;) {
 		if (n == cap) {  /* the file grew while we read it */
 			uint8_t *q = rt_arena_alloc(a, cap * 2);
-			if (!q) {
+			if (q == NULL) {
 				rt_msgf(err, "out of memory reading '%s'", path);
 				goto cleanup;
 			}
@@ -330,7 +330,7 @@ int rt_mkdirs(const char *path, struct rt_msg *err)
 {
 	size_t n = strlen(path);
 	char *p = malloc(n + 1);
-	if (!p)
+	if (p == NULL)
 		return rt_msgf(err, "out of memory");
 	memcpy(p, path, n + 1);
 	int rc = 0;
@@ -357,13 +357,13 @@ int rt_mkdirs(const char *path, struct rt_msg *err)
 int rt_write_file(const char *path, const void *data, size_t len, struct rt_msg *err)
 {
 	const char *slash = strrchr(path, '/');
-	size_t dlen = slash ? (size_t)(slash - path) : 0;
-	const char *base = slash ? slash + 1 : path;
+	size_t dlen = slash != NULL ? (size_t)(slash - path) : 0;
+	const char *base = slash != NULL ? slash + 1 : path;
 	size_t tlen = dlen + strlen(base) + 16;
 	char *tmp = malloc(tlen);
-	if (!tmp)
+	if (tmp == NULL)
 		return rt_msgf(err, "out of memory");
-	if (slash)
+	if (slash != NULL)
 		snprintf(tmp, tlen, "%.*s/.%s.XXXXXX", (int)dlen, path, base);
 	else
 		snprintf(tmp, tlen, ".%s.XXXXXX", base);
@@ -402,8 +402,8 @@ int rt_write_file(const char *path, const void *data, size_t len, struct rt_msg 
 	}
 	/* Make the rename durable too (best effort). */
 	{
-		char *dir = slash ? strndup(path, dlen ? dlen : 1) : strdup(".");
-		if (dir) {
+		char *dir = slash != NULL ? strndup(path, dlen ? dlen : 1) : strdup(".");
+		if (dir != NULL) {
 			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (dfd >= 0) {
 				(void)fsync(dfd);

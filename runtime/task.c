@@ -1,125 +1,13 @@
-/* task.c: one task call (decode inputs, invoke, encode outputs), the task
- * context API of flyterun.h, error documents, map element selection. */
+/* task.c: one task call: decode the inputs, invoke the C task (under the
+ * out-of-memory guard of its context), encode the outputs; finding a task
+ * of a module by name. */
 #include "config.h"
 
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "internal.h"
-
-struct flrt_ctx {
-	struct rt_arena *arena;
-	jmp_buf *oom;           /* where flrt_alloc goes when memory runs out */
-	int64_t map_index;
-	int attempt;
-	bool failed;
-	flrt_error_kind kind;
-	char *message;
-};
-
-void *flrt_alloc(flrt_ctx *ctx, size_t size)
-{
-	void *p = rt_arena_zalloc(ctx->arena, size);
-	if (!p)
-		longjmp(*ctx->oom, 1);
-	return p;
-}
-
-flrt_str flrt_strdup(flrt_ctx *ctx, const char *s)
-{
-	flrt_str r = { 0, "" };
-	if (!s)
-		return r;
-	size_t n = strlen(s);
-	char *p = flrt_alloc(ctx, n + 1);
-	memcpy(p, s, n + 1);
-	r.len = n;
-	r.data = p;
-	return r;
-}
-
-int flrt_fail(flrt_ctx *ctx, flrt_error_kind kind, const char *fmt, ...)
-{
-	if (ctx->failed)   /* the first failure is the one reported */
-		return -1;
-	va_list ap;
-	va_start(ap, fmt);
-	char *m = rt_arena_vprintf(ctx->arena, fmt ? fmt : "(no message)", ap);
-	va_end(ap);
-	ctx->failed = true;
-	ctx->kind = kind;
-	ctx->message = m ? m : "(out of memory formatting the error message)";
-	return -1;
-}
-
-int64_t flrt_map_index(const flrt_ctx *ctx)
-{
-	return ctx->map_index;
-}
-
-int flrt_attempt(const flrt_ctx *ctx)
-{
-	return ctx->attempt;
-}
-
-/* ---- error documents --------------------------------------------------------------- */
-int rt_error_doc(const char *code, const char *message, bool recoverable,
-		  enum rt_origin origin, uint8_t **out, size_t *len)
-{
-	Flyteidl__Core__ErrorDocument doc = FLYTEIDL__CORE__ERROR_DOCUMENT__INIT;
-	Flyteidl__Core__ContainerError ce = FLYTEIDL__CORE__CONTAINER_ERROR__INIT;
-	Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	ts.seconds = now.tv_sec;
-	ts.nanos = (int32_t)now.tv_nsec;
-	ce.code = (char *)code;
-	ce.message = (char *)(message ? message : "");
-	ce.kind = recoverable ? FLYTEIDL__CORE__CONTAINER_ERROR__KIND__RECOVERABLE
-			      : FLYTEIDL__CORE__CONTAINER_ERROR__KIND__NON_RECOVERABLE;
-	ce.origin = (Flyteidl__Core__ExecutionError__ErrorKind)origin;
-	ce.timestamp = &ts;
-	doc.error = &ce;
-	struct rt_msg err;
-	return rt_pack(&doc.base, out, len, &err);
-}
-
-static void result_error(struct rt_result *r, const char *code, bool recoverable, enum rt_origin origin,
-			 const char *message)
-{
-	rt_result_free(r);
-	if (rt_error_doc(code, message, recoverable, origin, &r->data, &r->len) < 0) {
-		r->data = NULL;
-		r->len = 0;
-	}
-	r->cap = r->len;
-}
-
-void rt_result_system(struct rt_result *r, bool recoverable, const char *fmt, ...)
-{
-	char msg[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	result_error(r, RT_CODE_SYSTEM, recoverable, RT_ORIGIN_SYSTEM, msg);
-}
-
-void rt_result_free(struct rt_result *r)
-{
-	free(r->data);
-	r->data = NULL;
-	r->len = r->cap = 0;
-	r->ok = false;
-}
-
-void rt_result_reset(struct rt_result *r)
-{
-	r->ok = false;
-	r->len = 0;
-}
 
 static int cmp_entry_key(const void *x, const void *y)
 {
@@ -149,47 +37,47 @@ static bool is_task_input(const flrt_task *t, const char *name)
 	return false;
 }
 
-void rt_call(const flrt_task *t, const Flyteidl__Core__LiteralMap *inputs, const struct rt_call_opts *o,
-	      struct rt_arena *scratch, struct rt_result *r)
+/* Decodes the inputs into the task's input struct at in. -1: r holds the error. */
+static int decode_inputs(const flrt_task *t, const Flyteidl__Core__LiteralMap *inputs, void *in,
+			 struct rt_arena *scratch, struct rt_result *r)
 {
 	struct rt_msg err;
-	rt_result_reset(r);
-	void *in = rt_arena_zalloc(scratch, t->inputs_size ? t->inputs_size : 1);
-	void *out = rt_arena_zalloc(scratch, t->outputs_size ? t->outputs_size : 1);
-	if (!in || !out) {
-		rt_result_system(r, true, "out of memory for the inputs of task %s", t->name);
-		return;
-	}
-	for (size_t i = 0; inputs && i < inputs->n_literals; i++) {
+	for (size_t i = 0; inputs != NULL && i < inputs->n_literals; i++) {
 		const char *k = inputs->literals[i]->key;
 		if (!is_task_input(t, k)) {
 			rt_result_system(r, false, "task %s has no input '%s'", t->name, k);
-			return;
+			return -1;
 		}
 	}
 	for (size_t i = 0; i < t->ninputs; i++) {
 		const flrt_var *v = &t->inputs[i];
 		const Flyteidl__Core__Literal *lit = rt_litmap_get(inputs, v->name);
-		if (!lit) {
+		if (lit == NULL) {
 			if (v->type->kind == FLRT_OPTIONAL)
 				continue;   /* zeroed: has = false */
 			rt_result_system(r, false, "task %s: missing input '%s'", t->name, v->name);
-			return;
+			return -1;
 		}
 		struct rt_path path = { NULL, "input", v->name, 0, 0 };
 		if (rt_decode(scratch, v->type, lit, (char *)in + v->offset, &path, &err) < 0) {
 			rt_result_system(r, false, "task %s: %s", t->name, err.text);
-			return;
+			return -1;
 		}
 	}
+	return 0;
+}
 
-	flrt_ctx ctx = { .arena = scratch, .map_index = o ? o->map_index : -1,
-			 .attempt = o ? o->attempt : 0 };
+/* Calls the task. -1: it failed (or ran out of memory), r holds the error. */
+static int invoke(const flrt_task *t, const struct rt_call_opts *o, void *in, void *out,
+		  struct rt_arena *scratch, struct rt_result *r)
+{
+	flrt_ctx ctx = { .arena = scratch, .map_index = o != NULL ? o->map_index : -1,
+			 .attempt = o != NULL ? o->attempt : 0 };
 	bool oom = false;
 	int rc = invoke_guarded(t, &ctx, in, out, &oom);
 	if (oom) {
 		rt_result_system(r, true, "task %s ran out of memory", t->name);
-		return;
+		return -1;
 	}
 	if (rc != 0 || ctx.failed) {
 		char buf[128];
@@ -199,13 +87,20 @@ void rt_call(const flrt_task *t, const Flyteidl__Core__LiteralMap *inputs, const
 			msg = buf;
 		}
 		bool rec = ctx.failed && ctx.kind == FLRT_RECOVERABLE;
-		result_error(r, rec ? RT_CODE_USER_RECOVERABLE : RT_CODE_USER, rec,
-			     RT_ORIGIN_USER, msg);
-		return;
+		rt_result_error(r, rec ? RT_CODE_USER_RECOVERABLE : RT_CODE_USER, rec,
+				RT_ORIGIN_USER, msg);
+		return -1;
 	}
+	return 0;
+}
 
+/* Encodes the output struct at out and packs it into r. */
+static void encode_outputs(const flrt_task *t, const void *out, struct rt_arena *scratch,
+			   struct rt_result *r)
+{
+	struct rt_msg err;
 	Flyteidl__Core__LiteralMap *m = rt_litmap_new(scratch, t->noutputs);
-	if (!m) {
+	if (m == NULL) {
 		rt_result_system(r, true, "out of memory encoding the outputs of task %s", t->name);
 		return;
 	}
@@ -213,10 +108,10 @@ void rt_call(const flrt_task *t, const Flyteidl__Core__LiteralMap *inputs, const
 		const flrt_var *v = &t->outputs[i];
 		struct rt_path path = { NULL, "output", v->name, 0, 0 };
 		Flyteidl__Core__Literal *lit;
-		if (rt_encode(scratch, v->type, (char *)out + v->offset, &lit, &path, &err) < 0) {
+		if (rt_encode(scratch, v->type, (const char *)out + v->offset, &lit, &path, &err) < 0) {
 			char msg[sizeof err.text + 64];
 			snprintf(msg, sizeof msg, "task %s: %s", t->name, err.text);
-			result_error(r, RT_CODE_USER, false, RT_ORIGIN_USER, msg);
+			rt_result_error(r, RT_CODE_USER, false, RT_ORIGIN_USER, msg);
 			return;
 		}
 		rt_litmap_set(m, i, v->name, lit);
@@ -224,9 +119,9 @@ void rt_call(const flrt_task *t, const Flyteidl__Core__LiteralMap *inputs, const
 	/* deterministic: the outputs sorted by name (the encoder sorted dicts) */
 	qsort(m->literals, m->n_literals, sizeof *m->literals, cmp_entry_key);
 	size_t n = protobuf_c_message_get_packed_size(&m->base);
-	if (n > r->cap || !r->data) {
+	if (n > r->cap || r->data == NULL) {
 		uint8_t *p = realloc(r->data, n ? n : 1);
-		if (!p) {
+		if (p == NULL) {
 			rt_result_system(r, true, "task %s: out of memory for %zu bytes of outputs",
 					  t->name, n);
 			return;
@@ -238,129 +133,26 @@ void rt_call(const flrt_task *t, const Flyteidl__Core__LiteralMap *inputs, const
 	r->ok = true;
 }
 
+void rt_call(const flrt_task *t, const Flyteidl__Core__LiteralMap *inputs, const struct rt_call_opts *o,
+	      struct rt_arena *scratch, struct rt_result *r)
+{
+	rt_result_reset(r);
+	void *in = rt_arena_zalloc(scratch, t->inputs_size ? t->inputs_size : 1);
+	void *out = rt_arena_zalloc(scratch, t->outputs_size ? t->outputs_size : 1);
+	if (in == NULL || out == NULL) {
+		rt_result_system(r, true, "out of memory for the inputs of task %s", t->name);
+		return;
+	}
+	if (decode_inputs(t, inputs, in, scratch, r) < 0 || invoke(t, o, in, out, scratch, r) < 0)
+		return;
+	encode_outputs(t, out, scratch, r);
+}
+
 const flrt_task *rt_find_task(const flrt_module *m, const char *name)
 {
-	for (size_t i = 0; m && i < m->ntasks; i++)
-		if (m->tasks[i] && strcmp(m->tasks[i]->name, name) == 0)
+	for (size_t i = 0; m != NULL && i < m->ntasks; i++)
+		if (m->tasks[i] != NULL && strcmp(m->tasks[i]->name, name) == 0)
 			return m->tasks[i];
 	return NULL;
 }
 
-/* ---- map elements ------------------------------------------------------------------- */
-int rt_select_element(struct rt_arena *a, const Flyteidl__Core__LiteralMap *in, char *const *bound,
-		       size_t nbound, bool strict, size_t index, Flyteidl__Core__LiteralMap **out,
-		       struct rt_msg *err)
-{
-	size_t n = in ? in->n_literals : 0;
-	Flyteidl__Core__LiteralMap *m = rt_litmap_new(a, n);
-	if (!m)
-		return rt_msgf(err, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		const char *k = in->literals[i]->key;
-		Flyteidl__Core__Literal *v = in->literals[i]->value;
-		bool is_bound = false;
-		for (size_t j = 0; j < nbound && !is_bound; j++)
-			is_bound = strcmp(bound[j], k) == 0;
-		if (!is_bound && v && v->value_case == LIT(COLLECTION) && v->collection) {
-			size_t len = v->collection->n_literals;
-			if (index >= len)
-				return rt_msgf(err, "input '%s': index %zu is out of range "
-						"(the list has %zu element%s)", k, index, len,
-						len == 1 ? "" : "s");
-			v = v->collection->literals[index];
-		} else if (!is_bound && strict) {
-			return rt_msgf(err, "input '%s': expected a list to map over "
-					"(it is not a bound input), found %s", k, rt_lit_kind(v));
-		}
-		rt_litmap_set(m, i, k, v);
-	}
-	*out = m;
-	return 0;
-}
-
-void rt_result_failure(struct rt_arena *a, const struct rt_result *r, struct rt_failure *f)
-{
-	struct rt_msg err;
-	f->code = RT_CODE_SYSTEM;
-	f->message = "the task failed, and its error could not be recorded (out of memory)";
-	f->recoverable = true;
-	f->origin = RT_ORIGIN_SYSTEM;
-	if (!r->data)
-		return;
-	Flyteidl__Core__ErrorDocument *d =
-		rt_unpack(a, &flyteidl__core__error_document__descriptor, r->data, r->len, &err);
-	if (!d || !d->error) {
-		f->message = "the task failed with an unreadable error document";
-		return;
-	}
-	f->code = d->error->code;
-	f->message = d->error->message;
-	f->recoverable = d->error->kind == FLYTEIDL__CORE__CONTAINER_ERROR__KIND__RECOVERABLE;
-	f->origin = d->error->origin == FLYTEIDL__CORE__EXECUTION_ERROR__ERROR_KIND__USER
-			    ? RT_ORIGIN_USER : RT_ORIGIN_SYSTEM;
-}
-
-/* ---- the generated tables ------------------------------------------------------------ */
-static int check_type(const flrt_type *t, int depth, struct rt_msg *err)
-{
-	if (!t)
-		return rt_msgf(err, "a variable without a type");
-	if (depth > RT_MAX_DEPTH)
-		return rt_msgf(err, "a type nested more than %d deep", RT_MAX_DEPTH);
-	switch (t->kind) {
-	case FLRT_INT: case FLRT_FLOAT: case FLRT_STR: case FLRT_BOOL: case FLRT_DATETIME:
-	case FLRT_DURATION: case FLRT_BYTES: case FLRT_FILE: case FLRT_DIR:
-		return 0;
-	case FLRT_ENUM:
-		if (!t->enum_count || !t->enum_names)
-			return rt_msgf(err, "enum %s has no members", t->enum_name ? t->enum_name : "");
-		for (size_t i = 0; i < t->enum_count; i++)
-			if (!t->enum_names[i])
-				return rt_msgf(err, "enum %s: member %zu has no name",
-						t->enum_name ? t->enum_name : "", i);
-		return 0;
-	case FLRT_LIST: case FLRT_DICT: case FLRT_OPTIONAL:
-		if (!t->elem)
-			return rt_msgf(err, "a list, dict or optional type without an element type");
-		return check_type(t->elem, depth + 1, err);
-	}
-	return rt_msgf(err, "unknown type kind %d", (int)t->kind);
-}
-
-static int check_vars(const flrt_var *v, size_t n, size_t size, const char *what, struct rt_msg *err)
-{
-	if (n && !v)
-		return rt_msgf(err, "%zu %s but no table", n, what);
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i].name)
-			return rt_msgf(err, "%s %zu has no name", what, i);
-		if (check_type(v[i].type, 0, err) < 0)
-			return rt_msg_prefix(err, "%s '%s'", what, v[i].name);
-		if (v[i].offset > size || flrt_type_size(v[i].type) > size - v[i].offset)
-			return rt_msgf(err, "%s '%s' lies outside its struct (offset %zu, size %zu of %zu)",
-					what, v[i].name, v[i].offset, flrt_type_size(v[i].type), size);
-	}
-	return 0;
-}
-
-int rt_check_module(const flrt_module *m, struct rt_msg *err)
-{
-	if (m->ntasks && !m->tasks)
-		return rt_msgf(err, "module %s: %zu tasks but no table", m->name ? m->name : "", m->ntasks);
-	for (size_t i = 0; i < m->ntasks; i++) {
-		const flrt_task *t = m->tasks[i];
-		if (!t || !t->name || !t->invoke)
-			return rt_msgf(err, "module %s: task %zu has no name or function",
-					m->name ? m->name : "", i);
-		if (check_vars(t->inputs, t->ninputs, t->inputs_size, "input", err) < 0 ||
-		    check_vars(t->outputs, t->noutputs, t->outputs_size, "output", err) < 0)
-			return rt_msg_prefix(err, "task %s", t->name);
-	}
-	if (m->nentities && !m->entities)
-		return rt_msgf(err, "module %s: %zu entities but no table", m->name ? m->name : "",
-				m->nentities);
-	for (size_t i = 0; i < m->nentities; i++)
-		if (m->entities[i].len && !m->entities[i].data)
-			return rt_msgf(err, "entity %zu has no data", i);
-	return 0;
-}
