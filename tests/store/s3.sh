@@ -424,6 +424,16 @@ case $rc:$err in 1:*"s3://$B/from-boto: the bytes received have MD5 "*", not the
 stop_standin
 check "a download whose MD5 is not its ETag is fetched again; always corrupt: an error, nothing kept"
 
+start_standin pfail proxy "$EP" failpart 0
+sc $R $MP FLYTE_AWS_ENDPOINT=http://127.0.0.1:$port -- put "$tmp/big" "s3://$B/big/failed"
+case $rc:$err in 1:*"part 2: 403 AccessDenied on s3://$B/big/failed"*) ;; *) problem "rc=$rc $err" ;; esac
+grep -q '^DELETE /'"$B"'/big/failed?uploadId=' "$tmp/pfail/log" || problem "no abort: $(cut -c1-60 "$tmp/pfail/log")"
+left=$(cl uploads $B)
+[ -z "$left" ] || problem "multipart uploads left: $left"
+cl etag $B big/failed >/dev/null 2>&1 && problem "the object exists"
+stop_standin
+check "a multipart upload whose part 2 is refused is aborted: no upload and no object left"
+
 start_standin preg proxy "$EP" region 0
 sc $R AWS_REGION=us-east-1 FLYTE_AWS_ENDPOINT=http://127.0.0.1:$port -- get "s3://$B/from-boto" "$tmp/r4"
 [ $rc -eq 0 ] && cmp -s "$tmp/r4" "$tmp/small2" || problem "rc=$rc $err"

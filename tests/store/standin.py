@@ -11,10 +11,10 @@ independent S3 client (boto3), for tests/store/s3.sh.
       forwards to UPSTREAM (http://host:port); MODE 503: the first N
       requests get 503 SlowDown; drop: the first N GETs are cut off halfway
       through the body; corrupt: the first N GETs get their first byte
-      flipped; region: requests not signed for eu-west-1 get a 301
+      flipped; failpart: the PUT of part 2 gets 403 AccessDenied; region: requests not signed for eu-west-1 get a 301
       PermanentRedirect naming eu-west-1
   standin.py client ENDPOINT ACCESS SECRET OP ARGS...
-      OP: mkbucket B | put B K FILE | get B K FILE | etag B K |
+      OP: mkbucket B | put B K FILE | get B K FILE | etag B K | uploads B |
           verify-keys B PREFIX KEYS DIR
 
 A server binds 127.0.0.1 on a free port, writes it to DIR/port once it
@@ -152,6 +152,9 @@ def proxy(d, upstream, mode, n):
             if mode == "503" and k <= n:
                 return self.reply(503, "<Error><Code>SlowDown</Code><Message>slow down</Message></Error>",
                                   "application/xml")
+            if mode == "failpart" and self.command == "PUT" and "partNumber=2&" in self.path:
+                return self.reply(403, "<Error><Code>AccessDenied</Code><Message>no</Message></Error>",
+                                  "application/xml")
             if mode == "region" and "/eu-west-1/" not in auth:
                 return self.reply(301, "<Error><Code>PermanentRedirect</Code><Message>elsewhere</Message>"
                                   "<Region>eu-west-1</Region></Error>", "application/xml",
@@ -202,6 +205,9 @@ def client(endpoint, access, secret, op, args):
             f.write(s3.get_object(Bucket=args[0], Key=args[1])["Body"].read())
     elif op == "etag":
         print(s3.head_object(Bucket=args[0], Key=args[1])["ETag"].strip('"'))
+    elif op == "uploads":
+        for u in s3.list_multipart_uploads(Bucket=args[0]).get("Uploads", []):
+            print(u["Key"], u["UploadId"])
     elif op == "verify-keys":
         # B PREFIX KEYS DIR: for key i (line i of KEYS) checks that PREFIX+key
         # is listed by its exact name and holds DIR/k<i>; writes DIR/kb<i>
