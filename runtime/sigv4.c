@@ -1,0 +1,236 @@
+/*
+ * sigv4.c: AWS Signature Version 4 (HMAC-SHA256 through OpenSSL).
+ *
+ * The canonical request is
+ *   METHOD \n URI \n QUERY \n HEADERS \n SIGNED-HEADERS \n PAYLOAD-HASH
+ * with the query parameters percent-encoded (RFC 3986) and sorted by name
+ * then value, and the headers lowercase, trimmed and sorted; the string to
+ * sign is "AWS4-HMAC-SHA256", the date, the scope and the hash of the
+ * canonical request; the key is derived from the secret through the date,
+ * region, service and "aws4_request".
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include "aws.h"
+
+#define MAX_PARAMS 64
+
+void rt_hex(const uint8_t *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+void rt_sha256_hex(const void *p, size_t n, char *out)
+{
+	uint8_t md[SHA256_DIGEST_LENGTH];
+
+	SHA256(p, n, md);
+	rt_hex(md, sizeof md, out);
+}
+
+void rt_base64(const uint8_t *p, size_t n, char *out)
+{
+	EVP_EncodeBlock((unsigned char *)out, p, (int)n);
+}
+
+static bool unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+int rt_uri_encode(struct rt_buf *b, const char *s, size_t n, bool keep_slash)
+{
+	static const char digits[] = "0123456789ABCDEF";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (unreserved(c) || (keep_slash && c == '/')) {
+			if (rt_buf_putc(b, c) < 0)
+				return -1;
+		} else {
+			char e[3] = { '%', digits[c >> 4], digits[c & 15] };
+			if (rt_buf_append(b, e, 3) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+void rt_amz_date(time_t t, char *out)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+struct param {
+	char *k, *v;   /* encoded */
+};
+
+static int cmp_param(const void *x, const void *y)
+{
+	const struct param *a = x, *b = y;
+	int c = strcmp(a->k, b->k);
+	return c != 0 ? c : strcmp(a->v, b->v);
+}
+
+static int cmp_header(const void *x, const void *y)
+{
+	const struct rt_kv *a = x, *b = y;
+	return strcmp(a->k, b->k);
+}
+
+static char *encode_dup(const char *s, struct rt_buf *tmp)
+{
+	tmp->len = 0;
+	if (rt_uri_encode(tmp, s, strlen(s), false) < 0 || rt_buf_putc(tmp, 0) < 0)
+		return NULL;
+	return strdup((const char *)tmp->data);
+}
+
+/* Appends a header value trimmed, inner runs of spaces folded to one. */
+static int put_trimmed(struct rt_buf *b, const char *v)
+{
+	while (*v == ' ' || *v == '\t')
+		v++;
+	size_t n = strlen(v);
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	bool space = false;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == ' ' || v[i] == '\t') {
+			space = true;
+			continue;
+		}
+		if (space && rt_buf_putc(b, ' ') < 0)
+			return -1;
+		space = false;
+		if (rt_buf_putc(b, v[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int hmac(const void *key, size_t keylen, const char *msg, uint8_t out[32])
+{
+	unsigned int len = 32;
+
+	return HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)msg, strlen(msg), out,
+		    &len) == NULL ? -1 : 0;
+}
+
+int rt_sigv4_sign(const struct rt_sigv4 *s, struct rt_buf *query, struct rt_buf *auth,
+		  struct rt_buf *canon)
+{
+	struct param params[MAX_PARAMS];
+	struct rt_kv headers[MAX_PARAMS];
+	struct rt_buf cr = { 0 }, tmp = { 0 }, sts = { 0 };
+	size_t np = 0;
+	int rc = -1;
+
+	if (s->nquery > MAX_PARAMS || s->nheaders > MAX_PARAMS)
+		return -1;
+	for (; np < s->nquery; np++) {
+		params[np].k = encode_dup(s->query[np].k, &tmp);
+		params[np].v = encode_dup(s->query[np].v != NULL ? s->query[np].v : "", &tmp);
+		if (params[np].k == NULL || params[np].v == NULL) {
+			free(params[np].k);
+			free(params[np].v);
+			goto out;
+		}
+	}
+	qsort(params, np, sizeof params[0], cmp_param);
+	memcpy(headers, s->headers, s->nheaders * sizeof headers[0]);
+	qsort(headers, s->nheaders, sizeof headers[0], cmp_header);
+
+	query->len = 0;
+	for (size_t i = 0; i < np; i++)
+		if (rt_buf_printf(query, "%s%s=%s", i ? "&" : "", params[i].k, params[i].v) < 0)
+			goto out;
+	if (rt_buf_putc(query, 0) < 0)
+		goto out;
+	query->len--;
+
+	if (rt_buf_printf(&cr, "%s\n%s\n%s\n", s->method, s->path, query->len ? (char *)query->data : "") < 0)
+		goto out;
+	for (size_t i = 0; i < s->nheaders; i++)
+		if (rt_buf_printf(&cr, "%s:", headers[i].k) < 0 || put_trimmed(&cr, headers[i].v) < 0 ||
+		    rt_buf_putc(&cr, '\n') < 0)
+			goto out;
+	if (rt_buf_putc(&cr, '\n') < 0)
+		goto out;
+	tmp.len = 0;
+	for (size_t i = 0; i < s->nheaders; i++)
+		if (rt_buf_printf(&tmp, "%s%s", i ? ";" : "", headers[i].k) < 0)
+			goto out;
+	if (rt_buf_putc(&tmp, 0) < 0)
+		goto out;
+	if (rt_buf_printf(&cr, "%s\n%s", (char *)tmp.data, s->payload_hash) < 0)
+		goto out;
+
+	char date[9], crhash[65];
+	memcpy(date, s->amz_date, 8);
+	date[8] = 0;
+	rt_sha256_hex(cr.data, cr.len, crhash);
+	if (rt_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", s->amz_date, date,
+			  s->region, s->service, crhash) < 0)
+		goto out;
+
+	/* kSecret = "AWS4" + secret; kDate, kRegion, kService, kSigning */
+	size_t sl = strlen(s->secret_key);
+	char *ksecret = malloc(sl + 5);
+	if (ksecret == NULL)
+		goto out;
+	memcpy(ksecret, "AWS4", 4);
+	memcpy(ksecret + 4, s->secret_key, sl + 1);
+	uint8_t k1[32], k2[32], k3[32], k4[32], sig[32];
+	int h = hmac(ksecret, sl + 4, date, k1);
+	OPENSSL_cleanse(ksecret, sl + 4);
+	free(ksecret);
+	if (h < 0 || hmac(k1, 32, s->region, k2) < 0 || hmac(k2, 32, s->service, k3) < 0 ||
+	    hmac(k3, 32, "aws4_request", k4) < 0 || rt_buf_putc(&sts, 0) < 0 ||
+	    hmac(k4, 32, (const char *)sts.data, sig) < 0)
+		goto out;
+	char sighex[65];
+	rt_hex(sig, 32, sighex);
+	OPENSSL_cleanse(k4, sizeof k4);
+
+	auth->len = 0;
+	if (rt_buf_printf(auth, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, "
+			  "SignedHeaders=%s, Signature=%s", s->access_key, date, s->region, s->service,
+			  (char *)tmp.data, sighex) < 0 || rt_buf_putc(auth, 0) < 0)
+		goto out;
+	auth->len--;
+	if (canon != NULL) {
+		canon->len = 0;
+		if (rt_buf_append(canon, cr.data, cr.len) < 0 || rt_buf_putc(canon, 0) < 0)
+			goto out;
+		canon->len--;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < np; i++) {
+		free(params[i].k);
+		free(params[i].v);
+	}
+	rt_buf_free(&cr);
+	rt_buf_free(&tmp);
+	rt_buf_free(&sts);
+	return rc;
+}

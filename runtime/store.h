@@ -1,0 +1,77 @@
+/*
+ * store.h: object stores behind URIs (not installed).
+ *
+ * A URI is a local path, a file:// URI or an object-store URI
+ * (s3://bucket/key). Every operation takes the URI as the user wrote it and
+ * names it in its error messages. Functions return 0 on success and -1 with
+ * a message in err; rt_store_head returns 1 / 0 for present / absent.
+ *
+ * Transfers to and from files are streamed (an object is never held in
+ * memory whole); the memory forms take a size limit. A file written by a
+ * get appears whole or not at all (temporary file, fsync, rename).
+ *
+ * Backends: "s3" (s3.c). gs:// and abfs:// join by adding a struct
+ * rt_store_backend and a line in store.c's table.
+ */
+#ifndef FLYTERUN_STORE_H
+#define FLYTERUN_STORE_H
+
+#include "internal.h"
+
+enum rt_store_kind {
+	RT_STORE_LOCAL,    /* a local path or file:// URI: path */
+	RT_STORE_OBJECT,   /* scheme://bucket/key: scheme, bucket, key */
+};
+
+/** A parsed URI (strings in the arena given to rt_store_parse). */
+struct rt_store_uri {
+	enum rt_store_kind kind;
+	const char *uri;      /* as given */
+	const char *path;     /* RT_STORE_LOCAL */
+	const char *scheme;   /* "s3" */
+	const char *bucket;
+	const char *key;      /* may be "" (a bucket or prefix URI) */
+	const struct rt_store_backend *backend;
+};
+
+/** What rt_store_head learns about an object. */
+struct rt_store_info {
+	uint64_t size;
+	char etag[80];       /* without quotes; "" if unknown */
+};
+
+/** One object store. Each operation gets a parsed URI whose key is not
+ *  empty. */
+struct rt_store_backend {
+	const char *scheme;
+	int (*get_file)(const struct rt_store_uri *u, const char *path, struct rt_msg *err);
+	int (*get_mem)(const struct rt_store_uri *u, struct rt_arena *a, size_t limit,
+		       uint8_t **data, size_t *len, struct rt_msg *err);
+	int (*put_file)(const char *path, const struct rt_store_uri *u, struct rt_msg *err);
+	int (*put_mem)(const void *data, size_t len, const struct rt_store_uri *u, struct rt_msg *err);
+	/* 1 present (info filled), 0 absent, -1 error */
+	int (*head)(const struct rt_store_uri *u, struct rt_store_info *info, struct rt_msg *err);
+};
+
+extern const struct rt_store_backend rt_s3_backend;
+
+/** Parses uri. Unknown schemes and malformed object URIs are errors. */
+int rt_store_parse(struct rt_arena *a, const char *uri, struct rt_store_uri *u, struct rt_msg *err);
+/** True when uri names an object store (scheme://…, not file://). */
+bool rt_store_is_remote(const char *uri);
+
+/** Downloads uri into the local file path (parents created). */
+int rt_store_get_file(const char *uri, const char *path, struct rt_msg *err);
+/** Reads uri whole into the arena (NUL-terminated); an object larger than
+ *  limit bytes (0: no limit) is an error, and nothing is read past it. */
+int rt_store_get_mem(struct rt_arena *a, const char *uri, size_t limit, uint8_t **data, size_t *len,
+		     struct rt_msg *err);
+/** Uploads the local file path to uri. */
+int rt_store_put_file(const char *path, const char *uri, struct rt_msg *err);
+/** Writes len bytes to uri. */
+int rt_store_put_mem(const void *data, size_t len, const char *uri, struct rt_msg *err);
+/** 1 when uri exists (info, which may be NULL, filled), 0 when it does
+ *  not, -1 on error. */
+int rt_store_head(const char *uri, struct rt_store_info *info, struct rt_msg *err);
+
+#endif
