@@ -106,16 +106,20 @@ const char *fl_suggest_words(struct checker *k, const char *name, const char *co
 
 /* ---- types ------------------------------------------------------------ */
 
-/* The built-in type names, in the order of their kinds. */
-static const char *const type_names[] = {
-	"int", "float", "str", "bool", "datetime", "duration", "bytes", "file", "dir", "list", "dict",
+/* The built-in type names, in the order of their kinds (NULL: not a
+ * built-in name). */
+static const char *const type_names[FL_T_NKINDS] = {
+#define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) \
+	[FL_T_##kind] = (flags) & BASE_KIND_BUILTIN ? name : NULL,
+#include "type_kinds.def"
+#undef X
 };
 
 bool fl_is_type_name(const char *name)
 {
 	bool is_type = false;
 	for (size_t i = 0; i < FL_ARRAY_LEN(type_names); i++)
-		is_type |= strcmp(name, type_names[i]) == 0;
+		is_type |= type_names[i] != NULL && strcmp(name, type_names[i]) == 0;
 	return is_type;
 }
 
@@ -124,12 +128,14 @@ const struct fl_type *fl_resolve_type(struct checker *k, const struct fl_node *n
 	const char *name = n->type.name.str;
 	const struct fl_type *t = NULL;
 	uint32_t want_args = 0;
-	for (int s = FL_T_INT; s <= FL_T_DIR; s++)
-		if (strcmp(name, fl_type_scalar_name((enum fl_type_kind)s)) == 0)
+	for (int s = 0; s < FL_T_NKINDS; s++) {
+		const char *scalar = fl_type_scalar_name((enum fl_type_kind)s);
+		if (scalar != NULL && strcmp(name, scalar) == 0)
 			t = fl_type_scalar((enum fl_type_kind)s);
-	if (strcmp(name, "list") == 0)
+	}
+	if (strcmp(name, fl_kinds[FL_T_LIST].name) == 0)
 		want_args = 1;
-	else if (strcmp(name, "dict") == 0)
+	else if (strcmp(name, fl_kinds[FL_T_DICT].name) == 0)
 		want_args = 2;
 	if (t == NULL && want_args == 0) {
 		struct fl_entity *e = fl_ns_lookup(k, name);
@@ -144,7 +150,8 @@ const struct fl_type *fl_resolve_type(struct checker *k, const struct fl_node *n
 				const char **cands = fl_alloc(k->a, (FL_ARRAY_LEN(type_names) + k->m->nentities) * sizeof *cands);
 				size_t nc = 0;
 				for (size_t i = 0; i < FL_ARRAY_LEN(type_names); i++)
-					cands[nc++] = type_names[i];
+					if (type_names[i] != NULL)
+						cands[nc++] = type_names[i];
 				for (uint32_t i = 0; i < k->m->nentities; i++)
 					if (k->m->entities[i]->kind == FL_E_ENUM)
 						cands[nc++] = k->m->entities[i]->name;

@@ -7,28 +7,19 @@
 
 #include "arena.h"
 
-static const struct fl_type scalars[] = {
-	[FL_T_INT] = {FL_T_INT, NULL, NULL},
-	[FL_T_FLOAT] = {FL_T_FLOAT, NULL, NULL},
-	[FL_T_STR] = {FL_T_STR, NULL, NULL},
-	[FL_T_BOOL] = {FL_T_BOOL, NULL, NULL},
-	[FL_T_DATETIME] = {FL_T_DATETIME, NULL, NULL},
-	[FL_T_DURATION] = {FL_T_DURATION, NULL, NULL},
-	[FL_T_BYTES] = {FL_T_BYTES, NULL, NULL},
-	[FL_T_FILE] = {FL_T_FILE, NULL, NULL},
-	[FL_T_DIR] = {FL_T_DIR, NULL, NULL},
-	[FL_T_LIST] = {FL_T_ERROR, NULL, NULL},
-	[FL_T_DICT] = {FL_T_ERROR, NULL, NULL},
-	[FL_T_OPTIONAL] = {FL_T_ERROR, NULL, NULL},
-	[FL_T_ENUM] = {FL_T_ERROR, NULL, NULL},
-	[FL_T_NONE] = {FL_T_NONE, NULL, NULL},
-	[FL_T_ERROR] = {FL_T_ERROR, NULL, NULL},
+const struct fl_kind fl_kinds[FL_T_NKINDS] = {
+#define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) \
+	[FL_T_##kind] = {name, tag, ctype, BASE_KIND_RT_OR(side, "FLRT_" #kind, NULL), flags},
+#include "type_kinds.def"
+#undef X
 };
 
-static const char *const scalar_names[] = {
-	[FL_T_INT] = "int", [FL_T_FLOAT] = "float", [FL_T_STR] = "str", [FL_T_BOOL] = "bool",
-	[FL_T_DATETIME] = "datetime", [FL_T_DURATION] = "duration", [FL_T_BYTES] = "bytes",
-	[FL_T_FILE] = "file", [FL_T_DIR] = "dir",
+/* The types without parameters, shared; the others' entries are <error>. */
+static const struct fl_type scalars[FL_T_NKINDS] = {
+#define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) \
+	[FL_T_##kind] = {(flags) & BASE_KIND_PARAM ? FL_T_ERROR : FL_T_##kind, NULL, NULL},
+#include "type_kinds.def"
+#undef X
 };
 
 const struct fl_type *fl_type_scalar(enum fl_type_kind k)
@@ -38,7 +29,7 @@ const struct fl_type *fl_type_scalar(enum fl_type_kind k)
 
 const char *fl_type_scalar_name(enum fl_type_kind k)
 {
-	return (unsigned)k < FL_ARRAY_LEN(scalar_names) ? scalar_names[k] : NULL;
+	return (unsigned)k < FL_T_NKINDS && (fl_kinds[k].flags & BASE_KIND_SCALAR) ? fl_kinds[k].name : NULL;
 }
 
 static const struct fl_type *compound(struct fl_arena *a, enum fl_type_kind k, const struct fl_type *elem)
@@ -85,12 +76,8 @@ static const char *type_str(struct fl_arena *a, const struct fl_type *t)
 		return fl_sprintf(a, "%s?", type_str(a, t->elem));
 	case FL_T_ENUM:
 		return t->enumd->enumd.name.str;
-	case FL_T_NONE:
-		return "none";
-	case FL_T_ERROR:
-		return "<error>";
-	default:
-		return scalar_names[t->kind];
+	default:  /* the scalars, none and <error> */
+		return fl_kinds[t->kind].name;
 	}
 }
 

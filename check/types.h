@@ -5,30 +5,36 @@
 #include "prelude.h"
 
 #include "ast.h"
+#include "type_kinds.h"
 
 struct fl_arena;
 
 enum fl_type_kind {
-	FL_T_INT,
-	FL_T_FLOAT,
-	FL_T_STR,
-	FL_T_BOOL,
-	FL_T_DATETIME,
-	FL_T_DURATION,
-	FL_T_BYTES,
-	FL_T_FILE,
-	FL_T_DIR,
-	FL_T_LIST,      /* elem */
-	FL_T_DICT,      /* dict[str, elem] */
-	FL_T_OPTIONAL,  /* elem? (elem is never optional) */
-	FL_T_ENUM,      /* enumd */
-	FL_T_NONE,      /* the type of the literal `none` */
-	FL_T_ERROR,     /* an earlier error: compatible with everything, printed as "<error>" */
+#define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) FL_T_##kind,
+#include "type_kinds.def"
+#undef X
 };
+
+enum {
+#define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) + 1
+	FL_T_NKINDS = 0
+#include "type_kinds.def"
+#undef X
+};
+
+/* A kind's row of base/type_kinds.def, for the compiler. */
+struct fl_kind {
+	const char *name;   /* in the language ("int", "list", "none"), or NULL */
+	const char *tag;    /* flytekit's union variant tag ("Typed List") */
+	const char *ctype;  /* the C type of generated code, for scalars; else NULL */
+	const char *flrt;   /* the runtime's kind ("FLRT_INT"), or NULL */
+	unsigned flags;     /* BASE_KIND_* */
+};
+extern const struct fl_kind fl_kinds[FL_T_NKINDS];
 
 struct fl_type {
 	enum fl_type_kind kind;
-	const struct fl_type *elem;
+	const struct fl_type *elem;   /* list, optional: the element; dict: the value */
 	const struct fl_node *enumd;  /* FL_T_ENUM: the ENUM declaration */
 };
 

@@ -83,7 +83,7 @@ static const char **param_names(struct cgen *g, const struct fl_sig *s)
 	for (uint32_t i = 0; i < n; i++) {
 		const struct fl_var *v = i < s->nin ? &s->in[i] : &s->out[i - s->nin];
 		fl_ptrmap_set(&taken, v->name, i);
-		if (v->type->kind >= FL_T_LIST) {  /* a type of the module's: M__list_int */
+		if (fl_kinds[v->type->kind].flags & BASE_KIND_PARAM) {  /* a type of the module's: M__list_int */
 			const char *t = ctype(g, v->type);
 			fl_ptrmap_set(&taken, fl_intern(g->c->names, t, strlen(t)), n);
 		}
@@ -190,22 +190,15 @@ static const char *key(struct cgen *g, const struct fl_type *t)
 /* The C type of a value of type t. */
 static const char *ctype(struct cgen *g, const struct fl_type *t)
 {
-	switch (t->kind) {
-	case FL_T_INT: return "int64_t";
-	case FL_T_FLOAT: return "double";
-	case FL_T_STR: case FL_T_FILE: case FL_T_DIR: return "flrt_str";
-	case FL_T_BOOL: return "bool";
-	case FL_T_DATETIME: return "flrt_datetime";
-	case FL_T_DURATION: return "int64_t";
-	case FL_T_BYTES: return "flrt_bytes";
-	default: return fl_sprintf(g->a, "%s__%s", g->prefix, key(g, t));
-	}
+	if (fl_kinds[t->kind].ctype != NULL)  /* a scalar */
+		return fl_kinds[t->kind].ctype;
+	return fl_sprintf(g->a, "%s__%s", g->prefix, key(g, t));
 }
 
 /* Declares the C types a type needs (element types first), once. */
 static void declare_ctype(struct cgen *g, const struct fl_type *t)
 {
-	if (t->kind != FL_T_LIST && t->kind != FL_T_DICT && t->kind != FL_T_OPTIONAL && t->kind != FL_T_ENUM)
+	if (!(fl_kinds[t->kind].flags & BASE_KIND_PARAM))
 		return;
 	if (t->elem != NULL)
 		declare_ctype(g, t->elem);
@@ -249,22 +242,7 @@ static void declare_ctype(struct cgen *g, const struct fl_type *t)
 
 static const char *kind_name(const struct fl_type *t)
 {
-	switch (t->kind) {
-	case FL_T_INT: return "FLRT_INT";
-	case FL_T_FLOAT: return "FLRT_FLOAT";
-	case FL_T_STR: return "FLRT_STR";
-	case FL_T_BOOL: return "FLRT_BOOL";
-	case FL_T_DATETIME: return "FLRT_DATETIME";
-	case FL_T_DURATION: return "FLRT_DURATION";
-	case FL_T_BYTES: return "FLRT_BYTES";
-	case FL_T_FILE: return "FLRT_FILE";
-	case FL_T_DIR: return "FLRT_DIR";
-	case FL_T_ENUM: return "FLRT_ENUM";
-	case FL_T_LIST: return "FLRT_LIST";
-	case FL_T_DICT: return "FLRT_DICT";
-	case FL_T_OPTIONAL: return "FLRT_OPTIONAL";
-	default: return "FLRT_INT";
-	}
+	return fl_kinds[t->kind].flrt != NULL ? fl_kinds[t->kind].flrt : "FLRT_INT";
 }
 
 /* The name of a type's runtime descriptor, defined (once) into g->src. */

@@ -13,21 +13,7 @@
 /* flytekit's TypeTransformer names, used as union variant tags. */
 static const char *type_tag(const struct fl_type *t)
 {
-	switch (t->kind) {
-	case FL_T_INT: return "int";
-	case FL_T_FLOAT: return "float";
-	case FL_T_STR: return "str";
-	case FL_T_BOOL: return "bool";
-	case FL_T_DATETIME: return "datetime";
-	case FL_T_DURATION: return "timedelta";
-	case FL_T_BYTES: return "bytes";
-	case FL_T_FILE: return "FlyteFilePath";
-	case FL_T_DIR: return "FlyteDirectory";
-	case FL_T_LIST: return "Typed List";
-	case FL_T_DICT: return "Typed Dict";
-	case FL_T_ENUM: return "DefaultEnumTransformer";
-	default: return "none";
-	}
+	return fl_kinds[t->kind].tag;
 }
 
 static Flyteidl__Core__LiteralType *simple(struct gen *g, Flyteidl__Core__SimpleType s)
@@ -45,26 +31,25 @@ static Flyteidl__Core__LiteralType *tagged(struct gen *g, Flyteidl__Core__Litera
 	return lt;
 }
 
+static Flyteidl__Core__LiteralType *blob(struct gen *g, Flyteidl__Core__BlobType__BlobDimensionality dim)
+{
+	Flyteidl__Core__LiteralType *lt = NEW(g, Flyteidl__Core__LiteralType, FLYTEIDL__CORE__LITERAL_TYPE__INIT);
+	lt->type_case = FLYTEIDL__CORE__LITERAL_TYPE__TYPE_BLOB;
+	lt->blob = NEW(g, Flyteidl__Core__BlobType, FLYTEIDL__CORE__BLOB_TYPE__INIT);
+	lt->blob->dimensionality = dim;
+	return lt;
+}
+
+/* The simple and blob types come from base/type_kinds.def; the others are built here. */
 Flyteidl__Core__LiteralType *fl_lower_literal_type(struct gen *g, const struct fl_type *t)
 {
 	Flyteidl__Core__LiteralType *lt;
 	switch (t->kind) {
-	case FL_T_INT: return simple(g, FLYTEIDL__CORE__SIMPLE_TYPE__INTEGER);
-	case FL_T_FLOAT: return simple(g, FLYTEIDL__CORE__SIMPLE_TYPE__FLOAT);
-	case FL_T_STR: return simple(g, FLYTEIDL__CORE__SIMPLE_TYPE__STRING);
-	case FL_T_BOOL: return simple(g, FLYTEIDL__CORE__SIMPLE_TYPE__BOOLEAN);
-	case FL_T_DATETIME: return simple(g, FLYTEIDL__CORE__SIMPLE_TYPE__DATETIME);
-	case FL_T_DURATION: return simple(g, FLYTEIDL__CORE__SIMPLE_TYPE__DURATION);
-	case FL_T_BYTES: return simple(g, FLYTEIDL__CORE__SIMPLE_TYPE__BINARY);
-	case FL_T_NONE: return simple(g, FLYTEIDL__CORE__SIMPLE_TYPE__NONE);
-	case FL_T_FILE:
-	case FL_T_DIR:
-		lt = NEW(g, Flyteidl__Core__LiteralType, FLYTEIDL__CORE__LITERAL_TYPE__INIT);
-		lt->type_case = FLYTEIDL__CORE__LITERAL_TYPE__TYPE_BLOB;
-		lt->blob = NEW(g, Flyteidl__Core__BlobType, FLYTEIDL__CORE__BLOB_TYPE__INIT);
-		lt->blob->dimensionality = t->kind == FL_T_FILE ? FLYTEIDL__CORE__BLOB_TYPE__BLOB_DIMENSIONALITY__SINGLE
-							       : FLYTEIDL__CORE__BLOB_TYPE__BLOB_DIMENSIONALITY__MULTIPART;
-		return lt;
+#define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) \
+	BASE_KIND_IF_SIMPLE(lt, case FL_T_##kind: return simple(g, FLYTEIDL__CORE__SIMPLE_TYPE__##arg);) \
+	BASE_KIND_IF_BLOB(lt, case FL_T_##kind: return blob(g, FLYTEIDL__CORE__BLOB_TYPE__BLOB_DIMENSIONALITY__##arg);)
+#include "type_kinds.def"
+#undef X
 	case FL_T_LIST:
 		lt = NEW(g, Flyteidl__Core__LiteralType, FLYTEIDL__CORE__LITERAL_TYPE__INIT);
 		lt->type_case = FLYTEIDL__CORE__LITERAL_TYPE__TYPE_COLLECTION_TYPE;
@@ -88,13 +73,14 @@ Flyteidl__Core__LiteralType *fl_lower_literal_type(struct gen *g, const struct f
 		return lt;
 	}
 	case FL_T_OPTIONAL: {
+		const struct fl_type *none = fl_type_scalar(FL_T_NONE);
 		lt = NEW(g, Flyteidl__Core__LiteralType, FLYTEIDL__CORE__LITERAL_TYPE__INIT);
 		lt->type_case = FLYTEIDL__CORE__LITERAL_TYPE__TYPE_UNION_TYPE;
 		lt->union_type = NEW(g, Flyteidl__Core__UnionType, FLYTEIDL__CORE__UNION_TYPE__INIT);
 		lt->union_type->n_variants = 2;
 		lt->union_type->variants = fl_alloc(g->a, 2 * sizeof *lt->union_type->variants);
 		lt->union_type->variants[0] = tagged(g, fl_lower_literal_type(g, t->elem), type_tag(t->elem));
-		lt->union_type->variants[1] = tagged(g, simple(g, FLYTEIDL__CORE__SIMPLE_TYPE__NONE), "none");
+		lt->union_type->variants[1] = tagged(g, fl_lower_literal_type(g, none), type_tag(none));
 		return lt;
 	}
 	case FL_T_ERROR:

@@ -1,56 +1,62 @@
-/* littype.c: the LiteralTypes of flrt_types, with flytekit's union variant
- * tags, and the names of flrt_types (tags and human names). */
+/* littype.c: the runtime's kinds (from base/type_kinds.def, checked
+ * against flyterun.h's enum flrt_kind), the LiteralTypes of flrt_types,
+ * with flytekit's union variant tags, and the names of flrt_types (tags
+ * and human names). */
 #include "config.h"
 
 #include <stdio.h>
 
 #include "internal.h"
+#include "type_kinds.h"
+
+/* ---- the kinds ---------------------------------------------------------------- */
+/* include/flyterun.h writes enum flrt_kind out (it is public); its values
+ * must be base/type_kinds.def's. */
+#define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) \
+	BASE_KIND_IF_RT(side, _Static_assert(FLRT_##kind == (flrt), "FLRT_" #kind " differs from base/type_kinds.def");)
+#include "type_kinds.def"
+#undef X
+
+enum {
+#define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) BASE_KIND_IF_RT(side, + 1)
+	RT_NKINDS = 0
+#include "type_kinds.def"
+#undef X
+};
+/* FLRT_OPTIONAL is the last FLRT_ value: a new kind goes after it, and here */
+_Static_assert(RT_NKINDS == FLRT_OPTIONAL + 1, "enum flrt_kind and base/type_kinds.def have different kinds");
+
+static const struct {
+	const char *tag;    /* flytekit's union variant tag */
+	const char *human;  /* in messages, or NULL */
+} kinds[RT_NKINDS] = {
+#define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) BASE_KIND_IF_RT(side, [FLRT_##kind] = {tag, human},)
+#include "type_kinds.def"
+#undef X
+};
 
 /* ---- names --------------------------------------------------------------------- */
 const char *rt_type_tag(const flrt_type *t)
 {
-	switch (t->kind) {
-	case FLRT_INT: return "int";
-	case FLRT_FLOAT: return "float";
-	case FLRT_STR: return "str";
-	case FLRT_BOOL: return "bool";
-	case FLRT_DATETIME: return "datetime";
-	case FLRT_DURATION: return "timedelta";
-	case FLRT_BYTES: return "bytes";            /* flytekit has no bytes transformer */
-	case FLRT_FILE: return "FlyteFilePath";
-	case FLRT_DIR: return "FlyteDirectory";
-	case FLRT_ENUM: return "DefaultEnumTransformer";
-	case FLRT_LIST: return "Typed List";
-	case FLRT_DICT: return "Typed Dict";
-	case FLRT_OPTIONAL: return t->elem != NULL ? rt_type_tag(t->elem) : "none";
-	}
-	return "";
+	if (t->kind == FLRT_OPTIONAL && t->elem != NULL)
+		return rt_type_tag(t->elem);
+	return (unsigned)t->kind < RT_NKINDS ? kinds[t->kind].tag : "";
 }
 
 const char *rt_type_name(const flrt_type *t, char *buf, size_t n)
 {
 	switch (t->kind) {
-	case FLRT_INT: return "integer";
-	case FLRT_FLOAT: return "float";
-	case FLRT_STR: return "string";
-	case FLRT_BOOL: return "boolean";
-	case FLRT_DATETIME: return "datetime";
-	case FLRT_DURATION: return "duration";
-	case FLRT_BYTES: return "binary";
-	case FLRT_FILE: return "file";
-	case FLRT_DIR: return "directory";
 	case FLRT_ENUM:
 		snprintf(buf, n, "enum %s", t->enum_name != NULL ? t->enum_name : "");
 		return buf;
-	case FLRT_LIST: return "collection";
-	case FLRT_DICT: return "map";
 	case FLRT_OPTIONAL: {
 		char inner[128];
 		snprintf(buf, n, "%s or none", t->elem != NULL ? rt_type_name(t->elem, inner, sizeof inner) : "?");
 		return buf;
 	}
+	default:
+		return (unsigned)t->kind < RT_NKINDS && kinds[t->kind].human != NULL ? kinds[t->kind].human : "?";
 	}
-	return "?";
 }
 
 /* ---- LiteralTypes --------------------------------------------------------------- */
@@ -83,6 +89,19 @@ static int ltype_tag(struct rt_arena *a, Flyteidl__Core__LiteralType *lt, const 
 	return 0;
 }
 
+static Flyteidl__Core__LiteralType *ltype_blob(struct rt_arena *a, Flyteidl__Core__BlobType__BlobDimensionality dim)
+{
+	Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
+	Flyteidl__Core__LiteralType *lt;
+	if (bt == NULL || (lt = ltype_new(a)) == NULL)
+		return NULL;
+	flyteidl__core__blob_type__init(bt);
+	bt->dimensionality = dim;
+	lt->type_case = LT(BLOB);
+	lt->blob = bt;
+	return lt;
+}
+
 /* A union variant: the type of t with flytekit's tag. */
 Flyteidl__Core__LiteralType *rt_variant_type(struct rt_arena *a, const flrt_type *t)
 {
@@ -95,7 +114,7 @@ Flyteidl__Core__LiteralType *rt_variant_type(struct rt_arena *a, const flrt_type
 Flyteidl__Core__LiteralType *rt_none_variant(struct rt_arena *a)
 {
 	Flyteidl__Core__LiteralType *lt = ltype_simple(a, SIMPLE(NONE));
-	if (lt == NULL || ltype_tag(a, lt, "none") < 0)
+	if (lt == NULL || ltype_tag(a, lt, kinds[FLRT_OPTIONAL].tag) < 0)  /* "none" */
 		return NULL;
 	return lt;
 }
@@ -104,24 +123,11 @@ Flyteidl__Core__LiteralType *rt_literal_type(struct rt_arena *a, const flrt_type
 {
 	Flyteidl__Core__LiteralType *lt;
 	switch (t->kind) {
-	case FLRT_INT: return ltype_simple(a, SIMPLE(INTEGER));
-	case FLRT_FLOAT: return ltype_simple(a, SIMPLE(FLOAT));
-	case FLRT_STR: return ltype_simple(a, SIMPLE(STRING));
-	case FLRT_BOOL: return ltype_simple(a, SIMPLE(BOOLEAN));
-	case FLRT_DATETIME: return ltype_simple(a, SIMPLE(DATETIME));
-	case FLRT_DURATION: return ltype_simple(a, SIMPLE(DURATION));
-	case FLRT_BYTES: return ltype_simple(a, SIMPLE(BINARY));
-	case FLRT_FILE:
-	case FLRT_DIR: {
-		Flyteidl__Core__BlobType *bt = rt_arena_alloc(a, sizeof *bt);
-		if (bt == NULL || (lt = ltype_new(a)) == NULL)
-			return NULL;
-		flyteidl__core__blob_type__init(bt);
-		bt->dimensionality = t->kind == FLRT_DIR ? DIM(MULTIPART) : DIM(SINGLE);
-		lt->type_case = LT(BLOB);
-		lt->blob = bt;
-		return lt;
-	}
+#define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) \
+	BASE_KIND_IF_RT(side, BASE_KIND_IF_SIMPLE(lt, case FLRT_##kind: return ltype_simple(a, SIMPLE(arg));)) \
+	BASE_KIND_IF_RT(side, BASE_KIND_IF_BLOB(lt, case FLRT_##kind: return ltype_blob(a, DIM(arg));))
+#include "type_kinds.def"
+#undef X
 	case FLRT_ENUM: {
 		Flyteidl__Core__EnumType *et = rt_arena_alloc(a, sizeof *et);
 		if (et == NULL || (lt = ltype_new(a)) == NULL)

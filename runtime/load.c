@@ -7,19 +7,26 @@
 #include <string.h>
 
 #include "run_impl.h"
+#include "type_kinds.h"
 
 /* ---- types as text --------------------------------------------------------------------- */
 void rt_ltype_text(const Flyteidl__Core__LiteralType *lt, struct rt_buf *b)
 {
-	static const char *simple[] = { "none", "int", "float", "str", "bool", "datetime",
-					 "duration", "bytes", "error", "struct" };
+	/* by SimpleType: the language's names (base/type_kinds.def), and two it lacks */
+	static const char *const simple[] = {
+#define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) BASE_KIND_IF_SIMPLE(lt, [SIMPLE(arg)] = name,)
+#include "type_kinds.def"
+#undef X
+		[SIMPLE(ERROR)] = "error", [SIMPLE(STRUCT)] = "struct",
+	};
 	if (lt == NULL) {
 		rt_buf_printf(b, "?");
 		return;
 	}
 	switch (lt->type_case) {
 	case LT(SIMPLE):
-		rt_buf_printf(b, "%s", (unsigned)lt->simple < 10 ? simple[lt->simple] : "?");
+		rt_buf_printf(b, "%s", (unsigned)lt->simple < sizeof simple / sizeof *simple && simple[lt->simple] != NULL
+				       ? simple[lt->simple] : "?");
 		break;
 	case LT(BLOB):
 		rt_buf_printf(b, lt->blob != NULL && lt->blob->dimensionality == DIM(MULTIPART) ? "dir" : "file");
