@@ -61,7 +61,8 @@ Flyteidl__Core__TaskMetadata *fl_lower_task_metadata(struct gen *g, const struct
 	return md;
 }
 
-/* Entries in flytekit's order: EPHEMERAL_STORAGE, CPU, GPU, MEMORY. */
+/* Entries in flytekit's order (flytekit/core/resources.py,
+ * _convert_resources_to_resource_entries): CPU, MEMORY, GPU, EPHEMERAL_STORAGE. */
 static Flyteidl__Core__Resources__ResourceEntry **resource_entries(struct gen *g, const struct fl_kv *kv, uint32_t n,
 								   size_t *count)
 {
@@ -69,10 +70,10 @@ static Flyteidl__Core__Resources__ResourceEntry **resource_entries(struct gen *g
 		const char *key;
 		Flyteidl__Core__Resources__ResourceName name;
 	} order[] = {
-		{"ephemeral_storage", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__EPHEMERAL_STORAGE},
 		{"cpu", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__CPU},
-		{"gpu", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__GPU},
 		{"mem", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__MEMORY},
+		{"gpu", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__GPU},
+		{"ephemeral_storage", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__EPHEMERAL_STORAGE},
 	};
 	Flyteidl__Core__Resources__ResourceEntry **es = fl_alloc(g->a, (n + 1) * sizeof *es);
 	size_t k = 0;
