@@ -113,6 +113,7 @@ enum fl_rfc3339 {
 	FL_RFC3339_OK = 0,
 	FL_RFC3339_FORM = 1,      /* not in the form */
 	FL_RFC3339_NOT_REAL = 2,  /* in the form, but not a real date and time */
+	FL_RFC3339_RANGE = 3,     /* outside google.protobuf.Timestamp's range, the offset applied */
 };
 
 /* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), with a space
