@@ -91,6 +91,17 @@ enum opt_set {
 void fl_check_options(struct checker *k, const struct fl_list *opts, unsigned where, struct fl_options *o,
 		      struct fl_map_info *map);
 
+/* Requests against limits in the resources a container ends up with: a
+ * task's options, a map's per-element options over them (each block
+ * replacing the task's), a call's `with { }` over those (entry by entry).
+ * NULL: no such layer. Only pairs involving the top layer are reported. */
+void fl_check_resources(struct checker *k, const struct fl_options *task, const struct fl_options *elem,
+			const struct fl_options *with);
+
+/* The same for a call of `target` with `with` (NULL: none), or for a map
+ * declaration (target the map, with NULL). */
+void fl_check_call_resources(struct checker *k, const struct fl_entity *target, const struct fl_options *with);
+
 /* ---- signatures.c, launchplan.c --------------------------------------- */
 
 /* Resolves an entity's signature once; reports a declaration that depends
