@@ -121,6 +121,7 @@ static void check_module(struct checker *k, struct fl_node *program)
 			fl_check_workflow(k, e);
 	}
 	fl_check_recursion(k);
+	fl_check_map_names(k);
 }
 
 struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program)

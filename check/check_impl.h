@@ -118,6 +118,12 @@ void fl_check_workflow(struct checker *k, struct fl_entity *e);
 /* After every workflow: cycles and depth of sub-workflows. */
 void fl_check_recursion(struct checker *k);
 
+/* ---- mapnames.c ------------------------------------------------------- */
+
+/* After every workflow (inline maps included): maps of a task that get one
+ * task name (codegen/names.c) but would be different templates. */
+void fl_check_map_names(struct checker *k);
+
 /* ---- formats.c: text formats, no diagnostics ------------------------ */
 
 enum fl_rfc3339 {

@@ -385,3 +385,25 @@ void fl_check_call_resources(struct checker *k, const struct fl_entity *target, 
 		elem = NULL;  /* no container (a map over a launch plan): each block on its own */
 	fl_check_resources(k, task, elem, with);
 }
+
+struct fl_options fl_merge_options(const struct fl_options *base, const struct fl_options *over)
+{
+	struct fl_options r = *base;
+	if (over->has_retries)
+		r.has_retries = true, r.retries = over->retries;
+	if (over->has_timeout)
+		r.has_timeout = true, r.timeout_ns = over->timeout_ns;
+	if (over->cache != NULL)
+		r.cache = over->cache;
+	if (over->has_interruptible)
+		r.has_interruptible = true, r.interruptible = over->interruptible;
+	if (over->nrequests)
+		r.requests = over->requests, r.nrequests = over->nrequests;
+	if (over->nlimits)
+		r.limits = over->limits, r.nlimits = over->nlimits;
+	if (over->nenv)
+		r.env = over->env, r.nenv = over->nenv;
+	if (over->image != NULL)
+		r.image = over->image;
+	return r;
+}

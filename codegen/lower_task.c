@@ -7,29 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Options with those of `over` taking precedence field by field. */
-struct fl_options fl_lower_merge_options(const struct fl_options *base, const struct fl_options *over)
-{
-	struct fl_options r = *base;
-	if (over->has_retries)
-		r.has_retries = true, r.retries = over->retries;
-	if (over->has_timeout)
-		r.has_timeout = true, r.timeout_ns = over->timeout_ns;
-	if (over->cache != NULL)
-		r.cache = over->cache;
-	if (over->has_interruptible)
-		r.has_interruptible = true, r.interruptible = over->interruptible;
-	if (over->nrequests)
-		r.requests = over->requests, r.nrequests = over->nrequests;
-	if (over->nlimits)
-		r.limits = over->limits, r.nlimits = over->nlimits;
-	if (over->nenv)
-		r.env = over->env, r.nenv = over->nenv;
-	if (over->image != NULL)
-		r.image = over->image;
-	return r;
-}
-
 Flyteidl__Core__RetryStrategy *fl_lower_retries(struct gen *g, const struct fl_options *o)
 {
 	Flyteidl__Core__RetryStrategy *r = NEW(g, Flyteidl__Core__RetryStrategy, FLYTEIDL__CORE__RETRY_STRATEGY__INIT);
