@@ -106,15 +106,22 @@ static void check_module(struct checker *k, struct fl_node *program)
 	for (uint32_t i = 0; i < ndeclared; i++) {
 		struct fl_entity *e = m->entities[i];
 		fl_resolve_sig(k, e);
-		if (e->kind == FL_E_TASK)
+		if (e->kind == FL_E_TASK) {
 			fl_check_options(k, &e->decl->sig.options, OPT_TASK, &e->opts, NULL);
+			fl_check_resources(k, &e->opts, NULL, NULL);
+		}
 	}
+	/* a map's resources over its task's, once every task's are read */
+	for (uint32_t i = 0; i < ndeclared; i++)
+		if (m->entities[i]->kind == FL_E_MAP)
+			fl_check_call_resources(k, m->entities[i], NULL);
 	for (uint32_t i = 0; i < ndeclared; i++) {
 		struct fl_entity *e = m->entities[i];
 		if (e->kind == FL_E_WORKFLOW && e->ok)
 			fl_check_workflow(k, e);
 	}
 	fl_check_recursion(k);
+	fl_check_map_names(k);
 }
 
 struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program)

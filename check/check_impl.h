@@ -91,6 +91,17 @@ enum opt_set {
 void fl_check_options(struct checker *k, const struct fl_list *opts, unsigned where, struct fl_options *o,
 		      struct fl_map_info *map);
 
+/* Requests against limits in the resources a container ends up with: a
+ * task's options, a map's per-element options over them (each block
+ * replacing the task's), a call's `with { }` over those (entry by entry).
+ * NULL: no such layer. Only pairs involving the top layer are reported. */
+void fl_check_resources(struct checker *k, const struct fl_options *task, const struct fl_options *elem,
+			const struct fl_options *with);
+
+/* The same for a call of `target` with `with` (NULL: none), or for a map
+ * declaration (target the map, with NULL). */
+void fl_check_call_resources(struct checker *k, const struct fl_entity *target, const struct fl_options *with);
+
 /* ---- signatures.c, launchplan.c --------------------------------------- */
 
 /* Resolves an entity's signature once; reports a declaration that depends
@@ -107,12 +118,19 @@ void fl_check_workflow(struct checker *k, struct fl_entity *e);
 /* After every workflow: cycles and depth of sub-workflows. */
 void fl_check_recursion(struct checker *k);
 
+/* ---- mapnames.c ------------------------------------------------------- */
+
+/* After every workflow (inline maps included): maps of a task that get one
+ * task name (codegen/names.c) but would be different templates. */
+void fl_check_map_names(struct checker *k);
+
 /* ---- formats.c: text formats, no diagnostics ------------------------ */
 
 enum fl_rfc3339 {
 	FL_RFC3339_OK = 0,
 	FL_RFC3339_FORM = 1,      /* not in the form */
 	FL_RFC3339_NOT_REAL = 2,  /* in the form, but not a real date and time */
+	FL_RFC3339_RANGE = 3,     /* outside google.protobuf.Timestamp's range, the offset applied */
 };
 
 /* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), with a space

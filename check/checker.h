@@ -119,6 +119,11 @@ struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program);
 /* Prints "name : (inputs) -> outputs" for every declaration. */
 void fl_print_signatures(struct fl_ctx *c, FILE *out, const struct fl_module *m);
 
+/* Options with those of `over` taking precedence field by field (a
+ * requests, limits or env block replaces the base's whole): a map's
+ * element options over its task's, a call's `with { }` over those. */
+struct fl_options fl_merge_options(const struct fl_options *base, const struct fl_options *over);
+
 /* Validates a Kubernetes resource quantity ("500m", "1Gi", "2", "1.5e3")
  * and gives its value in base units. */
 bool fl_quantity_parse(const char *s, double *value);

@@ -30,18 +30,33 @@ static bool civil_valid(int year, int mon, int day, int hh, int mm, int ss)
 }
 
 /* The offset at s: Z, or +HH:MM / -HH:MM, ending the string. False when it
- * is not one; *oh and *om are 0 for Z. */
-static bool utc_offset(const char *s, int *oh, int *om)
+ * is not one; *oh and *om are 0 for Z, *sign is -1 for a '-'. */
+static bool utc_offset(const char *s, int *sign, int *oh, int *om)
 {
-	*oh = 0, *om = 0;
+	*sign = 1, *oh = 0, *om = 0;
 	if (s[0] == 'Z' && s[1] == '\0')
 		return true;
 	if ((s[0] == '+' || s[0] == '-') && is_digit(s[1]) && is_digit(s[2]) && s[3] == ':' && is_digit(s[4])
 	    && is_digit(s[5]) && s[6] == '\0') {
+		*sign = s[0] == '-' ? -1 : 1;
 		*oh = two_digits(s + 1);
 		*om = two_digits(s + 4);
 		return true;
 	}
+	return false;
+}
+
+/* Whether a real date and time, less its UTC offset (seconds, signed), is
+ * outside google.protobuf.Timestamp's range, 0001-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59.999999999Z. An offset is less than a day, so only
+ * the first and the last day can cross. A leap second counts as the next
+ * second. */
+static bool timestamp_out_of_range(int year, int mon, int day, int sod, int offset)
+{
+	if (year == 1 && mon == 1 && day == 1)
+		return sod - offset < 0;
+	if (year == 9999 && mon == 12 && day == 31)
+		return sod - offset >= 86400;
 	return false;
 }
 
@@ -60,13 +75,16 @@ enum fl_rfc3339 fl_rfc3339_check(const char *s)
 		while (is_digit(s[i]))
 			i++;
 	}
-	int oh, om;
-	if (!utc_offset(s + i, &oh, &om))
+	int sign, oh, om;
+	if (!utc_offset(s + i, &sign, &oh, &om))
 		return FL_RFC3339_FORM;
 	int year = two_digits(s) * 100 + two_digits(s + 2);
-	if (!civil_valid(year, two_digits(s + 5), two_digits(s + 8), two_digits(s + 11), two_digits(s + 14),
-			 two_digits(s + 17)) || oh > 23 || om > 59)
+	int mon = two_digits(s + 5), day = two_digits(s + 8);
+	int hh = two_digits(s + 11), mm = two_digits(s + 14), ss = two_digits(s + 17);
+	if (!civil_valid(year, mon, day, hh, mm, ss) || oh > 23 || om > 59)
 		return FL_RFC3339_NOT_REAL;
+	if (timestamp_out_of_range(year, mon, day, hh * 3600 + mm * 60 + ss, sign * (oh * 3600 + om * 60)))
+		return FL_RFC3339_RANGE;
 	return FL_RFC3339_OK;
 }
 

@@ -120,6 +120,12 @@ static enum fit string_fit(struct checker *k, const struct fl_node *n, const str
 				 n->str.bytes);
 			return REPORTED;
 		}
+		if (bad == FL_RFC3339_RANGE) {
+			fl_error(k->c, n->loc, "%s is a datetime, but \"%s\" is outside the range of a Timestamp, "
+				 "0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z, once its offset is applied",
+				 fl_what_str(k, w), n->str.bytes);
+			return REPORTED;
+		}
 	}
 	return FIT;
 }

@@ -1,6 +1,7 @@
 /* options.c: task options, map options and `with { }` overrides: which
- * option goes where, their values, resources (Kubernetes quantities), and
- * requests against limits. */
+ * option goes where, their values, resources (Kubernetes quantities, whole
+ * GPUs), and requests against limits across the blocks that make a
+ * container's resources (flyteadmin's task_validator.go). */
 #include "prelude.h"
 
 #include "check_impl.h"
@@ -46,7 +47,9 @@ bool fl_quantity_parse(const char *s, double *value)
 			return true;
 		}
 	}
-	if ((*p == 'e' || *p == 'E') && p[1] != '\0') {
+	/* an exponent is a sign and digits, nothing else (strtol would skip spaces) */
+	const char *ed = p + 1 + (p[1] == '+' || p[1] == '-');
+	if ((*p == 'e' || *p == 'E') && *ed >= '0' && *ed <= '9') {
 		char *end;
 		long ex = strtol(p + 1, &end, 10);
 		if (*end == '\0' && ex > -30 && ex < 30) {
@@ -98,6 +101,11 @@ static const char *record_value(struct checker *k, const struct fl_node *val, co
 	if (quantities && !fl_quantity_parse(text, &q)) {
 		fl_error(k->c, val->loc, "'%s' is not a resource quantity (examples: \"500m\", \"2\", \"256Mi\", \"1Gi\")",
 			 text);
+		return NULL;
+	}
+	if (quantities && strcmp(key, "gpu") == 0 && q != floor(q)) {
+		/* flyteadmin's requestedResourcesToQuantity: isWholeNumber */
+		fl_error(k->c, val->loc, "%s.gpu must be a whole number of GPUs, not '%s'", opt, text);
 		return NULL;
 	}
 	return text;
@@ -276,21 +284,76 @@ static void check_option(struct checker *k, const struct fl_node *b, unsigned wh
 		read_map_option(k, b, map);
 }
 
-/* Requests must not exceed limits (Kubernetes rejects such pods). */
-static void check_resources(struct checker *k, const struct fl_options *o)
+/* One block of resources in the stack that makes a container's: a task's
+ * options, a map's per-element options (each of whose requests and limits
+ * blocks replaces the task's whole, as the map task's container is
+ * written), a call's `with { }` (merged entry by entry over the
+ * container's, as flytepropeller's MergeResources does). */
+struct res_layer {
+	const struct fl_options *o;
+	bool replaces;
+};
+
+struct res_entry {
+	const struct fl_kv *kv;  /* NULL: not given */
+	uint32_t layer;
+};
+
+/* The entry of `key` in the requests (or limits) the stack ends up with. */
+static struct res_entry effective(const struct res_layer *ls, uint32_t n, bool limits, const char *key)
 {
-	for (uint32_t i = 0; i < o->nrequests; i++) {
-		for (uint32_t j = 0; j < o->nlimits; j++) {
-			double rq, lm;
-			if (strcmp(o->requests[i].key, o->limits[j].key) != 0 || !fl_quantity_parse(o->requests[i].value, &rq)
-			    || !fl_quantity_parse(o->limits[j].value, &lm))
-				continue;
-			if (rq > lm) {
-				fl_error(k->c, o->requests[i].loc, "requests.%s (%s) is more than limits.%s (%s)",
-					 o->requests[i].key, o->requests[i].value, o->limits[j].key, o->limits[j].value);
-				fl_note(k->c, o->limits[j].loc, "the limit is set here");
-			}
-		}
+	for (uint32_t i = n; i-- > 0;) {
+		const struct fl_kv *kv = limits ? ls[i].o->limits : ls[i].o->requests;
+		uint32_t m = limits ? ls[i].o->nlimits : ls[i].o->nrequests;
+		for (uint32_t j = 0; j < m; j++)
+			if (strcmp(kv[j].key, key) == 0)
+				return (struct res_entry){&kv[j], i};
+		if (m > 0 && ls[i].replaces)
+			break;
+	}
+	return (struct res_entry){NULL, 0};
+}
+
+/* One resource's request against its limit (flyteadmin's validateResource):
+ * no more than the limit, and for GPUs equal to it. Reported at the one of
+ * the two the top of the stack gives, with a note at the other. */
+static void check_pair(struct checker *k, const char *key, struct res_entry rq, struct res_entry lm, uint32_t top)
+{
+	double r, l;
+	if (!fl_quantity_parse(rq.kv->value, &r) || !fl_quantity_parse(lm.kv->value, &l))
+		return;
+	bool gpu = strcmp(key, "gpu") == 0;
+	if (gpu ? r == l : r <= l)
+		return;
+	bool at_request = rq.layer == top;
+	struct fl_loc loc = at_request ? rq.kv->loc : lm.kv->loc;
+	if (gpu)
+		fl_error(k->c, loc, "requests.gpu (%s) differs from limits.gpu (%s): a GPU request must equal its limit",
+			 rq.kv->value, lm.kv->value);
+	else
+		fl_error(k->c, loc, "requests.%s (%s) is more than limits.%s (%s)", key, rq.kv->value, key, lm.kv->value);
+	fl_note(k->c, at_request ? lm.kv->loc : rq.kv->loc, "the %s is set here", at_request ? "limit" : "request");
+}
+
+void fl_check_resources(struct checker *k, const struct fl_options *task, const struct fl_options *elem,
+			const struct fl_options *with)
+{
+	struct res_layer ls[3];
+	uint32_t n = 0;
+	if (task != NULL)
+		ls[n++] = (struct res_layer){task, false};
+	if (elem != NULL)
+		ls[n++] = (struct res_layer){elem, true};
+	if (with != NULL)
+		ls[n++] = (struct res_layer){with, false};
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < FL_ARRAY_LEN(resource_keys); i++) {
+		struct res_entry rq = effective(ls, n, false, resource_keys[i]);
+		struct res_entry lm = effective(ls, n, true, resource_keys[i]);
+		/* a pair below the top was reported with its own block */
+		if (rq.kv != NULL && lm.kv != NULL && (rq.layer == n - 1 || lm.layer == n - 1))
+			check_pair(k, resource_keys[i], rq, lm, n - 1);
 	}
 }
 
@@ -308,5 +371,39 @@ void fl_check_options(struct checker *k, const struct fl_list *opts, unsigned wh
 		check_option(k, b, where, o, map);
 next:;
 	}
-	check_resources(k, o);
+}
+
+void fl_check_call_resources(struct checker *k, const struct fl_entity *target, const struct fl_options *with)
+{
+	const struct fl_options *elem = NULL;
+	if (target->kind == FL_E_MAP) {
+		elem = &target->map.elem;
+		target = target->map.target;
+	}
+	const struct fl_options *task = target != NULL && target->kind == FL_E_TASK ? &target->opts : NULL;
+	if (task == NULL && with != NULL)
+		elem = NULL;  /* no container (a map over a launch plan): each block on its own */
+	fl_check_resources(k, task, elem, with);
+}
+
+struct fl_options fl_merge_options(const struct fl_options *base, const struct fl_options *over)
+{
+	struct fl_options r = *base;
+	if (over->has_retries)
+		r.has_retries = true, r.retries = over->retries;
+	if (over->has_timeout)
+		r.has_timeout = true, r.timeout_ns = over->timeout_ns;
+	if (over->cache != NULL)
+		r.cache = over->cache;
+	if (over->has_interruptible)
+		r.has_interruptible = true, r.interruptible = over->interruptible;
+	if (over->nrequests)
+		r.requests = over->requests, r.nrequests = over->nrequests;
+	if (over->nlimits)
+		r.limits = over->limits, r.nlimits = over->nlimits;
+	if (over->nenv)
+		r.env = over->env, r.nenv = over->nenv;
+	if (over->image != NULL)
+		r.image = over->image;
+	return r;
 }

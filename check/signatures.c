@@ -143,7 +143,11 @@ void fl_map_sig(struct checker *k, struct fl_entity *e, const struct fl_node *ma
 	mi->partial = map;
 	fl_check_options(k, &map->map.options, OPT_MAP, &mi->elem, mi);
 	if (mi->has_ratio && mi->has_min_successes) {
-		fl_error(k->c, mi->min_successes_loc, "give min_successes or min_success_ratio, not both");
+		/* flytekit's map_task keeps the ratio (both reach ArrayNode's
+		 * constructor; the last member of a oneof set wins), its
+		 * array_node keeps min_successes: there is no one answer */
+		fl_error(k->c, mi->min_successes_loc, "give min_successes or min_success_ratio, not both: an ArrayNode "
+			 "has one success criterion (its oneof success_criteria)");
 		fl_note(k->c, mi->ratio_loc, "min_success_ratio is given here");
 	}
 	mi->optional_outputs = (mi->has_ratio && mi->ratio < 1.0) || mi->has_min_successes;

@@ -148,6 +148,7 @@ static struct fl_entity *inline_map(struct checker *k, struct fl_node *callee, c
 	target->name = fl_sprintf(k->a, "map(%s)", callee->map.target.str ? callee->map.target.str : "...");
 	target->state = 1;
 	fl_map_sig(k, target, callee, false);
+	fl_check_call_resources(k, target, NULL);
 	if (target->ok)
 		fl_sig_build_index(k->a, &target->sig);
 	target->state = 2;
@@ -452,6 +453,8 @@ static const struct fl_type *expr_with(struct checker *k, struct fl_node *n, con
 		chain[i]->sema = node;  /* as for a call: every `with` reaches the node */
 		chain[i]->ty = t;
 	}
+	if (node != NULL && node->target != NULL)
+		fl_check_call_resources(k, node->target, &node->overrides);
 	return t;
 }
 

@@ -83,8 +83,6 @@ int fl_lower_cmp_lit_entry(const void *a, const void *b);
 
 /* ---- lower_task.c: task templates ------------------------------------- */
 
-/* Options with those of `over` taking precedence field by field. */
-struct fl_options fl_lower_merge_options(const struct fl_options *base, const struct fl_options *over);
 Flyteidl__Core__RetryStrategy *fl_lower_retries(struct gen *g, const struct fl_options *o);
 Flyteidl__Core__TaskMetadata *fl_lower_task_metadata(struct gen *g, const struct fl_options *o);
 Flyteidl__Core__Resources *fl_lower_resources(struct gen *g, const struct fl_options *o);

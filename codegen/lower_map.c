@@ -12,7 +12,7 @@
  * the map's per-element options. */
 static struct fl_options map_element_options(const struct fl_entity *map)
 {
-	return fl_lower_merge_options(&map->map.target->opts, &map->map.elem);
+	return fl_merge_options(&map->map.target->opts, &map->map.elem);
 }
 
 /* What a float32 field becomes in flytekit's MessageToDict: the shortest
@@ -91,7 +91,7 @@ Flyteidl__Core__Node *fl_lower_legacy_map_node(struct gen *g, const struct fl_wf
 {
 	const char *name = fl_map_task_name(g->a, g->m->name, n->target);
 	struct fl_options elem = map_element_options(n->target);
-	struct fl_options o = fl_lower_merge_options(&elem, p->ovr);
+	struct fl_options o = fl_merge_options(&elem, p->ovr);
 	Flyteidl__Core__NodeMetadata *md = fl_lower_node_metadata(g, short_name(name), &o, p->ovr->cache != NULL);
 	return fl_lower_task_node(g, p->id, name, md, p, n);
 }
@@ -157,7 +157,7 @@ Flyteidl__Core__Node *fl_lower_array_node(struct gen *g, const struct fl_wf_node
 	} else {
 		struct fl_options none_opts = {0};
 		struct fl_options elem = map_element_options(t);
-		struct fl_options o = fl_lower_merge_options(&elem, ovr);
+		struct fl_options o = fl_merge_options(&elem, ovr);
 		node->metadata = fl_lower_node_metadata(g, name, &none_opts, false);
 		Flyteidl__Core__NodeMetadata *md = fl_lower_node_metadata(g, name, &o, ovr->cache != NULL);
 		an->node = fl_lower_task_node(g, name, name, md, p, n);

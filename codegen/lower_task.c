@@ -7,29 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Options with those of `over` taking precedence field by field. */
-struct fl_options fl_lower_merge_options(const struct fl_options *base, const struct fl_options *over)
-{
-	struct fl_options r = *base;
-	if (over->has_retries)
-		r.has_retries = true, r.retries = over->retries;
-	if (over->has_timeout)
-		r.has_timeout = true, r.timeout_ns = over->timeout_ns;
-	if (over->cache != NULL)
-		r.cache = over->cache;
-	if (over->has_interruptible)
-		r.has_interruptible = true, r.interruptible = over->interruptible;
-	if (over->nrequests)
-		r.requests = over->requests, r.nrequests = over->nrequests;
-	if (over->nlimits)
-		r.limits = over->limits, r.nlimits = over->nlimits;
-	if (over->nenv)
-		r.env = over->env, r.nenv = over->nenv;
-	if (over->image != NULL)
-		r.image = over->image;
-	return r;
-}
-
 Flyteidl__Core__RetryStrategy *fl_lower_retries(struct gen *g, const struct fl_options *o)
 {
 	Flyteidl__Core__RetryStrategy *r = NEW(g, Flyteidl__Core__RetryStrategy, FLYTEIDL__CORE__RETRY_STRATEGY__INIT);
@@ -61,7 +38,8 @@ Flyteidl__Core__TaskMetadata *fl_lower_task_metadata(struct gen *g, const struct
 	return md;
 }
 
-/* Entries in flytekit's order: EPHEMERAL_STORAGE, CPU, GPU, MEMORY. */
+/* Entries in flytekit's order (flytekit/core/resources.py,
+ * _convert_resources_to_resource_entries): CPU, MEMORY, GPU, EPHEMERAL_STORAGE. */
 static Flyteidl__Core__Resources__ResourceEntry **resource_entries(struct gen *g, const struct fl_kv *kv, uint32_t n,
 								   size_t *count)
 {
@@ -69,10 +47,10 @@ static Flyteidl__Core__Resources__ResourceEntry **resource_entries(struct gen *g
 		const char *key;
 		Flyteidl__Core__Resources__ResourceName name;
 	} order[] = {
-		{"ephemeral_storage", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__EPHEMERAL_STORAGE},
 		{"cpu", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__CPU},
-		{"gpu", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__GPU},
 		{"mem", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__MEMORY},
+		{"gpu", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__GPU},
+		{"ephemeral_storage", FLYTEIDL__CORE__RESOURCES__RESOURCE_NAME__EPHEMERAL_STORAGE},
 	};
 	Flyteidl__Core__Resources__ResourceEntry **es = fl_alloc(g->a, (n + 1) * sizeof *es);
 	size_t k = 0;

@@ -246,7 +246,7 @@ static Flyteidl__Core__Binding **node_bindings(struct gen *g, const struct fl_wf
 static Flyteidl__Core__Node *task_call_node(struct gen *g, const struct fl_wf_node *n, const struct node_parts *p)
 {
 	const struct fl_entity *t = n->target;
-	struct fl_options o = fl_lower_merge_options(&t->opts, p->ovr);
+	struct fl_options o = fl_merge_options(&t->opts, p->ovr);
 	Flyteidl__Core__NodeMetadata *md = fl_lower_node_metadata(g, short_name(t->name), &o, p->ovr->cache != NULL);
 	return fl_lower_task_node(g, p->id, qualified(g, t->name), md, p, n);
 }

@@ -692,7 +692,7 @@ function checkBinding(bd, want, where, ctx, errs) {
 
 const FILE_RE = /^([0-9]+)_(.+)_([123])\.pb$/;
 const MAP_RE = /^(.*)\.map_(.+)_([0-9a-f]{32})(-arraynode)?$/;
-const RESOURCE_ORDER = [5, 1, 2, 3];  /* EPHEMERAL_STORAGE, CPU, GPU, MEMORY */
+const RESOURCE_ORDER = [1, 3, 2, 5];  /* CPU, MEMORY, GPU, EPHEMERAL_STORAGE (flytekit/core/resources.py) */
 
 function parseQuantity(s) {
 	const m = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([numkMGTPE])|[eE]([+-]?\d+))?$/.exec(s);
@@ -1127,7 +1127,7 @@ function checkCase(group, dir) {
 					if (pos < 0) T[6].push(`${w}: ${side}: resource name ${e.name}`);
 					if (seen.has(e.name)) T[6].push(`${w}: ${side}: ${e.name} twice`);
 					seen.add(e.name);
-					if (pos <= last) T[6].push(`${w}: ${side}: not in the order EPHEMERAL_STORAGE, CPU, GPU, MEMORY`);
+					if (pos <= last) T[6].push(`${w}: ${side}: not in the order CPU, MEMORY, GPU, EPHEMERAL_STORAGE`);
 					last = pos;
 					const q = parseQuantity(e.value);
 					if (!(q >= 0)) T[6].push(`${w}: ${side}: '${e.value}' is not a quantity`);
