@@ -10,14 +10,14 @@
 
 #include "checker.h"
 #include "ctx.h"
+#include "hash.h"
 
 struct checker {
 	struct fl_ctx *c;
 	struct fl_arena *a;
 	struct fl_module *m;
-	/* the module namespace: open addressing on interned names */
-	struct fl_entity **table;
-	size_t cap;
+	/* the module namespace: interned name -> entity (in slot ptr) */
+	struct base_hash ns;
 	/* workflow being checked */
 	struct fl_entity *wf;
 	struct fl_wf_value **scope;
@@ -31,7 +31,8 @@ struct checker {
 
 /* Makes the table for a module of ndecls declarations. */
 void fl_ns_init(struct checker *k, uint32_t ndecls);
-/* The slot of a name in the table (where it is, or where it would go). */
+/* The index of a declared name's slot in the table (for per-entity arrays
+ * of ns.cap elements; the table does not grow after fl_ns_init). */
 size_t fl_ns_slot(const struct checker *k, const char *name);
 struct fl_entity *fl_ns_lookup(const struct checker *k, const char *name);
 void fl_ns_put(struct checker *k, struct fl_entity *e);

@@ -110,9 +110,17 @@ static unsigned digits(uint32_t n)
 	return d;
 }
 
-struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const struct fl_codegen_options *o)
+struct lower_call {
+	const struct fl_module *m;
+	const struct fl_codegen_options *o;
+	struct fl_package *p;
+};
+
+static int lower_body(struct fl_ctx *c, void *arg)
 {
-	FL_PROTECT(c, saved, NULL);
+	struct lower_call *call = arg;
+	const struct fl_module *m = call->m;
+	const struct fl_codegen_options *o = call->o;
 	struct gen g = {.c = c, .a = c->arena, .m = m, .o = o};
 	g.image = o->image != NULL ? o->image : m->image;
 	g.entrypoint = o->entrypoint != NULL ? o->entrypoint : m->name;
@@ -122,8 +130,7 @@ struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const s
 			needs |= m->entities[i]->kind == FL_E_TASK && m->entities[i]->opts.image == NULL;
 		if (needs) {
 			fl_error_noloc(c, "no container image: declare one (image \"registry/name:tag\") or pass --image");
-			FL_UNPROTECT(c, saved);
-			return NULL;
+			return -1;
 		}
 		g.image = "";
 	}
@@ -136,6 +143,12 @@ struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const s
 	unsigned width = p->n > 0 ? digits(p->n - 1) : 1;
 	for (uint32_t i = 0; i < p->n; i++)
 		p->items[i].file = fl_sprintf(c->arena, "%0*u_%s_%d.pb", (int)width, i, p->items[i].name, p->items[i].kind);
-	FL_UNPROTECT(c, saved);
-	return g.failed ? NULL : p;
+	call->p = g.failed ? NULL : p;
+	return 0;
+}
+
+struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const struct fl_codegen_options *o)
+{
+	struct lower_call call = {m, o, NULL};
+	return fl_protect(c, lower_body, &call) == 0 ? call.p : NULL;
 }
