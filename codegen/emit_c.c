@@ -16,6 +16,7 @@
 #include "codegen.h"
 #include "ctx.h"
 #include "fileio.h"
+#include "hash.h"
 
 struct cgen {
 	struct fl_ctx *c;
@@ -29,12 +30,7 @@ struct cgen {
 	 * M__LEVEL__LOW; a task named list_int and the type list[int] both
 	 * make M__list_int) is an error, never C that does not compile or,
 	 * worse, one type standing for another */
-	struct claim {         /* open addressing; claims_cap a power of two */
-		const char *name;
-		const void *owner;     /* a type, an enum member, an entity */
-		const char *what;      /* for the message */
-	} *claims;
-	size_t nclaims, claims_cap;
+	struct base_hash claims;   /* name -> struct claim (in ptr) */
 	bool clash;
 };
 
@@ -117,37 +113,25 @@ static const char *type_what(struct cgen *g, const struct fl_type *t)
 	return fl_sprintf(g->a, "the type %s", fl_type_str(g->a, t));
 }
 
-static size_t claim_slot(const struct cgen *g, const char *name)
-{
-	size_t h = 14695981039346656037ull;
-	for (const char *p = name; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	size_t i = h & (g->claims_cap - 1);
-	while (g->claims[i].name != NULL && strcmp(g->claims[i].name, name) != 0)
-		i = (i + 1) & (g->claims_cap - 1);
-	return i;
-}
+struct claim {
+	const void *owner;     /* a type, an enum member, an entity */
+	const char *what;      /* for the message */
+};
 
 /* Takes a file-scope name for owner. False when it is taken already: by the
  * same owner (equal types are one owner), or by another, which is reported
  * once per name. */
 static bool claim(struct cgen *g, const char *name, const void *owner, const struct fl_type *type, const char *what)
 {
-	if (2 * (g->nclaims + 1) > g->claims_cap) {
-		struct claim *old = g->claims;
-		size_t old_cap = g->claims_cap;
-		g->claims_cap = old_cap ? old_cap * 2 : 128;
-		g->claims = fl_zalloc(g->a, g->claims_cap * sizeof *g->claims);
-		for (size_t i = 0; i < old_cap; i++)
-			if (old[i].name != NULL)
-				g->claims[claim_slot(g, old[i].name)] = old[i];
-	}
-	struct claim *c = &g->claims[claim_slot(g, name)];
-	if (c->name == NULL) {
-		*c = (struct claim){name, owner, what};
-		g->nclaims++;
+	bool added;
+	struct base_hash_slot *slot = base_hash_insert_str(&g->claims, name, &added);
+	if (added) {
+		struct claim *c = FL_NEW(g->a, struct claim);
+		*c = (struct claim){owner, what};
+		slot->ptr = c;
 		return true;
 	}
+	struct claim *c = slot->ptr;
 	const struct fl_type *ct = c->what == NULL ? c->owner : NULL;
 	bool same = c->owner == owner || (type != NULL && c->what == NULL && fl_type_equal(c->owner, type));
 	if (!same && c->owner != NULL) {
@@ -602,6 +586,7 @@ static int emit_c_body(struct fl_ctx *c, void *arg)
 	const char *source = call->source;
 	struct cgen g = {.c = c, .a = c->arena, .m = m};
 	module_prefix(&g);
+	base_hash_init(&g.claims, fl_arena_core(c->arena), 128);
 	base_buf_init(&g.h, fl_arena_core(c->arena));
 	base_buf_init(&g.src, fl_arena_core(c->arena));
 	base_buf_init(&g.types, fl_arena_core(c->arena));

@@ -12,17 +12,21 @@
 struct upstream {
 	const char **ids;
 	size_t n, cap;
-	struct fl_str_set set;  /* the ids again, hashed, once there are many */
+	struct base_hash set;  /* the ids again, hashed, once there are many */
 };
 
 static void note_upstream(struct gen *g, struct upstream *u, const char *id)
 {
 	enum { SMALL = 16 };  /* a search is as fast below this */
-	if (u->n >= SMALL && u->set.cap == 0)
+	bool added;
+	if (u->n >= SMALL && u->set.cap == 0) {
+		base_hash_init(&u->set, fl_arena_core(g->a), 2 * SMALL);
 		for (size_t i = 0; i < u->n; i++)
-			(void)fl_str_set_add(&u->set, g->a, u->ids[i]);
+			base_hash_insert_str(&u->set, u->ids[i], &added);
+	}
 	if (u->set.cap > 0) {
-		if (!fl_str_set_add(&u->set, g->a, id))
+		base_hash_insert_str(&u->set, id, &added);
+		if (!added)
 			return;
 	} else {
 		for (size_t i = 0; i < u->n; i++)

@@ -17,19 +17,9 @@
 #include "flyteidl/core/errors.pb-c.h"
 #include "flyteidl/core/literals.pb-c.h"
 #include "jsonstr.h"
+#include "pbwire.h"
 
 enum { MAX_ARTIFACT = 512 * 1024 * 1024, MAX_DEPTH = 1000 };
-
-static void *arena_alloc(void *data, size_t size)
-{
-	return fl_alloc(data, size);
-}
-
-static void arena_free(void *data, void *p)
-{
-	(void)data;
-	(void)p;
-}
 
 static const ProtobufCMessageDescriptor *descriptor_of(enum fl_show_type t)
 {
@@ -60,103 +50,6 @@ static enum fl_show_type type_of_name(const char *path)
 	}
 }
 
-static bool varint(const uint8_t *p, size_t len, size_t *at, uint64_t *v)
-{
-	*v = 0;
-	for (unsigned shift = 0; shift < 64; shift += 7) {
-		if (*at >= len)
-			return false;
-		uint8_t b = p[(*at)++];
-		*v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return true;
-	}
-	return false;
-}
-
-/* Whether s[0..n) is well-formed UTF-8 (no overlong forms, surrogates or
- * code points above U+10FFFF). */
-static bool utf8_valid(const uint8_t *s, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		uint8_t c = s[i];
-		size_t k;
-		uint32_t cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			k = 1, cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			k = 2, cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3, cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (n - i <= k)
-			return false;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + j] & 0x3f);
-		}
-		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return false;
-		i += k + 1;
-	}
-	return true;
-}
-
-/* How deep messages of type d nest in data, up to MAX_DEPTH + 1: unpacking
- * and printing recurse once per level, so a crafted file nested a hundred
- * thousand levels deep would overflow the stack. Also finds a string field
- * that is not UTF-8 (protobuf-go, and so flytectl, refuses those; protobuf-c
- * does not check) and names it in *bad. Malformed bytes end the walk; the
- * unpacker reports them. */
-static unsigned nesting(const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t len, unsigned depth,
-			const char **bad)
-{
-	unsigned deepest = depth;
-	size_t at = 0;
-	while (at < len && deepest <= MAX_DEPTH) {
-		uint64_t key, n;
-		if (!varint(data, len, &at, &key))
-			break;
-		switch (key & 7) {
-		case 0:
-			if (!varint(data, len, &at, &n))
-				return deepest;
-			break;
-		case 1:
-			at += 8;
-			break;
-		case 5:
-			at += 4;
-			break;
-		case 2: {
-			if (!varint(data, len, &at, &n) || n > len - at)
-				return deepest;
-			const ProtobufCFieldDescriptor *f =
-				key >> 3 <= UINT32_MAX ? protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3)) : NULL;
-			if (f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE) {
-				unsigned sub = nesting(f->descriptor, data + at, (size_t)n, depth + 1, bad);
-				if (sub > deepest)
-					deepest = sub;
-			} else if (f != NULL && f->type == PROTOBUF_C_TYPE_STRING && *bad == NULL
-				   && !utf8_valid(data + at, (size_t)n)) {
-				*bad = f->name;
-			}
-			at += (size_t)n;
-			break;
-		}
-		default:
-			return deepest;
-		}
-	}
-	return deepest;
-}
-
 /* Prints the message in data as JSON at the given indentation level, with
  * no newline after it. */
 static int show_bytes(struct fl_ctx *c, struct base_buf *out, const char *name, const uint8_t *data, size_t len,
@@ -174,16 +67,22 @@ static int show_bytes(struct fl_ctx *c, struct base_buf *out, const char *name, 
 		fl_error_noloc(c, "%s: empty file, not a %s", name, d->name);
 		return -1;
 	}
-	const char *bad = NULL;
-	if (nesting(d, data, len, 0, &bad) > MAX_DEPTH) {
+	/* unpacking and printing recurse once per level, so a crafted file
+	 * nested a hundred thousand levels deep would overflow the stack; and
+	 * protobuf-go (so flytectl) refuses a string field that is not UTF-8,
+	 * which protobuf-c does not check. Malformed bytes are the unpacker's
+	 * to report. */
+	struct base_pbwire_error e;
+	if (base_pbwire_check(d, data, len, MAX_DEPTH, BASE_PBWIRE_LENIENT | BASE_PBWIRE_CHECK_UTF8, &e)
+	    == BASE_PBWIRE_TOO_DEEP) {
 		fl_error_noloc(c, "%s: messages nested more than %d levels deep; not a flytec artifact", name, MAX_DEPTH);
 		return -1;
 	}
-	if (bad != NULL) {
-		fl_error_noloc(c, "%s: not a valid %s: string field '%s' is not UTF-8", name, d->name, bad);
+	if (e.utf8_field != NULL) {
+		fl_error_noloc(c, "%s: not a valid %s: string field '%s' is not UTF-8", name, d->name, e.utf8_field);
 		return -1;
 	}
-	ProtobufCAllocator alloc = {arena_alloc, arena_free, c->arena};
+	ProtobufCAllocator alloc = base_pb_allocator(fl_arena_core(c->arena));
 	ProtobufCMessage *m = protobuf_c_message_unpack(d, &alloc, len, data);
 	if (m == NULL) {
 		fl_error_noloc(c, "%s: not a valid %s (corrupt or truncated protobuf)", name, d->name);
