@@ -110,16 +110,6 @@ void fl_check_recursion(struct checker *k);
 
 /* ---- formats.c: text formats, no diagnostics ------------------------ */
 
-enum fl_rfc3339 {
-	FL_RFC3339_OK = 0,
-	FL_RFC3339_FORM = 1,      /* not in the form */
-	FL_RFC3339_NOT_REAL = 2,  /* in the form, but not a real date and time */
-};
-
-/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), with a space
- * allowed for the T. */
-enum fl_rfc3339 fl_rfc3339_check(const char *s);
-
 /* Where a cron expression is wrong. */
 struct fl_cron_fault {
 	int field;                /* 0-4, or -1: not five fields */

@@ -1,74 +1,11 @@
 /* formats.c: text formats the checker validates, with no diagnostics and
- * no checker state: RFC 3339 date-times (with civil-date validity) and
- * cron expressions. */
+ * no checker state: cron expressions (RFC 3339 date-times are
+ * base_rfc3339_parse's). */
 #include "prelude.h"
 
 #include "check_impl.h"
 
 #include <string.h>
-
-/* ---- RFC 3339 --------------------------------------------------------- */
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int two_digits(const char *s)
-{
-	return (s[0] - '0') * 10 + (s[1] - '0');
-}
-
-/* A real proleptic Gregorian date (year 1 on) and time of day; a leap
- * second (:60) is allowed. */
-static bool civil_valid(int year, int mon, int day, int hh, int mm, int ss)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-	return !(year < 1 || mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1] || (mon == 2 && day == 29 && !leap)
-		 || hh > 23 || mm > 59 || ss > 60);
-}
-
-/* The offset at s: Z, or +HH:MM / -HH:MM, ending the string. False when it
- * is not one; *oh and *om are 0 for Z. */
-static bool utc_offset(const char *s, int *oh, int *om)
-{
-	*oh = 0, *om = 0;
-	if (s[0] == 'Z' && s[1] == '\0')
-		return true;
-	if ((s[0] == '+' || s[0] == '-') && is_digit(s[1]) && is_digit(s[2]) && s[3] == ':' && is_digit(s[4])
-	    && is_digit(s[5]) && s[6] == '\0') {
-		*oh = two_digits(s + 1);
-		*om = two_digits(s + 4);
-		return true;
-	}
-	return false;
-}
-
-enum fl_rfc3339 fl_rfc3339_check(const char *s)
-{
-	const char *f = "dddd-dd-ddTdd:dd:dd";
-	size_t i = 0;
-	for (; f[i]; i++) {
-		if (f[i] == 'd' ? !is_digit(s[i]) : s[i] != f[i] && !(f[i] == 'T' && s[i] == ' '))
-			return FL_RFC3339_FORM;
-	}
-	if (s[i] == '.') {
-		i++;
-		if (!is_digit(s[i]))
-			return FL_RFC3339_FORM;
-		while (is_digit(s[i]))
-			i++;
-	}
-	int oh, om;
-	if (!utc_offset(s + i, &oh, &om))
-		return FL_RFC3339_FORM;
-	int year = two_digits(s) * 100 + two_digits(s + 2);
-	if (!civil_valid(year, two_digits(s + 5), two_digits(s + 8), two_digits(s + 11), two_digits(s + 14),
-			 two_digits(s + 17)) || oh > 23 || om > 59)
-		return FL_RFC3339_NOT_REAL;
-	return FL_RFC3339_OK;
-}
 
 /* ---- cron ------------------------------------------------------------- */
 

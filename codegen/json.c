@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "base64.h"
+#include "civil.h"
 #include "ctx.h"
+#include "duration.h"
 #include "jsonstr.h"
 
 static void value(struct base_buf *out, const ProtobufCFieldDescriptor *f, const void *p, int indent);
@@ -39,56 +42,6 @@ static void camel(struct base_buf *out, const char *name)
 	base_buf_putc(out, '"');
 }
 
-static void base64(struct base_buf *out, const uint8_t *d, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	base_buf_putc(out, '"');
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)d[i] << 16 | (i + 1 < n ? (uint32_t)d[i + 1] << 8 : 0) | (i + 2 < n ? d[i + 2] : 0);
-		base_buf_putc(out, tab[v >> 18 & 63]);
-		base_buf_putc(out, tab[v >> 12 & 63]);
-		base_buf_putc(out, i + 1 < n ? tab[v >> 6 & 63] : '=');
-		base_buf_putc(out, i + 2 < n ? tab[v & 63] : '=');
-	}
-	base_buf_putc(out, '"');
-}
-
-/* A number as protobuf's JSON printers write it: the shortest decimal that
- * reads back as the same value, as a double or (is_float) as a float32
- * (0.9f is 0.9, not 0.89999997615814209). */
-static void number(struct base_buf *out, double d, bool is_float)
-{
-	if (isnan(d)) {
-		base_buf_puts(out, "\"NaN\"");
-		return;
-	}
-	if (isinf(d)) {
-		base_buf_puts(out, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-		return;
-	}
-	char buf[40];
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof buf, "%.*g", prec, d);
-		double back = strtod(buf, NULL);
-		if (is_float ? (float)back == (float)d : back == d)
-			break;
-	}
-	base_buf_puts(out, buf);
-}
-
-/* Fractional seconds as protobuf's JSON writes them: none, or 3, 6 or 9 digits. */
-static void nanos_fraction(struct base_buf *out, int32_t nanos)
-{
-	if (nanos == 0)
-		return;
-	if (nanos % 1000000 == 0)
-		base_buf_printf(out, ".%03d", nanos / 1000000);
-	else if (nanos % 1000 == 0)
-		base_buf_printf(out, ".%06d", nanos / 1000);
-	else
-		base_buf_printf(out, ".%09d", nanos);
-}
-
 static bool is_map_entry(const ProtobufCMessageDescriptor *d)
 {
 	size_t n = strlen(d->name);
@@ -107,23 +60,12 @@ static void time_json(struct base_buf *out, const ProtobufCMessage *m, bool dura
 	const char *base = (const char *)m;
 	int64_t secs = *(const int64_t *)(base + m->descriptor->fields[0].offset);
 	int32_t nanos = *(const int32_t *)(base + m->descriptor->fields[1].offset);
-	if (duration) {
-		base_buf_printf(out, "\"%s%" PRId64, secs < 0 || nanos < 0 ? "-" : "", secs < 0 ? -secs : secs);
-		nanos_fraction(out, nanos < 0 ? -nanos : nanos);
-		base_buf_puts(out, "s\"");
-		return;
-	}
-	int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-	int64_t rem = secs - days * 86400;
-	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
-	y += mo <= 2;
-	base_buf_printf(out, "\"%04" PRId64 "-%02" PRId64 "-%02" PRId64 "T%02" PRId64 ":%02" PRId64 ":%02" PRId64, y, mo,
-		      d, rem / 3600, rem / 60 % 60, rem % 60);
-	nanos_fraction(out, nanos);
-	base_buf_puts(out, "Z\"");
+	char buf[64];
+	if (duration)
+		base_duration_pbjson(secs, nanos, buf, sizeof buf);
+	else
+		base_rfc3339_format(secs, nanos, 0, buf, sizeof buf);
+	base_buf_printf(out, "\"%s\"", buf);
 }
 
 /* A Struct (an object of its fields map) or a ListValue (an array of its
@@ -225,10 +167,10 @@ static void value(struct base_buf *out, const ProtobufCFieldDescriptor *f, const
 		base_buf_printf(out, "\"%" PRIu64 "\"", *(const uint64_t *)p);
 		break;
 	case PROTOBUF_C_TYPE_FLOAT:
-		number(out, (double)*(const float *)p, true);
+		base_json_double(out, (double)*(const float *)p, 1, BASE_JSON_FLOAT32);
 		break;
 	case PROTOBUF_C_TYPE_DOUBLE:
-		number(out, *(const double *)p, false);
+		base_json_double(out, *(const double *)p, 1, 0);
 		break;
 	case PROTOBUF_C_TYPE_BOOL:
 		base_buf_puts(out, *(const protobuf_c_boolean *)p ? "true" : "false");
@@ -249,7 +191,12 @@ static void value(struct base_buf *out, const ProtobufCFieldDescriptor *f, const
 	}
 	case PROTOBUF_C_TYPE_BYTES: {
 		const ProtobufCBinaryData *b = p;
-		base64(out, b->data, b->len);
+		size_t len = base_base64_len(b->len);
+		base_buf_putc(out, '"');
+		base_buf_reserve(out, len);
+		base_base64_encode(out->data + out->len, b->data, b->len);
+		out->len += len;
+		base_buf_putc(out, '"');
 		break;
 	}
 	case PROTOBUF_C_TYPE_MESSAGE: {
