@@ -258,22 +258,23 @@ void fl_sig_build_index(struct fl_arena *a, struct fl_sig *s)
 	s->index = x;
 }
 
-int fl_sig_input(const struct fl_sig *s, const char *name)
+/* The position of name among v[0..n), by the index when there is one. */
+static int var_position(const struct fl_var *v, uint32_t n, const struct fl_ptrmap *index, const char *name)
 {
-	if (s->index != NULL)
-		return name == NULL ? -1 : (int)fl_ptrmap_get(&s->index->in, name);
-	for (uint32_t i = 0; i < s->nin; i++)
-		if (s->in[i].name == name)
+	if (index != NULL)
+		return name == NULL ? -1 : (int)fl_ptrmap_get(index, name);
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i].name == name)
 			return (int)i;
 	return -1;
 }
 
+int fl_sig_input(const struct fl_sig *s, const char *name)
+{
+	return var_position(s->in, s->nin, s->index != NULL ? &s->index->in : NULL, name);
+}
+
 int fl_sig_output(const struct fl_sig *s, const char *name)
 {
-	if (s->index != NULL)
-		return name == NULL ? -1 : (int)fl_ptrmap_get(&s->index->out, name);
-	for (uint32_t i = 0; i < s->nout; i++)
-		if (s->out[i].name == name)
-			return (int)i;
-	return -1;
+	return var_position(s->out, s->nout, s->index != NULL ? &s->index->out : NULL, name);
 }

@@ -14,8 +14,8 @@
 #include "flyteidl/admin/task.pb-c.h"
 #include "flyteidl/admin/workflow.pb-c.h"
 #include "google/protobuf/struct.pb-c.h"
-#include "names.h"
 #include "hash.h"
+#include "names.h"
 
 struct gen {
 	struct fl_ctx *c;

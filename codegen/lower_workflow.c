@@ -288,11 +288,6 @@ static Flyteidl__Core__Node *workflow_call_node(struct gen *g, struct wf_state *
 	return node;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* A node of the workflow: its bindings, one of four shapes by what it
  * calls, and its upstream ids. */
 static Flyteidl__Core__Node *lower_node(struct gen *g, struct wf_state *ws, const struct fl_wf_node *n)
@@ -314,7 +309,7 @@ static Flyteidl__Core__Node *lower_node(struct gen *g, struct wf_state *ws, cons
 		node = workflow_call_node(g, ws, n, &p);
 	/* upstream ids, sorted */
 	if (up.n > 1)  /* up.ids is NULL when there is none */
-		qsort(up.ids, up.n, sizeof *up.ids, cmp_str);
+		qsort(up.ids, up.n, sizeof *up.ids, fl_cmp_str);
 	node->n_upstream_node_ids = up.n;
 	node->upstream_node_ids = fl_alloc(g->a, (up.n + 1) * sizeof(char *));
 	for (size_t i = 0; i < up.n; i++)

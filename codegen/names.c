@@ -124,7 +124,7 @@ const char *fl_py_float_repr(struct fl_arena *a, double x)
 	return fl_strndup(a, out, strlen(out));
 }
 
-static int cmp_str(const void *a, const void *b)
+int fl_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -136,7 +136,7 @@ const char **fl_map_bound_names(struct fl_arena *a, const struct fl_entity *map,
 	for (uint32_t i = 0; i < map->sig.nin; i++)
 		if (map->sig.in[i].bound)
 			names[k++] = map->sig.in[i].name;
-	qsort(names, k, sizeof *names, cmp_str);
+	qsort(names, k, sizeof *names, fl_cmp_str);
 	*n = k;
 	return names;
 }

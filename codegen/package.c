@@ -45,15 +45,16 @@ static la_ssize_t sink_write(struct archive *ar, void *client, const void *data,
 	return (la_ssize_t)n;
 }
 
-struct tgz_call {
+/* The arguments of the protected bodies below. */
+struct package_call {
 	const struct fl_package *p;
-	const char *path;
+	const char *path;  /* the .tgz, or the directory */
 };
 
 static int write_tgz(struct fl_ctx *c, void *arg)
 {
-	const struct fl_package *p = ((struct tgz_call *)arg)->p;
-	const char *path = ((struct tgz_call *)arg)->path;
+	const struct fl_package *p = ((struct package_call *)arg)->p;
+	const char *path = ((struct package_call *)arg)->path;
 	struct sink s = {.arena = c->arena, .oom = false};
 	base_buf_init(&s.buf, fl_arena_core(c->arena));
 	struct archive *ar = archive_write_new();
@@ -114,19 +115,14 @@ done:
 
 int fl_package_write_tgz(struct fl_ctx *c, const struct fl_package *p, const char *path)
 {
-	struct tgz_call call = {p, path};
+	struct package_call call = {p, path};
 	return fl_protect(c, write_tgz, &call);
 }
 
-struct dir_call {
-	const struct fl_package *p;
-	const char *dir;
-};
-
 static int write_dir(struct fl_ctx *c, void *arg)
 {
-	const struct fl_package *p = ((struct dir_call *)arg)->p;
-	const char *dir = ((struct dir_call *)arg)->dir;
+	const struct fl_package *p = ((struct package_call *)arg)->p;
+	const char *dir = ((struct package_call *)arg)->path;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const char *path = fl_sprintf(c->arena, "%s/%s", dir, p->items[i].file);
 		if (base_write_file(path, p->items[i].data, p->items[i].len, BASE_WRITE_IF_CHANGED,
@@ -140,6 +136,6 @@ static int write_dir(struct fl_ctx *c, void *arg)
 
 int fl_package_write_dir(struct fl_ctx *c, const struct fl_package *p, const char *dir)
 {
-	struct dir_call call = {p, dir};
+	struct package_call call = {p, dir};
 	return fl_protect(c, write_dir, &call);
 }
