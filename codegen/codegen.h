@@ -32,6 +32,11 @@ struct fl_package {
 /* fl_lower, fl_package_write_tgz, fl_package_write_dir, fl_show_file:
  * declared in flytec.h. */
 
+/* Writes a generated file whole (base_write_file: a temporary file renamed
+ * over it, mode 0666 & ~umask; with if_changed an identical file is left
+ * alone). On failure: the error "cannot write PATH: REASON" and -1. */
+int fl_write_output(struct fl_ctx *c, const char *path, const void *data, size_t len, bool if_changed);
+
 /* Protobuf's canonical JSON for any message, driven by its descriptor. */
 void fl_json_message(struct base_buf *out, const ProtobufCMessage *m, int indent);
 /* The whole package: {"<file>": <message>, ...} in order. */

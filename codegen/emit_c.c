@@ -15,7 +15,6 @@
 
 #include "codegen.h"
 #include "ctx.h"
-#include "fileio.h"
 #include "hash.h"
 
 struct cgen {
@@ -644,14 +643,8 @@ static int write_body(struct fl_ctx *c, void *arg)
 	base = base != NULL ? base + 1 : source;
 	const char *hpath = fl_sprintf(c->arena, "%s/%s.h", outdir, base);
 	const char *cpath = fl_sprintf(c->arena, "%s/%s.c", outdir, base);
-	if (base_write_file(hpath, h.data, h.len, BASE_WRITE_IF_CHANGED, BASE_WRITE_MODE_UMASK, NULL) != 0) {
-		fl_error_noloc(c, "cannot write %s: %s", hpath, strerror(errno));
+	if (fl_write_output(c, hpath, h.data, h.len, true) != 0 || fl_write_output(c, cpath, body.data, body.len, true) != 0)
 		goto done;
-	}
-	if (base_write_file(cpath, body.data, body.len, BASE_WRITE_IF_CHANGED, BASE_WRITE_MODE_UMASK, NULL) != 0) {
-		fl_error_noloc(c, "cannot write %s: %s", cpath, strerror(errno));
-		goto done;
-	}
 	rc = 0;
 done:
 	return rc;

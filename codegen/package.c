@@ -1,6 +1,7 @@
 /* package.c: the registration package on disk: a byte-stable tgz
  * (libarchive: ustar/pax, sorted members, mtime 0, owner 0, mode 0644, a
- * gzip header without name or time), or the loose numbered .pb files. */
+ * gzip header without name or time), or the loose numbered .pb files; and
+ * fl_write_output, the writer of every generated file. */
 #include "prelude.h"
 
 #include <archive.h>
@@ -26,6 +27,15 @@ static void put_chunk(void *arg)
 {
 	struct sink *s = arg;
 	base_buf_put(&s->buf, s->data, s->n);
+}
+
+int fl_write_output(struct fl_ctx *c, const char *path, const void *data, size_t len, bool if_changed)
+{
+	if (base_write_file(path, data, len, if_changed ? BASE_WRITE_IF_CHANGED : 0, BASE_WRITE_MODE_UMASK, NULL) != 0) {
+		fl_error_noloc(c, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* libarchive calls this with its own state half-written: running out of
@@ -106,11 +116,7 @@ done:
 		fl_error_noloc(c, "%s", err);
 		return -1;
 	}
-	if (base_write_file(path, s.buf.data, s.buf.len, 0, BASE_WRITE_MODE_UMASK, NULL) != 0) {
-		fl_error_noloc(c, "cannot write %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return fl_write_output(c, path, s.buf.data, s.buf.len, false);
 }
 
 int fl_package_write_tgz(struct fl_ctx *c, const struct fl_package *p, const char *path)
@@ -125,11 +131,8 @@ static int write_dir(struct fl_ctx *c, void *arg)
 	const char *dir = ((struct package_call *)arg)->path;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const char *path = fl_sprintf(c->arena, "%s/%s", dir, p->items[i].file);
-		if (base_write_file(path, p->items[i].data, p->items[i].len, BASE_WRITE_IF_CHANGED,
-				    BASE_WRITE_MODE_UMASK, NULL) != 0) {
-			fl_error_noloc(c, "cannot write %s: %s", path, strerror(errno));
+		if (fl_write_output(c, path, p->items[i].data, p->items[i].len, true) != 0)
 			return -1;
-		}
 	}
 	return 0;
 }
