@@ -124,20 +124,38 @@ static void check_module(struct checker *k, struct fl_node *program)
 	fl_check_map_names(k);
 }
 
-struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program)
+struct check_call {
+	struct fl_node *program;
+	struct fl_module *m;
+};
+
+static int check_body(struct fl_ctx *c, void *arg)
 {
-	FL_PROTECT(c, saved, NULL);
+	struct check_call *call = arg;
 	struct checker k = {.c = c, .a = c->arena};
 	k.m = FL_NEW(c->arena, struct fl_module);
-	if (program != NULL)
-		check_module(&k, program);
-	FL_UNPROTECT(c, saved);
-	return k.m;
+	if (call->program != NULL)
+		check_module(&k, call->program);
+	call->m = k.m;
+	return 0;
 }
 
-void fl_print_signatures(struct fl_ctx *c, FILE *out, const struct fl_module *m)
+struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program)
 {
-	FL_PROTECT(c, saved, );
+	struct check_call call = {program, NULL};
+	return fl_protect(c, check_body, &call) == 0 ? call.m : NULL;
+}
+
+struct signatures_call {
+	FILE *out;
+	const struct fl_module *m;
+};
+
+static int signatures_body(struct fl_ctx *c, void *arg)
+{
+	struct signatures_call *call = arg;
+	FILE *out = call->out;
+	const struct fl_module *m = call->m;
 	for (uint32_t i = 0; i < m->nentities; i++) {
 		const struct fl_entity *e = m->entities[i];
 		if (e->decl->kind == FL_MAP)
@@ -163,5 +181,11 @@ void fl_print_signatures(struct fl_ctx *c, FILE *out, const struct fl_module *m)
 			}
 		}
 	}
-	FL_UNPROTECT(c, saved);
+	return 0;
+}
+
+void fl_print_signatures(struct fl_ctx *c, FILE *out, const struct fl_module *m)
+{
+	struct signatures_call call = {out, m};
+	fl_protect(c, signatures_body, &call);
 }

@@ -10,14 +10,14 @@
 
 #include "checker.h"
 #include "ctx.h"
+#include "hash.h"
 
 struct checker {
 	struct fl_ctx *c;
 	struct fl_arena *a;
 	struct fl_module *m;
-	/* the module namespace: open addressing on interned names */
-	struct fl_entity **table;
-	size_t cap;
+	/* the module namespace: interned name -> entity (in slot ptr) */
+	struct base_hash ns;
 	/* workflow being checked */
 	struct fl_entity *wf;
 	struct fl_wf_value **scope;
@@ -31,7 +31,8 @@ struct checker {
 
 /* Makes the table for a module of ndecls declarations. */
 void fl_ns_init(struct checker *k, uint32_t ndecls);
-/* The slot of a name in the table (where it is, or where it would go). */
+/* The index of a declared name's slot in the table (for per-entity arrays
+ * of ns.cap elements; the table does not grow after fl_ns_init). */
 size_t fl_ns_slot(const struct checker *k, const char *name);
 struct fl_entity *fl_ns_lookup(const struct checker *k, const char *name);
 void fl_ns_put(struct checker *k, struct fl_entity *e);
@@ -125,17 +126,6 @@ void fl_check_recursion(struct checker *k);
 void fl_check_map_names(struct checker *k);
 
 /* ---- formats.c: text formats, no diagnostics ------------------------ */
-
-enum fl_rfc3339 {
-	FL_RFC3339_OK = 0,
-	FL_RFC3339_FORM = 1,      /* not in the form */
-	FL_RFC3339_NOT_REAL = 2,  /* in the form, but not a real date and time */
-	FL_RFC3339_RANGE = 3,     /* outside google.protobuf.Timestamp's range, the offset applied */
-};
-
-/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), with a space
- * allowed for the T. */
-enum fl_rfc3339 fl_rfc3339_check(const char *s);
 
 /* Where a cron expression is wrong. */
 struct fl_cron_fault {

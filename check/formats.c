@@ -1,92 +1,11 @@
 /* formats.c: text formats the checker validates, with no diagnostics and
- * no checker state: RFC 3339 date-times (with civil-date validity) and
- * cron expressions. */
+ * no checker state: cron expressions (RFC 3339 date-times are
+ * base_rfc3339_parse's). */
 #include "prelude.h"
 
 #include "check_impl.h"
 
 #include <string.h>
-
-/* ---- RFC 3339 --------------------------------------------------------- */
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int two_digits(const char *s)
-{
-	return (s[0] - '0') * 10 + (s[1] - '0');
-}
-
-/* A real proleptic Gregorian date (year 1 on) and time of day; a leap
- * second (:60) is allowed. */
-static bool civil_valid(int year, int mon, int day, int hh, int mm, int ss)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-	return !(year < 1 || mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1] || (mon == 2 && day == 29 && !leap)
-		 || hh > 23 || mm > 59 || ss > 60);
-}
-
-/* The offset at s: Z, or +HH:MM / -HH:MM, ending the string. False when it
- * is not one; *oh and *om are 0 for Z, *sign is -1 for a '-'. */
-static bool utc_offset(const char *s, int *sign, int *oh, int *om)
-{
-	*sign = 1, *oh = 0, *om = 0;
-	if (s[0] == 'Z' && s[1] == '\0')
-		return true;
-	if ((s[0] == '+' || s[0] == '-') && is_digit(s[1]) && is_digit(s[2]) && s[3] == ':' && is_digit(s[4])
-	    && is_digit(s[5]) && s[6] == '\0') {
-		*sign = s[0] == '-' ? -1 : 1;
-		*oh = two_digits(s + 1);
-		*om = two_digits(s + 4);
-		return true;
-	}
-	return false;
-}
-
-/* Whether a real date and time, less its UTC offset (seconds, signed), is
- * outside google.protobuf.Timestamp's range, 0001-01-01T00:00:00Z to
- * 9999-12-31T23:59:59.999999999Z. An offset is less than a day, so only
- * the first and the last day can cross. A leap second counts as the next
- * second. */
-static bool timestamp_out_of_range(int year, int mon, int day, int sod, int offset)
-{
-	if (year == 1 && mon == 1 && day == 1)
-		return sod - offset < 0;
-	if (year == 9999 && mon == 12 && day == 31)
-		return sod - offset >= 86400;
-	return false;
-}
-
-enum fl_rfc3339 fl_rfc3339_check(const char *s)
-{
-	const char *f = "dddd-dd-ddTdd:dd:dd";
-	size_t i = 0;
-	for (; f[i]; i++) {
-		if (f[i] == 'd' ? !is_digit(s[i]) : s[i] != f[i] && !(f[i] == 'T' && s[i] == ' '))
-			return FL_RFC3339_FORM;
-	}
-	if (s[i] == '.') {
-		i++;
-		if (!is_digit(s[i]))
-			return FL_RFC3339_FORM;
-		while (is_digit(s[i]))
-			i++;
-	}
-	int sign, oh, om;
-	if (!utc_offset(s + i, &sign, &oh, &om))
-		return FL_RFC3339_FORM;
-	int year = two_digits(s) * 100 + two_digits(s + 2);
-	int mon = two_digits(s + 5), day = two_digits(s + 8);
-	int hh = two_digits(s + 11), mm = two_digits(s + 14), ss = two_digits(s + 17);
-	if (!civil_valid(year, mon, day, hh, mm, ss) || oh > 23 || om > 59)
-		return FL_RFC3339_NOT_REAL;
-	if (timestamp_out_of_range(year, mon, day, hh * 3600 + mm * 60 + ss, sign * (oh * 3600 + om * 60)))
-		return FL_RFC3339_RANGE;
-	return FL_RFC3339_OK;
-}
 
 /* ---- cron ------------------------------------------------------------- */
 

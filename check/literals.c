@@ -8,6 +8,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "civil.h"
+
 /* An enum member written `Enum.member`: its enum entity, or NULL. */
 struct fl_entity *fl_enum_of_member(struct checker *k, const struct fl_node *n)
 {
@@ -109,18 +111,20 @@ static enum fit string_fit(struct checker *k, const struct fl_node *n, const str
 		return REPORTED;
 	}
 	if (want->kind == FL_T_DATETIME) {
-		enum fl_rfc3339 bad = strlen(n->str.bytes) != n->str.len ? FL_RFC3339_FORM : fl_rfc3339_check(n->str.bytes);
-		if (bad == FL_RFC3339_FORM) {
+		int64_t sec = 0;
+		enum base_rfc3339_result bad = strlen(n->str.bytes) != n->str.len ? BASE_RFC3339_SYNTAX
+						   : base_rfc3339_parse(n->str.bytes, 0, &sec, NULL);
+		if (bad == BASE_RFC3339_SYNTAX) {
 			fl_error(k->c, n->loc, "%s is a datetime: write it as RFC 3339, as in \"2024-05-01T12:00:00Z\"",
 				 fl_what_str(k, w));
 			return REPORTED;
 		}
-		if (bad == FL_RFC3339_NOT_REAL) {
+		if (bad == BASE_RFC3339_RANGE) {
 			fl_error(k->c, n->loc, "%s is a datetime, but \"%s\" is not a real date and time", fl_what_str(k, w),
 				 n->str.bytes);
 			return REPORTED;
 		}
-		if (bad == FL_RFC3339_RANGE) {
+		if (sec < BASE_TIMESTAMP_MIN_SECONDS || sec > BASE_TIMESTAMP_MAX_SECONDS) {
 			fl_error(k->c, n->loc, "%s is a datetime, but \"%s\" is outside the range of a Timestamp, "
 				 "0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z, once its offset is applied",
 				 fl_what_str(k, w), n->str.bytes);

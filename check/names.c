@@ -1,4 +1,4 @@
-/* names.c: the module namespace (an open-addressing table on interned
+/* names.c: the module namespace (a base/hash table on interned
  * names), "did you mean" suggestions, and the resolution of type names. */
 #include "prelude.h"
 
@@ -12,29 +12,24 @@
 
 void fl_ns_init(struct checker *k, uint32_t ndecls)
 {
-	k->cap = 16;
-	while (k->cap < (size_t)ndecls * 2 + 2)
-		k->cap *= 2;
-	k->table = fl_zalloc(k->a, k->cap * sizeof *k->table);
+	base_hash_init(&k->ns, fl_arena_core(k->a), ndecls);
 }
 
 size_t fl_ns_slot(const struct checker *k, const char *name)
 {
-	size_t h = ((uintptr_t)name >> 4) * 0x9E3779B97F4A7C15ull;
-	size_t i = h & (k->cap - 1);
-	while (k->table[i] != NULL && k->table[i]->name != name)
-		i = (i + 1) & (k->cap - 1);
-	return i;
+	return (size_t)(base_hash_find_ptr(&k->ns, name) - k->ns.slots);
 }
 
 struct fl_entity *fl_ns_lookup(const struct checker *k, const char *name)
 {
-	return k->table[fl_ns_slot(k, name)];
+	const struct base_hash_slot *s = base_hash_find_ptr(&k->ns, name);
+	return s != NULL ? s->ptr : NULL;
 }
 
 void fl_ns_put(struct checker *k, struct fl_entity *e)
 {
-	k->table[fl_ns_slot(k, e->name)] = e;
+	bool added;
+	base_hash_insert_ptr(&k->ns, e->name, &added)->ptr = e;
 }
 
 void fl_ns_push(struct checker *k, struct fl_entity *e)

@@ -116,8 +116,8 @@ static void search(struct checker *k, struct dfs *s, struct fl_entity *root)
 void fl_check_recursion(struct checker *k)
 {
 	struct dfs s;
-	s.color = fl_zalloc(k->a, k->cap);
-	s.depth = fl_zalloc(k->a, k->cap * sizeof *s.depth);
+	s.color = fl_zalloc(k->a, k->ns.cap);
+	s.depth = fl_zalloc(k->a, k->ns.cap * sizeof *s.depth);
 	s.stack = fl_alloc(k->a, (k->m->nentities + 1) * sizeof *s.stack);
 	s.sp = 0;
 	for (uint32_t i = 0; i < k->m->nentities; i++) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 
 const struct fl_kind fl_kinds[FL_T_NKINDS] = {
 #define X(kind, side, flrt, name, lt, arg, tag, ctype, human, flags) \
@@ -166,95 +167,61 @@ struct fl_sig fl_sig_lift(struct fl_arena *a, const struct fl_sig *target, const
 
 /* A string built by appending, in a buffer that doubles (each piece is
  * copied once or twice, not once per piece after it). */
-struct sbuf {
-	struct fl_arena *a;
-	char *p;
-	size_t len, cap;
-};
-
-static void sb_put(struct sbuf *b, const char *s)
-{
-	size_t n = strlen(s);
-	if (b->len + n + 1 > b->cap) {
-		size_t ncap = b->cap ? b->cap : 64;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		b->p = fl_realloc(b->a, b->p, b->cap, ncap);
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n + 1);
-	b->len += n;
-}
-
-static void sb_vars(struct sbuf *b, const struct fl_var *v, uint32_t n)
+static void sb_vars(struct fl_arena *a, struct base_buf *b, const struct fl_var *v, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		if (i)
-			sb_put(b, ", ");
-		sb_put(b, v[i].name ? v[i].name : "?");
-		sb_put(b, ": ");
-		sb_put(b, fl_type_str(b->a, v[i].type));
+			base_buf_puts(b, ", ");
+		base_buf_puts(b, v[i].name ? v[i].name : "?");
+		base_buf_puts(b, ": ");
+		base_buf_puts(b, fl_type_str(a, v[i].type));
 	}
 }
 
 const char *fl_sig_str(struct fl_arena *a, const struct fl_sig *s)
 {
-	struct sbuf b = {.a = a};
-	sb_put(&b, "(");
-	sb_vars(&b, s->in, s->nin);
-	sb_put(&b, ") -> ");
+	struct base_buf b;
+	base_buf_init(&b, fl_arena_core(a));
+	base_buf_puts(&b, "(");
+	sb_vars(a, &b, s->in, s->nin);
+	base_buf_puts(&b, ") -> ");
 	if (s->single_output && s->nout == 1) {
-		sb_put(&b, fl_type_str(a, s->out[0].type));
-		return b.p;
+		base_buf_puts(&b, fl_type_str(a, s->out[0].type));
+		return b.data;
 	}
-	sb_put(&b, "(");
-	sb_vars(&b, s->out, s->nout);
-	sb_put(&b, ")");
-	return b.p;
+	base_buf_puts(&b, "(");
+	sb_vars(a, &b, s->out, s->nout);
+	base_buf_puts(&b, ")");
+	return b.data;
 }
 
 /* ---- pointer maps ------------------------------------------------------ */
 
 void fl_ptrmap_init(struct fl_arena *a, struct fl_ptrmap *m, size_t n)
 {
-	size_t cap = 16;
-	while (cap < 2 * n + 2)
-		cap *= 2;
-	m->cap = cap;
-	m->keys = fl_zalloc(a, cap * sizeof *m->keys);
-	m->vals = fl_alloc(a, cap * sizeof *m->vals);
-}
-
-static size_t ptr_slot(const struct fl_ptrmap *m, const void *key)
-{
-	size_t h = (size_t)(((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull);
-	size_t i = h & (m->cap - 1);
-	while (m->keys[i] != NULL && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	return i;
+	base_hash_init(&m->h, fl_arena_core(a), n);
 }
 
 int64_t fl_ptrmap_get(const struct fl_ptrmap *m, const void *key)
 {
-	size_t i = ptr_slot(m, key);
-	return m->keys[i] != NULL ? (int64_t)m->vals[i] : -1;
+	const struct base_hash_slot *s = base_hash_find_ptr(&m->h, key);
+	return s != NULL ? (int64_t)s->val : -1;
 }
 
 int64_t fl_ptrmap_add(struct fl_ptrmap *m, const void *key, uint32_t val)
 {
-	size_t i = ptr_slot(m, key);
-	if (m->keys[i] != NULL)
-		return (int64_t)m->vals[i];
-	m->keys[i] = key;
-	m->vals[i] = val;
+	bool added;
+	struct base_hash_slot *s = base_hash_insert_ptr(&m->h, key, &added);
+	if (!added)
+		return (int64_t)s->val;
+	s->val = val;
 	return -1;
 }
 
 void fl_ptrmap_set(struct fl_ptrmap *m, const void *key, uint32_t val)
 {
-	size_t i = ptr_slot(m, key);
-	m->keys[i] = key;
-	m->vals[i] = val;
+	bool added;
+	base_hash_insert_ptr(&m->h, key, &added)->val = val;
 }
 
 struct fl_sig_index {
@@ -278,22 +245,23 @@ void fl_sig_build_index(struct fl_arena *a, struct fl_sig *s)
 	s->index = x;
 }
 
-int fl_sig_input(const struct fl_sig *s, const char *name)
+/* The position of name among v[0..n), by the index when there is one. */
+static int var_position(const struct fl_var *v, uint32_t n, const struct fl_ptrmap *index, const char *name)
 {
-	if (s->index != NULL)
-		return name == NULL ? -1 : (int)fl_ptrmap_get(&s->index->in, name);
-	for (uint32_t i = 0; i < s->nin; i++)
-		if (s->in[i].name == name)
+	if (index != NULL)
+		return name == NULL ? -1 : (int)fl_ptrmap_get(index, name);
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i].name == name)
 			return (int)i;
 	return -1;
 }
 
+int fl_sig_input(const struct fl_sig *s, const char *name)
+{
+	return var_position(s->in, s->nin, s->index != NULL ? &s->index->in : NULL, name);
+}
+
 int fl_sig_output(const struct fl_sig *s, const char *name)
 {
-	if (s->index != NULL)
-		return name == NULL ? -1 : (int)fl_ptrmap_get(&s->index->out, name);
-	for (uint32_t i = 0; i < s->nout; i++)
-		if (s->out[i].name == name)
-			return (int)i;
-	return -1;
+	return var_position(s->out, s->nout, s->index != NULL ? &s->index->out : NULL, name);
 }

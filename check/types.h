@@ -6,6 +6,7 @@
 
 #include "ast.h"
 #include "type_kinds.h"
+#include "hash.h"
 
 struct fl_arena;
 
@@ -77,13 +78,11 @@ struct fl_sig {
 	const struct fl_sig_index *index;  /* names to positions, or NULL (see fl_sig_build_index) */
 };
 
-/* A fixed-size map from pointers (interned names, nodes) to numbers: open
- * addressing, made for n keys at most. It keeps lookups in wide
- * signatures, long workflows and big enums from growing quadratically. */
+/* A map from pointers (interned names, nodes) to numbers (base/hash.h),
+ * sized for n keys. It keeps lookups in wide signatures, long workflows
+ * and big enums from growing quadratically. */
 struct fl_ptrmap {
-	const void **keys;
-	uint32_t *vals;
-	size_t cap;                    /* a power of two, more than twice n */
+	struct base_hash h;
 };
 void fl_ptrmap_init(struct fl_arena *a, struct fl_ptrmap *m, size_t n);
 /* The value of key, or -1. */

@@ -7,8 +7,8 @@
 
 #include <protobuf-c/protobuf-c.h>
 
+#include "buf.h"
 #include "checker.h"
-#include "emit.h"
 #include "flytec.h"
 
 struct fl_ctx;
@@ -32,14 +32,19 @@ struct fl_package {
 /* fl_lower, fl_package_write_tgz, fl_package_write_dir, fl_show_file:
  * declared in flytec.h. */
 
+/* Writes a generated file whole (base_write_file: a temporary file renamed
+ * over it, mode 0666 & ~umask; with if_changed an identical file is left
+ * alone). On failure: the error "cannot write PATH: REASON" and -1. */
+int fl_write_output(struct fl_ctx *c, const char *path, const void *data, size_t len, bool if_changed);
+
 /* Protobuf's canonical JSON for any message, driven by its descriptor. */
-void fl_json_message(struct fl_buf *out, const ProtobufCMessage *m, int indent);
+void fl_json_message(struct base_buf *out, const ProtobufCMessage *m, int indent);
 /* The whole package: {"<file>": <message>, ...} in order. */
-void fl_package_json(struct fl_buf *out, const struct fl_package *p);
+void fl_package_json(struct base_buf *out, const struct fl_package *p);
 
 /* The generated C of a module (the header and the .c file) into two
  * buffers; `source` is the .flyte path, whose base name names them. */
 int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_package *pkg, const char *source,
-	      struct fl_buf *header, struct fl_buf *body);
+	      struct base_buf *header, struct base_buf *body);
 
 #endif

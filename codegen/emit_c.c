@@ -15,6 +15,7 @@
 
 #include "codegen.h"
 #include "ctx.h"
+#include "hash.h"
 
 struct cgen {
 	struct fl_ctx *c;
@@ -22,18 +23,13 @@ struct cgen {
 	const struct fl_module *m;
 	const char *prefix;        /* "quickstart" or "demo__wf" */
 	const char *guard;         /* include guard */
-	struct fl_buf h, src, types;
+	struct base_buf h, src, types;
 	/* every file-scope name the generated C defines, with what it is for:
 	 * two things wanting one name (enums Level and LEVEL both make
 	 * M__LEVEL__LOW; a task named list_int and the type list[int] both
 	 * make M__list_int) is an error, never C that does not compile or,
 	 * worse, one type standing for another */
-	struct claim {         /* open addressing; claims_cap a power of two */
-		const char *name;
-		const void *owner;     /* a type, an enum member, an entity */
-		const char *what;      /* for the message */
-	} *claims;
-	size_t nclaims, claims_cap;
+	struct base_hash claims;   /* name -> struct claim (in ptr) */
 	bool clash;
 };
 
@@ -116,37 +112,25 @@ static const char *type_what(struct cgen *g, const struct fl_type *t)
 	return fl_sprintf(g->a, "the type %s", fl_type_str(g->a, t));
 }
 
-static size_t claim_slot(const struct cgen *g, const char *name)
-{
-	size_t h = 14695981039346656037ull;
-	for (const char *p = name; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	size_t i = h & (g->claims_cap - 1);
-	while (g->claims[i].name != NULL && strcmp(g->claims[i].name, name) != 0)
-		i = (i + 1) & (g->claims_cap - 1);
-	return i;
-}
+struct claim {
+	const void *owner;     /* a type, an enum member, an entity */
+	const char *what;      /* for the message */
+};
 
 /* Takes a file-scope name for owner. False when it is taken already: by the
  * same owner (equal types are one owner), or by another, which is reported
  * once per name. */
 static bool claim(struct cgen *g, const char *name, const void *owner, const struct fl_type *type, const char *what)
 {
-	if (2 * (g->nclaims + 1) > g->claims_cap) {
-		struct claim *old = g->claims;
-		size_t old_cap = g->claims_cap;
-		g->claims_cap = old_cap ? old_cap * 2 : 128;
-		g->claims = fl_zalloc(g->a, g->claims_cap * sizeof *g->claims);
-		for (size_t i = 0; i < old_cap; i++)
-			if (old[i].name != NULL)
-				g->claims[claim_slot(g, old[i].name)] = old[i];
-	}
-	struct claim *c = &g->claims[claim_slot(g, name)];
-	if (c->name == NULL) {
-		*c = (struct claim){name, owner, what};
-		g->nclaims++;
+	bool added;
+	struct base_hash_slot *slot = base_hash_insert_str(&g->claims, name, &added);
+	if (added) {
+		struct claim *c = FL_NEW(g->a, struct claim);
+		*c = (struct claim){owner, what};
+		slot->ptr = c;
 		return true;
 	}
+	struct claim *c = slot->ptr;
 	const struct fl_type *ct = c->what == NULL ? c->owner : NULL;
 	bool same = c->owner == owner || (type != NULL && c->what == NULL && fl_type_equal(c->owner, type));
 	if (!same && c->owner != NULL) {
@@ -205,33 +189,33 @@ static void declare_ctype(struct cgen *g, const struct fl_type *t)
 	const char *name = ctype(g, t);
 	if (!claim_type(g, name, t))
 		return;
-	struct fl_buf *b = &g->types;
+	struct base_buf *b = &g->types;
 	switch (t->kind) {
 	case FL_T_ENUM: {
 		/* the runtime stores the member's index as an int32_t */
-		fl_buf_printf(b, "/** enum %s: a member's index, one of the constants below */\ntypedef int32_t %s;\nenum {\n",
+		base_buf_printf(b, "/** enum %s: a member's index, one of the constants below */\ntypedef int32_t %s;\nenum {\n",
 			      t->enumd->enumd.name.str, name);
 		int i = 0;
 		for (const struct fl_node *e = t->enumd->enumd.members.head; e != NULL; e = e->next) {
 			const char *constant = fl_sprintf(g->a, "%s__%s", upper(g, name), upper(g, e->name.str));
 			claim(g, constant, e, NULL,
 			      fl_sprintf(g->a, "member '%s' of enum '%s'", e->name.str, t->enumd->enumd.name.str));
-			fl_buf_printf(b, "\t%s = %d,\n", constant, i++);
+			base_buf_printf(b, "\t%s = %d,\n", constant, i++);
 		}
-		fl_buf_puts(b, "};\n\n");
+		base_buf_puts(b, "};\n\n");
 		break;
 	}
 	case FL_T_LIST:
-		fl_buf_printf(b, "/** %s (laid out as flrt_list) */\ntypedef struct %s {\n\tsize_t len;\n\t%s *items;\n} %s;\n\n",
+		base_buf_printf(b, "/** %s (laid out as flrt_list) */\ntypedef struct %s {\n\tsize_t len;\n\t%s *items;\n} %s;\n\n",
 			      fl_type_str(g->a, t), name, ctype(g, t->elem), name);
 		break;
 	case FL_T_DICT:
-		fl_buf_printf(b, "/** %s (laid out as flrt_dict; keys sorted) */\ntypedef struct %s {\n\tsize_t len;\n"
+		base_buf_printf(b, "/** %s (laid out as flrt_dict; keys sorted) */\ntypedef struct %s {\n\tsize_t len;\n"
 			      "\tflrt_str *keys;\n\t%s *values;\n} %s;\n\n",
 			      fl_type_str(g->a, t), name, ctype(g, t->elem), name);
 		break;
 	case FL_T_OPTIONAL:
-		fl_buf_printf(b, "/** %s: `value` is meaningful only when `has` */\ntypedef struct %s {\n\tbool has;\n"
+		base_buf_printf(b, "/** %s: `value` is meaningful only when `has` */\ntypedef struct %s {\n\tbool has;\n"
 			      "\t%s value;\n} %s;\n\n",
 			      fl_type_str(g->a, t), name, ctype(g, t->elem), name);
 		break;
@@ -256,13 +240,13 @@ static const char *descriptor(struct cgen *g, const struct fl_type *t)
 		claim(g, fl_sprintf(g->a, "%s_names", name), t->enumd, NULL,
 		      fl_sprintf(g->a, "the member names of enum '%s'", t->enumd->enumd.name.str));
 	if (t->kind == FL_T_ENUM) {
-		fl_buf_printf(&g->src, "static const char *const %s_names[] = {", name);
+		base_buf_printf(&g->src, "static const char *const %s_names[] = {", name);
 		for (const struct fl_node *e = t->enumd->enumd.members.head; e != NULL; e = e->next)
-			fl_buf_printf(&g->src, "\"%s\", ", e->name.str);
-		fl_buf_printf(&g->src, "};\nstatic const flrt_type %s = {%s, NULL, %s_names, %u, \"%s\"};\n", name,
+			base_buf_printf(&g->src, "\"%s\", ", e->name.str);
+		base_buf_printf(&g->src, "};\nstatic const flrt_type %s = {%s, NULL, %s_names, %u, \"%s\"};\n", name,
 			      kind_name(t), name, t->enumd->enumd.members.count, t->enumd->enumd.name.str);
 	} else {
-		fl_buf_printf(&g->src, "static const flrt_type %s = {%s, %s%s, NULL, 0, NULL};\n", name, kind_name(t),
+		base_buf_printf(&g->src, "static const flrt_type %s = {%s, %s%s, NULL, 0, NULL};\n", name, kind_name(t),
 			      elem != NULL ? "&" : "", elem != NULL ? elem : "NULL");
 	}
 	return name;
@@ -270,36 +254,36 @@ static const char *descriptor(struct cgen *g, const struct fl_type *t)
 
 /* A C string literal of arbitrary bytes: escapes that cannot form
  * trigraphs, end comments or run into following hex digits. */
-static void c_string(struct fl_buf *b, const char *s)
+static void c_string(struct base_buf *b, const char *s)
 {
-	fl_buf_putc(b, '"');
+	base_buf_putc(b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\')
-			fl_buf_printf(b, "\\%c", *p);
+			base_buf_printf(b, "\\%c", *p);
 		else if (*p == '?')
-			fl_buf_puts(b, "\\?");
+			base_buf_puts(b, "\\?");
 		else if (*p < 0x20 || *p >= 0x7F)
-			fl_buf_printf(b, "\\%03o", *p);
+			base_buf_printf(b, "\\%03o", *p);
 		else
-			fl_buf_putc(b, (char)*p);
+			base_buf_putc(b, (char)*p);
 	}
-	fl_buf_putc(b, '"');
+	base_buf_putc(b, '"');
 }
 
 /* A comment's text: nothing that ends the comment or makes a trigraph. */
 static const char *comment_safe(struct cgen *g, const char *s)
 {
-	struct fl_buf b;
-	fl_buf_init(&b, g->a);
+	struct base_buf b;
+	base_buf_init(&b, fl_arena_core(g->a));
 	for (const char *p = s; *p; p++) {
 		if (*p == '*' && p[1] == '/')
-			fl_buf_puts(&b, "* /");
+			base_buf_puts(&b, "* /");
 		else if (*p == '?' && p[1] == '?')
-			fl_buf_puts(&b, "? ");
+			base_buf_puts(&b, "? ");
 		else if ((unsigned char)*p < 0x20)
-			fl_buf_putc(&b, ' ');
+			base_buf_putc(&b, ' ');
 		else
-			fl_buf_putc(&b, *p);
+			base_buf_putc(&b, *p);
 	}
 	return b.data != NULL ? b.data : "";
 }
@@ -314,43 +298,43 @@ struct ctask {
 };
 
 /* The task's options, as a line of its prototype's comment. */
-static void task_options_doc(struct cgen *g, struct fl_buf *h, const struct fl_options *o)
+static void task_options_doc(struct cgen *g, struct base_buf *h, const struct fl_options *o)
 {
 	if (!(o->has_retries || o->has_timeout || o->cache != NULL || o->has_interruptible))
 		return;
-	fl_buf_puts(h, " *");
+	base_buf_puts(h, " *");
 	if (o->has_retries)
-		fl_buf_printf(h, " retries %" PRId64 ";", o->retries);
+		base_buf_printf(h, " retries %" PRId64 ";", o->retries);
 	if (o->has_timeout)
-		fl_buf_printf(h, " timeout %" PRId64 "ms;", o->timeout_ns / 1000000);
+		base_buf_printf(h, " timeout %" PRId64 "ms;", o->timeout_ns / 1000000);
 	if (o->cache != NULL)
-		fl_buf_printf(h, " cached (version %s);", comment_safe(g, o->cache));
+		base_buf_printf(h, " cached (version %s);", comment_safe(g, o->cache));
 	if (o->has_interruptible)
-		fl_buf_printf(h, " interruptible %s;", o->interruptible ? "true" : "false");
-	fl_buf_puts(h, "\n");
+		base_buf_printf(h, " interruptible %s;", o->interruptible ? "true" : "false");
+	base_buf_puts(h, "\n");
 }
 
 /* The prototype the user implements, documented, into the header. */
 static void task_prototype(struct cgen *g, const struct ctask *t)
 {
 	const struct fl_sig *s = t->s;
-	struct fl_buf *h = &g->h;
-	fl_buf_printf(h, "/**\n * task %s.%s : %s\n", g->m->name, t->e->name, comment_safe(g, fl_sig_str(g->a, s)));
+	struct base_buf *h = &g->h;
+	base_buf_printf(h, "/**\n * task %s.%s : %s\n", g->m->name, t->e->name, comment_safe(g, fl_sig_str(g->a, s)));
 	task_options_doc(g, h, &t->e->opts);
-	fl_buf_puts(h, " *\n");
+	base_buf_puts(h, " *\n");
 	for (uint32_t i = 0; i < s->nin; i++)
-		fl_buf_printf(h, " * @param %s input '%s': %s\n", t->in[i], s->in[i].name,
+		base_buf_printf(h, " * @param %s input '%s': %s\n", t->in[i], s->in[i].name,
 			      fl_type_str(g->a, s->in[i].type));
 	for (uint32_t i = 0; i < s->nout; i++)
-		fl_buf_printf(h, " * @param[out] %s output '%s': %s\n", t->out[i], s->out[i].name,
+		base_buf_printf(h, " * @param[out] %s output '%s': %s\n", t->out[i], s->out[i].name,
 			      fl_type_str(g->a, s->out[i].type));
-	fl_buf_puts(h, " * @return 0, or the result of flrt_fail()\n */\n");
-	fl_buf_printf(h, "int %s(flrt_ctx *ctx", t->fn);
+	base_buf_puts(h, " * @return 0, or the result of flrt_fail()\n */\n");
+	base_buf_printf(h, "int %s(flrt_ctx *ctx", t->fn);
 	for (uint32_t i = 0; i < s->nin; i++)
-		fl_buf_printf(h, ", %s %s", ctype(g, s->in[i].type), t->in[i]);
+		base_buf_printf(h, ", %s %s", ctype(g, s->in[i].type), t->in[i]);
 	for (uint32_t i = 0; i < s->nout; i++)
-		fl_buf_printf(h, ", %s *%s", ctype(g, s->out[i].type), t->out[i]);
-	fl_buf_puts(h, ");\n\n");
+		base_buf_printf(h, ", %s *%s", ctype(g, s->out[i].type), t->out[i]);
+	base_buf_puts(h, ");\n\n");
 }
 
 /* struct FN__<side> with one member per variable (a placeholder when there
@@ -358,13 +342,13 @@ static void task_prototype(struct cgen *g, const struct ctask *t)
 static void task_struct(struct cgen *g, const struct ctask *t, const char *side, const struct fl_var *vars,
 			uint32_t n, const char **names)
 {
-	struct fl_buf *c = &g->src;
-	fl_buf_printf(c, "struct %s__%s {\n", t->fn, side);
+	struct base_buf *c = &g->src;
+	base_buf_printf(c, "struct %s__%s {\n", t->fn, side);
 	for (uint32_t i = 0; i < n; i++)
-		fl_buf_printf(c, "\t%s %s;\n", ctype(g, vars[i].type), names[i]);
+		base_buf_printf(c, "\t%s %s;\n", ctype(g, vars[i].type), names[i]);
 	if (n == 0)
-		fl_buf_puts(c, "\tchar unused;\n");
-	fl_buf_puts(c, "};\n");
+		base_buf_puts(c, "\tchar unused;\n");
+	base_buf_puts(c, "};\n");
 }
 
 /* The runtime's table FN__<table> of the variables in struct FN__<side>,
@@ -374,12 +358,12 @@ static void task_vars(struct cgen *g, const struct ctask *t, const char *table, 
 {
 	if (n == 0)
 		return;
-	struct fl_buf *c = &g->src;
-	fl_buf_printf(c, "static const flrt_var %s__%s[] = {\n", t->fn, table);
+	struct base_buf *c = &g->src;
+	base_buf_printf(c, "static const flrt_var %s__%s[] = {\n", t->fn, table);
 	for (uint32_t i = 0; i < n; i++)
-		fl_buf_printf(c, "\t{\"%s\", &type_%s, offsetof(struct %s__%s, %s)},\n", vars[i].name,
+		base_buf_printf(c, "\t{\"%s\", &type_%s, offsetof(struct %s__%s, %s)},\n", vars[i].name,
 			      key(g, vars[i].type), t->fn, side, names[i]);
-	fl_buf_puts(c, "};\n\n");
+	base_buf_puts(c, "};\n\n");
 }
 
 /* FN__invoke, the wrapper the runtime calls, and FN__task, the runtime's
@@ -388,26 +372,26 @@ static void task_invoke(struct cgen *g, const struct ctask *t)
 {
 	const struct fl_sig *s = t->s;
 	const char *fn = t->fn;
-	struct fl_buf *c = &g->src;
-	fl_buf_printf(c, "static int %s__invoke(flrt_ctx *ctx, const void *in_, void *out_)\n{\n", fn);
-	fl_buf_printf(c, "\tconst struct %s__in *in = in_;\n\tstruct %s__out *out = out_;\n", fn, fn);
-	fl_buf_puts(c, "\t(void)in;\n\t(void)out;\n");
-	fl_buf_printf(c, "\treturn %s(ctx", fn);
+	struct base_buf *c = &g->src;
+	base_buf_printf(c, "static int %s__invoke(flrt_ctx *ctx, const void *in_, void *out_)\n{\n", fn);
+	base_buf_printf(c, "\tconst struct %s__in *in = in_;\n\tstruct %s__out *out = out_;\n", fn, fn);
+	base_buf_puts(c, "\t(void)in;\n\t(void)out;\n");
+	base_buf_printf(c, "\treturn %s(ctx", fn);
 	for (uint32_t i = 0; i < s->nin; i++)
-		fl_buf_printf(c, ", in->%s", t->in[i]);
+		base_buf_printf(c, ", in->%s", t->in[i]);
 	for (uint32_t i = 0; i < s->nout; i++)
-		fl_buf_printf(c, ", &out->%s", t->out[i]);
-	fl_buf_puts(c, ");\n}\n\n");
-	fl_buf_printf(c, "static const flrt_task %s__task = {\n\t\"%s.%s\",\n", fn, g->m->name, t->e->name);
+		base_buf_printf(c, ", &out->%s", t->out[i]);
+	base_buf_puts(c, ");\n}\n\n");
+	base_buf_printf(c, "static const flrt_task %s__task = {\n\t\"%s.%s\",\n", fn, g->m->name, t->e->name);
 	if (s->nin > 0)
-		fl_buf_printf(c, "\t%s__inputs, %u, sizeof(struct %s__in),\n", fn, s->nin, fn);
+		base_buf_printf(c, "\t%s__inputs, %u, sizeof(struct %s__in),\n", fn, s->nin, fn);
 	else
-		fl_buf_printf(c, "\tNULL, 0, sizeof(struct %s__in),\n", fn);
+		base_buf_printf(c, "\tNULL, 0, sizeof(struct %s__in),\n", fn);
 	if (s->nout > 0)
-		fl_buf_printf(c, "\t%s__outputs, %u, sizeof(struct %s__out),\n", fn, s->nout, fn);
+		base_buf_printf(c, "\t%s__outputs, %u, sizeof(struct %s__out),\n", fn, s->nout, fn);
 	else
-		fl_buf_printf(c, "\tNULL, 0, sizeof(struct %s__out),\n", fn);
-	fl_buf_printf(c, "\t%s__invoke,\n};\n", fn);
+		base_buf_printf(c, "\tNULL, 0, sizeof(struct %s__out),\n", fn);
+	base_buf_printf(c, "\t%s__invoke,\n};\n", fn);
 }
 
 /* A task: its names claimed, its C types declared, its prototype in the
@@ -432,11 +416,11 @@ static void emit_task(struct cgen *g, const struct fl_entity *e)
 		descriptor(g, s->in[i].type);
 	for (uint32_t i = 0; i < s->nout; i++)
 		descriptor(g, s->out[i].type);
-	fl_buf_puts(&g->src, "\n");
+	base_buf_puts(&g->src, "\n");
 	task_struct(g, &t, "in", s->in, s->nin, t.in);
-	fl_buf_puts(&g->src, "\n");
+	base_buf_puts(&g->src, "\n");
 	task_struct(g, &t, "out", s->out, s->nout, t.out);
-	fl_buf_puts(&g->src, "\n");
+	base_buf_puts(&g->src, "\n");
 	task_vars(g, &t, "inputs", "in", s->in, s->nin, t.in);
 	task_vars(g, &t, "outputs", "out", s->out, s->nout, t.out);
 	task_invoke(g, &t);
@@ -444,7 +428,7 @@ static void emit_task(struct cgen *g, const struct fl_entity *e)
 
 /* Bytes as a C initializer list, 20 a line (a hot path for big modules:
  * no printf per byte). */
-static void put_bytes(struct fl_buf *b, const uint8_t *data, size_t len)
+static void put_bytes(struct base_buf *b, const uint8_t *data, size_t len)
 {
 	char line[20 * 4 + 4];
 	for (size_t k = 0; k < len;) {
@@ -460,13 +444,13 @@ static void put_bytes(struct fl_buf *b, const uint8_t *data, size_t len)
 			line[n++] = (char)('0' + v % 10);
 			line[n++] = ',';
 		}
-		fl_buf_put(b, line, n);
+		base_buf_put(b, line, n);
 	}
 }
 
-static void banner(struct cgen *g, struct fl_buf *b, const char *source)
+static void banner(struct cgen *g, struct base_buf *b, const char *source)
 {
-	fl_buf_printf(b, "/* Generated by flytec %s from %s. DO NOT EDIT.\n * @generated */\n", PACKAGE_VERSION,
+	base_buf_printf(b, "/* Generated by flytec %s from %s. DO NOT EDIT.\n * @generated */\n", PACKAGE_VERSION,
 		      comment_safe(g, source));
 }
 
@@ -475,10 +459,10 @@ static void banner(struct cgen *g, struct fl_buf *b, const char *source)
 static void module_prefix(struct cgen *g)
 {
 	char *prefix = fl_strndup(g->a, g->m->name, strlen(g->m->name));
-	struct fl_buf pb;
-	fl_buf_init(&pb, g->a);
+	struct base_buf pb;
+	base_buf_init(&pb, fl_arena_core(g->a));
 	for (const char *p = prefix; *p; p++)
-		fl_buf_puts(&pb, *p == '.' ? "__" : (char[]){*p, 0});
+		base_buf_puts(&pb, *p == '.' ? "__" : (char[]){*p, 0});
 	g->prefix = pb.data;
 	g->guard = fl_sprintf(g->a, "%s_FLYTE_H", upper(g, g->prefix));
 }
@@ -497,89 +481,96 @@ static bool includable(struct fl_ctx *c, const char *source, const char *base)
 	return true;
 }
 
-static void emit_header(struct cgen *g, struct fl_buf *header, const char *base)
+static void emit_header(struct cgen *g, struct base_buf *header, const char *base)
 {
 	banner(g, header, base);
-	fl_buf_printf(header, "#ifndef %s\n#define %s\n\n#include <flyterun.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n",
+	base_buf_printf(header, "#ifndef %s\n#define %s\n\n#include <flyterun.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n",
 		      g->guard, g->guard);
-	fl_buf_printf(header, "/* Module %s: implement each function below and link with the generated\n"
+	base_buf_printf(header, "/* Module %s: implement each function below and link with the generated\n"
 		      " * %s.c and -lflyterun. Values handed to a task and the outputs it\n"
 		      " * returns live in the call's arena: allocate with flrt_alloc(), free nothing.\n"
 		      " * Fail with `return flrt_fail(ctx, FLRT_RECOVERABLE, \"...\");`. */\n\n",
 		      comment_safe(g, g->m->name), comment_safe(g, base));
-	fl_buf_put(header, g->types.data != NULL ? g->types.data : "", g->types.len);
-	fl_buf_put(header, g->h.data != NULL ? g->h.data : "", g->h.len);
-	fl_buf_printf(header, "/** The module, for flrt_main(). */\nextern const flrt_module %s__module;\n\n", g->prefix);
-	fl_buf_printf(header, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
+	base_buf_put(header, g->types.data != NULL ? g->types.data : "", g->types.len);
+	base_buf_put(header, g->h.data != NULL ? g->h.data : "", g->h.len);
+	base_buf_printf(header, "/** The module, for flrt_main(). */\nextern const flrt_module %s__module;\n\n", g->prefix);
+	base_buf_printf(header, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 }
 
 /* The table of the module's tasks; their count. */
-static uint32_t emit_task_table(struct cgen *g, struct fl_buf *body)
+static uint32_t emit_task_table(struct cgen *g, struct base_buf *body)
 {
 	const struct fl_module *m = g->m;
 	uint32_t ntasks = 0;
 	for (uint32_t i = 0; i < m->nentities; i++)
 		ntasks += m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok;
 	if (ntasks > 0) {
-		fl_buf_printf(body, "static const flrt_task *const tasks[] = {\n");
+		base_buf_printf(body, "static const flrt_task *const tasks[] = {\n");
 		for (uint32_t i = 0; i < m->nentities; i++)
 			if (m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok)
-				fl_buf_printf(body, "\t&%s__%s__task,\n", g->prefix, m->entities[i]->name);
-		fl_buf_puts(body, "};\n\n");
+				base_buf_printf(body, "\t&%s__%s__task,\n", g->prefix, m->entities[i]->name);
+		base_buf_puts(body, "};\n\n");
 	}
 	return ntasks;
 }
 
 /* The registration entities, for local runs: their bytes and their table. */
-static void emit_entities(struct fl_buf *body, const struct fl_package *pkg)
+static void emit_entities(struct base_buf *body, const struct fl_package *pkg)
 {
 	for (uint32_t i = 0; i < pkg->n; i++) {
-		fl_buf_printf(body, "static const uint8_t entity%u[] = {", i);
+		base_buf_printf(body, "static const uint8_t entity%u[] = {", i);
 		put_bytes(body, pkg->items[i].data, pkg->items[i].len);
-		fl_buf_puts(body, "\n};\n");
+		base_buf_puts(body, "\n};\n");
 	}
 	if (pkg->n > 0) {
-		fl_buf_puts(body, "\nstatic const struct flrt_entity entities[] = {\n");
+		base_buf_puts(body, "\nstatic const struct flrt_entity entities[] = {\n");
 		for (uint32_t i = 0; i < pkg->n; i++) {
-			fl_buf_printf(body, "\t{%d, ", pkg->items[i].kind);
+			base_buf_printf(body, "\t{%d, ", pkg->items[i].kind);
 			c_string(body, pkg->items[i].name);
-			fl_buf_printf(body, ", entity%u, sizeof entity%u},\n", i, i);
+			base_buf_printf(body, ", entity%u, sizeof entity%u},\n", i, i);
 		}
-		fl_buf_puts(body, "};\n");
+		base_buf_puts(body, "};\n");
 	}
 }
 
-static void emit_body(struct cgen *g, struct fl_buf *body, const char *base, const struct fl_package *pkg)
+static void emit_body(struct cgen *g, struct base_buf *body, const char *base, const struct fl_package *pkg)
 {
 	banner(g, body, base);
-	fl_buf_printf(body, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"%s.h\"\n\n", base);
-	fl_buf_put(body, g->src.data != NULL ? g->src.data : "", g->src.len);
-	fl_buf_puts(body, "\n");
+	base_buf_printf(body, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"%s.h\"\n\n", base);
+	base_buf_put(body, g->src.data != NULL ? g->src.data : "", g->src.len);
+	base_buf_puts(body, "\n");
 	uint32_t ntasks = emit_task_table(g, body);
 	emit_entities(body, pkg);
-	fl_buf_printf(body, "\nconst flrt_module %s__module = {\n\t", g->prefix);
+	base_buf_printf(body, "\nconst flrt_module %s__module = {\n\t", g->prefix);
 	c_string(body, g->m->name);
-	fl_buf_printf(body, ",\n\t%s, %u,\n\t%s, %u,\n};\n", ntasks ? "tasks" : "NULL", ntasks, pkg->n ? "entities" : "NULL",
+	base_buf_printf(body, ",\n\t%s, %u,\n\t%s, %u,\n};\n", ntasks ? "tasks" : "NULL", ntasks, pkg->n ? "entities" : "NULL",
 		      pkg->n);
-	fl_buf_printf(body, "\n#ifndef FLYTEC_NO_MAIN\nint main(int argc, char **argv)\n{\n\treturn flrt_main(&%s__module, argc, argv);\n}\n#endif\n",
+	base_buf_printf(body, "\n#ifndef FLYTEC_NO_MAIN\nint main(int argc, char **argv)\n{\n\treturn flrt_main(&%s__module, argc, argv);\n}\n#endif\n",
 		      g->prefix);
 }
 
-int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_package *pkg, const char *source,
-	      struct fl_buf *header, struct fl_buf *body)
+struct emit_call {
+	const struct fl_module *m;
+	const struct fl_package *pkg;
+	const char *source;
+	struct base_buf *header, *body;
+};
+
+static int emit_c_body(struct fl_ctx *c, void *arg)
 {
-	FL_PROTECT(c, saved, -1);
+	struct emit_call *call = arg;
+	const struct fl_module *m = call->m;
+	const char *source = call->source;
 	struct cgen g = {.c = c, .a = c->arena, .m = m};
 	module_prefix(&g);
-	fl_buf_init(&g.h, c->arena);
-	fl_buf_init(&g.src, c->arena);
-	fl_buf_init(&g.types, c->arena);
+	base_hash_init(&g.claims, fl_arena_core(c->arena), 128);
+	base_buf_init(&g.h, fl_arena_core(c->arena));
+	base_buf_init(&g.src, fl_arena_core(c->arena));
+	base_buf_init(&g.types, fl_arena_core(c->arena));
 	const char *base = strrchr(source, '/');
 	base = base != NULL ? base + 1 : source;
-	if (!includable(c, source, base)) {
-		FL_UNPROTECT(c, saved);
+	if (!includable(c, source, base))
 		return -1;
-	}
 
 	claim(&g, fl_sprintf(c->arena, "%s__module", g.prefix), m, NULL, "the module");
 	for (uint32_t i = 0; i < m->nentities; i++)
@@ -588,21 +579,32 @@ int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_packa
 	for (uint32_t i = 0; i < m->nentities; i++)
 		if (m->entities[i]->kind == FL_E_ENUM)
 			declare_ctype(&g, fl_type_enum(c->arena, m->entities[i]->decl));
-	if (g.clash) {
-		FL_UNPROTECT(c, saved);
+	if (g.clash)
 		return -1;
-	}
-	emit_header(&g, header, base);
-	emit_body(&g, body, base, pkg);
-	FL_UNPROTECT(c, saved);
+	emit_header(&g, call->header, base);
+	emit_body(&g, call->body, base, call->pkg);
 	return 0;
 }
 
-int fl_write_c(struct fl_ctx *c, const struct fl_module *m, const char *source, const char *outdir,
-	       const struct fl_codegen_options *o)
+int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_package *pkg, const char *source,
+	      struct base_buf *header, struct base_buf *body)
 {
-	FL_PROTECT(c, saved, -1);
-	struct fl_codegen_options local = *o;
+	struct emit_call call = {m, pkg, source, header, body};
+	return fl_protect(c, emit_c_body, &call);
+}
+
+struct write_call {
+	const struct fl_module *m;
+	const char *source, *outdir;
+	const struct fl_codegen_options *o;
+};
+
+static int write_body(struct fl_ctx *c, void *arg)
+{
+	struct write_call *call = arg;
+	const struct fl_module *m = call->m;
+	const char *source = call->source, *outdir = call->outdir;
+	struct fl_codegen_options local = *call->o;
 	/* the embedded entities serve local runs: any image will do */
 	if (local.image == NULL && m->image == NULL)
 		local.image = "flytec-local";
@@ -610,25 +612,25 @@ int fl_write_c(struct fl_ctx *c, const struct fl_module *m, const char *source, 
 	int rc = -1;
 	if (pkg == NULL)
 		goto done;
-	struct fl_buf h, body;
-	fl_buf_init(&h, c->arena);
-	fl_buf_init(&body, c->arena);
+	struct base_buf h, body;
+	base_buf_init(&h, fl_arena_core(c->arena));
+	base_buf_init(&body, fl_arena_core(c->arena));
 	if (fl_emit_c(c, m, pkg, source, &h, &body) != 0)
 		goto done;
 	const char *base = strrchr(source, '/');
 	base = base != NULL ? base + 1 : source;
 	const char *hpath = fl_sprintf(c->arena, "%s/%s.h", outdir, base);
 	const char *cpath = fl_sprintf(c->arena, "%s/%s.c", outdir, base);
-	if (fl_write_file(hpath, h.data, h.len, true, NULL) != 0) {
-		fl_error_noloc(c, "cannot write %s: %s", hpath, strerror(errno));
+	if (fl_write_output(c, hpath, h.data, h.len, true) != 0 || fl_write_output(c, cpath, body.data, body.len, true) != 0)
 		goto done;
-	}
-	if (fl_write_file(cpath, body.data, body.len, true, NULL) != 0) {
-		fl_error_noloc(c, "cannot write %s: %s", cpath, strerror(errno));
-		goto done;
-	}
 	rc = 0;
 done:
-	FL_UNPROTECT(c, saved);
 	return rc;
+}
+
+int fl_write_c(struct fl_ctx *c, const struct fl_module *m, const char *source, const char *outdir,
+	       const struct fl_codegen_options *o)
+{
+	struct write_call call = {m, source, outdir, o};
+	return fl_protect(c, write_body, &call);
 }

@@ -11,81 +11,35 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "base64.h"
+#include "civil.h"
 #include "ctx.h"
+#include "duration.h"
+#include "jsonstr.h"
 
-static void value(struct fl_buf *out, const ProtobufCFieldDescriptor *f, const void *p, int indent);
-static void message(struct fl_buf *out, const ProtobufCMessage *m, int indent);
+static void value(struct base_buf *out, const ProtobufCFieldDescriptor *f, const void *p, int indent);
+static void message(struct base_buf *out, const ProtobufCMessage *m, int indent);
 
-static void newline(struct fl_buf *out, int indent)
+static void newline(struct base_buf *out, int indent)
 {
-	fl_buf_putc(out, '\n');
+	base_buf_putc(out, '\n');
 	for (int i = 0; i < indent; i++)
-		fl_buf_puts(out, "  ");
+		base_buf_puts(out, "  ");
 }
 
-static void camel(struct fl_buf *out, const char *name)
+static void camel(struct base_buf *out, const char *name)
 {
-	fl_buf_putc(out, '"');
+	base_buf_putc(out, '"');
 	bool up = false;
 	for (const char *p = name; *p; p++) {
 		if (*p == '_') {
 			up = true;
 			continue;
 		}
-		fl_buf_putc(out, up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p);
+		base_buf_putc(out, up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p);
 		up = false;
 	}
-	fl_buf_putc(out, '"');
-}
-
-static void base64(struct fl_buf *out, const uint8_t *d, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	fl_buf_putc(out, '"');
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)d[i] << 16 | (i + 1 < n ? (uint32_t)d[i + 1] << 8 : 0) | (i + 2 < n ? d[i + 2] : 0);
-		fl_buf_putc(out, tab[v >> 18 & 63]);
-		fl_buf_putc(out, tab[v >> 12 & 63]);
-		fl_buf_putc(out, i + 1 < n ? tab[v >> 6 & 63] : '=');
-		fl_buf_putc(out, i + 2 < n ? tab[v & 63] : '=');
-	}
-	fl_buf_putc(out, '"');
-}
-
-/* A number as protobuf's JSON printers write it: the shortest decimal that
- * reads back as the same value, as a double or (is_float) as a float32
- * (0.9f is 0.9, not 0.89999997615814209). */
-static void number(struct fl_buf *out, double d, bool is_float)
-{
-	if (isnan(d)) {
-		fl_buf_puts(out, "\"NaN\"");
-		return;
-	}
-	if (isinf(d)) {
-		fl_buf_puts(out, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-		return;
-	}
-	char buf[40];
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof buf, "%.*g", prec, d);
-		double back = strtod(buf, NULL);
-		if (is_float ? (float)back == (float)d : back == d)
-			break;
-	}
-	fl_buf_puts(out, buf);
-}
-
-/* Fractional seconds as protobuf's JSON writes them: none, or 3, 6 or 9 digits. */
-static void nanos_fraction(struct fl_buf *out, int32_t nanos)
-{
-	if (nanos == 0)
-		return;
-	if (nanos % 1000000 == 0)
-		fl_buf_printf(out, ".%03d", nanos / 1000000);
-	else if (nanos % 1000 == 0)
-		fl_buf_printf(out, ".%06d", nanos / 1000);
-	else
-		fl_buf_printf(out, ".%09d", nanos);
+	base_buf_putc(out, '"');
 }
 
 static bool is_map_entry(const ProtobufCMessageDescriptor *d)
@@ -101,64 +55,53 @@ static const char *wkt(const ProtobufCMessageDescriptor *d)
 }
 
 /* A Duration ("1.5s") or a Timestamp (RFC 3339 in UTC). */
-static void time_json(struct fl_buf *out, const ProtobufCMessage *m, bool duration)
+static void time_json(struct base_buf *out, const ProtobufCMessage *m, bool duration)
 {
 	const char *base = (const char *)m;
 	int64_t secs = *(const int64_t *)(base + m->descriptor->fields[0].offset);
 	int32_t nanos = *(const int32_t *)(base + m->descriptor->fields[1].offset);
-	if (duration) {
-		fl_buf_printf(out, "\"%s%" PRId64, secs < 0 || nanos < 0 ? "-" : "", secs < 0 ? -secs : secs);
-		nanos_fraction(out, nanos < 0 ? -nanos : nanos);
-		fl_buf_puts(out, "s\"");
-		return;
-	}
-	int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-	int64_t rem = secs - days * 86400;
-	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
-	y += mo <= 2;
-	fl_buf_printf(out, "\"%04" PRId64 "-%02" PRId64 "-%02" PRId64 "T%02" PRId64 ":%02" PRId64 ":%02" PRId64, y, mo,
-		      d, rem / 3600, rem / 60 % 60, rem % 60);
-	nanos_fraction(out, nanos);
-	fl_buf_puts(out, "Z\"");
+	char buf[64];
+	if (duration)
+		base_duration_pbjson(secs, nanos, buf, sizeof buf);
+	else
+		base_rfc3339_format(secs, nanos, 0, buf, sizeof buf);
+	base_buf_printf(out, "\"%s\"", buf);
 }
 
 /* A Struct (an object of its fields map) or a ListValue (an array of its
  * values): one repeated field. */
-static void struct_json(struct fl_buf *out, const ProtobufCMessage *m, bool obj, int indent)
+static void struct_json(struct base_buf *out, const ProtobufCMessage *m, bool obj, int indent)
 {
 	const char *base = (const char *)m;
 	const ProtobufCFieldDescriptor *f = &m->descriptor->fields[0];
 	size_t n = *(const size_t *)(base + f->quantifier_offset);
 	void *const *items = *(void *const *const *)(base + f->offset);
-	fl_buf_putc(out, obj ? '{' : '[');
+	base_buf_putc(out, obj ? '{' : '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			fl_buf_putc(out, ',');
+			base_buf_putc(out, ',');
 		newline(out, indent + 1);
 		const ProtobufCMessage *e = items[i];
 		if (obj) {
 			const char *key = *(char *const *)((const char *)e + e->descriptor->fields[0].offset);
-			fl_buf_json_string(out, key, strlen(key));
-			fl_buf_puts(out, ": ");
+			base_json_string(out, key, strlen(key), BASE_JSON_ESCAPE_DEL);
+			base_buf_puts(out, ": ");
 			const ProtobufCMessage *v = *(ProtobufCMessage *const *)((const char *)e + e->descriptor->fields[1].offset);
 			if (v != NULL)
 				message(out, v, indent + 1);
 			else
-				fl_buf_puts(out, "null");
+				base_buf_puts(out, "null");
 		} else {
 			message(out, e, indent + 1);
 		}
 	}
 	if (n)
 		newline(out, indent);
-	fl_buf_putc(out, obj ? '}' : ']');
+	base_buf_putc(out, obj ? '}' : ']');
 }
 
 /* A Value: the one field set, or null. */
-static void value_json(struct fl_buf *out, const ProtobufCMessage *m, int indent)
+static void value_json(struct base_buf *out, const ProtobufCMessage *m, int indent)
 {
 	const char *base = (const char *)m;
 	const ProtobufCMessageDescriptor *d = m->descriptor;
@@ -167,16 +110,16 @@ static void value_json(struct fl_buf *out, const ProtobufCMessage *m, int indent
 		if (*(const uint32_t *)(base + f->quantifier_offset) != f->id)
 			continue;
 		if (strcmp(f->name, "null_value") == 0)
-			fl_buf_puts(out, "null");
+			base_buf_puts(out, "null");
 		else
 			value(out, f, base + f->offset, indent);
 		return;
 	}
-	fl_buf_puts(out, "null");
+	base_buf_puts(out, "null");
 }
 
 /* The well-known types: true when printed. */
-static bool well_known(struct fl_buf *out, const ProtobufCMessage *m, int indent)
+static bool well_known(struct base_buf *out, const ProtobufCMessage *m, int indent)
 {
 	const char *w = wkt(m->descriptor);
 	if (w == NULL)
@@ -202,59 +145,64 @@ static bool well_known(struct fl_buf *out, const ProtobufCMessage *m, int indent
 	return false;
 }
 
-static void value(struct fl_buf *out, const ProtobufCFieldDescriptor *f, const void *p, int indent)
+static void value(struct base_buf *out, const ProtobufCFieldDescriptor *f, const void *p, int indent)
 {
 	switch (f->type) {
 	case PROTOBUF_C_TYPE_INT32:
 	case PROTOBUF_C_TYPE_SINT32:
 	case PROTOBUF_C_TYPE_SFIXED32:
-		fl_buf_printf(out, "%" PRId32, *(const int32_t *)p);
+		base_buf_printf(out, "%" PRId32, *(const int32_t *)p);
 		break;
 	case PROTOBUF_C_TYPE_UINT32:
 	case PROTOBUF_C_TYPE_FIXED32:
-		fl_buf_printf(out, "%" PRIu32, *(const uint32_t *)p);
+		base_buf_printf(out, "%" PRIu32, *(const uint32_t *)p);
 		break;
 	case PROTOBUF_C_TYPE_INT64:
 	case PROTOBUF_C_TYPE_SINT64:
 	case PROTOBUF_C_TYPE_SFIXED64:
-		fl_buf_printf(out, "\"%" PRId64 "\"", *(const int64_t *)p);
+		base_buf_printf(out, "\"%" PRId64 "\"", *(const int64_t *)p);
 		break;
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
-		fl_buf_printf(out, "\"%" PRIu64 "\"", *(const uint64_t *)p);
+		base_buf_printf(out, "\"%" PRIu64 "\"", *(const uint64_t *)p);
 		break;
 	case PROTOBUF_C_TYPE_FLOAT:
-		number(out, (double)*(const float *)p, true);
+		base_json_double(out, (double)*(const float *)p, 1, BASE_JSON_FLOAT32);
 		break;
 	case PROTOBUF_C_TYPE_DOUBLE:
-		number(out, *(const double *)p, false);
+		base_json_double(out, *(const double *)p, 1, 0);
 		break;
 	case PROTOBUF_C_TYPE_BOOL:
-		fl_buf_puts(out, *(const protobuf_c_boolean *)p ? "true" : "false");
+		base_buf_puts(out, *(const protobuf_c_boolean *)p ? "true" : "false");
 		break;
 	case PROTOBUF_C_TYPE_ENUM: {
 		const ProtobufCEnumValue *ev =
 			protobuf_c_enum_descriptor_get_value(f->descriptor, *(const int *)p);
 		if (ev != NULL)
-			fl_buf_json_string(out, ev->name, strlen(ev->name));
+			base_json_string(out, ev->name, strlen(ev->name), BASE_JSON_ESCAPE_DEL);
 		else
-			fl_buf_printf(out, "%d", *(const int *)p);
+			base_buf_printf(out, "%d", *(const int *)p);
 		break;
 	}
 	case PROTOBUF_C_TYPE_STRING: {
 		const char *s = *(char *const *)p;
-		fl_buf_json_string(out, s ? s : "", s ? strlen(s) : 0);
+		base_json_string(out, s ? s : "", s ? strlen(s) : 0, BASE_JSON_ESCAPE_DEL);
 		break;
 	}
 	case PROTOBUF_C_TYPE_BYTES: {
 		const ProtobufCBinaryData *b = p;
-		base64(out, b->data, b->len);
+		size_t len = base_base64_len(b->len);
+		base_buf_putc(out, '"');
+		base_buf_reserve(out, len);
+		base_base64_encode(out->data + out->len, b->data, b->len);
+		out->len += len;
+		base_buf_putc(out, '"');
 		break;
 	}
 	case PROTOBUF_C_TYPE_MESSAGE: {
 		const ProtobufCMessage *m = *(ProtobufCMessage *const *)p;
 		if (m == NULL)
-			fl_buf_puts(out, "null");
+			base_buf_puts(out, "null");
 		else
 			message(out, m, indent);
 		break;
@@ -308,14 +256,14 @@ static size_t field_size(const ProtobufCFieldDescriptor *f)
 	}
 }
 
-static void message(struct fl_buf *out, const ProtobufCMessage *m, int indent)
+static void message(struct base_buf *out, const ProtobufCMessage *m, int indent)
 {
 	if (well_known(out, m, indent))
 		return;
 	const ProtobufCMessageDescriptor *d = m->descriptor;
 	const char *base = (const char *)m;
 	bool any = false;
-	fl_buf_putc(out, '{');
+	base_buf_putc(out, '{');
 	/* protoc-c sorts a descriptor's fields by number: the order protobuf's printers use */
 	for (unsigned k = 0; k < d->n_fields; k++) {
 		const ProtobufCFieldDescriptor *f = &d->fields[k];
@@ -324,17 +272,17 @@ static void message(struct fl_buf *out, const ProtobufCMessage *m, int indent)
 			size_t n = *(const size_t *)(base + f->quantifier_offset);
 			if (n == 0)
 				continue;
-			fl_buf_puts(out, any ? "," : "");
+			base_buf_puts(out, any ? "," : "");
 			newline(out, indent + 1);
 			camel(out, f->name);
-			fl_buf_puts(out, ": ");
+			base_buf_puts(out, ": ");
 			const char *items = *(char *const *)p;
 			bool map = f->type == PROTOBUF_C_TYPE_MESSAGE
 				   && is_map_entry((const ProtobufCMessageDescriptor *)f->descriptor);
-			fl_buf_putc(out, map ? '{' : '[');
+			base_buf_putc(out, map ? '{' : '[');
 			for (size_t i = 0; i < n; i++) {
 				if (i)
-					fl_buf_putc(out, ',');
+					base_buf_putc(out, ',');
 				newline(out, indent + 2);
 				if (map) {
 					const ProtobufCMessage *e = ((ProtobufCMessage *const *)items)[i];
@@ -344,21 +292,21 @@ static void message(struct fl_buf *out, const ProtobufCMessage *m, int indent)
 					if (kf->type == PROTOBUF_C_TYPE_STRING) {
 						value(out, kf, eb + kf->offset, indent + 2);
 					} else {
-						fl_buf_putc(out, '"');
-						struct fl_buf tmp;
-						fl_buf_init(&tmp, out->arena);
+						base_buf_putc(out, '"');
+						struct base_buf tmp;
+						base_buf_init(&tmp, out->arena);
 						value(&tmp, kf, eb + kf->offset, 0);
-						fl_buf_puts(out, tmp.data[0] == '"' ? "" : tmp.data);
-						fl_buf_putc(out, '"');
+						base_buf_puts(out, tmp.data[0] == '"' ? "" : tmp.data);
+						base_buf_putc(out, '"');
 					}
-					fl_buf_puts(out, ": ");
+					base_buf_puts(out, ": ");
 					value(out, vf, eb + vf->offset, indent + 2);
 				} else {
 					value(out, f, items + i * field_size(f), indent + 2);
 				}
 			}
 			newline(out, indent + 1);
-			fl_buf_putc(out, map ? '}' : ']');
+			base_buf_putc(out, map ? '}' : ']');
 			any = true;
 			continue;
 		}
@@ -372,41 +320,52 @@ static void message(struct fl_buf *out, const ProtobufCMessage *m, int indent)
 		} else if (is_default(f, p)) {
 			continue;
 		}
-		fl_buf_puts(out, any ? "," : "");
+		base_buf_puts(out, any ? "," : "");
 		newline(out, indent + 1);
 		camel(out, f->name);
-		fl_buf_puts(out, ": ");
+		base_buf_puts(out, ": ");
 		value(out, f, p, indent + 1);
 		any = true;
 	}
 	if (any)
 		newline(out, indent);
-	fl_buf_putc(out, '}');
+	base_buf_putc(out, '}');
 }
 
-void fl_json_message(struct fl_buf *out, const ProtobufCMessage *m, int indent)
+void fl_json_message(struct base_buf *out, const ProtobufCMessage *m, int indent)
 {
 	message(out, m, indent);
 }
 
-void fl_package_json(struct fl_buf *out, const struct fl_package *p)
+void fl_package_json(struct base_buf *out, const struct fl_package *p)
 {
-	fl_buf_putc(out, '{');
+	base_buf_putc(out, '{');
 	for (uint32_t i = 0; i < p->n; i++) {
-		fl_buf_puts(out, i ? ",\n  " : "\n  ");
-		fl_buf_json_string(out, p->items[i].file, strlen(p->items[i].file));
-		fl_buf_puts(out, ": ");
+		base_buf_puts(out, i ? ",\n  " : "\n  ");
+		base_json_string(out, p->items[i].file, strlen(p->items[i].file), BASE_JSON_ESCAPE_DEL);
+		base_buf_puts(out, ": ");
 		message(out, p->items[i].msg, 1);
 	}
-	fl_buf_puts(out, p->n ? "\n}\n" : "}\n");
+	base_buf_puts(out, p->n ? "\n}\n" : "}\n");
+}
+
+struct print_call {
+	FILE *out;
+	const struct fl_package *p;
+};
+
+static int print_body(struct fl_ctx *c, void *arg)
+{
+	struct print_call *call = arg;
+	struct base_buf b;
+	base_buf_init(&b, fl_arena_core(c->arena));
+	fl_package_json(&b, call->p);
+	fwrite(b.data, 1, b.len, call->out);
+	return 0;
 }
 
 void fl_package_print_json(struct fl_ctx *c, FILE *out, const struct fl_package *p)
 {
-	FL_PROTECT(c, saved, );
-	struct fl_buf b;
-	fl_buf_init(&b, c->arena);
-	fl_package_json(&b, p);
-	fwrite(b.data, 1, b.len, out);
-	FL_UNPROTECT(c, saved);
+	struct print_call call = {out, p};
+	fl_protect(c, print_body, &call);
 }

@@ -29,9 +29,16 @@ Flyteidl__Core__Identifier *fl_lower_ident(struct gen *g, Flyteidl__Core__Resour
 
 /* ---- the artifacts, in registration order ------------------------------ */
 
+/* The position in items of the artifact (kind, name), or -1. */
+static int64_t artifact_at(const struct gen *g, enum fl_artifact_kind kind, const char *name)
+{
+	const struct base_hash_slot *s = base_hash_find(&g->index, kind, name, strlen(name));
+	return s != NULL ? (int64_t)s->val : -1;
+}
+
 void fl_lower_add(struct gen *g, enum fl_artifact_kind kind, const char *name, const ProtobufCMessage *msg)
 {
-	int64_t found = fl_artifact_index_find(&g->index, g->items, kind, name);
+	int64_t found = artifact_at(g, kind, name);
 	if (found >= 0) {
 		uint32_t i = (uint32_t)found;
 		size_t len = protobuf_c_message_get_packed_size(msg);
@@ -62,12 +69,13 @@ void fl_lower_add(struct gen *g, enum fl_artifact_kind kind, const char *name, c
 	it->len = protobuf_c_message_get_packed_size(msg);
 	it->data = fl_alloc(g->a, it->len + 1);
 	protobuf_c_message_pack(msg, it->data);
-	fl_artifact_index_add(&g->index, g->a, g->items, g->n);
+	bool added;
+	base_hash_insert(&g->index, kind, name, strlen(name), &added)->val = g->n - 1;
 }
 
 bool fl_lower_has(const struct gen *g, enum fl_artifact_kind kind, const char *name)
 {
-	return fl_artifact_index_find(&g->index, g->items, kind, name) >= 0;
+	return artifact_at(g, kind, name) >= 0;
 }
 
 /* ---- the walk --------------------------------------------------------- */
@@ -110,10 +118,19 @@ static unsigned digits(uint32_t n)
 	return d;
 }
 
-struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const struct fl_codegen_options *o)
+struct lower_call {
+	const struct fl_module *m;
+	const struct fl_codegen_options *o;
+	struct fl_package *p;
+};
+
+static int lower_body(struct fl_ctx *c, void *arg)
 {
-	FL_PROTECT(c, saved, NULL);
+	struct lower_call *call = arg;
+	const struct fl_module *m = call->m;
+	const struct fl_codegen_options *o = call->o;
 	struct gen g = {.c = c, .a = c->arena, .m = m, .o = o};
+	base_hash_init(&g.index, fl_arena_core(c->arena), 0);
 	g.image = o->image != NULL ? o->image : m->image;
 	g.entrypoint = o->entrypoint != NULL ? o->entrypoint : m->name;
 	if (g.image == NULL) {
@@ -122,8 +139,7 @@ struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const s
 			needs |= m->entities[i]->kind == FL_E_TASK && m->entities[i]->opts.image == NULL;
 		if (needs) {
 			fl_error_noloc(c, "no container image: declare one (image \"registry/name:tag\") or pass --image");
-			FL_UNPROTECT(c, saved);
-			return NULL;
+			return -1;
 		}
 		g.image = "";
 	}
@@ -136,6 +152,12 @@ struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const s
 	unsigned width = p->n > 0 ? digits(p->n - 1) : 1;
 	for (uint32_t i = 0; i < p->n; i++)
 		p->items[i].file = fl_sprintf(c->arena, "%0*u_%s_%d.pb", (int)width, i, p->items[i].name, p->items[i].kind);
-	FL_UNPROTECT(c, saved);
-	return g.failed ? NULL : p;
+	call->p = g.failed ? NULL : p;
+	return 0;
+}
+
+struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const struct fl_codegen_options *o)
+{
+	struct lower_call call = {m, o, NULL};
+	return fl_protect(c, lower_body, &call) == 0 ? call.p : NULL;
 }

@@ -14,8 +14,8 @@
 #include "flyteidl/admin/task.pb-c.h"
 #include "flyteidl/admin/workflow.pb-c.h"
 #include "google/protobuf/struct.pb-c.h"
+#include "hash.h"
 #include "names.h"
-#include "sets.h"
 
 struct gen {
 	struct fl_ctx *c;
@@ -27,7 +27,7 @@ struct gen {
 	const struct fl_entity *wf;  /* the workflow being lowered */
 	struct fl_artifact *items;
 	uint32_t n, cap;
-	struct fl_artifact_index index;  /* over items */
+	struct base_hash index;  /* (kind as tag, name) -> position in items (val) */
 	bool failed;
 };
 

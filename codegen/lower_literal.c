@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
+#include "duration.h"
+
 /* ---- types ------------------------------------------------------------ */
 
 /* flytekit's TypeTransformer names, used as union variant tags. */
@@ -127,47 +130,15 @@ Flyteidl__Core__TypedInterface *fl_lower_interface(struct gen *g, const struct f
 Google__Protobuf__Duration *fl_lower_duration(struct gen *g, int64_t ns)
 {
 	Google__Protobuf__Duration *d = NEW(g, Google__Protobuf__Duration, GOOGLE__PROTOBUF__DURATION__INIT);
-	d->seconds = ns / 1000000000;
-	d->nanos = (int32_t)(ns % 1000000000);
+	base_duration_split(ns, &d->seconds, &d->nanos);
 	return d;
-}
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
 }
 
 /* An RFC 3339 text (validated by the checker) as a Timestamp. */
 static Google__Protobuf__Timestamp *timestamp(struct gen *g, const char *s)
 {
 	Google__Protobuf__Timestamp *ts = NEW(g, Google__Protobuf__Timestamp, GOOGLE__PROTOBUF__TIMESTAMP__INIT);
-	int64_t y = atoi(s);
-	unsigned mo = (unsigned)atoi(s + 5), d = (unsigned)atoi(s + 8);
-	int64_t hh = atoi(s + 11), mi = atoi(s + 14), ss = atoi(s + 17);
-	const char *p = s + 19;
-	int32_t nanos = 0;
-	if (*p == '.') {
-		int digits = 0;
-		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
-			if (digits < 9)
-				nanos = nanos * 10 + (*p - '0');
-		for (; digits < 9; digits++)
-			nanos *= 10;
-	}
-	int64_t offset = 0;
-	if (*p == '+' || *p == '-') {
-		offset = (atoi(p + 1) * 60 + atoi(p + 4)) * 60;
-		if (*p == '-')
-			offset = -offset;
-	}
-	ts->seconds = days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss - offset;
-	ts->nanos = nanos;
+	base_rfc3339_parse(s, 0, &ts->seconds, &ts->nanos);
 	return ts;
 }
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonstr.h"
+
 /* The options each element of a map runs with: the task's, overridden by
  * the map's per-element options. */
 static struct fl_options map_element_options(const struct fl_entity *map)
@@ -20,13 +22,8 @@ static struct fl_options map_element_options(const struct fl_entity *map)
  * as a double: 0.271828 stays 0.271828, 0.1234567891 becomes 0.12345679. */
 static double float32_json(double x)
 {
-	float f = (float)x;
 	char buf[32];
-	for (int prec = 6; prec <= 9; prec++) {
-		snprintf(buf, sizeof buf, "%.*g", prec, (double)f);
-		if ((float)strtod(buf, NULL) == f)
-			break;
-	}
+	base_shortest_g((double)(float)x, 6, BASE_JSON_FLOAT32, buf, sizeof buf);
 	return strtod(buf, NULL);
 }
 

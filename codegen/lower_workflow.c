@@ -12,17 +12,21 @@
 struct upstream {
 	const char **ids;
 	size_t n, cap;
-	struct fl_str_set set;  /* the ids again, hashed, once there are many */
+	struct base_hash set;  /* the ids again, hashed, once there are many */
 };
 
 static void note_upstream(struct gen *g, struct upstream *u, const char *id)
 {
 	enum { SMALL = 16 };  /* a search is as fast below this */
-	if (u->n >= SMALL && u->set.cap == 0)
+	bool added;
+	if (u->n >= SMALL && u->set.cap == 0) {
+		base_hash_init(&u->set, fl_arena_core(g->a), 2 * SMALL);
 		for (size_t i = 0; i < u->n; i++)
-			(void)fl_str_set_add(&u->set, g->a, u->ids[i]);
+			base_hash_insert_str(&u->set, u->ids[i], &added);
+	}
 	if (u->set.cap > 0) {
-		if (!fl_str_set_add(&u->set, g->a, id))
+		base_hash_insert_str(&u->set, id, &added);
+		if (!added)
 			return;
 	} else {
 		for (size_t i = 0; i < u->n; i++)
@@ -284,11 +288,6 @@ static Flyteidl__Core__Node *workflow_call_node(struct gen *g, struct wf_state *
 	return node;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* A node of the workflow: its bindings, one of four shapes by what it
  * calls, and its upstream ids. */
 static Flyteidl__Core__Node *lower_node(struct gen *g, struct wf_state *ws, const struct fl_wf_node *n)
@@ -310,7 +309,7 @@ static Flyteidl__Core__Node *lower_node(struct gen *g, struct wf_state *ws, cons
 		node = workflow_call_node(g, ws, n, &p);
 	/* upstream ids, sorted */
 	if (up.n > 1)  /* up.ids is NULL when there is none */
-		qsort(up.ids, up.n, sizeof *up.ids, cmp_str);
+		qsort(up.ids, up.n, sizeof *up.ids, fl_cmp_str);
 	node->n_upstream_node_ids = up.n;
 	node->upstream_node_ids = fl_alloc(g->a, (up.n + 1) * sizeof(char *));
 	for (size_t i = 0; i < up.n; i++)

@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "checker.h"
+#include "jsonstr.h"
 
 /* SHA-224 as lower-case hex: SHA-256 (libmd) started from SHA-224's
  * initial hash value (FIPS 180-4 §5.3.2), cut to 28 bytes. */
@@ -71,12 +72,8 @@ char *fl_dns_label(struct fl_arena *a, const char *value)
 const char *fl_py_float_repr(struct fl_arena *a, double x)
 {
 	char buf[40];
-	int prec = 1;
-	for (; prec <= 17; prec++) {
-		snprintf(buf, sizeof buf, "%.*e", prec - 1, x);
-		if (strtod(buf, NULL) == x)
-			break;
-	}
+	int prec = base_shortest_prec(x, 1, 0);
+	snprintf(buf, sizeof buf, "%.*e", prec - 1, x);
 	/* buf: d.ddde[+-]XX with `prec` significant digits */
 	char digits[24];
 	size_t nd = 0;
@@ -127,7 +124,7 @@ const char *fl_py_float_repr(struct fl_arena *a, double x)
 	return fl_strndup(a, out, strlen(out));
 }
 
-static int cmp_str(const void *a, const void *b)
+int fl_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -139,7 +136,7 @@ const char **fl_map_bound_names(struct fl_arena *a, const struct fl_entity *map,
 	for (uint32_t i = 0; i < map->sig.nin; i++)
 		if (map->sig.in[i].bound)
 			names[k++] = map->sig.in[i].name;
-	qsort(names, k, sizeof *names, cmp_str);
+	qsort(names, k, sizeof *names, fl_cmp_str);
 	*n = k;
 	return names;
 }

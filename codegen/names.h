@@ -18,5 +18,7 @@ const char **fl_map_bound_names(struct fl_arena *a, const struct fl_entity *map,
 const char *fl_join_names(struct fl_arena *a, const char **names, size_t n);
 /* flytekit's _dnsify: value as a DNS-1123 label. */
 char *fl_dns_label(struct fl_arena *a, const char *value);
+/* qsort's comparison of two C strings (elements of a const char * array). */
+int fl_cmp_str(const void *a, const void *b);
 
 #endif

@@ -1,23 +1,42 @@
 /* package.c: the registration package on disk: a byte-stable tgz
  * (libarchive: ustar/pax, sorted members, mtime 0, owner 0, mode 0644, a
- * gzip header without name or time), or the loose numbered .pb files. */
+ * gzip header without name or time), or the loose numbered .pb files; and
+ * fl_write_output, the writer of every generated file. */
 #include "prelude.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codegen.h"
 #include "ctx.h"
+#include "fileio.h"
 
 struct sink {
-	struct fl_buf buf;
+	struct fl_arena *arena;
+	struct base_buf buf;
 	bool oom;  /* the arena ran out in sink_write */
+	const void *data;  /* sink_write's chunk, for put_chunk */
+	size_t n;
 };
+
+static void put_chunk(void *arg)
+{
+	struct sink *s = arg;
+	base_buf_put(&s->buf, s->data, s->n);
+}
+
+int fl_write_output(struct fl_ctx *c, const char *path, const void *data, size_t len, bool if_changed)
+{
+	if (base_write_file(path, data, len, if_changed ? BASE_WRITE_IF_CHANGED : 0, BASE_WRITE_MODE_UMASK, NULL) != 0) {
+		fl_error_noloc(c, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 /* libarchive calls this with its own state half-written: running out of
  * memory must not longjmp through it (its objects, malloc'ed, would leak),
@@ -26,26 +45,28 @@ struct sink {
 static la_ssize_t sink_write(struct archive *ar, void *client, const void *data, size_t n)
 {
 	struct sink *s = client;
-	struct fl_arena *a = s->buf.arena;
-	jmp_buf *outer = fl_arena_handler(a);
-	jmp_buf jb;
-	if (setjmp(jb)) {
-		fl_arena_catch(a, outer);
+	s->data = data;
+	s->n = n;
+	if (fl_arena_protect(s->arena, put_chunk, s) != 0) {
 		s->oom = true;
 		archive_set_error(ar, ENOMEM, "out of memory");
 		return -1;
 	}
-	fl_arena_catch(a, &jb);
-	fl_buf_put(&s->buf, data, n);
-	fl_arena_catch(a, outer);
 	return (la_ssize_t)n;
 }
 
-int fl_package_write_tgz(struct fl_ctx *c, const struct fl_package *p, const char *path)
+/* The arguments of the protected bodies below. */
+struct package_call {
+	const struct fl_package *p;
+	const char *path;  /* the .tgz, or the directory */
+};
+
+static int write_tgz(struct fl_ctx *c, void *arg)
 {
-	FL_PROTECT(c, saved, -1);
-	struct sink s = {.oom = false};
-	fl_buf_init(&s.buf, c->arena);
+	const struct fl_package *p = ((struct package_call *)arg)->p;
+	const char *path = ((struct package_call *)arg)->path;
+	struct sink s = {.arena = c->arena, .oom = false};
+	base_buf_init(&s.buf, fl_arena_core(c->arena));
 	struct archive *ar = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
 	/* Nothing below allocates from the arena until the archive is freed:
@@ -88,35 +109,36 @@ done:
 	if (ar != NULL)
 		archive_write_free(ar);  /* after a failed close too: libarchive frees what it holds */
 	if (s.oom) {
-		FL_UNPROTECT(c, saved);
 		c->oom = true;
 		return -1;
 	}
 	if (err[0] != '\0') {
 		fl_error_noloc(c, "%s", err);
-		FL_UNPROTECT(c, saved);
 		return -1;
 	}
-	if (fl_write_file(path, s.buf.data, s.buf.len, false, NULL) != 0) {
-		fl_error_noloc(c, "cannot write %s: %s", path, strerror(errno));
-		FL_UNPROTECT(c, saved);
-		return -1;
+	return fl_write_output(c, path, s.buf.data, s.buf.len, false);
+}
+
+int fl_package_write_tgz(struct fl_ctx *c, const struct fl_package *p, const char *path)
+{
+	struct package_call call = {p, path};
+	return fl_protect(c, write_tgz, &call);
+}
+
+static int write_dir(struct fl_ctx *c, void *arg)
+{
+	const struct fl_package *p = ((struct package_call *)arg)->p;
+	const char *dir = ((struct package_call *)arg)->path;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const char *path = fl_sprintf(c->arena, "%s/%s", dir, p->items[i].file);
+		if (fl_write_output(c, path, p->items[i].data, p->items[i].len, true) != 0)
+			return -1;
 	}
-	FL_UNPROTECT(c, saved);
 	return 0;
 }
 
 int fl_package_write_dir(struct fl_ctx *c, const struct fl_package *p, const char *dir)
 {
-	FL_PROTECT(c, saved, -1);
-	for (uint32_t i = 0; i < p->n; i++) {
-		const char *path = fl_sprintf(c->arena, "%s/%s", dir, p->items[i].file);
-		if (fl_write_file(path, p->items[i].data, p->items[i].len, true, NULL) != 0) {
-			fl_error_noloc(c, "cannot write %s: %s", path, strerror(errno));
-			FL_UNPROTECT(c, saved);
-			return -1;
-		}
-	}
-	FL_UNPROTECT(c, saved);
-	return 0;
+	struct package_call call = {p, dir};
+	return fl_protect(c, write_dir, &call);
 }

@@ -6,7 +6,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,19 +16,10 @@
 #include "flyteidl/admin/workflow.pb-c.h"
 #include "flyteidl/core/errors.pb-c.h"
 #include "flyteidl/core/literals.pb-c.h"
+#include "jsonstr.h"
+#include "pbwire.h"
 
 enum { MAX_ARTIFACT = 512 * 1024 * 1024, MAX_DEPTH = 1000 };
-
-static void *arena_alloc(void *data, size_t size)
-{
-	return fl_alloc(data, size);
-}
-
-static void arena_free(void *data, void *p)
-{
-	(void)data;
-	(void)p;
-}
 
 static const ProtobufCMessageDescriptor *descriptor_of(enum fl_show_type t)
 {
@@ -60,106 +50,9 @@ static enum fl_show_type type_of_name(const char *path)
 	}
 }
 
-static bool varint(const uint8_t *p, size_t len, size_t *at, uint64_t *v)
-{
-	*v = 0;
-	for (unsigned shift = 0; shift < 64; shift += 7) {
-		if (*at >= len)
-			return false;
-		uint8_t b = p[(*at)++];
-		*v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return true;
-	}
-	return false;
-}
-
-/* Whether s[0..n) is well-formed UTF-8 (no overlong forms, surrogates or
- * code points above U+10FFFF). */
-static bool utf8_valid(const uint8_t *s, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		uint8_t c = s[i];
-		size_t k;
-		uint32_t cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			k = 1, cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			k = 2, cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3, cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (n - i <= k)
-			return false;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + j] & 0x3f);
-		}
-		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return false;
-		i += k + 1;
-	}
-	return true;
-}
-
-/* How deep messages of type d nest in data, up to MAX_DEPTH + 1: unpacking
- * and printing recurse once per level, so a crafted file nested a hundred
- * thousand levels deep would overflow the stack. Also finds a string field
- * that is not UTF-8 (protobuf-go, and so flytectl, refuses those; protobuf-c
- * does not check) and names it in *bad. Malformed bytes end the walk; the
- * unpacker reports them. */
-static unsigned nesting(const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t len, unsigned depth,
-			const char **bad)
-{
-	unsigned deepest = depth;
-	size_t at = 0;
-	while (at < len && deepest <= MAX_DEPTH) {
-		uint64_t key, n;
-		if (!varint(data, len, &at, &key))
-			break;
-		switch (key & 7) {
-		case 0:
-			if (!varint(data, len, &at, &n))
-				return deepest;
-			break;
-		case 1:
-			at += 8;
-			break;
-		case 5:
-			at += 4;
-			break;
-		case 2: {
-			if (!varint(data, len, &at, &n) || n > len - at)
-				return deepest;
-			const ProtobufCFieldDescriptor *f =
-				key >> 3 <= UINT32_MAX ? protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3)) : NULL;
-			if (f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE) {
-				unsigned sub = nesting(f->descriptor, data + at, (size_t)n, depth + 1, bad);
-				if (sub > deepest)
-					deepest = sub;
-			} else if (f != NULL && f->type == PROTOBUF_C_TYPE_STRING && *bad == NULL
-				   && !utf8_valid(data + at, (size_t)n)) {
-				*bad = f->name;
-			}
-			at += (size_t)n;
-			break;
-		}
-		default:
-			return deepest;
-		}
-	}
-	return deepest;
-}
-
 /* Prints the message in data as JSON at the given indentation level, with
  * no newline after it. */
-static int show_bytes(struct fl_ctx *c, struct fl_buf *out, const char *name, const uint8_t *data, size_t len,
+static int show_bytes(struct fl_ctx *c, struct base_buf *out, const char *name, const uint8_t *data, size_t len,
 		      enum fl_show_type type, int indent)
 {
 	if (type == FL_SHOW_AUTO)
@@ -174,16 +67,22 @@ static int show_bytes(struct fl_ctx *c, struct fl_buf *out, const char *name, co
 		fl_error_noloc(c, "%s: empty file, not a %s", name, d->name);
 		return -1;
 	}
-	const char *bad = NULL;
-	if (nesting(d, data, len, 0, &bad) > MAX_DEPTH) {
+	/* unpacking and printing recurse once per level, so a crafted file
+	 * nested a hundred thousand levels deep would overflow the stack; and
+	 * protobuf-go (so flytectl) refuses a string field that is not UTF-8,
+	 * which protobuf-c does not check. Malformed bytes are the unpacker's
+	 * to report. */
+	struct base_pbwire_error e;
+	if (base_pbwire_check(d, data, len, MAX_DEPTH, BASE_PBWIRE_LENIENT | BASE_PBWIRE_CHECK_UTF8, &e)
+	    == BASE_PBWIRE_TOO_DEEP) {
 		fl_error_noloc(c, "%s: messages nested more than %d levels deep; not a flytec artifact", name, MAX_DEPTH);
 		return -1;
 	}
-	if (bad != NULL) {
-		fl_error_noloc(c, "%s: not a valid %s: string field '%s' is not UTF-8", name, d->name, bad);
+	if (e.utf8_field != NULL) {
+		fl_error_noloc(c, "%s: not a valid %s: string field '%s' is not UTF-8", name, d->name, e.utf8_field);
 		return -1;
 	}
-	ProtobufCAllocator alloc = {arena_alloc, arena_free, c->arena};
+	ProtobufCAllocator alloc = base_pb_allocator(fl_arena_core(c->arena));
 	ProtobufCMessage *m = protobuf_c_message_unpack(d, &alloc, len, data);
 	if (m == NULL) {
 		fl_error_noloc(c, "%s: not a valid %s (corrupt or truncated protobuf)", name, d->name);
@@ -193,35 +92,26 @@ static int show_bytes(struct fl_ctx *c, struct fl_buf *out, const char *name, co
 	return 0;
 }
 
-static int show_tgz(struct fl_ctx *c, struct fl_buf *out, const char *path, enum fl_show_type type)
+struct tgz {
+	struct fl_ctx *c;
+	struct base_buf *out;
+	const char *path;
+	enum fl_show_type type;
+	struct archive *ar;
+	FILE *f;
+	int rc;
+};
+
+static void show_members(void *arg)
 {
-	struct archive *ar = archive_read_new();
+	struct tgz *t = arg;
+	struct fl_ctx *c = t->c;
+	struct base_buf *out = t->out;
+	const char *path = t->path;
+	enum fl_show_type type = t->type;
+	struct archive *ar = t->ar;
+	FILE *f = t->f;
 	int rc = -1;
-	if (ar == NULL) {
-		fl_error_noloc(c, "%s: out of memory", path);
-		return -1;
-	}
-	archive_read_support_filter_all(ar);
-	archive_read_support_format_tar(ar);
-	/* Running out of arena memory below must free the archive and close
-	 * the file (both outside the arena) before going on to the caller's
-	 * handler. */
-	FILE *volatile f = NULL;
-	jmp_buf *outer = fl_arena_handler(c->arena);
-	jmp_buf jb;
-	if (setjmp(jb)) {
-		fl_arena_catch(c->arena, outer);
-		archive_read_free(ar);
-		if (f != NULL)
-			fclose(f);
-		longjmp(*outer, 1);
-	}
-	fl_arena_catch(c->arena, &jb);
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		fl_error_noloc(c, "cannot open %s: %s", path, strerror(errno));
-		goto done;
-	}
 	if (archive_read_open_FILE(ar, f) != ARCHIVE_OK) {
 		fl_error_noloc(c, "cannot read %s: %s", path, archive_error_string(ar));
 		goto done;
@@ -229,7 +119,7 @@ static int show_tgz(struct fl_ctx *c, struct fl_buf *out, const char *path, enum
 	struct archive_entry *e;
 	int r;
 	bool first = true;
-	fl_buf_puts(out, "{");
+	base_buf_puts(out, "{");
 	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK) {
 		if (archive_entry_filetype(e) != AE_IFREG)
 			continue;
@@ -244,10 +134,10 @@ static int show_tgz(struct fl_ctx *c, struct fl_buf *out, const char *path, enum
 			fl_error_noloc(c, "%s: cannot read member %s: %s", path, name, archive_error_string(ar));
 			goto done;
 		}
-		fl_buf_puts(out, first ? "\n  " : ",\n  ");
+		base_buf_puts(out, first ? "\n  " : ",\n  ");
 		first = false;
-		fl_buf_json_string(out, name, strlen(name));
-		fl_buf_puts(out, ": ");
+		base_json_string(out, name, strlen(name), BASE_JSON_ESCAPE_DEL);
+		base_buf_puts(out, ": ");
 		const char *label = fl_sprintf(c->arena, "%s: %s", path, name);
 		if (show_bytes(c, out, label, buf, (size_t)size, type == FL_SHOW_AUTO ? type_of_name(name) : type, 1) != 0)
 			goto done;
@@ -256,14 +146,54 @@ static int show_tgz(struct fl_ctx *c, struct fl_buf *out, const char *path, enum
 		fl_error_noloc(c, "%s: not a valid package: %s", path, archive_error_string(ar));
 		goto done;
 	}
-	fl_buf_puts(out, first ? "}\n" : "\n}\n");
+	base_buf_puts(out, first ? "}\n" : "\n}\n");
 	rc = 0;
 done:
-	fl_arena_catch(c->arena, outer);
-	archive_read_free(ar);
-	if (f != NULL)
-		fclose(f);
-	return rc;
+	t->rc = rc;
+}
+
+static int show_tgz(struct fl_ctx *c, struct base_buf *out, const char *path, enum fl_show_type type)
+{
+	struct tgz t = {c, out, path, type, archive_read_new(), NULL, -1};
+	if (t.ar == NULL) {
+		fl_error_noloc(c, "%s: out of memory", path);
+		return -1;
+	}
+	archive_read_support_filter_all(t.ar);
+	archive_read_support_format_tar(t.ar);
+	t.f = fopen(path, "rb");
+	if (t.f == NULL) {
+		int e = errno;
+		archive_read_free(t.ar);
+		fl_error_noloc(c, "cannot open %s: %s", path, strerror(e));
+		return -1;
+	}
+	/* Running out of arena memory in there must free the archive and
+	 * close the file (both outside the arena) before going on to the
+	 * caller's handler. */
+	int oom = fl_arena_protect(c->arena, show_members, &t);
+	archive_read_free(t.ar);
+	fclose(t.f);
+	if (oom != 0)
+		fl_arena_fail(c->arena);
+	return t.rc;
+}
+
+struct slurp {
+	FILE *f;
+	struct base_buf b;
+};
+
+static void slurp(void *arg)
+{
+	struct slurp *s = arg;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, s->f)) > 0) {
+		base_buf_put(&s->b, chunk, n);
+		if (s->b.len > MAX_ARTIFACT)
+			break;
+	}
 }
 
 static uint8_t *read_all(struct fl_ctx *c, const char *path, size_t *len)
@@ -273,25 +203,14 @@ static uint8_t *read_all(struct fl_ctx *c, const char *path, size_t *len)
 		fl_error_noloc(c, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	struct fl_buf b;
-	fl_buf_init(&b, c->arena);
+	struct slurp s = {.f = f};
+	base_buf_init(&s.b, fl_arena_core(c->arena));
 	/* out of arena memory: close the file, then on to the caller's handler */
-	jmp_buf *outer = fl_arena_handler(c->arena);
-	jmp_buf jb;
-	if (setjmp(jb)) {
-		fl_arena_catch(c->arena, outer);
+	if (fl_arena_protect(c->arena, slurp, &s) != 0) {
 		fclose(f);
-		longjmp(*outer, 1);
+		fl_arena_fail(c->arena);
 	}
-	fl_arena_catch(c->arena, &jb);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		fl_buf_put(&b, chunk, n);
-		if (b.len > MAX_ARTIFACT)
-			break;
-	}
-	fl_arena_catch(c->arena, outer);
+	struct base_buf b = s.b;
 	int err = ferror(f) ? errno : 0;
 	fclose(f);
 	if (err || b.len > MAX_ARTIFACT) {
@@ -302,11 +221,20 @@ static uint8_t *read_all(struct fl_ctx *c, const char *path, size_t *len)
 	return b.data != NULL ? (uint8_t *)b.data : (uint8_t *)"";
 }
 
-int fl_show_file(struct fl_ctx *c, FILE *out, const char *path, enum fl_show_type type)
+struct show_call {
+	FILE *out;
+	const char *path;
+	enum fl_show_type type;
+};
+
+static int show_file(struct fl_ctx *c, void *arg)
 {
-	FL_PROTECT(c, saved, -1);
-	struct fl_buf b;
-	fl_buf_init(&b, c->arena);
+	struct show_call *call = arg;
+	FILE *out = call->out;
+	const char *path = call->path;
+	enum fl_show_type type = call->type;
+	struct base_buf b;
+	base_buf_init(&b, fl_arena_core(c->arena));
 	size_t n = strlen(path);
 	int rc;
 	if ((n > 4 && strcmp(path + n - 4, ".tgz") == 0) || (n > 7 && strcmp(path + n - 7, ".tar.gz") == 0)) {
@@ -316,10 +244,15 @@ int fl_show_file(struct fl_ctx *c, FILE *out, const char *path, enum fl_show_typ
 		uint8_t *data = read_all(c, path, &len);
 		rc = data == NULL ? -1 : show_bytes(c, &b, path, data, len, type, 0);
 		if (rc == 0)
-			fl_buf_putc(&b, '\n');
+			base_buf_putc(&b, '\n');
 	}
 	if (rc == 0)
 		fwrite(b.data, 1, b.len, out);
-	FL_UNPROTECT(c, saved);
 	return rc;
+}
+
+int fl_show_file(struct fl_ctx *c, FILE *out, const char *path, enum fl_show_type type)
+{
+	struct show_call call = {out, path, type};
+	return fl_protect(c, show_file, &call);
 }

@@ -1,24 +1,18 @@
-/* arena.c: bump allocation in chunks from the system allocator. */
+/* arena.c: the compiler's arena, a thin layer on base/bump: 64 KiB blocks
+ * from a counting system allocator (the failure-injection hooks), and the
+ * compiler's out-of-memory policy, a longjmp to the innermost protected
+ * call. */
 #include "prelude.h"
 
 #include "arena.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-enum { CHUNK_SIZE = 64 * 1024, ALIGN = 16 };
-
-struct chunk {
-	struct chunk *prev;
-	size_t size;  /* usable bytes after the header */
-	size_t used;
-	max_align_t data[];
-};
+#include "bump.h"
 
 struct fl_arena {
-	struct chunk *top;
-	size_t footprint;  /* bytes obtained from malloc */
+	struct base_arena core;
 	jmp_buf *on_oom;
 };
 
@@ -44,13 +38,22 @@ static void *sys_alloc(size_t n)
 	return malloc(n);
 }
 
+static const struct base_arena_policy policy = {64 * 1024, 64 * 1024, sys_alloc};
+
+static void on_fail(struct base_arena *b, void *ctx)
+{
+	(void)b;
+	fl_arena_fail(ctx);
+}
+
 struct fl_arena *fl_arena_new(void)
 {
 	struct fl_arena *a = sys_alloc(sizeof *a);
 	if (a == NULL)
 		return NULL;
-	a->top = NULL;
-	a->footprint = sizeof *a;
+	base_arena_init(&a->core, &policy);
+	a->core.footprint = sizeof *a;  /* the struct counts, as before */
+	base_arena_set_fail(&a->core, on_fail, a);
 	a->on_oom = NULL;
 	return a;
 }
@@ -59,11 +62,13 @@ void fl_arena_free(struct fl_arena *a)
 {
 	if (a == NULL)
 		return;
-	for (struct chunk *c = a->top, *prev; c != NULL; c = prev) {
-		prev = c->prev;
-		free(c);
-	}
+	base_arena_release(&a->core);
 	free(a);
+}
+
+struct base_arena *fl_arena_core(struct fl_arena *a)
+{
+	return &a->core;
 }
 
 void fl_arena_catch(struct fl_arena *a, jmp_buf *on_oom)
@@ -100,71 +105,28 @@ _Noreturn void fl_arena_fail(struct fl_arena *a)
 
 void *fl_alloc(struct fl_arena *a, size_t size)
 {
-	size_t need = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-	if (need < size)
-		fl_arena_fail(a);
-	struct chunk *c = a->top;
-	if (c == NULL || c->size - c->used < need) {
-		size_t csize = need > CHUNK_SIZE / 4 ? need : CHUNK_SIZE;
-		if (csize > SIZE_MAX - sizeof(struct chunk))
-			fl_arena_fail(a);
-		c = sys_alloc(sizeof(struct chunk) + csize);
-		if (c == NULL)
-			fl_arena_fail(a);
-		c->size = csize;
-		c->used = 0;
-		a->footprint += sizeof(struct chunk) + csize;
-		if (a->top != NULL && need > CHUNK_SIZE / 4) {
-			/* A big block gets a chunk of its own, kept under the
-			 * current one so the current one's free space stays usable. */
-			c->prev = a->top->prev;
-			a->top->prev = c;
-		} else {
-			c->prev = a->top;
-			a->top = c;
-		}
-	}
-	void *p = (char *)c->data + c->used;
-	c->used += need;
-	return p;
+	return base_arena_alloc(&a->core, size);
 }
 
 void *fl_zalloc(struct fl_arena *a, size_t size)
 {
-	void *p = fl_alloc(a, size);
-	memset(p, 0, size);
-	return p;
+	return base_arena_zalloc(&a->core, size);
 }
 
 void *fl_realloc(struct fl_arena *a, void *old, size_t old_size, size_t new_size)
 {
-	if (new_size <= old_size)
-		return old;
-	void *p = fl_alloc(a, new_size);
-	if (old != NULL && old_size > 0)
-		memcpy(p, old, old_size);
-	return p;
+	return base_arena_grow(&a->core, old, old_size, new_size);
 }
 
 char *fl_strndup(struct fl_arena *a, const char *s, size_t n)
 {
-	char *p = fl_alloc(a, n + 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
+	return base_arena_strndup(&a->core, s, n);
 }
 
 char *fl_vsprintf(struct fl_arena *a, const char *fmt, va_list ap)
 {
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		n = 0;
-	char *p = fl_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	return p;
+	char *p = base_arena_vprintf(&a->core, fmt, ap);
+	return p != NULL ? p : fl_strndup(a, "", 0);
 }
 
 char *fl_sprintf(struct fl_arena *a, const char *fmt, ...)
@@ -178,5 +140,5 @@ char *fl_sprintf(struct fl_arena *a, const char *fmt, ...)
 
 size_t fl_arena_footprint(const struct fl_arena *a)
 {
-	return a->footprint;
+	return base_arena_footprint(&a->core);
 }

@@ -1,4 +1,4 @@
-/* arena.h: one arena per compilation, freed at once.
+/* arena.h: one arena per compilation, freed at once (a layer on base/bump).
  *
  * Every allocation of the compiler (AST, types, interned names, diagnostics,
  * the scanner's and parser's own buffers) comes from the compilation's arena.
@@ -18,10 +18,14 @@
 #include "flytec.h"
 
 struct fl_arena;
+struct base_arena;
 
 /* A new arena, or NULL when even that cannot be allocated. */
 struct fl_arena *fl_arena_new(void);
 void fl_arena_free(struct fl_arena *a);
+/* The base arena underneath, for base/ functions that allocate (buffers,
+ * hash tables, protobuf-c allocators); its failures jump as fl_alloc's. */
+struct base_arena *fl_arena_core(struct fl_arena *a);
 
 /* Where fl_alloc jumps on failure; NULL restores "no handler" (then a
  * failure aborts, which only a library misuse can reach). */

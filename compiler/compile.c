@@ -11,6 +11,7 @@
 #include "ast.h"
 #include "ctx.h"
 #include "codegen.h"
+#include "fileio.h"
 #include "flytec.h"
 
 const char *fl_version(void)
@@ -114,10 +115,10 @@ struct json_file {
 static int write_json(struct fl_ctx *c, void *arg)
 {
 	const struct json_file *j = arg;
-	struct fl_buf b;
-	fl_buf_init(&b, c->arena);
+	struct base_buf b;
+	base_buf_init(&b, fl_arena_core(c->arena));
 	fl_package_json(&b, j->p);
-	return fl_write_file(j->path, b.data, b.len, false, NULL);
+	return base_write_file(j->path, b.data, b.len, 0, BASE_WRITE_MODE_UMASK, NULL);
 }
 
 /* Built in memory, then written whole, like every other output. */

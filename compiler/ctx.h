@@ -4,8 +4,6 @@
 
 #include "prelude.h"
 
-#include <setjmp.h>
-
 #include "arena.h"
 #include "diag.h"
 #include "intern.h"
@@ -29,21 +27,5 @@ struct fl_ctx {
  * so protected calls nest. Every entry point of the library that allocates
  * runs its body this way. */
 int fl_protect(struct fl_ctx *c, int (*fn)(struct fl_ctx *c, void *arg), void *arg);
-
-/* The older form, for the sites in check/ and codegen/ not converted to
- * fl_protect yet: runs the rest of the enclosing function under the handler;
- * on failure it marks the context and returns `fail`. FL_UNPROTECT restores
- * the previous handler before every normal return. */
-#define FL_PROTECT(ctx, saved, fail)                                   \
-	jmp_buf fl_jb_;                                                \
-	jmp_buf *saved = fl_arena_handler((ctx)->arena);               \
-	if (setjmp(fl_jb_)) {                                          \
-		(ctx)->oom = true;                                     \
-		fl_arena_catch((ctx)->arena, saved);                   \
-		return fail;                                           \
-	}                                                              \
-	fl_arena_catch((ctx)->arena, &fl_jb_)
-
-#define FL_UNPROTECT(ctx, saved) fl_arena_catch((ctx)->arena, saved)
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "utf8.h"
 
 /* Appends the "too many errors" note and stops recording. */
 static void cap_reached(struct fl_ctx *c)
@@ -141,26 +142,13 @@ static const char *severity_name(enum fl_severity s)
 /* Length of the valid UTF-8 sequence starting at s (1 for anything
  * invalid: a bad lead or continuation byte, an overlong form, a surrogate
  * or a code point beyond U+10FFFF). */
+/* The length of the valid UTF-8 sequence at s, or 1 for a byte that
+ * starts none. */
 static size_t utf8_len(const unsigned char *s, size_t avail)
 {
-	size_t n;
-	uint32_t c, min;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xE0) == 0xC0) { n = 2; c = s[0] & 0x1Fu; min = 0x80; }
-	else if ((s[0] & 0xF0) == 0xE0) { n = 3; c = s[0] & 0x0Fu; min = 0x800; }
-	else if ((s[0] & 0xF8) == 0xF0) { n = 4; c = s[0] & 0x07u; min = 0x10000; }
-	else return 1;
-	if (n > avail)
-		return 1;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 1;
-		c = (c << 6) | (s[i] & 0x3Fu);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 1;
-	return n;
+	uint32_t cp;
+	size_t n = base_utf8_decode(s, avail, &cp);
+	return n != 0 ? n : 1;
 }
 
 /* True for a valid sequence of n > 1 bytes that must not reach a terminal

@@ -91,9 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct fl_package *p = fl_lower(c, m, &o);
 			if (p != NULL) {
 				fl_package_print_json(c, out, p);
-				struct fl_buf h, body;
-				fl_buf_init(&h, c->arena);
-				fl_buf_init(&body, c->arena);
+				struct base_buf h, body;
+				base_buf_init(&h, fl_arena_core(c->arena));
+				base_buf_init(&body, fl_arena_core(c->arena));
 				if (fl_emit_c(c, m, p, "fuzz/input.flyte", &h, &body) == 0) {
 					if (h.data != NULL)
 						fwrite(h.data, 1, h.len, out);

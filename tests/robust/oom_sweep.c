@@ -20,8 +20,8 @@
  *
  * What it cannot reach: libarchive (fl_package_write_tgz) and protobuf-c's
  * unpacker (fl_show_file) allocate with malloc on their own, and
- * fl_write_file's temporary name too; their failures are handled where they
- * are reported (NULL from archive_write_new, ENOMEM from fl_write_file) but
+ * base_write_file's temporary name too; their failures are handled where they
+ * are reported (NULL from archive_write_new, ENOMEM from base_write_file) but
  * are not injected here. */
 #include "prelude.h"
 
@@ -168,7 +168,7 @@ static void rm_rf(const char *path)
 	}
 }
 
-/* Names of leftover temporary files under dir (fl_write_file's
+/* Names of leftover temporary files under dir (base_write_file's
  * NAME.tmp.XXXXXX), or an empty string. */
 static void find_temporaries(const char *dir, char *found, size_t cap)
 {
@@ -259,9 +259,9 @@ static void run(size_t pre, unsigned long fail_at, struct outputs *o)
 			o->nartifacts = p->n;
 			fl_package_print_json(c, out, p);
 			STAGE(ST_JSON);
-			struct fl_buf h, body;
-			fl_buf_init(&h, c->arena);
-			fl_buf_init(&body, c->arena);
+			struct base_buf h, body;
+			base_buf_init(&h, fl_arena_core(c->arena));
+			base_buf_init(&body, fl_arena_core(c->arena));
 			if (!fl_out_of_memory(c) && fl_emit_c(c, m, p, "dir/sweep.flyte", &h, &body) == 0) {
 				fwrite(h.data, 1, h.len, out);
 				fwrite(body.data, 1, body.len, out);
