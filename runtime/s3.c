@@ -39,32 +39,13 @@
 
 #include "aws.h"
 #include "store.h"
+#include "s3_impl.h"
 
 #define MIB (1024ULL * 1024ULL)
 #define MIN_PART (5 * MIB)
 #define MAX_PARTS 10000
 
-struct endpoint {
-	bool custom;
-	const char *var;        /* the variable that set it */
-	char scheme[8];
-	char host[512];         /* host[:port] */
-	char prefix[512];       /* a custom endpoint's path, no trailing '/' */
-};
 
-struct s3 {
-	CURL *h;
-	const struct rt_store_uri *u;
-	struct rt_aws_creds creds;
-	char region[64];
-	bool region_retried;
-	struct endpoint ep;
-	char shown[1100];        /* the endpoint, for messages */
-	int max_attempts;
-	long base_ms, cap_ms, connect_ms, low_speed_s;
-	int attempts;           /* of the last call */
-	struct rt_msg *err;
-};
 
 /* ---- the region of each bucket seen redirected ----------------------------------- */
 #define REGION_CACHE 32
@@ -161,7 +142,7 @@ static void aws_endpoint(struct s3 *s)
 	snprintf(s->shown, sizeof s->shown, "https://%s", s->ep.host);
 }
 
-static struct s3 *s3_open(const struct rt_store_uri *u, struct rt_msg *err)
+struct s3 *rt_s3_open(const struct rt_store_uri *u, struct rt_msg *err)
 {
 	static const char *const vars[] = { "FLYTE_AWS_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", NULL };
 	const char *var = NULL;
@@ -205,7 +186,7 @@ static struct s3 *s3_open(const struct rt_store_uri *u, struct rt_msg *err)
 	return s;
 }
 
-static void s3_close(struct s3 *s)
+void rt_s3_close(struct s3 *s)
 {
 	if (s == NULL)
 		return;
@@ -215,18 +196,6 @@ static void s3_close(struct s3 *s)
 }
 
 /* ---- one request, signed, with retries ---------------------------------------------- */
-struct call {
-	const char *method;
-	const struct rt_kv *query;
-	size_t nquery;
-	const struct rt_kv *extra;      /* more headers (lowercase names) */
-	size_t nextra;
-	const struct rt_http_body *body;
-	const char *payload_hash;       /* of body */
-	int out_fd;
-	size_t limit;
-	EVP_MD_CTX *md5;
-};
 
 static void sleep_ms(long ms)
 {
@@ -381,7 +350,7 @@ out:
 }
 
 /* 0: a final response in resp (any status); -1: failed (message set). */
-static int s3_call(struct s3 *s, const struct call *c, struct rt_http_resp *resp)
+int rt_s3_call(struct s3 *s, const struct call *c, struct rt_http_resp *resp)
 {
 	bool refreshed = false;
 
@@ -445,7 +414,7 @@ static int s3_call(struct s3 *s, const struct call *c, struct rt_http_resp *resp
 }
 
 /* An error message for a failed response. Returns -1. */
-static int s3_fail(struct s3 *s, const struct rt_http_resp *r, const char *what)
+int rt_s3_fail(struct s3 *s, const struct rt_http_resp *r, const char *what)
 {
 	char code[128] = "", message[512] = "", hint[4096];
 	const struct rt_store_uri *u = s->u;
@@ -585,10 +554,10 @@ static int put_body(struct s3 *s, const struct rt_http_body *b, const struct rt_
 		.method = "PUT", .query = query, .nquery = nq, .extra = extra, .nextra = 1,
 		.body = b, .payload_hash = sha, .out_fd = -1,
 	};
-	if (s3_call(s, &c, &resp) < 0)
+	if (rt_s3_call(s, &c, &resp) < 0)
 		goto out;
 	if (resp.status != 200) {
-		s3_fail(s, &resp, "write");
+		rt_s3_fail(s, &resp, "write");
 		goto out;
 	}
 	if (plain_etag(&resp, got) && strcmp(got, md5hex) != 0) {
@@ -611,7 +580,7 @@ static void abort_upload(struct s3 *s, const char *upload_id)
 	struct call c = { .method = "DELETE", .query = q, .nquery = 1, .out_fd = -1 };
 
 	s->err = &quiet;
-	s3_call(s, &c, &resp);
+	rt_s3_call(s, &c, &resp);
 	s->err = keep;
 	rt_http_resp_free(&resp);
 }
@@ -630,10 +599,10 @@ static int multipart(struct s3 *s, const struct rt_http_body *whole)
 		part = (whole->len + MAX_PARTS - 1) / MAX_PARTS;
 	struct rt_kv q0[] = { { "uploads", "" } };
 	struct call c = { .method = "POST", .query = q0, .nquery = 1, .out_fd = -1 };
-	if (s3_call(s, &c, &resp) < 0)
+	if (rt_s3_call(s, &c, &resp) < 0)
 		goto out;
 	if (resp.status != 200) {
-		s3_fail(s, &resp, "write");
+		rt_s3_fail(s, &resp, "write");
 		goto out;
 	}
 	if (rt_xml_text((const char *)resp.body.data, resp.body.len, "UploadId", upload_id, sizeof upload_id) < 0 ||
@@ -673,11 +642,11 @@ static int multipart(struct s3 *s, const struct rt_http_body *whole)
 		.method = "POST", .query = q1, .nquery = 1, .extra = extra, .nextra = 1,
 		.body = &xb, .payload_hash = sha, .out_fd = -1,
 	};
-	if (s3_call(s, &cc, &resp) < 0)
+	if (rt_s3_call(s, &cc, &resp) < 0)
 		goto abort;
 	/* a 200 may still carry an <Error> */
 	if (resp.status != 200 || memmem(resp.body.data, resp.body.len, "<Error>", 7) != NULL) {
-		s3_fail(s, &resp, "write");
+		rt_s3_fail(s, &resp, "write");
 		goto abort;
 	}
 	rc = 0;
@@ -714,26 +683,26 @@ static int s3_put_file(const char *path, const struct rt_store_uri *u, struct rt
 		close(fd);
 		return rt_msgf(err, "cannot upload %s to %s: not a regular file", path, u->uri);
 	}
-	struct s3 *s = s3_open(u, err);
+	struct s3 *s = rt_s3_open(u, err);
 	if (s == NULL) {
 		close(fd);
 		return -1;
 	}
 	struct rt_http_body b = { .fd = fd, .off = 0, .len = (uint64_t)st.st_size };
 	int rc = upload(s, &b);
-	s3_close(s);
+	rt_s3_close(s);
 	close(fd);
 	return rc;
 }
 
 static int s3_put_mem(const void *data, size_t len, const struct rt_store_uri *u, struct rt_msg *err)
 {
-	struct s3 *s = s3_open(u, err);
+	struct s3 *s = rt_s3_open(u, err);
 	if (s == NULL)
 		return -1;
 	struct rt_http_body b = { .mem = data, .fd = -1, .len = len };
 	int rc = upload(s, &b);
-	s3_close(s);
+	rt_s3_close(s);
 	return rc;
 }
 
@@ -751,14 +720,14 @@ static int get(struct s3 *s, int fd, size_t limit, struct rt_http_resp *resp)
 	/* bytes that do not match their length or ETag are fetched again, as
 	 * often as a failed request would be */
 	for (int tries = 1;; tries++) {
-		if (s3_call(s, &c, resp) < 0)
+		if (rt_s3_call(s, &c, resp) < 0)
 			goto out;
 		if (resp->too_big) {
 			rt_msgf(s->err, "%s is larger than the limit of %zu bytes", s->u->uri, limit);
 			goto out;
 		}
 		if (resp->status != 200) {
-			s3_fail(s, resp, "read");
+			rt_s3_fail(s, resp, "read");
 			goto out;
 		}
 		uint64_t got = fd >= 0 ? resp->written : resp->body.len;
@@ -799,7 +768,7 @@ static int s3_get_file(const struct rt_store_uri *u, const char *path, struct rt
 		free(tmp);
 		return -1;
 	}
-	struct s3 *s = s3_open(u, err);
+	struct s3 *s = rt_s3_open(u, err);
 	int rc = s == NULL ? -1 : get(s, fd, 0, &resp);
 	if (rc == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
 		rc = rt_msgf(err, "cannot download %s to %s: %s", u->uri, path, strerror(errno));
@@ -811,7 +780,7 @@ static int s3_get_file(const struct rt_store_uri *u, const char *path, struct rt
 		unlink(tmp);
 	free(tmp);
 	rt_http_resp_free(&resp);
-	s3_close(s);
+	rt_s3_close(s);
 	return rc;
 }
 
@@ -819,7 +788,7 @@ static int s3_get_mem(const struct rt_store_uri *u, struct rt_arena *a, size_t l
 		      size_t *len, struct rt_msg *err)
 {
 	struct rt_http_resp resp = { 0 };
-	struct s3 *s = s3_open(u, err);
+	struct s3 *s = rt_s3_open(u, err);
 	int rc = -1;
 
 	if (s == NULL)
@@ -838,20 +807,20 @@ static int s3_get_mem(const struct rt_store_uri *u, struct rt_arena *a, size_t l
 		}
 	}
 	rt_http_resp_free(&resp);
-	s3_close(s);
+	rt_s3_close(s);
 	return rc;
 }
 
 static int s3_head(const struct rt_store_uri *u, struct rt_store_info *info, struct rt_msg *err)
 {
 	struct rt_http_resp resp = { 0 };
-	struct s3 *s = s3_open(u, err);
+	struct s3 *s = rt_s3_open(u, err);
 	int rc = -1;
 
 	if (s == NULL)
 		return -1;
 	struct call c = { .method = "HEAD", .out_fd = -1 };
-	if (s3_call(s, &c, &resp) == 0) {
+	if (rt_s3_call(s, &c, &resp) == 0) {
 		if (resp.status == 200) {
 			if (info != NULL) {
 				info->size = resp.content_length;
@@ -867,11 +836,11 @@ static int s3_head(const struct rt_store_uri *u, struct rt_store_info *info, str
 		} else if (resp.status == 404) {
 			rc = 0;
 		} else {
-			s3_fail(s, &resp, "read");
+			rt_s3_fail(s, &resp, "read");
 		}
 	}
 	rt_http_resp_free(&resp);
-	s3_close(s);
+	rt_s3_close(s);
 	return rc;
 }
 
@@ -882,4 +851,5 @@ const struct rt_store_backend rt_s3_backend = {
 	.put_file = s3_put_file,
 	.put_mem = s3_put_mem,
 	.head = s3_head,
+	.list = rt_s3_list,
 };
