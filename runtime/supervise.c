@@ -3,7 +3,8 @@
  * SIGKILL) still ends in an error document written by the parent.
  *
  * The child sends "FRX1", ok (1 byte), the length (8 bytes, little endian)
- * and the packed result through a pipe, then _exits. */
+ * and the packed result through a pipe, then _exits. It dies with the
+ * parent (PR_SET_PDEATHSIG): a pod's SIGTERM to the entrypoint ends both. */
 #include "config.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,11 +35,13 @@ static void write_all(int fd, const void *p, size_t n)
 	}
 }
 
-static _Noreturn void child(void (*fn)(void *, struct rt_result *), void *arg, int fd)
+static _Noreturn void child(void (*fn)(void *, struct rt_result *), void *arg, int fd, pid_t parent)
 {
 	struct rt_result r = { 0 };
 	uint8_t hdr[HDR];
 
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() != parent)
+		_exit(1);   /* the parent is already gone */
 	fn(arg, &r);
 	if (r.data != NULL) {
 		memcpy(hdr, MAGIC, 4);
@@ -126,7 +130,7 @@ void rt_supervise(const char *task, void (*fn)(void *arg, struct rt_result *r), 
 	}
 	fflush(stdout);
 	fflush(stderr);
-	pid_t pid = fork();
+	pid_t self = getpid(), pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
@@ -135,7 +139,7 @@ void rt_supervise(const char *task, void (*fn)(void *arg, struct rt_result *r), 
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child(fn, arg, fds[1]);
+		child(fn, arg, fds[1], self);
 	}
 	close(fds[1]);
 	struct rt_buf b = { 0 };

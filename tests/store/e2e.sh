@@ -207,6 +207,26 @@ has 'kind: RECOVERABLE'
 has 'origin: SYSTEM'
 check "the task's process killed with SIGKILL (as the OOM killer does): error.pb, SYSTEM, RECOVERABLE"
 
+# the entrypoint terminated (a pod deleted: SIGTERM to PID 1): the task's process goes too
+a=$(args square_1 killed)
+(cd "$tmp/work" && eval "exec env $FLYTE \"\$exe\" $a") >"$tmp/out" 2>"$tmp/err" &
+parent=$!
+child=
+for _ in $(seq 100); do
+	child=$(ps -o pid=,args= --ppid "$parent" | grep -F -- "--task e2e.square" | awk '{print $1}' | head -1)
+	[ -n "$child" ] && break
+	sleep 0.1
+done
+[ -n "$child" ] || problem "no supervised child appeared"
+kill -TERM "$parent"
+wait "$parent"
+for _ in $(seq 50); do
+	[ -n "$child" ] && kill -0 "$child" 2>/dev/null || break
+	sleep 0.1
+done
+[ -n "$child" ] && kill -0 "$child" 2>/dev/null && { problem "the child $child outlived its parent"; kill -KILL "$child"; }
+check "SIGTERM to the entrypoint (a pod deleted) ends the task's process as well"
+
 # ---- map elements ----------------------------------------------------------------------
 cat <<'EOF' | put_inputs map
 literals { key: "x" value { collection {
