@@ -2,6 +2,7 @@
  * prefix, for dir inputs). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,12 +87,17 @@ int rt_s3_list(const struct rt_store_uri *u, struct rt_arena *a, char ***keys, s
 	struct s3 *s = rt_s3_open(&bucket, err);
 	if (s == NULL)
 		return -1;
+	/* keys per page: S3's default, smaller to test the paging */
+	char max_keys[24];
+	long long page = rt_env_ll("FLYTEC_S3_LIST_PAGE", 1000);
+	snprintf(max_keys, sizeof max_keys, "%lld", page >= 1 && page <= 1000 ? page : 1000);
 	do {
-		struct rt_kv q[3];
+		struct rt_kv q[4];
 		size_t nq = 0;
 		if (token != NULL)
 			q[nq++] = (struct rt_kv){ "continuation-token", token };
 		q[nq++] = (struct rt_kv){ "list-type", "2" };
+		q[nq++] = (struct rt_kv){ "max-keys", max_keys };
 		q[nq++] = (struct rt_kv){ "prefix", u->key };
 		struct call c = { .method = "GET", .query = q, .nquery = nq, .out_fd = -1, .limit = LIST_LIMIT };
 		if (rt_s3_call(s, &c, &resp) < 0)

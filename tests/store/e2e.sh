@@ -254,6 +254,7 @@ printf 'hello blobs\n' >"$tmp/in.txt"
 printf 'x\n' >"$tmp/x.txt"
 cl put $B data/in.txt "$tmp/in.txt" && cl put $B data/dir/x.txt "$tmp/x.txt" &&
 	cl put $B "data/dir/y/z w.txt" "$tmp/x.txt" && cl put $B data/dir/y/q.txt "$tmp/x.txt" &&
+	cl put $B "data/dir/a&b<c>.txt" "$tmp/x.txt" &&
 	cl put $B data/dirx/not-mine.txt "$tmp/x.txt" && cl put $B data/kept.bin "$tmp/x.txt" ||
 	problem "boto3 put the blobs"
 cat <<EOF | put_inputs blobs
@@ -262,10 +263,10 @@ literals { key: "d" value { scalar { blob { metadata { type { dimensionality: MU
   uri: "s3://$B/data/dir" } } } }
 literals { key: "keep" value { scalar { primitive { string_value: "s3://$B/data/kept.bin" } } } }
 EOF
-run blobs_1 blobs
+run blobs_1 blobs FLYTEC_S3_LIST_PAGE=2
 [ $rc -eq 0 ] || problem "rc=$rc $err"
 want_outputs blobs
-has 'integer: 3'
+has 'integer: 4'
 has "uri: \"s3://$B/data/kept.bin\""
 fileuri=$(sed -n 's|.*uri: "\(s3://[^"]*/e2e-result.txt\)".*|\1|p' "$tmp/dec")
 diruri=$(sed -n 's|.*uri: "\(s3://[^"]*\)".*|\1|p' "$tmp/dec" | grep -v -e e2e-result -e kept.bin)
@@ -275,7 +276,7 @@ fetch "${fileuri#s3://$B/}" && [ "$(cat "$tmp/got")" = "upper: hello blobs" ] ||
 	problem "the uploaded file holds '$(cat "$tmp/got" 2>/dev/null)'"
 keys=$(cl list $B "${diruri#s3://$B/}/" | sed "s|^${diruri#s3://$B/}/||" | sort | tr '\n' ' ')
 [ "$keys" = "a.txt sub/b.txt " ] || problem "the uploaded dir holds: $keys"
-check "file and dir inputs downloaded (3 objects under the prefix, not its sibling); outputs uploaded as raw/<32 hex>/NAME and raw/<32 hex>/…; a remote URI returned is kept"
+check "file and dir inputs downloaded (4 objects under the prefix, listed 2 a page, '&<>' in a key; not the sibling prefix); outputs uploaded as raw/<32 hex>/NAME and raw/<32 hex>/…; a remote URI returned is kept"
 
 cat <<EOF | put_inputs noblob
 literals { key: "f" value { scalar { blob { metadata { type { } } uri: "s3://$B/data/missing.txt" } } } }
