@@ -219,9 +219,10 @@ static int upload_one(struct blobs *c, Flyteidl__Core__Blob *b, struct rt_msg *e
 	char *remote = rt_arena_printf(c->a, "%.*s/%s", (int)n, c->raw, hex);
 	if (remote == NULL)
 		return rt_msgf(err, "out of memory");
-	if (is_dir_blob(b) || S_ISDIR(st.st_mode)) {
-		if (!S_ISDIR(st.st_mode))
-			return rt_msgf(err, "the dir '%s' is not a directory", path);
+	if (is_dir_blob(b) != (bool)S_ISDIR(st.st_mode))
+		return rt_msgf(err, "the %s '%s' is %s", is_dir_blob(b) ? "dir" : "file", path,
+			       S_ISDIR(st.st_mode) ? "a directory" : "not a directory");
+	if (is_dir_blob(b)) {
 		if (put_tree(c, path, remote, 0, err) < 0)
 			return -1;
 	} else {

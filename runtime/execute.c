@@ -377,7 +377,9 @@ int rt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const 
 			rt_result_system(&r, false, "%s", err.text);
 		} else {
 			have_index = true;
-			if (x.legacy && (prefix = rt_arena_printf(a, "%s/%zu", prefix, c.index)) == NULL) {
+			char ix[24];
+			snprintf(ix, sizeof ix, "%zu", c.index);
+			if (x.legacy && (prefix = rt_join(a, prefix, ix)) == NULL) {
 				fprintf(io->err, "%s: out of memory\n", cmd);
 				goto cleanup;
 			}
