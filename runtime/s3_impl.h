@@ -8,7 +8,7 @@
 #include "aws.h"
 #include "store.h"
 
-struct endpoint {
+struct rt_s3_endpoint {
 	bool custom;
 	const char *var;        /* the variable that set it */
 	char scheme[8];
@@ -16,13 +16,13 @@ struct endpoint {
 	char prefix[512];       /* a custom endpoint's path, no trailing '/' */
 };
 
-struct s3 {
+struct rt_s3 {
 	CURL *h;
 	const struct rt_store_uri *u;
 	struct rt_aws_creds creds;
 	char region[64];
 	bool region_retried;
-	struct endpoint ep;
+	struct rt_s3_endpoint ep;
 	char shown[1100];        /* the endpoint, for messages */
 	int max_attempts;
 	long base_ms, cap_ms, connect_ms, low_speed_s;
@@ -31,7 +31,7 @@ struct s3 {
 };
 
 /* ---- one request, signed, with retries ---------------------------------------------- */
-struct call {
+struct rt_s3_call {
 	const char *method;
 	const struct rt_kv *query;
 	size_t nquery;
@@ -45,13 +45,13 @@ struct call {
 };
 
 /** A connection for requests about u (err receives every message). */
-struct s3 *rt_s3_open(const struct rt_store_uri *u, struct rt_msg *err);
-void rt_s3_close(struct s3 *s);
+struct rt_s3 *rt_s3_open(const struct rt_store_uri *u, struct rt_msg *err);
+void rt_s3_close(struct rt_s3 *s);
 /** Sends c with retries; 0 with an answer in resp (any status), -1 when
  *  no answer came. */
-int rt_s3_call(struct s3 *s, const struct call *c, struct rt_http_resp *resp);
+int rt_s3_call(struct rt_s3 *s, const struct rt_s3_call *c, struct rt_http_resp *resp);
 /** An error message for a failed answer, saying what was refused. -1. */
-int rt_s3_fail(struct s3 *s, const struct rt_http_resp *r, const char *what);
+int rt_s3_fail(struct rt_s3 *s, const struct rt_http_resp *r, const char *what);
 /** The keys under u's key (a prefix), ListObjectsV2. */
 int rt_s3_list(const struct rt_store_uri *u, struct rt_arena *a, char ***keys, size_t *n,
 	       struct rt_msg *err);

@@ -84,7 +84,7 @@ int rt_s3_list(const struct rt_store_uri *u, struct rt_arena *a, char ***keys, s
 	bucket.key = "";   /* GET /bucket/?list-type=2&prefix=KEY */
 	*keys = NULL;
 	*n = 0;
-	struct s3 *s = rt_s3_open(&bucket, err);
+	struct rt_s3 *s = rt_s3_open(&bucket, err);
 	if (s == NULL)
 		return -1;
 	/* keys per page: S3's default, smaller to test the paging */
@@ -99,7 +99,7 @@ int rt_s3_list(const struct rt_store_uri *u, struct rt_arena *a, char ***keys, s
 		q[nq++] = (struct rt_kv){ "list-type", "2" };
 		q[nq++] = (struct rt_kv){ "max-keys", max_keys };
 		q[nq++] = (struct rt_kv){ "prefix", u->key };
-		struct call c = { .method = "GET", .query = q, .nquery = nq, .out_fd = -1, .limit = LIST_LIMIT };
+		struct rt_s3_call c = { .method = "GET", .query = q, .nquery = nq, .out_fd = -1, .limit = LIST_LIMIT };
 		if (rt_s3_call(s, &c, &resp) < 0)
 			goto out;
 		if (resp.status != 200) {
