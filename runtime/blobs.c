@@ -11,6 +11,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -149,10 +151,28 @@ static int fetch_one(struct blobs *c, Flyteidl__Core__Blob *b, struct rt_msg *er
 	return 0;
 }
 
-int rt_blobs_fetch(struct rt_arena *a, Flyteidl__Core__LiteralMap *m, struct rt_msg *err)
+int rt_blobs_fetch(struct rt_arena *a, Flyteidl__Core__LiteralMap *m, const char **dir,
+		   struct rt_msg *err)
 {
 	struct blobs c = { .a = a, .fn = fetch_one };
-	return walk_map(&c, m, err);
+	int rc = walk_map(&c, m, err);
+	*dir = c.root;
+	return rc;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	remove(path);
+	return 0;
+}
+
+void rt_blobs_remove(const char *dir)
+{
+	if (dir != NULL)
+		nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* ---- outputs ---------------------------------------------------------------------------- */

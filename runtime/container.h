@@ -14,8 +14,12 @@ void rt_supervise(const char *task, void (*fn)(void *arg, struct rt_result *r), 
 		  struct rt_result *r);
 
 /** Downloads every file and dir blob of m whose URI is remote into a new
- *  directory under TMPDIR and points the literal at the local copy. */
-int rt_blobs_fetch(struct rt_arena *a, Flyteidl__Core__LiteralMap *m, struct rt_msg *err);
+ *  directory under TMPDIR (*dir; NULL when none was needed) and points the
+ *  literal at the local copy. */
+int rt_blobs_fetch(struct rt_arena *a, Flyteidl__Core__LiteralMap *m, const char **dir,
+		   struct rt_msg *err);
+/** Removes dir (from rt_blobs_fetch) and everything under it; NULL: nothing. */
+void rt_blobs_remove(const char *dir);
 /** Uploads every local file and dir blob of the packed outputs in r under
  *  raw_prefix (a remote URI; otherwise nothing is done), with a unique name,
  *  and rewrites r with the remote URIs. */

@@ -245,13 +245,19 @@ static void call_task(void *arg, struct rt_result *r)
 	Flyteidl__Core__LiteralMap *inputs = call_inputs(c, &o, r);
 	if (inputs == NULL)
 		return;
-	if (rt_blobs_fetch(c->a, inputs, &err) < 0) {
+	const char *dir = NULL;
+	if (rt_blobs_fetch(c->a, inputs, &dir, &err) < 0) {
 		rt_result_system(r, true, "cannot download the input %s", err.text);
+		rt_blobs_remove(dir);
 		return;
 	}
 	rt_call(t, inputs, &o, c->a, r);
 	if (rt_blobs_upload(c->a, r, c->x->raw_output_prefix, &err) < 0)
 		rt_result_system(r, true, "cannot upload the output %s", err.text);
+	/* the downloads go once nothing can point at them: the outputs are
+	 * uploaded, or the call failed */
+	if (!r->ok || rt_store_is_remote(c->x->raw_output_prefix))
+		rt_blobs_remove(dir);
 }
 
 /* The name of the result file: outputs.pb, error.pb, or with the distributed

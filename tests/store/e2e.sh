@@ -263,8 +263,10 @@ literals { key: "d" value { scalar { blob { metadata { type { dimensionality: MU
   uri: "s3://$B/data/dir" } } } }
 literals { key: "keep" value { scalar { primitive { string_value: "s3://$B/data/kept.bin" } } } }
 EOF
-run blobs_1 blobs FLYTEC_S3_LIST_PAGE=2
+mkdir -p "$tmp/tmpdir"
+run blobs_1 blobs FLYTEC_S3_LIST_PAGE=2 TMPDIR="$tmp/tmpdir"
 [ $rc -eq 0 ] || problem "rc=$rc $err"
+[ -z "$(ls -A "$tmp/tmpdir")" ] || problem "downloads left in TMPDIR: $(ls -A "$tmp/tmpdir")"
 want_outputs blobs
 has 'integer: 4'
 has "uri: \"s3://$B/data/kept.bin\""
@@ -276,7 +278,7 @@ fetch "${fileuri#s3://$B/}" && [ "$(cat "$tmp/got")" = "upper: hello blobs" ] ||
 	problem "the uploaded file holds '$(cat "$tmp/got" 2>/dev/null)'"
 keys=$(cl list $B "${diruri#s3://$B/}/" | sed "s|^${diruri#s3://$B/}/||" | sort | tr '\n' ' ')
 [ "$keys" = "a.txt sub/b.txt " ] || problem "the uploaded dir holds: $keys"
-check "file and dir inputs downloaded (4 objects under the prefix, listed 2 a page, '&<>' in a key; not the sibling prefix); outputs uploaded as raw/<32 hex>/NAME and raw/<32 hex>/…; a remote URI returned is kept"
+check "file and dir inputs downloaded (4 objects under the prefix, listed 2 a page, '&<>' in a key; not the sibling prefix; removed after the upload); outputs uploaded as raw/<32 hex>/NAME and raw/<32 hex>/…; a remote URI returned is kept"
 
 cat <<EOF | put_inputs noblob
 literals { key: "f" value { scalar { blob { metadata { type { } } uri: "s3://$B/data/missing.txt" } } } }
@@ -284,7 +286,8 @@ literals { key: "d" value { scalar { blob { metadata { type { dimensionality: MU
   uri: "s3://$B/data/dir" } } } }
 literals { key: "keep" value { scalar { primitive { string_value: "" } } } }
 EOF
-run blobs_1 noblob
+run blobs_1 noblob TMPDIR="$tmp/tmpdir"
+[ -z "$(ls -A "$tmp/tmpdir")" ] || problem "downloads left in TMPDIR: $(ls -A "$tmp/tmpdir")"
 want_error noblob
 has "cannot download the input \\'f\\': 404"
 has "404 NoSuchKey on s3://$B/data/missing.txt"
