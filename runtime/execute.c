@@ -4,16 +4,20 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
+#include "container.h"
 #include "internal.h"
+#include "store.h"
 
 struct exec_args {
 	const char *inputs;
 	const char *output_prefix;
-	const char *raw_output_prefix;   /* accepted, unused: tasks write no blobs */
+	const char *raw_output_prefix;   /* where local file / dir outputs are uploaded */
 	const char *checkpoint_path;     /* accepted, unused */
 	const char *prev_checkpoint;     /* accepted, unused */
 	const char *task;
@@ -141,56 +145,119 @@ static void task_names(const flrt_module *m, struct rt_buf *b)
 		rt_buf_printf(b, "none");
 }
 
-/* Reads the inputs file and calls the task (one element of it for a map). */
-static void call_task(const flrt_module *m, const struct exec_args *x, bool map, size_t index,
-		      struct rt_arena *a, struct rt_result *r)
+static bool out_of_memory(const struct rt_msg *e)
+{
+	return strstr(e->text, "out of memory") != NULL;
+}
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISDIR(m) ? "a directory" : S_ISCHR(m) ? "a character device" :
+	       S_ISSOCK(m) ? "a socket" : S_ISBLK(m) ? "a block device" : "something else";
+}
+
+/* Reads and unpacks --inputs; NULL with an error in r. A local path that is
+ * not a regular file (a FIFO would block the open) is refused first. */
+static Flyteidl__Core__LiteralMap *read_inputs(const struct exec_args *x, struct rt_arena *a,
+					       struct rt_result *r)
 {
 	struct rt_msg err;
-	const flrt_task *t = rt_find_task(m, x->task);
-	char *in_path = NULL;
+	char *in_path = (char *)x->inputs;
 	uint8_t *data = NULL;
 	size_t len = 0;
-	Flyteidl__Core__LiteralMap *inputs = NULL;
-	if (t == NULL) {
-		struct rt_buf names = { 0 };
-		task_names(m, &names);
-		rt_result_system(r, false, "unknown task '%s' (this executable has: %s)",
-				  x->task, names.data != NULL ? (char *)names.data : "");
-		rt_buf_free(&names);
-		return;
-	}
+	struct stat st;
+	bool remote = rt_store_is_remote(x->inputs);
 	if (rt_is_placeholder(x->inputs)) {
 		rt_result_system(r, false, "--inputs '%s' is not a path", x->inputs);
-		return;
+		return NULL;
 	}
-	if (rt_local_path(a, x->inputs, &in_path, &err) < 0 ||
-	    rt_read_file(a, in_path, &data, &len, &err) < 0) {
-		rt_result_system(r, false, "cannot read the inputs: %s", err.text);
-		return;
+	struct rt_store_uri u;
+	if ((remote && rt_store_parse(a, x->inputs, &u, &err) < 0) ||
+	    (!remote && rt_local_path(a, x->inputs, &in_path, &err) < 0)) {
+		rt_result_system(r, out_of_memory(&err), "cannot read the inputs: %s", err.text);
+		return NULL;
 	}
-	if ((inputs = rt_unpack(a, &flyteidl__core__literal_map__descriptor, data, len, &err)) == NULL) {
+	if (!remote && stat(in_path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		rt_result_system(r, false, "cannot read the inputs: '%s' is not a regular file (it is %s)",
+				  in_path, file_kind(st.st_mode));
+		return NULL;
+	}
+	if (rt_read_file(a, in_path, &data, &len, &err) < 0) {
+		/* a store that fails may answer next time; a missing local file will not */
+		rt_result_system(r, remote || out_of_memory(&err), "cannot read the inputs: %s", err.text);
+		return NULL;
+	}
+	Flyteidl__Core__LiteralMap *in = rt_unpack(a, &flyteidl__core__literal_map__descriptor, data, len, &err);
+	if (in == NULL)
 		rt_result_system(r, false, "inputs '%s': %s", in_path, err.text);
+	return in;
+}
+
+struct call_arg {
+	const flrt_module *m;
+	const struct exec_args *x;
+	bool map;
+	size_t index;
+	struct rt_arena *a;
+};
+
+/* The inputs of this call: the whole map, or one element of it. */
+static Flyteidl__Core__LiteralMap *call_inputs(const struct call_arg *c, struct rt_call_opts *o,
+					       struct rt_result *r)
+{
+	struct rt_msg err;
+	Flyteidl__Core__LiteralMap *inputs = read_inputs(c->x, c->a, r), *elem = inputs;
+	size_t nbound;
+	char **bound;
+	if (inputs == NULL || !c->map)
+		return inputs;
+	if ((bound = split_bound(c->a, c->x->bound, &nbound)) == NULL) {
+		rt_result_system(r, true, "out of memory");
+		return NULL;
+	}
+	if (rt_select_element(c->a, inputs, bound, nbound, true, c->index, &elem, &err) < 0) {
+		rt_result_system(r, out_of_memory(&err), "map element %zu: %s", c->index, err.text);
+		return NULL;
+	}
+	o->map_index = (int64_t)c->index;
+	return elem;
+}
+
+/* Reads the inputs, fetches their blobs, calls the task (one element of it
+ * for a map) and uploads its blobs: what the supervised child does. */
+static void call_task(void *arg, struct rt_result *r)
+{
+	const struct call_arg *c = arg;
+	struct rt_msg err;
+	const flrt_task *t = rt_find_task(c->m, c->x->task);
+	if (t == NULL) {
+		struct rt_buf names = { 0 };
+		task_names(c->m, &names);
+		rt_result_system(r, false, "unknown task '%s' (this executable has: %s)",
+				  c->x->task, names.data != NULL ? (char *)names.data : "");
+		rt_buf_free(&names);
 		return;
 	}
 	struct rt_call_opts o = { -1, 0 };
 	const char *att = getenv("FLYTE_ATTEMPT_NUMBER");
 	if (att != NULL && *att)
 		o.attempt = atoi(att);
-	if (!map) {
-		rt_call(t, inputs, &o, a, r);
+	Flyteidl__Core__LiteralMap *inputs = call_inputs(c, &o, r);
+	if (inputs == NULL)
+		return;
+	const char *dir = NULL;
+	if (rt_blobs_fetch(c->a, inputs, &dir, &err) < 0) {
+		rt_result_system(r, true, "cannot download the input %s", err.text);
+		rt_blobs_remove(dir);
 		return;
 	}
-	size_t nbound;
-	char **bound = split_bound(a, x->bound, &nbound);
-	Flyteidl__Core__LiteralMap *elem;
-	if (bound == NULL) {
-		rt_result_system(r, true, "out of memory");
-	} else if (rt_select_element(a, inputs, bound, nbound, true, index, &elem, &err) < 0) {
-		rt_result_system(r, false, "map element %zu: %s", index, err.text);
-	} else {
-		o.map_index = (int64_t)index;
-		rt_call(t, elem, &o, a, r);
-	}
+	rt_call(t, inputs, &o, c->a, r);
+	if (rt_blobs_upload(c->a, r, c->x->raw_output_prefix, &err) < 0)
+		rt_result_system(r, true, "cannot upload the output %s", err.text);
+	/* the downloads go once nothing can point at them: the outputs are
+	 * uploaded, or the call failed */
+	if (!r->ok || rt_store_is_remote(c->x->raw_output_prefix))
+		rt_blobs_remove(dir);
 }
 
 /* The name of the result file: outputs.pb, error.pb, or with the distributed
@@ -218,20 +285,39 @@ static const char *result_name(struct rt_arena *a, bool ok)
 	return rt_arena_printf(a, "error-%s.pb", hex);
 }
 
-/* Writes the result under the prefix and reports a failure; the exit status. */
-static int write_result(const char *cmd, const struct exec_args *x, const char *prefix,
-			struct rt_arena *a, const struct rt_result *r, const struct rt_io *io)
+/* Writes the result file under the prefix; -1 with the reason on stderr. */
+static int put_result(const char *cmd, const char *prefix, struct rt_arena *a,
+		      const struct rt_result *r, const struct rt_io *io)
 {
 	struct rt_msg err;
 	const char *name = result_name(a, r->ok);
 	char *path = name != NULL ? rt_join(a, prefix, name) : NULL;
 	if (path == NULL || r->data == NULL) {
 		fprintf(io->err, "%s: out of memory\n", cmd);
-		return 1;
+		return -1;
 	}
 	if (rt_write_file(path, r->data, r->len, &err) < 0) {
 		fprintf(io->err, "%s: %s\n", cmd, err.text);
-		return 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the result under the prefix and reports a failure; the exit status.
+ * Outputs that cannot be written (a full disk, a store refusing a large
+ * object) become a small error document: the container always reports. */
+static int write_result(const char *cmd, const struct exec_args *x, const char *prefix,
+			struct rt_arena *a, struct rt_result *r, const struct rt_io *io)
+{
+	if (r->data == NULL)
+		rt_result_system(r, true, "out of memory");
+	if (put_result(cmd, prefix, a, r, io) < 0) {
+		if (!r->ok)
+			return 1;
+		rt_result_system(r, true, "cannot write the outputs under %s (see the task's log)",
+				  prefix);
+		if (put_result(cmd, prefix, a, r, io) < 0)
+			return 1;
 	}
 	if (r->ok)
 		return 0;
@@ -242,15 +328,24 @@ static int write_result(const char *cmd, const struct exec_args *x, const char *
 	return env_true("FLYTE_FAIL_ON_ERROR") ? 1 : 0;
 }
 
-/* The local directory of --output-prefix; NULL (reported) when it is not one. */
+/* The directory or store prefix of --output-prefix; NULL (reported) when it
+ * is neither. */
 static char *output_dir(const char *cmd, const struct exec_args *x, struct rt_arena *a,
 			const struct rt_io *io)
 {
 	struct rt_msg err;
 	char *prefix = NULL;
+	struct rt_store_uri u;
 	if (rt_is_placeholder(x->output_prefix)) {
 		fprintf(io->err, "%s: --output-prefix '%s' is not a path\n", cmd, x->output_prefix);
 		return NULL;
+	}
+	if (rt_store_is_remote(x->output_prefix)) {
+		if (rt_store_parse(a, x->output_prefix, &u, &err) < 0) {
+			fprintf(io->err, "%s: --output-prefix %s\n", cmd, err.text);
+			return NULL;
+		}
+		return (char *)x->output_prefix;
 	}
 	if (rt_local_path(a, x->output_prefix, &prefix, &err) < 0) {
 		fprintf(io->err, "%s: --output-prefix %s\n", cmd, err.text);
@@ -274,30 +369,34 @@ int rt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const 
 		fprintf(io->err, "%s: out of memory\n", cmd);
 		return 1;
 	}
+	/* a file size limit makes writes fail (EFBIG), reported like ENOSPC */
+	signal(SIGXFSZ, SIG_IGN);
 	char *prefix = output_dir(cmd, &x, a, io);
 	if (prefix == NULL)
 		goto cleanup;
 
 	/* From here on, failures are reported in error.pb under the prefix. */
-	size_t index = 0;
+	struct call_arg c = { m, &x, map, 0, a };
 	bool have_index = false;
 	if (map) {
-		if (array_index(&index, &err) < 0) {
+		if (array_index(&c.index, &err) < 0) {
 			rt_result_system(&r, false, "%s", err.text);
 		} else {
 			have_index = true;
-			if (x.legacy && (prefix = rt_arena_printf(a, "%s/%zu", prefix, index)) == NULL) {
+			char ix[24];
+			snprintf(ix, sizeof ix, "%zu", c.index);
+			if (x.legacy && (prefix = rt_join(a, prefix, ix)) == NULL) {
 				fprintf(io->err, "%s: out of memory\n", cmd);
 				goto cleanup;
 			}
 		}
 	}
-	if (rt_mkdirs(prefix, &err) < 0) {
+	if (!rt_store_is_remote(prefix) && rt_mkdirs(prefix, &err) < 0) {
 		fprintf(io->err, "%s: --output-prefix: %s\n", cmd, err.text);
 		goto cleanup;
 	}
 	if (!map || have_index)
-		call_task(m, &x, map, index, a, &r);
+		rt_supervise(x.task, call_task, &c, &r);
 	status = write_result(cmd, &x, prefix, a, &r, io);
 cleanup:
 	rt_result_free(&r);

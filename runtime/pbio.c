@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "store.h"
 
 /* ---- wire check ------------------------------------------------------------
  * protobuf-c unpacks recursively and trusts the nesting depth; a hostile file
@@ -277,6 +278,8 @@ char *rt_join(struct rt_arena *a, const char *dir, const char *name)
 
 int rt_read_file(struct rt_arena *a, const char *path, uint8_t **data, size_t *len, struct rt_msg *err)
 {
+	if (rt_store_is_remote(path))   /* an object-store URI: the store layer */
+		return rt_store_get_mem(a, path, 0, data, len, err);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rt_msgf(err, "cannot open '%s': %s", path, strerror(errno));
@@ -356,6 +359,8 @@ int rt_mkdirs(const char *path, struct rt_msg *err)
 
 int rt_write_file(const char *path, const void *data, size_t len, struct rt_msg *err)
 {
+	if (rt_store_is_remote(path))   /* an object-store URI: the store layer */
+		return rt_store_put_mem(data, len, path, err);
 	const char *slash = strrchr(path, '/');
 	size_t dlen = slash != NULL ? (size_t)(slash - path) : 0;
 	const char *base = slash != NULL ? slash + 1 : path;

@@ -39,32 +39,13 @@
 
 #include "aws.h"
 #include "store.h"
+#include "s3_impl.h"
 
 #define MIB (1024ULL * 1024ULL)
 #define MIN_PART (5 * MIB)
 #define MAX_PARTS 10000
 
-struct endpoint {
-	bool custom;
-	const char *var;        /* the variable that set it */
-	char scheme[8];
-	char host[512];         /* host[:port] */
-	char prefix[512];       /* a custom endpoint's path, no trailing '/' */
-};
 
-struct s3 {
-	CURL *h;
-	const struct rt_store_uri *u;
-	struct rt_aws_creds creds;
-	char region[64];
-	bool region_retried;
-	struct endpoint ep;
-	char shown[1100];        /* the endpoint, for messages */
-	int max_attempts;
-	long base_ms, cap_ms, connect_ms, low_speed_s;
-	int attempts;           /* of the last call */
-	struct rt_msg *err;
-};
 
 /* ---- the region of each bucket seen redirected ----------------------------------- */
 #define REGION_CACHE 32
@@ -99,7 +80,7 @@ static bool region_lookup(const char *bucket, char *out, size_t n)
 }
 
 /* ---- setup --------------------------------------------------------------------------- */
-static int parse_endpoint(struct endpoint *ep, const char *var, const char *v, struct rt_msg *err)
+static int parse_endpoint(struct rt_s3_endpoint *ep, const char *var, const char *v, struct rt_msg *err)
 {
 	const char *p = v;
 	const char *sep = strstr(v, "://");
@@ -150,7 +131,7 @@ static bool dns_bucket(const char *b)
 }
 
 /* The endpoint for the current region. */
-static void aws_endpoint(struct s3 *s)
+static void aws_endpoint(struct rt_s3 *s)
 {
 	snprintf(s->ep.scheme, sizeof s->ep.scheme, "https");
 	if (dns_bucket(s->u->bucket))
@@ -161,14 +142,14 @@ static void aws_endpoint(struct s3 *s)
 	snprintf(s->shown, sizeof s->shown, "https://%s", s->ep.host);
 }
 
-static struct s3 *s3_open(const struct rt_store_uri *u, struct rt_msg *err)
+struct rt_s3 *rt_s3_open(const struct rt_store_uri *u, struct rt_msg *err)
 {
 	static const char *const vars[] = { "FLYTE_AWS_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", NULL };
 	const char *var = NULL;
 
 	if (rt_http_init(err) < 0)
 		return NULL;
-	struct s3 *s = calloc(1, sizeof *s);
+	struct rt_s3 *s = calloc(1, sizeof *s);
 	if (s == NULL) {
 		rt_msgf(err, "out of memory");
 		return NULL;
@@ -205,7 +186,7 @@ static struct s3 *s3_open(const struct rt_store_uri *u, struct rt_msg *err)
 	return s;
 }
 
-static void s3_close(struct s3 *s)
+void rt_s3_close(struct rt_s3 *s)
 {
 	if (s == NULL)
 		return;
@@ -215,18 +196,6 @@ static void s3_close(struct s3 *s)
 }
 
 /* ---- one request, signed, with retries ---------------------------------------------- */
-struct call {
-	const char *method;
-	const struct rt_kv *query;
-	size_t nquery;
-	const struct rt_kv *extra;      /* more headers (lowercase names) */
-	size_t nextra;
-	const struct rt_http_body *body;
-	const char *payload_hash;       /* of body */
-	int out_fd;
-	size_t limit;
-	EVP_MD_CTX *md5;
-};
 
 static void sleep_ms(long ms)
 {
@@ -236,7 +205,7 @@ static void sleep_ms(long ms)
 }
 
 /* Full jitter: a random time in [0, min(cap, base * 2^(attempt - 1))]. */
-static void backoff(const struct s3 *s, int attempt)
+static void backoff(const struct rt_s3 *s, int attempt)
 {
 	long top = s->base_ms;
 	for (int i = 1; i < attempt && top < s->cap_ms; i++)
@@ -270,7 +239,7 @@ static bool retryable(const struct rt_http_resp *r)
 }
 
 /* The region a wrong-region answer names, or "". */
-static void other_region(const struct s3 *s, const struct rt_http_resp *r, char *out, size_t n)
+static void other_region(const struct rt_s3 *s, const struct rt_http_resp *r, char *out, size_t n)
 {
 	out[0] = 0;
 	if (r->status != 301 && r->status != 307 && r->status != 400 && r->status != 403)
@@ -302,7 +271,7 @@ static int add_header(struct curl_slist **l, const char *name, const char *value
 }
 
 /* Builds, signs and sends one request. */
-static int send_once(struct s3 *s, const struct call *c, struct rt_http_resp *resp)
+static int send_once(struct rt_s3 *s, const struct rt_s3_call *c, struct rt_http_resp *resp)
 {
 	struct rt_buf path = { 0 }, query = { 0 }, auth = { 0 }, url = { 0 };
 	struct rt_kv hdr[24];
@@ -381,7 +350,7 @@ out:
 }
 
 /* 0: a final response in resp (any status); -1: failed (message set). */
-static int s3_call(struct s3 *s, const struct call *c, struct rt_http_resp *resp)
+int rt_s3_call(struct rt_s3 *s, const struct rt_s3_call *c, struct rt_http_resp *resp)
 {
 	bool refreshed = false;
 
@@ -445,7 +414,7 @@ static int s3_call(struct s3 *s, const struct call *c, struct rt_http_resp *resp
 }
 
 /* An error message for a failed response. Returns -1. */
-static int s3_fail(struct s3 *s, const struct rt_http_resp *r, const char *what)
+int rt_s3_fail(struct rt_s3 *s, const struct rt_http_resp *r, const char *what)
 {
 	char code[128] = "", message[512] = "", hint[4096];
 	const struct rt_store_uri *u = s->u;
@@ -568,7 +537,7 @@ out:
 /* ---- uploads ------------------------------------------------------------------------------ */
 /* PUTs one body (a whole object, or a part when query is set); the
  * ETag the store gave into etag. */
-static int put_body(struct s3 *s, const struct rt_http_body *b, const struct rt_kv *query, size_t nq,
+static int put_body(struct rt_s3 *s, const struct rt_http_body *b, const struct rt_kv *query, size_t nq,
 		    char *etag, size_t etagn)
 {
 	char sha[65], md5b64[32], md5hex[33], got[33];
@@ -581,14 +550,14 @@ static int put_body(struct s3 *s, const struct rt_http_body *b, const struct rt_
 	rt_base64(md5, 16, md5b64);
 	rt_hex(md5, 16, md5hex);
 	struct rt_kv extra[] = { { "content-md5", md5b64 } };
-	struct call c = {
+	struct rt_s3_call c = {
 		.method = "PUT", .query = query, .nquery = nq, .extra = extra, .nextra = 1,
 		.body = b, .payload_hash = sha, .out_fd = -1,
 	};
-	if (s3_call(s, &c, &resp) < 0)
+	if (rt_s3_call(s, &c, &resp) < 0)
 		goto out;
 	if (resp.status != 200) {
-		s3_fail(s, &resp, "write");
+		rt_s3_fail(s, &resp, "write");
 		goto out;
 	}
 	if (plain_etag(&resp, got) && strcmp(got, md5hex) != 0) {
@@ -602,21 +571,21 @@ out:
 	return rc;
 }
 
-static void abort_upload(struct s3 *s, const char *upload_id)
+static void abort_upload(struct rt_s3 *s, const char *upload_id)
 {
 	struct rt_msg quiet;
 	struct rt_msg *keep = s->err;
 	struct rt_http_resp resp = { 0 };
 	struct rt_kv q[] = { { "uploadId", upload_id } };
-	struct call c = { .method = "DELETE", .query = q, .nquery = 1, .out_fd = -1 };
+	struct rt_s3_call c = { .method = "DELETE", .query = q, .nquery = 1, .out_fd = -1 };
 
 	s->err = &quiet;
-	s3_call(s, &c, &resp);
+	rt_s3_call(s, &c, &resp);
 	s->err = keep;
 	rt_http_resp_free(&resp);
 }
 
-static int multipart(struct s3 *s, const struct rt_http_body *whole)
+static int multipart(struct rt_s3 *s, const struct rt_http_body *whole)
 {
 	uint64_t part = (uint64_t)rt_env_ll("FLYTEC_S3_PART_SIZE", (long long)(16 * MIB));
 	struct rt_http_resp resp = { 0 };
@@ -629,11 +598,11 @@ static int multipart(struct s3 *s, const struct rt_http_body *whole)
 	if ((whole->len + part - 1) / part > MAX_PARTS)
 		part = (whole->len + MAX_PARTS - 1) / MAX_PARTS;
 	struct rt_kv q0[] = { { "uploads", "" } };
-	struct call c = { .method = "POST", .query = q0, .nquery = 1, .out_fd = -1 };
-	if (s3_call(s, &c, &resp) < 0)
+	struct rt_s3_call c = { .method = "POST", .query = q0, .nquery = 1, .out_fd = -1 };
+	if (rt_s3_call(s, &c, &resp) < 0)
 		goto out;
 	if (resp.status != 200) {
-		s3_fail(s, &resp, "write");
+		rt_s3_fail(s, &resp, "write");
 		goto out;
 	}
 	if (rt_xml_text((const char *)resp.body.data, resp.body.len, "UploadId", upload_id, sizeof upload_id) < 0 ||
@@ -669,15 +638,15 @@ static int multipart(struct s3 *s, const struct rt_http_body *whole)
 	struct rt_http_body xb = { .mem = xml.data, .fd = -1, .len = xml.len };
 	struct rt_kv q1[] = { { "uploadId", upload_id } };
 	struct rt_kv extra[] = { { "content-type", "application/xml" } };
-	struct call cc = {
+	struct rt_s3_call cc = {
 		.method = "POST", .query = q1, .nquery = 1, .extra = extra, .nextra = 1,
 		.body = &xb, .payload_hash = sha, .out_fd = -1,
 	};
-	if (s3_call(s, &cc, &resp) < 0)
+	if (rt_s3_call(s, &cc, &resp) < 0)
 		goto abort;
 	/* a 200 may still carry an <Error> */
 	if (resp.status != 200 || memmem(resp.body.data, resp.body.len, "<Error>", 7) != NULL) {
-		s3_fail(s, &resp, "write");
+		rt_s3_fail(s, &resp, "write");
 		goto abort;
 	}
 	rc = 0;
@@ -692,7 +661,7 @@ out:
 	return rc;
 }
 
-static int upload(struct s3 *s, const struct rt_http_body *b)
+static int upload(struct rt_s3 *s, const struct rt_http_body *b)
 {
 	uint64_t threshold = (uint64_t)rt_env_ll("FLYTEC_S3_MULTIPART_THRESHOLD", (long long)(64 * MIB));
 	char etag[128];
@@ -714,31 +683,31 @@ static int s3_put_file(const char *path, const struct rt_store_uri *u, struct rt
 		close(fd);
 		return rt_msgf(err, "cannot upload %s to %s: not a regular file", path, u->uri);
 	}
-	struct s3 *s = s3_open(u, err);
+	struct rt_s3 *s = rt_s3_open(u, err);
 	if (s == NULL) {
 		close(fd);
 		return -1;
 	}
 	struct rt_http_body b = { .fd = fd, .off = 0, .len = (uint64_t)st.st_size };
 	int rc = upload(s, &b);
-	s3_close(s);
+	rt_s3_close(s);
 	close(fd);
 	return rc;
 }
 
 static int s3_put_mem(const void *data, size_t len, const struct rt_store_uri *u, struct rt_msg *err)
 {
-	struct s3 *s = s3_open(u, err);
+	struct rt_s3 *s = rt_s3_open(u, err);
 	if (s == NULL)
 		return -1;
 	struct rt_http_body b = { .mem = data, .fd = -1, .len = len };
 	int rc = upload(s, &b);
-	s3_close(s);
+	rt_s3_close(s);
 	return rc;
 }
 
 /* GETs into fd (>= 0) or memory; checks length and ETag. */
-static int get(struct s3 *s, int fd, size_t limit, struct rt_http_resp *resp)
+static int get(struct rt_s3 *s, int fd, size_t limit, struct rt_http_resp *resp)
 {
 	EVP_MD_CTX *md5 = EVP_MD_CTX_new();
 	uint8_t d[16];
@@ -747,18 +716,18 @@ static int get(struct s3 *s, int fd, size_t limit, struct rt_http_resp *resp)
 
 	if (md5 == NULL)
 		return rt_msgf(s->err, "out of memory");
-	struct call c = { .method = "GET", .out_fd = fd, .limit = limit, .md5 = md5 };
+	struct rt_s3_call c = { .method = "GET", .out_fd = fd, .limit = limit, .md5 = md5 };
 	/* bytes that do not match their length or ETag are fetched again, as
 	 * often as a failed request would be */
 	for (int tries = 1;; tries++) {
-		if (s3_call(s, &c, resp) < 0)
+		if (rt_s3_call(s, &c, resp) < 0)
 			goto out;
 		if (resp->too_big) {
 			rt_msgf(s->err, "%s is larger than the limit of %zu bytes", s->u->uri, limit);
 			goto out;
 		}
 		if (resp->status != 200) {
-			s3_fail(s, resp, "read");
+			rt_s3_fail(s, resp, "read");
 			goto out;
 		}
 		uint64_t got = fd >= 0 ? resp->written : resp->body.len;
@@ -799,7 +768,7 @@ static int s3_get_file(const struct rt_store_uri *u, const char *path, struct rt
 		free(tmp);
 		return -1;
 	}
-	struct s3 *s = s3_open(u, err);
+	struct rt_s3 *s = rt_s3_open(u, err);
 	int rc = s == NULL ? -1 : get(s, fd, 0, &resp);
 	if (rc == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
 		rc = rt_msgf(err, "cannot download %s to %s: %s", u->uri, path, strerror(errno));
@@ -811,7 +780,7 @@ static int s3_get_file(const struct rt_store_uri *u, const char *path, struct rt
 		unlink(tmp);
 	free(tmp);
 	rt_http_resp_free(&resp);
-	s3_close(s);
+	rt_s3_close(s);
 	return rc;
 }
 
@@ -819,7 +788,7 @@ static int s3_get_mem(const struct rt_store_uri *u, struct rt_arena *a, size_t l
 		      size_t *len, struct rt_msg *err)
 {
 	struct rt_http_resp resp = { 0 };
-	struct s3 *s = s3_open(u, err);
+	struct rt_s3 *s = rt_s3_open(u, err);
 	int rc = -1;
 
 	if (s == NULL)
@@ -838,20 +807,20 @@ static int s3_get_mem(const struct rt_store_uri *u, struct rt_arena *a, size_t l
 		}
 	}
 	rt_http_resp_free(&resp);
-	s3_close(s);
+	rt_s3_close(s);
 	return rc;
 }
 
 static int s3_head(const struct rt_store_uri *u, struct rt_store_info *info, struct rt_msg *err)
 {
 	struct rt_http_resp resp = { 0 };
-	struct s3 *s = s3_open(u, err);
+	struct rt_s3 *s = rt_s3_open(u, err);
 	int rc = -1;
 
 	if (s == NULL)
 		return -1;
-	struct call c = { .method = "HEAD", .out_fd = -1 };
-	if (s3_call(s, &c, &resp) == 0) {
+	struct rt_s3_call c = { .method = "HEAD", .out_fd = -1 };
+	if (rt_s3_call(s, &c, &resp) == 0) {
 		if (resp.status == 200) {
 			if (info != NULL) {
 				info->size = resp.content_length;
@@ -867,11 +836,11 @@ static int s3_head(const struct rt_store_uri *u, struct rt_store_info *info, str
 		} else if (resp.status == 404) {
 			rc = 0;
 		} else {
-			s3_fail(s, &resp, "read");
+			rt_s3_fail(s, &resp, "read");
 		}
 	}
 	rt_http_resp_free(&resp);
-	s3_close(s);
+	rt_s3_close(s);
 	return rc;
 }
 
@@ -882,4 +851,5 @@ const struct rt_store_backend rt_s3_backend = {
 	.put_file = s3_put_file,
 	.put_mem = s3_put_mem,
 	.head = s3_head,
+	.list = rt_s3_list,
 };

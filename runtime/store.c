@@ -294,3 +294,23 @@ int rt_store_head(const char *uri, struct rt_store_info *info, struct rt_msg *er
 	rt_arena_free(a);
 	return rc;
 }
+
+int rt_store_list(struct rt_arena *a, const char *uri, char ***uris, size_t *n, struct rt_msg *err)
+{
+	struct rt_store_uri u;
+	char **keys = NULL;
+
+	if (rt_store_parse(a, uri, &u, err) < 0)
+		return -1;
+	if (u.kind != RT_STORE_OBJECT)
+		return rt_msgf(err, "'%s': listing is for object-store prefixes", uri);
+	if (u.backend->list == NULL)
+		return rt_msgf(err, "'%s': the %s store cannot list objects", uri, u.scheme);
+	if (u.backend->list(&u, a, &keys, n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < *n; i++)
+		if ((keys[i] = rt_arena_printf(a, "%s://%s/%s", u.scheme, u.bucket, keys[i])) == NULL)
+			return rt_msgf(err, "out of memory");
+	*uris = keys;
+	return 0;
+}

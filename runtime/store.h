@@ -51,6 +51,9 @@ struct rt_store_backend {
 	int (*put_mem)(const void *data, size_t len, const struct rt_store_uri *u, struct rt_msg *err);
 	/* 1 present (info filled), 0 absent, -1 error */
 	int (*head)(const struct rt_store_uri *u, struct rt_store_info *info, struct rt_msg *err);
+	/* the keys (whole) of the objects whose keys start with u->key */
+	int (*list)(const struct rt_store_uri *u, struct rt_arena *a, char ***keys, size_t *n,
+		    struct rt_msg *err);
 };
 
 extern const struct rt_store_backend rt_s3_backend;
@@ -73,5 +76,9 @@ int rt_store_put_mem(const void *data, size_t len, const char *uri, struct rt_ms
 /** 1 when uri exists (info, which may be NULL, filled), 0 when it does
  *  not, -1 on error. */
 int rt_store_head(const char *uri, struct rt_store_info *info, struct rt_msg *err);
+
+/** The objects under the prefix uri (s3://bucket/prefix/): their URIs, in
+ *  the arena, in the store's order. */
+int rt_store_list(struct rt_arena *a, const char *uri, char ***uris, size_t *n, struct rt_msg *err);
 
 #endif

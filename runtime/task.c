@@ -60,7 +60,9 @@ static int decode_inputs(const flrt_task *t, const Flyteidl__Core__LiteralMap *i
 		}
 		struct rt_path path = { NULL, "input", v->name, 0, 0 };
 		if (rt_decode(scratch, v->type, lit, (char *)in + v->offset, &path, &err) < 0) {
-			rt_result_system(r, false, "task %s: %s", t->name, err.text);
+			/* running out of memory is the system's, and may pass */
+			rt_result_system(r, strstr(err.text, "out of memory") != NULL, "task %s: %s",
+					  t->name, err.text);
 			return -1;
 		}
 	}
@@ -111,7 +113,10 @@ static void encode_outputs(const flrt_task *t, const void *out, struct rt_arena 
 		if (rt_encode(scratch, v->type, (const char *)out + v->offset, &lit, &path, &err) < 0) {
 			char msg[sizeof err.text + 64];
 			snprintf(msg, sizeof msg, "task %s: %s", t->name, err.text);
-			rt_result_error(r, RT_CODE_USER, false, RT_ORIGIN_USER, msg);
+			if (strstr(err.text, "out of memory") != NULL)   /* the system's, not the task's */
+				rt_result_error(r, RT_CODE_SYSTEM, true, RT_ORIGIN_SYSTEM, msg);
+			else
+				rt_result_error(r, RT_CODE_USER, false, RT_ORIGIN_USER, msg);
 			return;
 		}
 		rt_litmap_set(m, i, v->name, lit);

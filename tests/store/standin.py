@@ -205,6 +205,10 @@ def client(endpoint, access, secret, op, args):
             f.write(s3.get_object(Bucket=args[0], Key=args[1])["Body"].read())
     elif op == "etag":
         print(s3.head_object(Bucket=args[0], Key=args[1])["ETag"].strip('"'))
+    elif op == "list":
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=args[0], Prefix=args[1]):
+            for o in page.get("Contents", []):
+                print(o["Key"])
     elif op == "uploads":
         for u in s3.list_multipart_uploads(Bucket=args[0]).get("Uploads", []):
             print(u["Key"], u["UploadId"])

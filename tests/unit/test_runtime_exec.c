@@ -169,9 +169,9 @@ START_TEST(execute_system_errors)
 	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM, "No such file or directory");
 	cli_free(&c);
 
-	c = exec_task("execute", "test.square", "s3://bucket/inputs.pb", NULL, NULL);
+	c = exec_task("execute", "test.square", "gs://bucket/inputs.pb", NULL, NULL);
 	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
-		     "object stores are not supported yet");
+		     "the object store gs:// is not supported (s3:// is");
 	cli_free(&c);
 
 	c = exec_task("execute", "test.square", "{{.input}}", NULL, NULL);
@@ -216,6 +216,33 @@ START_TEST(execute_corrupt_inputs)
 }
 END_TEST
 
+/* The call runs in a supervised child: a crash or an abort still ends in an
+ * error.pb naming the task and the signal; a FIFO as --inputs does not hang. */
+START_TEST(execute_supervised)
+{
+	cli c = exec_task("execute", "test.square", encode_txtpb("square_666"), NULL, NULL);
+	ck_assert_int_eq(c.status, 0);
+	assert_error(error_doc(NULL), "USER:Crash", true, RT_ORIGIN_USER,
+		     "task test.square crashed: signal 11 (Segmentation fault)");
+	cli_free(&c);
+	c = exec_task("execute", "test.square", encode_txtpb("square_888"), NULL, NULL);
+	assert_error(error_doc(NULL), "USER:Crash", true, RT_ORIGIN_USER,
+		     "task test.square crashed: signal 6 (Aborted)");
+	cli_free(&c);
+	ck_assert_int_eq(mkfifo(tpath("fifo"), 0600), 0);
+	c = exec_task("execute", "test.square", tpath("fifo"), NULL, NULL);
+	ck_assert_int_eq(c.status, 0);
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
+		     "is not a regular file (it is a FIFO)");
+	cli_free(&c);
+	/* the supervised call still succeeds */
+	c = exec_task("execute", "test.square", encode_txtpb("square_7"), NULL, NULL);
+	ck_assert_int_eq(c.status, 0);
+	ck_assert_int_eq(outputs(NULL)->literals[0]->value->scalar->primitive->integer, 49);
+	cli_free(&c);
+}
+END_TEST
+
 START_TEST(execute_usage)
 {
 	const char *a1[] = { "execute", "--inputs", "x", "--output-prefix", "y", NULL };
@@ -227,12 +254,12 @@ START_TEST(execute_usage)
 	c = run_cli(&test_module, a2);
 	ck_assert_int_eq(c.status, 2);
 	cli_free(&c);
-	/* an object store as the output prefix: nowhere to write error.pb */
+	/* an unsupported object store as the output prefix: nowhere to write error.pb */
 	const char *a3[] = { "execute", "--inputs", "x", "--output-prefix", "gs://b/p", "--task",
 			     "test.square", NULL };
 	c = run_cli(&test_module, a3);
 	ck_assert_int_eq(c.status, 1);
-	ck_assert_ptr_nonnull(strstr(c.err, "object stores are not supported yet"));
+	ck_assert_ptr_nonnull(strstr(c.err, "the object store gs:// is not supported"));
 	cli_free(&c);
 	const char *a4[] = { "frobnicate", NULL };
 	c = run_cli(&test_module, a4);
@@ -448,6 +475,7 @@ int main(void)
 	tcase_add_test(tc, execute_user_errors);
 	tcase_add_test(tc, execute_system_errors);
 	tcase_add_test(tc, execute_corrupt_inputs);
+	tcase_add_test(tc, execute_supervised);
 	tcase_add_test(tc, execute_usage);
 	tcase_add_test(tc, execute_all_types);
 	tcase_add_test(tc, map_execute_elements);
