@@ -133,12 +133,12 @@ static char **split_bound(struct rt_arena *a, const char *s, size_t *n)
 	return v;
 }
 
-static void task_names(const flrt_module *m, struct rt_buf *b)
+static void task_names(const flrt_module *m, struct base_buf *b)
 {
 	for (size_t i = 0; i < m->ntasks; i++)
-		rt_buf_printf(b, "%s%s", i ? ", " : "", m->tasks[i]->name);
+		base_buf_printf(b, "%s%s", i ? ", " : "", m->tasks[i]->name);
 	if (!m->ntasks)
-		rt_buf_printf(b, "none");
+		base_buf_printf(b, "none");
 }
 
 /* Reads the inputs file and calls the task (one element of it for a map). */
@@ -152,11 +152,11 @@ static void call_task(const flrt_module *m, const struct exec_args *x, bool map,
 	size_t len = 0;
 	Flyteidl__Core__LiteralMap *inputs = NULL;
 	if (t == NULL) {
-		struct rt_buf names = { 0 };
+		struct base_buf names = { 0 };
 		task_names(m, &names);
 		rt_result_system(r, false, "unknown task '%s' (this executable has: %s)",
-				  x->task, names.data != NULL ? (char *)names.data : "");
-		rt_buf_free(&names);
+				  x->task, base_buf_str(&names));
+		base_buf_free(&names);
 		return;
 	}
 	if (rt_is_placeholder(x->inputs)) {
