@@ -116,15 +116,7 @@ int rt_pack_arena(struct rt_arena *a, ProtobufCMessage *m, uint8_t **out, size_t
 		   struct rt_msg *err)
 {
 	rt_canonicalize(m);
-	size_t n = protobuf_c_message_get_packed_size(m);
-	uint8_t *p = rt_arena_alloc(a, n ? n : 1);
-	if (p == NULL)
-		return rt_msgf(err, "out of memory packing %zu bytes", n);
-	if (protobuf_c_message_pack(m, p) != n)
-		return rt_msgf(err, "internal error: short pack");
-	*out = p;
-	*len = n;
-	return 0;
+	return rt_pack_arena_as_is(a, m, out, len, err);
 }
 
 int rt_pack_arena_as_is(struct rt_arena *a, const ProtobufCMessage *m, uint8_t **out, size_t *len,
