@@ -24,16 +24,16 @@ int64_t rt_min_successes(size_t n, bool has_min_successes, uint32_t min_successe
 	return (int64_t)n;
 }
 
-void rt_summarize_indexes(const size_t *idx, size_t n, struct rt_buf *b)
+void rt_summarize_indexes(const size_t *idx, size_t n, struct base_buf *b)
 {
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		while (j + 1 < n && idx[j + 1] == idx[j] + 1)
 			j++;
 		if (j > i)
-			rt_buf_printf(b, "%s%zu-%zu", i ? "," : "", idx[i], idx[j]);
+			base_buf_printf(b, "%s%zu-%zu", i ? "," : "", idx[i], idx[j]);
 		else
-			rt_buf_printf(b, "%s%zu", i ? "," : "", idx[i]);
+			base_buf_printf(b, "%s%zu", i ? "," : "", idx[i]);
 		i = j + 1;
 	}
 }
@@ -48,7 +48,7 @@ static char *summarize_failures(struct rt_run *r, const struct rt_array *ar)
 {
 	struct msg_group *g = NULL;
 	size_t ng = 0, cg = 0;
-	struct rt_buf b = { 0 };
+	struct base_buf b = { 0 };
 	char *out = NULL;
 	for (size_t i = 0; i < ar->n; i++) {
 		const struct rt_elem *e = &ar->elems[i];
@@ -69,14 +69,14 @@ static char *summarize_failures(struct rt_run *r, const struct rt_array *ar)
 	}
 	for (size_t k = 0; k < ng; k++) {
 		rt_summarize_indexes(g[k].idx, g[k].n, &b);
-		rt_buf_printf(&b, ": %s\n", g[k].msg);
+		base_buf_printf(&b, ": %s\n", g[k].msg);
 	}
-	out = rt_arena_strdup(r->a, b.data != NULL ? (char *)b.data : "");
+	out = rt_arena_strdup(r->a, base_buf_str(&b));
 cleanup:
 	for (size_t k = 0; k < ng; k++)
 		free(g[k].idx);
 	free(g);
-	rt_buf_free(&b);
+	base_buf_free(&b);
 	return out;
 }
 

@@ -24,7 +24,7 @@ void rt_sha256_hex(const void *p, size_t n, char *out);
 void rt_base64(const uint8_t *p, size_t n, char *out);
 /** Appends s[0..n) percent-encoded per RFC 3986 (unreserved characters
  *  kept; '/' kept when keep_slash). */
-int rt_uri_encode(struct rt_buf *b, const char *s, size_t n, bool keep_slash);
+int rt_uri_encode(struct base_buf *b, const char *s, size_t n, bool keep_slash);
 /** "YYYYMMDDTHHMMSSZ" (out: 17 bytes). */
 void rt_amz_date(time_t t, char *out);
 
@@ -51,8 +51,8 @@ struct rt_sigv4 {
 /** Signs: the canonical query string (to put in the URL) into query and
  *  the Authorization header's value into auth; canon (may be NULL) gets the
  *  canonical request. */
-int rt_sigv4_sign(const struct rt_sigv4 *s, struct rt_buf *query, struct rt_buf *auth,
-		  struct rt_buf *canon);
+int rt_sigv4_sign(const struct rt_sigv4 *s, struct base_buf *query, struct base_buf *auth,
+		  struct base_buf *canon);
 
 /* ---- credentials and region (awscreds.c) ----------------------------------- */
 struct rt_aws_creds {
@@ -100,7 +100,7 @@ struct rt_http_req {
 
 struct rt_http_resp {
 	long status;
-	struct rt_buf body;      /* a body kept in memory; an error body always */
+	struct base_buf body;      /* a body kept in memory; an error body always */
 	uint64_t written;        /* bytes written to out_fd */
 	bool too_big;            /* the body went past the limit */
 	int write_errno;         /* out_fd failed */

@@ -423,7 +423,7 @@ static int from_web_identity(struct rt_aws_creds *c, struct rt_msg *err)
 	const char *what = "web identity credentials (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE)";
 	static char token[16384];
 	char region[64], url[1024], exp[64];
-	struct rt_buf body = { 0 };
+	struct base_buf body = { 0 };
 	struct rt_http_resp resp = { 0 };
 	int rc = -1;
 
@@ -440,11 +440,11 @@ static int from_web_identity(struct rt_aws_creds *c, struct rt_msg *err)
 	const char *session = getenv("AWS_ROLE_SESSION_NAME");
 	if (session == NULL || *session == 0)
 		session = "flytec";
-	if (rt_buf_printf(&body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=") < 0 ||
+	if (base_buf_printf(&body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=") < 0 ||
 	    rt_uri_encode(&body, role, strlen(role), false) < 0 ||
-	    rt_buf_printf(&body, "&RoleSessionName=") < 0 ||
+	    base_buf_printf(&body, "&RoleSessionName=") < 0 ||
 	    rt_uri_encode(&body, session, strlen(session), false) < 0 ||
-	    rt_buf_printf(&body, "&WebIdentityToken=") < 0 ||
+	    base_buf_printf(&body, "&WebIdentityToken=") < 0 ||
 	    rt_uri_encode(&body, token, strlen(token), false) < 0) {
 		rt_msgf(err, "%s: out of memory", what);
 		goto out;
@@ -483,7 +483,7 @@ static int from_web_identity(struct rt_aws_creds *c, struct rt_msg *err)
 	rc = 1;
 out:
 	memset(token, 0, sizeof token);
-	rt_buf_free(&body);
+	base_buf_free(&body);
 	rt_http_resp_free(&resp);
 	return rc;
 }

@@ -179,7 +179,7 @@ static void describe_signal(int sig, char *buf, size_t n)
 
 static void finish_child(struct rt_backend *b, struct rt_job *j, int status)
 {
-	const uint8_t *p = j->buf.data;
+	const uint8_t *p = (const uint8_t *)j->buf.data;
 	size_t n = j->buf.len;
 	struct rt_result *r = &j->res;
 	rt_result_free(r);
@@ -246,7 +246,7 @@ static void reap(struct rt_backend *b, struct rt_job *j)
 	if (*pp != NULL)
 		*pp = j->next;
 	finish_child(b, j, status);
-	rt_buf_free(&j->buf);
+	base_buf_free(&j->buf);
 	queue_push(&b->done, &b->done_tail, j);
 }
 
@@ -254,7 +254,7 @@ static void reap(struct rt_backend *b, struct rt_job *j)
 static void drain(struct rt_backend *b, struct rt_job *j)
 {
 	for (;;) {
-		if (rt_buf_reserve(&j->buf, 65536) < 0) {
+		if (base_buf_reserve(&j->buf, 65536 - 1) < 0) {   /* 64 KiB, the NUL's byte included */
 			kill(j->pid, SIGKILL);   /* cannot hold its result */
 			j->buf.len = 0;
 		}
@@ -524,7 +524,7 @@ void rt_backend_free(struct rt_backend *b)
 			close(j->fd);
 			while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
 				;
-			rt_buf_free(&j->buf);
+			base_buf_free(&j->buf);
 		}
 		free(b->pfds);
 		free(b->pjobs);

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "duration.h"
+#include "utf8.h"
 
 #define RT_STR_(x) #x
 #define RT_STR(x) RT_STR_(x)
@@ -108,37 +110,6 @@ static int mismatch(struct rt_msg *err, const struct rt_path *p, const flrt_type
 		    rt_lit_kind(lit));
 }
 
-/* ---- UTF-8 ------------------------------------------------------------------------- */
-static bool utf8_valid(const uint8_t *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		uint8_t c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t k;
-		uint32_t cp;
-		if ((c & 0xe0) == 0xc0) { k = 1; cp = c & 0x1f; }
-		else if ((c & 0xf0) == 0xe0) { k = 2; cp = c & 0x0f; }
-		else if ((c & 0xf8) == 0xf0) { k = 3; cp = c & 0x07; }
-		else return false;
-		if (n - i <= k)
-			return false;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + j] & 0x3f);
-		}
-		if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += k + 1;
-	}
-	return true;
-}
-
 /* ---- decoding ------------------------------------------------------------------------ */
 static const Flyteidl__Core__Primitive *prim(const Flyteidl__Core__Literal *lit, int which)
 {
@@ -175,8 +146,7 @@ static int decode_duration(const flrt_type *t, const Flyteidl__Core__Literal *li
 	int64_t ns;
 	if (n <= -1000000000 || n >= 1000000000 || (s > 0 && n < 0) || (s < 0 && n > 0))
 		return fail(err, path, "invalid duration: %lld s %d ns", (long long)s, (int)n);
-	if (__builtin_mul_overflow(s, (int64_t)1000000000, &ns) ||
-	    __builtin_add_overflow(ns, (int64_t)n, &ns))
+	if (!base_duration_join(s, n, &ns))
 		return fail(err, path, "duration of %lld s does not fit in 64-bit nanoseconds",
 			    (long long)s);
 	*(int64_t *)dst = ns;
@@ -227,12 +197,12 @@ static int decode_enum(const flrt_type *t, const Flyteidl__Core__Literal *lit, v
 			*(int32_t *)dst = (int32_t)i;
 			return 0;
 		}
-	struct rt_buf names = { 0 };
+	struct base_buf names = { 0 };
 	for (size_t i = 0; i < t->enum_count; i++)
-		rt_buf_printf(&names, "%s%s", i ? ", " : "", t->enum_names[i]);
+		base_buf_printf(&names, "%s%s", i ? ", " : "", t->enum_names[i]);
 	fail(err, path, "'%s' is not a member of enum %s (%s)", p->string_value,
-	     t->enum_name != NULL ? t->enum_name : "", names.data != NULL ? (char *)names.data : "");
-	rt_buf_free(&names);
+	     t->enum_name != NULL ? t->enum_name : "", base_buf_str(&names));
+	base_buf_free(&names);
 	return -1;
 }
 
@@ -413,7 +383,7 @@ static int check_text(struct enc *e, const struct rt_path *path, const char *wha
 		return fail(e->err, path, "%s has length %zu but no data", what, n);
 	if (n && memchr(s, 0, n) != NULL)
 		return fail(e->err, path, "%s contains a NUL byte (not representable in a protobuf string)", what);
-	if (!utf8_valid((const uint8_t *)s, n))
+	if (!base_utf8_valid(s, n))
 		return fail(e->err, path, "%s is not valid UTF-8", what);
 	return 0;
 }
@@ -611,8 +581,7 @@ static int encode(struct enc *e, const flrt_type *t, const void *src, Flyteidl__
 		if (du == NULL || (l = rt_lit_prim(a, &p)) == NULL)
 			return oom(e, path);
 		google__protobuf__duration__init(du);
-		du->seconds = ns / 1000000000;  /* both parts carry the sign */
-		du->nanos = (int32_t)(ns % 1000000000);
+		base_duration_split(ns, &du->seconds, &du->nanos);  /* both parts carry the sign */
 		p->value_case = PRIM(DURATION);
 		p->duration = du;
 		break;

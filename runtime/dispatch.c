@@ -29,7 +29,7 @@ void rt_job_free(struct rt_run *r, struct rt_job *j)
 {
 	if (j->res.cap > 65536)   /* keep small buffers only */
 		rt_result_free(&j->res);
-	rt_buf_free(&j->buf);
+	base_buf_free(&j->buf);
 	j->next = r->free_jobs;
 	r->free_jobs = j;
 }

@@ -137,12 +137,12 @@ static char **split_bound(struct rt_arena *a, const char *s, size_t *n)
 	return v;
 }
 
-static void task_names(const flrt_module *m, struct rt_buf *b)
+static void task_names(const flrt_module *m, struct base_buf *b)
 {
 	for (size_t i = 0; i < m->ntasks; i++)
-		rt_buf_printf(b, "%s%s", i ? ", " : "", m->tasks[i]->name);
+		base_buf_printf(b, "%s%s", i ? ", " : "", m->tasks[i]->name);
 	if (!m->ntasks)
-		rt_buf_printf(b, "none");
+		base_buf_printf(b, "none");
 }
 
 static bool out_of_memory(const struct rt_msg *e)
@@ -231,11 +231,11 @@ static void call_task(void *arg, struct rt_result *r)
 	struct rt_msg err;
 	const flrt_task *t = rt_find_task(c->m, c->x->task);
 	if (t == NULL) {
-		struct rt_buf names = { 0 };
+		struct base_buf names = { 0 };
 		task_names(c->m, &names);
 		rt_result_system(r, false, "unknown task '%s' (this executable has: %s)",
-				  c->x->task, names.data != NULL ? (char *)names.data : "");
-		rt_buf_free(&names);
+				  c->x->task, base_buf_str(&names));
+		base_buf_free(&names);
 		return;
 	}
 	struct rt_call_opts o = { -1, 0 };

@@ -132,7 +132,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *arg)
 			x->resp->too_big = true;
 			return 0;
 		}
-		if (rt_buf_append(&x->resp->body, p, n) < 0) {
+		if (base_buf_put(&x->resp->body, p, n) < 0) {
 			x->resp->write_errno = ENOMEM;
 			return 0;
 		}
@@ -249,5 +249,5 @@ int rt_http_do(CURL *h, const struct rt_http_req *r, struct rt_http_resp *resp)
 
 void rt_http_resp_free(struct rt_http_resp *resp)
 {
-	rt_buf_free(&resp->body);
+	base_buf_free(&resp->body);
 }

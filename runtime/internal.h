@@ -36,6 +36,10 @@
 
 #include "flyterun.h"
 
+#include "buf.h"      /* struct base_buf: the runtime's byte buffers (malloc: arena NULL) */
+#include "civil.h"    /* RT_RFC3339_FLAGS */
+#include "pbwire.h"   /* RT_MAX_DEPTH */
+
 #define RT_FMT(a, b) __attribute__((format(printf, a, b)))
 
 /* Short names for the oneof cases used everywhere. */
@@ -76,20 +80,10 @@ char *rt_arena_vprintf(struct rt_arena *a, const char *fmt, va_list ap) RT_FMT(2
 /** A protobuf-c allocator drawing from the arena (free is a no-op). */
 ProtobufCAllocator rt_arena_allocator(struct rt_arena *a);
 
-/** A growable byte buffer (malloc). */
-struct rt_buf {
-	uint8_t *data;
-	size_t len, cap;
-};
-int rt_buf_reserve(struct rt_buf *b, size_t extra);
-int rt_buf_append(struct rt_buf *b, const void *p, size_t n);
-int rt_buf_printf(struct rt_buf *b, const char *fmt, ...) RT_FMT(2, 3);
-int rt_buf_putc(struct rt_buf *b, int c);
-void rt_buf_free(struct rt_buf *b);
-
 /* ---- protobuf I/O (pbio.c) ------------------------------------------------ */
-/** Maximum message nesting accepted from the outside (deeper is corrupt). */
-#define RT_MAX_DEPTH 100
+/** Maximum message nesting accepted from the outside (deeper is corrupt):
+ *  protobuf messages (pbio.c), JSON values (json.c) and types (tables.c). */
+#define RT_MAX_DEPTH BASE_PBWIRE_MAX_DEPTH
 
 /** Unpacks bytes into the arena after checking the wire structure (bounded
  *  nesting, well-formed fields), so that corrupt input gives an error. */
@@ -280,7 +274,7 @@ struct rt_job {
 	/* backend state */
 	int pid, fd;
 	int64_t deadline;            /* monotonic ns */
-	struct rt_buf buf;
+	struct base_buf buf;
 	bool timed_out, killed;
 };
 
@@ -326,21 +320,18 @@ void rt_cache_flush(struct rt_cache *c);
 int rt_json_to_literal(struct rt_arena *a, const char *text, const Flyteidl__Core__LiteralType *lt,
 			Flyteidl__Core__Literal **out, struct rt_msg *err);
 /** Writes a literal as JSON. */
-int rt_literal_to_json(struct rt_buf *b, const Flyteidl__Core__Literal *lit);
+int rt_literal_to_json(struct base_buf *b, const Flyteidl__Core__Literal *lit);
 
-/* ---- time formats (timefmt.c) ---------------------------------------------- */
-/** RFC 3339 text <-> seconds/nanos. */
-int rt_parse_datetime(const char *s, int64_t *sec, int32_t *nanos);
-void rt_format_datetime(int64_t sec, int32_t nanos, char *buf, size_t n);
-/** "1h30m", "250ms", "-1.5s" <-> nanoseconds. */
-int rt_parse_duration(const char *s, int64_t *ns);
-void rt_format_duration(int64_t ns, char *buf, size_t n);
+/* ---- time formats (base/civil.h, base/duration.h) --------------------------- */
+/** The runtime's RFC 3339 reading (base_rfc3339_parse): a bare date is
+ *  midnight UTC, 't' and 'z' are accepted, and so is year 0000. */
+#define RT_RFC3339_FLAGS (BASE_RFC3339_DATE_ONLY | BASE_RFC3339_LOWER | BASE_RFC3339_YEAR0)
 
 /* ---- success rule (array.c) ------------------------------------------------- */
 /** propeller's minimum number of successes for an array of n elements. */
 int64_t rt_min_successes(size_t n, bool has_min_successes, uint32_t min_successes,
 			  bool has_ratio, float ratio);
 /** propeller's errorcollector index summary ("0-3,7"). */
-void rt_summarize_indexes(const size_t *idx, size_t n, struct rt_buf *b);
+void rt_summarize_indexes(const size_t *idx, size_t n, struct base_buf *b);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"
 
 
 struct jparser {
@@ -25,17 +26,6 @@ static int jfail(struct jparser *j, const char *what)
 	return rt_msgf(j->err, "invalid JSON: %s", what);
 }
 
-static int put_utf8(struct rt_buf *b, uint32_t cp)
-{
-	uint8_t u[4];
-	size_t n;
-	if (cp < 0x80) { u[0] = (uint8_t)cp; n = 1; }
-	else if (cp < 0x800) { u[0] = (uint8_t)(0xc0 | (cp >> 6)); u[1] = (uint8_t)(0x80 | (cp & 0x3f)); n = 2; }
-	else if (cp < 0x10000) { u[0] = (uint8_t)(0xe0 | (cp >> 12)); u[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f)); u[2] = (uint8_t)(0x80 | (cp & 0x3f)); n = 3; }
-	else { u[0] = (uint8_t)(0xf0 | (cp >> 18)); u[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f)); u[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f)); u[3] = (uint8_t)(0x80 | (cp & 0x3f)); n = 4; }
-	return rt_buf_append(b, u, n);
-}
-
 static int hex4(const char *p, uint32_t *v)
 {
 	*v = 0;
@@ -52,7 +42,7 @@ static int hex4(const char *p, uint32_t *v)
 
 static int jstring(struct jparser *j, const char **out, size_t *len)
 {
-	struct rt_buf b = { 0 };
+	struct base_buf b = { 0 };
 	int rc = -1;
 	j->p++;  /* the opening quote */
 	for (;;) {
@@ -68,7 +58,7 @@ static int jstring(struct jparser *j, const char **out, size_t *len)
 			goto cleanup;
 		}
 		if (c != '\\') {
-			if (rt_buf_putc(&b, c) < 0)
+			if (base_buf_putc(&b, c) < 0)
 				goto oom;
 			continue;
 		}
@@ -80,7 +70,7 @@ static int jstring(struct jparser *j, const char **out, size_t *len)
 		const char *simple = strchr("\"\\/bfnrt", c);
 		if (simple != NULL && c) {
 			static const char map[] = "\"\\/\b\f\n\r\t";
-			if (rt_buf_putc(&b, map[simple - "\"\\/bfnrt"]) < 0)
+			if (base_buf_putc(&b, map[simple - "\"\\/bfnrt"]) < 0)
 				goto oom;
 			continue;
 		}
@@ -102,17 +92,18 @@ static int jstring(struct jparser *j, const char **out, size_t *len)
 			jfail(j, "unpaired surrogate in a string");
 			goto cleanup;
 		}
-		if (put_utf8(&b, cp) < 0)
+		char u[4];
+		if (base_buf_put(&b, u, base_utf8_encode(u, cp)) < 0)
 			goto oom;
 	}
 	*len = b.len;
-	*out = rt_arena_strndup(j->a, b.data != NULL ? (char *)b.data : "", b.len);
+	*out = rt_arena_strndup(j->a, base_buf_str(&b), b.len);
 	rc = *out != NULL ? 0 : rt_msgf(j->err, "out of memory");
 	goto cleanup;
 oom:
 	rt_msgf(j->err, "out of memory");
 cleanup:
-	rt_buf_free(&b);
+	base_buf_free(&b);
 	return rc;
 }
 

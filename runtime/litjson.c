@@ -8,26 +8,29 @@
 #include <string.h>
 
 #include "base64.h"
+#include "civil.h"
+#include "duration.h"
 #include "json.h"
+#include "jsonstr.h"
+#include "utf8.h"
 
 /* ---- base64 in the arena and in buffers ---------------------------------------------- */
 static int decode_base64(struct rt_arena *a, const char *s, size_t n, uint8_t **out, size_t *len)
 {
-	uint8_t *o = rt_arena_alloc(a, rt_base64_decoded_max(n));
-	if (o == NULL || rt_base64_decode(s, n, o, len) < 0)
+	uint8_t *o = rt_arena_alloc(a, n / 4 * 3 + 3);
+	if (o == NULL || base_base64_decode(s, n, o, len) < 0)
 		return -1;
 	*out = o;
 	return 0;
 }
 
-static int encode_base64(struct rt_buf *b, const uint8_t *p, size_t n)
+static int encode_base64(struct base_buf *b, const uint8_t *p, size_t n)
 {
-	size_t m = rt_base64_encoded_len(n);
-	if (rt_buf_reserve(b, m + 1) < 0)
+	size_t m = base_base64_len(n);
+	if (base_buf_reserve(b, m) < 0)
 		return -1;
-	rt_base64_encode(p, n, (char *)b->data + b->len);
+	base_base64_encode(b->data + b->len, p, n);   /* with its NUL */
 	b->len += m;
-	b->data[b->len] = 0;
 	return 0;
 }
 
@@ -60,7 +63,7 @@ static int datetime_from_json(struct rt_arena *a, const struct rt_json *v, Flyte
 	int32_t ns;
 	if (v->k != RT_JSON_STR)
 		return want(err, "a datetime string", v);
-	if (rt_parse_datetime(v->s, &s, &ns) < 0)
+	if (base_rfc3339_parse(v->s, RT_RFC3339_FLAGS, &s, &ns) != BASE_RFC3339_OK)
 		return rt_msgf(err, "'%s' is not a datetime (YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM))", v->s);
 	Google__Protobuf__Timestamp *ts = rt_arena_alloc(a, sizeof *ts);
 	if (ts == NULL || (*out = prim_lit(a, &p)) == NULL)
@@ -80,7 +83,7 @@ static int duration_from_json(struct rt_arena *a, const struct rt_json *v, Flyte
 	Flyteidl__Core__Primitive *p;
 	int64_t ns;
 	if (v->k == RT_JSON_STR) {
-		if (rt_parse_duration(v->s, &ns) < 0)
+		if (base_duration_parse(v->s, &ns) < 0)
 			return rt_msgf(err, "'%s' is not a duration (30s, 250ms, 1h30m)", v->s);
 	} else if (v->k == RT_JSON_NUM) {
 		double d = strtod(v->s, NULL) * 1e9;
@@ -94,8 +97,7 @@ static int duration_from_json(struct rt_arena *a, const struct rt_json *v, Flyte
 	if (du == NULL || (*out = prim_lit(a, &p)) == NULL)
 		return rt_msgf(err, "out of memory");
 	google__protobuf__duration__init(du);
-	du->seconds = ns / 1000000000;
-	du->nanos = (int32_t)(ns % 1000000000);
+	base_duration_split(ns, &du->seconds, &du->nanos);
 	p->value_case = PRIM(DURATION);
 	p->duration = du;
 	return 0;
@@ -227,11 +229,11 @@ static int enum_from_json(struct rt_arena *a, const struct rt_json *v, const Fly
 			*out = rt_lit_str(a, v->s);
 			return *out != NULL ? 0 : rt_msgf(err, "out of memory");
 		}
-	struct rt_buf names = { 0 };
+	struct base_buf names = { 0 };
 	for (size_t i = 0; lt->enum_type != NULL && i < lt->enum_type->n_values; i++)
-		rt_buf_printf(&names, "%s%s", i ? ", " : "", lt->enum_type->values[i]);
-	rt_msgf(err, "'%s' is not one of %s", v->s, names.data != NULL ? (char *)names.data : "");
-	rt_buf_free(&names);
+		base_buf_printf(&names, "%s%s", i ? ", " : "", lt->enum_type->values[i]);
+	rt_msgf(err, "'%s' is not one of %s", v->s, base_buf_str(&names));
+	base_buf_free(&names);
 	return -1;
 }
 
@@ -355,61 +357,6 @@ int rt_json_to_literal(struct rt_arena *a, const char *text, const Flyteidl__Cor
 }
 
 /* ---- literal -> JSON ----------------------------------------------------------------- */
-static int json_string(struct rt_buf *b, const char *s, size_t n)
-{
-	if (rt_buf_putc(b, '"') < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		int rc;
-		switch (c) {
-		case '"': rc = rt_buf_append(b, "\\\"", 2); break;
-		case '\\': rc = rt_buf_append(b, "\\\\", 2); break;
-		case '\n': rc = rt_buf_append(b, "\\n", 2); break;
-		case '\r': rc = rt_buf_append(b, "\\r", 2); break;
-		case '\t': rc = rt_buf_append(b, "\\t", 2); break;
-		default:
-			rc = c < 0x20 ? rt_buf_printf(b, "\\u%04x", c) : rt_buf_putc(b, c);
-		}
-		if (rc < 0)
-			return -1;
-	}
-	return rt_buf_putc(b, '"');
-}
-
-static int json_double(struct rt_buf *b, double d)
-{
-	if (isnan(d))
-		return rt_buf_printf(b, "\"NaN\"");
-	if (isinf(d))
-		return rt_buf_printf(b, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-	char s[40];
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(s, sizeof s, "%.*g", prec, d);
-		if (strtod(s, NULL) == d)
-			break;
-	}
-	if (strpbrk(s, ".eEn") == NULL)
-		strcat(s, ".0");
-	return rt_buf_printf(b, "%s", s);
-}
-
-static bool utf8_text(const uint8_t *s, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		uint8_t c = s[i];
-		size_t k = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 :
-			   (c & 0xf8) == 0xf0 ? 3 : 9;
-		if (c == 0 || k == 9 || n - i <= k)
-			return false;
-		for (size_t j = 1; j <= k; j++)
-			if ((s[i + j] & 0xc0) != 0x80)
-				return false;
-		i += k + 1;
-	}
-	return true;
-}
-
 static int cmp_entry_key(const void *x, const void *y)
 {
 	const Flyteidl__Core__LiteralMap__LiteralsEntry *a = *(const void *const *)x;
@@ -418,7 +365,7 @@ static int cmp_entry_key(const void *x, const void *y)
 }
 
 /* A map with its keys sorted. */
-static int map_to_json(struct rt_buf *b, const Flyteidl__Core__Literal *lit)
+static int map_to_json(struct base_buf *b, const Flyteidl__Core__Literal *lit)
 {
 	size_t n = lit->map != NULL ? lit->map->n_literals : 0;
 	void **e = malloc((n ? n : 1) * sizeof *e);
@@ -427,96 +374,95 @@ static int map_to_json(struct rt_buf *b, const Flyteidl__Core__Literal *lit)
 	for (size_t i = 0; i < n; i++)
 		e[i] = lit->map->literals[i];
 	qsort(e, n, sizeof *e, cmp_entry_key);
-	int rc = rt_buf_putc(b, '{');
+	int rc = base_buf_putc(b, '{');
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const Flyteidl__Core__LiteralMap__LiteralsEntry *en = e[i];
-		if ((i && rt_buf_append(b, ", ", 2) < 0) ||
-		    json_string(b, en->key, strlen(en->key)) < 0 ||
-		    rt_buf_append(b, ": ", 2) < 0 || rt_literal_to_json(b, en->value) < 0)
+		if ((i && base_buf_put(b, ", ", 2) < 0) ||
+		    base_json_string(b, en->key, strlen(en->key), 0) < 0 ||
+		    base_buf_put(b, ": ", 2) < 0 || rt_literal_to_json(b, en->value) < 0)
 			rc = -1;
 	}
 	free(e);
-	return rc < 0 ? -1 : rt_buf_putc(b, '}');
+	return rc < 0 ? -1 : base_buf_putc(b, '}');
 }
 
-static int primitive_to_json(struct rt_buf *b, const Flyteidl__Core__Primitive *p)
+static int primitive_to_json(struct base_buf *b, const Flyteidl__Core__Primitive *p)
 {
 	char tmp[96];
 	switch (p != NULL ? p->value_case : PRIM(_NOT_SET)) {
-	case PRIM(INTEGER): return rt_buf_printf(b, "%lld", (long long)p->integer);
-	case PRIM(FLOAT_VALUE): return json_double(b, p->float_value);
-	case PRIM(STRING_VALUE): return json_string(b, p->string_value, strlen(p->string_value));
-	case PRIM(BOOLEAN): return rt_buf_printf(b, p->boolean ? "true" : "false");
+	case PRIM(INTEGER): return base_buf_printf(b, "%lld", (long long)p->integer);
+	case PRIM(FLOAT_VALUE): return base_json_double(b, p->float_value, 15, BASE_JSON_POINT_ZERO);
+	case PRIM(STRING_VALUE): return base_json_string(b, p->string_value, strlen(p->string_value), 0);
+	case PRIM(BOOLEAN): return base_buf_printf(b, p->boolean ? "true" : "false");
 	case PRIM(DATETIME):
-		rt_format_datetime(p->datetime != NULL ? p->datetime->seconds : 0,
-				    p->datetime != NULL ? p->datetime->nanos : 0, tmp, sizeof tmp);
-		return json_string(b, tmp, strlen(tmp));
+		base_rfc3339_format(p->datetime != NULL ? p->datetime->seconds : 0,
+				    p->datetime != NULL ? p->datetime->nanos : 0, BASE_RFC3339_TRIM,
+				    tmp, sizeof tmp);
+		return base_json_string(b, tmp, strlen(tmp), 0);
 	case PRIM(DURATION): {
 		int64_t ns = 0;
-		if (p->duration != NULL &&
-		    (__builtin_mul_overflow(p->duration->seconds, (int64_t)1000000000, &ns) ||
-		     __builtin_add_overflow(ns, (int64_t)p->duration->nanos, &ns)))
-			return rt_buf_printf(b, "\"%llds\"", (long long)p->duration->seconds);
-		rt_format_duration(ns, tmp, sizeof tmp);
-		return json_string(b, tmp, strlen(tmp));
+		if (p->duration != NULL && !base_duration_join(p->duration->seconds, p->duration->nanos, &ns))
+			return base_buf_printf(b, "\"%llds\"", (long long)p->duration->seconds);
+		base_duration_format(ns, tmp, sizeof tmp);
+		return base_json_string(b, tmp, strlen(tmp), 0);
 	}
 	default:
-		return rt_buf_printf(b, "null");
+		return base_buf_printf(b, "null");
 	}
 }
 
-static int scalar_to_json(struct rt_buf *b, const Flyteidl__Core__Scalar *s)
+static int scalar_to_json(struct base_buf *b, const Flyteidl__Core__Scalar *s)
 {
 	if (s == NULL)
-		return rt_buf_printf(b, "null");
+		return base_buf_printf(b, "null");
 	switch (s->value_case) {
 	case SCA(PRIMITIVE):
 		return primitive_to_json(b, s->primitive);
 	case SCA(BLOB):
-		return s->blob != NULL ? json_string(b, s->blob->uri, strlen(s->blob->uri))
-			       : rt_buf_printf(b, "null");
+		return s->blob != NULL ? base_json_string(b, s->blob->uri, strlen(s->blob->uri), 0)
+			       : base_buf_printf(b, "null");
 	case SCA(BINARY): {
 		const ProtobufCBinaryData *d = s->binary != NULL ? &s->binary->value : NULL;
 		if (d == NULL)
-			return rt_buf_printf(b, "null");
-		if (utf8_text(d->data, d->len))
-			return json_string(b, (const char *)d->data, d->len);
-		return rt_buf_printf(b, "{\"base64\": \"") < 0 || encode_base64(b, d->data, d->len) < 0
-			       ? -1 : rt_buf_printf(b, "\"}");
+			return base_buf_printf(b, "null");
+		if (base_utf8_check(d->data, d->len, BASE_UTF8_LAX | BASE_UTF8_NO_NUL))
+			return base_json_string(b, (const char *)d->data, d->len, 0);
+		return base_buf_printf(b, "{\"base64\": \"") < 0 || encode_base64(b, d->data, d->len) < 0
+			       ? -1 : base_buf_printf(b, "\"}");
 	}
 	case SCA(UNION):
 		return rt_literal_to_json(b, s->union_ != NULL ? s->union_->value : NULL);
 	case SCA(ERROR):
-		if (rt_buf_printf(b, "{\"error\": ") < 0 ||
-		    json_string(b, s->error != NULL ? s->error->message : "",
-				s->error != NULL ? strlen(s->error->message) : 0) < 0)
+		if (base_buf_printf(b, "{\"error\": ") < 0 ||
+		    base_json_string(b, s->error != NULL ? s->error->message : "",
+				s->error != NULL ? strlen(s->error->message) : 0, 0) < 0)
 			return -1;
-		return rt_buf_putc(b, '}');
+		return base_buf_putc(b, '}');
 	case SCA(NONE_TYPE):
 	default:
-		return rt_buf_printf(b, "null");
+		return base_buf_printf(b, "null");
 	}
 }
 
-int rt_literal_to_json(struct rt_buf *b, const Flyteidl__Core__Literal *lit)
+int rt_literal_to_json(struct base_buf *b, const Flyteidl__Core__Literal *lit)
 {
 	if (lit == NULL)
-		return rt_buf_printf(b, "null");
+		return base_buf_printf(b, "null");
 	switch (lit->value_case) {
 	case LIT(COLLECTION): {
-		if (rt_buf_putc(b, '[') < 0)
+		if (base_buf_putc(b, '[') < 0)
 			return -1;
 		for (size_t i = 0; lit->collection != NULL && i < lit->collection->n_literals; i++)
-			if ((i && rt_buf_append(b, ", ", 2) < 0) ||
+			if ((i && base_buf_put(b, ", ", 2) < 0) ||
 			    rt_literal_to_json(b, lit->collection->literals[i]) < 0)
 				return -1;
-		return rt_buf_putc(b, ']');
+		return base_buf_putc(b, ']');
 	}
 	case LIT(MAP):
 		return map_to_json(b, lit);
 	case LIT(SCALAR):
 		return scalar_to_json(b, lit->scalar);
 	default:
-		return rt_buf_printf(b, "null");
+		return base_buf_printf(b, "null");
 	}
 }

@@ -10,7 +10,7 @@
 #include "type_kinds.h"
 
 /* ---- types as text --------------------------------------------------------------------- */
-void rt_ltype_text(const Flyteidl__Core__LiteralType *lt, struct rt_buf *b)
+void rt_ltype_text(const Flyteidl__Core__LiteralType *lt, struct base_buf *b)
 {
 	/* by SimpleType: the language's names (base/type_kinds.def), and two it lacks */
 	static const char *const simple[] = {
@@ -20,52 +20,52 @@ void rt_ltype_text(const Flyteidl__Core__LiteralType *lt, struct rt_buf *b)
 		[SIMPLE(ERROR)] = "error", [SIMPLE(STRUCT)] = "struct",
 	};
 	if (lt == NULL) {
-		rt_buf_printf(b, "?");
+		base_buf_printf(b, "?");
 		return;
 	}
 	switch (lt->type_case) {
 	case LT(SIMPLE):
-		rt_buf_printf(b, "%s", (unsigned)lt->simple < sizeof simple / sizeof *simple && simple[lt->simple] != NULL
+		base_buf_printf(b, "%s", (unsigned)lt->simple < sizeof simple / sizeof *simple && simple[lt->simple] != NULL
 				       ? simple[lt->simple] : "?");
 		break;
 	case LT(BLOB):
-		rt_buf_printf(b, lt->blob != NULL && lt->blob->dimensionality == DIM(MULTIPART) ? "dir" : "file");
+		base_buf_printf(b, lt->blob != NULL && lt->blob->dimensionality == DIM(MULTIPART) ? "dir" : "file");
 		break;
 	case LT(COLLECTION_TYPE):
-		rt_buf_printf(b, "list[");
+		base_buf_printf(b, "list[");
 		rt_ltype_text(lt->collection_type, b);
-		rt_buf_printf(b, "]");
+		base_buf_printf(b, "]");
 		break;
 	case LT(MAP_VALUE_TYPE):
-		rt_buf_printf(b, "dict[str, ");
+		base_buf_printf(b, "dict[str, ");
 		rt_ltype_text(lt->map_value_type, b);
-		rt_buf_printf(b, "]");
+		base_buf_printf(b, "]");
 		break;
 	case LT(ENUM_TYPE):
-		rt_buf_printf(b, "enum(");
+		base_buf_printf(b, "enum(");
 		for (size_t i = 0; lt->enum_type != NULL && i < lt->enum_type->n_values; i++)
-			rt_buf_printf(b, "%s%s", i ? "|" : "", lt->enum_type->values[i]);
-		rt_buf_printf(b, ")");
+			base_buf_printf(b, "%s%s", i ? "|" : "", lt->enum_type->values[i]);
+		base_buf_printf(b, ")");
 		break;
 	case LT(UNION_TYPE): {
 		const Flyteidl__Core__UnionType *u = lt->union_type;
 		if (u != NULL && u->n_variants == 2 && u->variants[1]->type_case == LT(SIMPLE) &&
 		    u->variants[1]->simple == SIMPLE(NONE)) {
 			rt_ltype_text(u->variants[0], b);
-			rt_buf_printf(b, "?");
+			base_buf_printf(b, "?");
 			break;
 		}
-		rt_buf_printf(b, "union[");
+		base_buf_printf(b, "union[");
 		for (size_t i = 0; u != NULL && i < u->n_variants; i++) {
 			if (i)
-				rt_buf_printf(b, ", ");
+				base_buf_printf(b, ", ");
 			rt_ltype_text(u->variants[i], b);
 		}
-		rt_buf_printf(b, "]");
+		base_buf_printf(b, "]");
 		break;
 	}
 	default:
-		rt_buf_printf(b, "(unsupported type)");
+		base_buf_printf(b, "(unsupported type)");
 	}
 }
 
@@ -374,16 +374,16 @@ int rt_run_find_target(struct rt_run *r, const char *name, struct rt_target *t, 
 		if (fn != NULL)
 			return rt_msgf(err, "task %s has no embedded TaskTemplate in this executable", c);
 	}
-	struct rt_buf b = { 0 };
+	struct base_buf b = { 0 };
 	for (size_t i = 0; i < r->nlps; i++)
-		rt_buf_printf(&b, " %s", r->lps[i].name);
+		base_buf_printf(&b, " %s", r->lps[i].name);
 	for (size_t i = 0; i < r->nwfs; i++)
 		if (rt_run_find_lp(r, r->wfs[i].name) == NULL)
-			rt_buf_printf(&b, " %s", r->wfs[i].name);
+			base_buf_printf(&b, " %s", r->wfs[i].name);
 	for (size_t i = 0; i < r->ntasks; i++)
-		rt_buf_printf(&b, " %s", r->tasks[i].name);
+		base_buf_printf(&b, " %s", r->tasks[i].name);
 	rt_msgf(err, "no workflow, launch plan or task named '%s' (there are:%s)", name,
-		 b.data != NULL ? (char *)b.data : " none");
-	rt_buf_free(&b);
+		 b.data != NULL ? b.data : " none");
+	base_buf_free(&b);
 	return -1;
 }

@@ -10,82 +10,21 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "fileio.h"
+#include "pbwire.h"
 #include "store.h"
 
-/* ---- wire check ------------------------------------------------------------
+/* ---- unpacking --------------------------------------------------------------
  * protobuf-c unpacks recursively and trusts the nesting depth; a hostile file
- * of nested collections would exhaust the stack. This walk bounds the depth
- * and checks that every field is well-formed before protobuf-c sees it. */
-static int varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v)
-{
-	uint64_t r = 0;
-	for (unsigned shift = 0; shift < 64; shift += 7) {
-		if (*i >= len)
-			return -1;
-		uint8_t b = p[(*i)++];
-		r |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*v = r;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int check_wire(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
-		      int depth, struct rt_msg *err)
-{
-	if (depth > RT_MAX_DEPTH)
-		return rt_msgf(err, "messages nested more than %d deep", RT_MAX_DEPTH);
-	size_t i = 0;
-	while (i < len) {
-		uint64_t key, v;
-		if (varint(p, len, &i, &key) < 0)
-			return rt_msgf(err, "truncated field key at byte %zu", i);
-		uint64_t id = key >> 3;
-		unsigned wt = (unsigned)(key & 7);
-		if (id == 0 || id > 536870911u)
-			return rt_msgf(err, "invalid field number %llu", (unsigned long long)id);
-		switch (wt) {
-		case 0:
-			if (varint(p, len, &i, &v) < 0)
-				return rt_msgf(err, "truncated varint");
-			break;
-		case 1:
-			if (len - i < 8)
-				return rt_msgf(err, "truncated fixed64");
-			i += 8;
-			break;
-		case 5:
-			if (len - i < 4)
-				return rt_msgf(err, "truncated fixed32");
-			i += 4;
-			break;
-		case 2: {
-			if (varint(p, len, &i, &v) < 0)
-				return rt_msgf(err, "truncated length");
-			if (v > len - i)
-				return rt_msgf(err, "field %llu runs past the end (%llu bytes, %zu left)",
-						(unsigned long long)id, (unsigned long long)v, len - i);
-			const ProtobufCFieldDescriptor *f =
-				d != NULL ? protobuf_c_message_descriptor_get_field(d, (unsigned)id) : NULL;
-			if (f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE &&
-			    check_wire(f->descriptor, p + i, (size_t)v, depth + 1, err) < 0)
-				return -1;
-			i += (size_t)v;
-			break;
-		}
-		default:
-			return rt_msgf(err, "invalid wire type %u", wt);
-		}
-	}
-	return 0;
-}
-
+ * of nested collections would exhaust the stack. The wire walk (pbwire.h)
+ * bounds the depth and checks that every field is well-formed before
+ * protobuf-c sees it. */
 void *rt_unpack(struct rt_arena *a, const ProtobufCMessageDescriptor *d,
 		 const uint8_t *data, size_t len, struct rt_msg *err)
 {
-	if (check_wire(d, data, len, 0, err) < 0) {
+	struct base_pbwire_error e;
+	if (base_pbwire_check(d, data, len, RT_MAX_DEPTH, 0, &e) != BASE_PBWIRE_OK) {
+		base_pbwire_message(&e, err->text, sizeof err->text);
 		rt_msg_prefix(err, "not a valid %s (corrupt or truncated)", d->name);
 		return NULL;
 	}
@@ -178,15 +117,7 @@ int rt_pack_arena(struct rt_arena *a, ProtobufCMessage *m, uint8_t **out, size_t
 		   struct rt_msg *err)
 {
 	rt_canonicalize(m);
-	size_t n = protobuf_c_message_get_packed_size(m);
-	uint8_t *p = rt_arena_alloc(a, n ? n : 1);
-	if (p == NULL)
-		return rt_msgf(err, "out of memory packing %zu bytes", n);
-	if (protobuf_c_message_pack(m, p) != n)
-		return rt_msgf(err, "internal error: short pack");
-	*out = p;
-	*len = n;
-	return 0;
+	return rt_pack_arena_as_is(a, m, out, len, err);
 }
 
 int rt_pack_arena_as_is(struct rt_arena *a, const ProtobufCMessage *m, uint8_t **out, size_t *len,
@@ -361,68 +292,17 @@ int rt_write_file(const char *path, const void *data, size_t len, struct rt_msg 
 {
 	if (rt_store_is_remote(path))   /* an object-store URI: the store layer */
 		return rt_store_put_mem(data, len, path, err);
-	const char *slash = strrchr(path, '/');
-	size_t dlen = slash != NULL ? (size_t)(slash - path) : 0;
-	const char *base = slash != NULL ? slash + 1 : path;
-	size_t tlen = dlen + strlen(base) + 16;
-	char *tmp = malloc(tlen);
-	if (tmp == NULL)
+	struct base_write_result r;
+	if (base_write_file(path, data, len, BASE_WRITE_HIDDEN_TEMP | BASE_WRITE_FSYNC, 0644, &r) == 0)
+		return 0;
+	switch (r.stage) {
+	case BASE_WRITE_NOMEM:
 		return rt_msgf(err, "out of memory");
-	if (slash != NULL)
-		snprintf(tmp, tlen, "%.*s/.%s.XXXXXX", (int)dlen, path, base);
-	else
-		snprintf(tmp, tlen, ".%s.XXXXXX", base);
-	int rc = -1;
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		rt_msgf(err, "cannot create a file next to '%s': %s", path, strerror(errno));
-		free(tmp);
-		return -1;
+	case BASE_WRITE_CREATE:
+		return rt_msgf(err, "cannot create a file next to '%s': %s", path, strerror(errno));
+	case BASE_WRITE_RENAME:
+		return rt_msgf(err, "cannot rename to '%s': %s", path, strerror(errno));
+	default:
+		return rt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
 	}
-	const uint8_t *p = data;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, p + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			rt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
-			goto cleanup;
-		}
-		off += (size_t)w;
-	}
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-		rt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
-		goto cleanup;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		rt_msgf(err, "cannot write '%s': %s", path, strerror(errno));
-		goto cleanup;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		rt_msgf(err, "cannot rename to '%s': %s", path, strerror(errno));
-		goto cleanup;
-	}
-	/* Make the rename durable too (best effort). */
-	{
-		char *dir = slash != NULL ? strndup(path, dlen ? dlen : 1) : strdup(".");
-		if (dir != NULL) {
-			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (dfd >= 0) {
-				(void)fsync(dfd);
-				close(dfd);
-			}
-			free(dir);
-		}
-	}
-	rc = 0;
-cleanup:
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
 }

@@ -112,12 +112,12 @@ static int cli_inputs(struct rt_run *r, const struct rt_target *t, const struct 
 		if (t->lp != NULL && rt_litmap_get(t->lp->lp->spec->fixed_inputs, k) != NULL)
 			return rt_msgf(err, "input '%s' is fixed by launch plan %s", k, t->name);
 		if (lt == NULL) {
-			struct rt_buf b = { 0 };
+			struct base_buf b = { 0 };
 			for (size_t p = 0; vm != NULL && p < vm->n_variables; p++)
-				rt_buf_printf(&b, " %s", vm->variables[p]->key);
+				base_buf_printf(&b, " %s", vm->variables[p]->key);
 			rt_msgf(err, "%s %s has no input '%s' (its inputs:%s)", t->kind, t->name, k,
-				 b.data != NULL ? (char *)b.data : " none");
-			rt_buf_free(&b);
+				 b.data != NULL ? b.data : " none");
+			base_buf_free(&b);
 			return -1;
 		}
 		for (size_t p = 0; p < i; p++)
@@ -125,10 +125,10 @@ static int cli_inputs(struct rt_run *r, const struct rt_target *t, const struct 
 				return rt_msgf(err, "input '%s' is given twice", k);
 		Flyteidl__Core__Literal *l;
 		if (rt_json_to_literal(r->a, eq + 1, lt, &l, err) < 0) {
-			struct rt_buf b = { 0 };
+			struct base_buf b = { 0 };
 			rt_ltype_text(lt, &b);
-			rt_msg_prefix(err, "input '%s' (%s)", k, b.data != NULL ? (char *)b.data : "");
-			rt_buf_free(&b);
+			rt_msg_prefix(err, "input '%s' (%s)", k, base_buf_str(&b));
+			base_buf_free(&b);
 			return -1;
 		}
 		rt_litmap_set(m, i, k, l);
@@ -139,18 +139,18 @@ static int cli_inputs(struct rt_run *r, const struct rt_target *t, const struct 
 
 static void print_result(struct rt_run *r, const struct rt_wf *w)
 {
-	struct rt_buf b = { 0 };
-	rt_buf_putc(&b, '{');
+	struct base_buf b = { 0 };
+	base_buf_putc(&b, '{');
 	for (size_t i = 0; i < w->tmpl->n_outputs; i++) {
 		const char *k = w->tmpl->outputs[i]->var;
-		rt_buf_printf(&b, "%s\"%s\": ", i ? ", " : "", k);
+		base_buf_printf(&b, "%s\"%s\": ", i ? ", " : "", k);
 		rt_literal_to_json(&b, rt_litmap_get(w->outputs, k));
 	}
-	rt_buf_printf(&b, "}\n");
+	base_buf_printf(&b, "}\n");
 	if (b.data != NULL)
 		fwrite(b.data, 1, b.len, r->io->out);
 	fflush(r->io->out);
-	rt_buf_free(&b);
+	base_buf_free(&b);
 }
 
 /* Finds the target and builds the root workflow with its inputs. The exit

@@ -174,7 +174,7 @@ int rt_lp_inputs(struct rt_run *r, const struct rt_ent_lp *lp, const Flyteidl__C
 		     struct rt_msg *err);
 
 /* ---- entities (load.c) ----------------------------------------------------- */
-void rt_ltype_text(const Flyteidl__Core__LiteralType *lt, struct rt_buf *b);
+void rt_ltype_text(const Flyteidl__Core__LiteralType *lt, struct base_buf *b);
 bool rt_ltype_optional(const Flyteidl__Core__LiteralType *lt);
 struct rt_ent_task *rt_run_find_task(struct rt_run *r, const char *name);
 Flyteidl__Core__WorkflowTemplate *rt_run_find_wf(struct rt_run *r, const char *name);

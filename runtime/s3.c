@@ -259,11 +259,11 @@ static void other_region(const struct rt_s3 *s, const struct rt_http_resp *r, ch
 
 static int add_header(struct curl_slist **l, const char *name, const char *value)
 {
-	struct rt_buf b = { 0 };
-	if (rt_buf_printf(&b, "%s: %s", name, value) < 0)
+	struct base_buf b = { 0 };
+	if (base_buf_printf(&b, "%s: %s", name, value) < 0)
 		return -1;
 	struct curl_slist *n = curl_slist_append(*l, (char *)b.data);
-	rt_buf_free(&b);
+	base_buf_free(&b);
 	if (n == NULL)
 		return -1;
 	*l = n;
@@ -273,7 +273,7 @@ static int add_header(struct curl_slist **l, const char *name, const char *value
 /* Builds, signs and sends one request. */
 static int send_once(struct rt_s3 *s, const struct rt_s3_call *c, struct rt_http_resp *resp)
 {
-	struct rt_buf path = { 0 }, query = { 0 }, auth = { 0 }, url = { 0 };
+	struct base_buf path = { 0 }, query = { 0 }, auth = { 0 }, url = { 0 };
 	struct rt_kv hdr[24];
 	size_t nh = 0;
 	char date[17];
@@ -283,15 +283,15 @@ static int send_once(struct rt_s3 *s, const struct rt_s3_call *c, struct rt_http
 
 	if (c->nextra > 16)
 		return rt_msgf(s->err, "too many headers");
-	if (rt_buf_append(&path, s->ep.prefix, strlen(s->ep.prefix)) < 0)
+	if (base_buf_put(&path, s->ep.prefix, strlen(s->ep.prefix)) < 0)
 		goto oom;
 	if (!s->ep.custom && dns_bucket(s->u->bucket)) {
-		if (rt_buf_putc(&path, '/') < 0)
+		if (base_buf_putc(&path, '/') < 0)
 			goto oom;
 	} else {
-		if (rt_buf_putc(&path, '/') < 0 ||
+		if (base_buf_putc(&path, '/') < 0 ||
 		    rt_uri_encode(&path, s->u->bucket, strlen(s->u->bucket), false) < 0 ||
-		    rt_buf_putc(&path, '/') < 0)
+		    base_buf_putc(&path, '/') < 0)
 			goto oom;
 	}
 	if (rt_uri_encode(&path, s->u->key, strlen(s->u->key), true) < 0)
@@ -312,7 +312,7 @@ static int send_once(struct rt_s3 *s, const struct rt_s3_call *c, struct rt_http
 	};
 	if (rt_sigv4_sign(&sig, &query, &auth, NULL) < 0)
 		goto oom;
-	if (rt_buf_printf(&url, "%s://%s%s%s%s", s->ep.scheme, s->ep.host, (char *)path.data,
+	if (base_buf_printf(&url, "%s://%s%s%s%s", s->ep.scheme, s->ep.host, (char *)path.data,
 			  query.len ? "?" : "", query.len ? (char *)query.data : "") < 0)
 		goto oom;
 	for (size_t i = 0; i < nh; i++)
@@ -342,10 +342,10 @@ oom:
 	rc = rt_msgf(s->err, "out of memory");
 out:
 	curl_slist_free_all(list);
-	rt_buf_free(&path);
-	rt_buf_free(&query);
-	rt_buf_free(&auth);
-	rt_buf_free(&url);
+	base_buf_free(&path);
+	base_buf_free(&query);
+	base_buf_free(&auth);
+	base_buf_free(&url);
 	return rc;
 }
 
@@ -589,7 +589,7 @@ static int multipart(struct rt_s3 *s, const struct rt_http_body *whole)
 {
 	uint64_t part = (uint64_t)rt_env_ll("FLYTEC_S3_PART_SIZE", (long long)(16 * MIB));
 	struct rt_http_resp resp = { 0 };
-	struct rt_buf xml = { 0 };
+	struct base_buf xml = { 0 };
 	char upload_id[1024], etag[128], num[16];
 	int rc = -1;
 
@@ -610,7 +610,7 @@ static int multipart(struct rt_s3 *s, const struct rt_http_body *whole)
 		rt_msgf(s->err, "%s: the store started a multipart upload without an UploadId", s->u->uri);
 		goto out;
 	}
-	if (rt_buf_printf(&xml, "<CompleteMultipartUpload>") < 0)
+	if (base_buf_printf(&xml, "<CompleteMultipartUpload>") < 0)
 		goto oom;
 	unsigned n = 0;
 	for (uint64_t off = 0; off < whole->len; off += part) {
@@ -628,14 +628,14 @@ static int multipart(struct rt_s3 *s, const struct rt_http_body *whole)
 			rt_msg_prefix(s->err, "part %u", n);
 			goto abort;
 		}
-		if (rt_buf_printf(&xml, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>", n, etag) < 0)
+		if (base_buf_printf(&xml, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>", n, etag) < 0)
 			goto oom;
 	}
-	if (rt_buf_printf(&xml, "</CompleteMultipartUpload>") < 0)
+	if (base_buf_printf(&xml, "</CompleteMultipartUpload>") < 0)
 		goto oom;
 	char sha[65];
 	rt_sha256_hex(xml.data, xml.len, sha);
-	struct rt_http_body xb = { .mem = xml.data, .fd = -1, .len = xml.len };
+	struct rt_http_body xb = { .mem = (const uint8_t *)xml.data, .fd = -1, .len = xml.len };
 	struct rt_kv q1[] = { { "uploadId", upload_id } };
 	struct rt_kv extra[] = { { "content-type", "application/xml" } };
 	struct rt_s3_call cc = {
@@ -656,7 +656,7 @@ oom:
 abort:
 	abort_upload(s, upload_id);
 out:
-	rt_buf_free(&xml);
+	base_buf_free(&xml);
 	rt_http_resp_free(&resp);
 	return rc;
 }

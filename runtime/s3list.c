@@ -38,7 +38,7 @@ static char *xml_unescape(struct rt_arena *a, const char *s, size_t n)
 }
 
 /* Appends the <Key>s of one page; its continuation token (or NULL) in *next. */
-static int page_keys(struct rt_arena *a, const struct rt_buf *body, char ***keys, size_t *n,
+static int page_keys(struct rt_arena *a, const struct base_buf *body, char ***keys, size_t *n,
 		     size_t *cap, char **next, struct rt_msg *err)
 {
 	const char *p = (const char *)body->data, *end = p + body->len;

@@ -153,11 +153,11 @@ struct rt_wf *rt_wf_new(struct rt_run *r, Flyteidl__Core__WorkflowTemplate *t, F
 		if (v != NULL && rt_ltype_optional(v->type)) {
 			rt_litmap_set(in, k++, name, rt_lit_none(r->a));
 		} else {
-			struct rt_buf b = { 0 };
+			struct base_buf b = { 0 };
 			rt_ltype_text(v != NULL ? v->type : NULL, &b);
 			rt_msgf(err, "workflow %s: missing input '%s' (%s)", t->id != NULL ? t->id->name : "",
-				 name, b.data != NULL ? (char *)b.data : "");
-			rt_buf_free(&b);
+				 name, base_buf_str(&b));
+			base_buf_free(&b);
 			return NULL;
 		}
 	}

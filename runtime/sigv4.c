@@ -53,18 +53,18 @@ static bool unreserved(unsigned char c)
 	       c == '-' || c == '_' || c == '.' || c == '~';
 }
 
-int rt_uri_encode(struct rt_buf *b, const char *s, size_t n, bool keep_slash)
+int rt_uri_encode(struct base_buf *b, const char *s, size_t n, bool keep_slash)
 {
 	static const char digits[] = "0123456789ABCDEF";
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (unreserved(c) || (keep_slash && c == '/')) {
-			if (rt_buf_putc(b, c) < 0)
+			if (base_buf_putc(b, c) < 0)
 				return -1;
 		} else {
 			char e[3] = { '%', digits[c >> 4], digits[c & 15] };
-			if (rt_buf_append(b, e, 3) < 0)
+			if (base_buf_put(b, e, 3) < 0)
 				return -1;
 		}
 	}
@@ -96,16 +96,16 @@ static int cmp_header(const void *x, const void *y)
 	return strcmp(a->k, b->k);
 }
 
-static char *encode_dup(const char *s, struct rt_buf *tmp)
+static char *encode_dup(const char *s, struct base_buf *tmp)
 {
 	tmp->len = 0;
-	if (rt_uri_encode(tmp, s, strlen(s), false) < 0 || rt_buf_putc(tmp, 0) < 0)
+	if (rt_uri_encode(tmp, s, strlen(s), false) < 0 || base_buf_putc(tmp, 0) < 0)
 		return NULL;
 	return strdup((const char *)tmp->data);
 }
 
 /* Appends a header value trimmed, inner runs of spaces folded to one. */
-static int put_trimmed(struct rt_buf *b, const char *v)
+static int put_trimmed(struct base_buf *b, const char *v)
 {
 	while (*v == ' ' || *v == '\t')
 		v++;
@@ -118,10 +118,10 @@ static int put_trimmed(struct rt_buf *b, const char *v)
 			space = true;
 			continue;
 		}
-		if (space && rt_buf_putc(b, ' ') < 0)
+		if (space && base_buf_putc(b, ' ') < 0)
 			return -1;
 		space = false;
-		if (rt_buf_putc(b, v[i]) < 0)
+		if (base_buf_putc(b, v[i]) < 0)
 			return -1;
 	}
 	return 0;
@@ -135,12 +135,12 @@ static int hmac(const void *key, size_t keylen, const char *msg, uint8_t out[32]
 		    &len) == NULL ? -1 : 0;
 }
 
-int rt_sigv4_sign(const struct rt_sigv4 *s, struct rt_buf *query, struct rt_buf *auth,
-		  struct rt_buf *canon)
+int rt_sigv4_sign(const struct rt_sigv4 *s, struct base_buf *query, struct base_buf *auth,
+		  struct base_buf *canon)
 {
 	struct param params[MAX_PARAMS];
 	struct rt_kv headers[MAX_PARAMS];
-	struct rt_buf cr = { 0 }, tmp = { 0 }, sts = { 0 };
+	struct base_buf cr = { 0 }, tmp = { 0 }, sts = { 0 };
 	size_t np = 0;
 	int rc = -1;
 
@@ -161,34 +161,34 @@ int rt_sigv4_sign(const struct rt_sigv4 *s, struct rt_buf *query, struct rt_buf 
 
 	query->len = 0;
 	for (size_t i = 0; i < np; i++)
-		if (rt_buf_printf(query, "%s%s=%s", i ? "&" : "", params[i].k, params[i].v) < 0)
+		if (base_buf_printf(query, "%s%s=%s", i ? "&" : "", params[i].k, params[i].v) < 0)
 			goto out;
-	if (rt_buf_putc(query, 0) < 0)
+	if (base_buf_putc(query, 0) < 0)
 		goto out;
 	query->len--;
 
-	if (rt_buf_printf(&cr, "%s\n%s\n%s\n", s->method, s->path, query->len ? (char *)query->data : "") < 0)
+	if (base_buf_printf(&cr, "%s\n%s\n%s\n", s->method, s->path, query->len ? (char *)query->data : "") < 0)
 		goto out;
 	for (size_t i = 0; i < s->nheaders; i++)
-		if (rt_buf_printf(&cr, "%s:", headers[i].k) < 0 || put_trimmed(&cr, headers[i].v) < 0 ||
-		    rt_buf_putc(&cr, '\n') < 0)
+		if (base_buf_printf(&cr, "%s:", headers[i].k) < 0 || put_trimmed(&cr, headers[i].v) < 0 ||
+		    base_buf_putc(&cr, '\n') < 0)
 			goto out;
-	if (rt_buf_putc(&cr, '\n') < 0)
+	if (base_buf_putc(&cr, '\n') < 0)
 		goto out;
 	tmp.len = 0;
 	for (size_t i = 0; i < s->nheaders; i++)
-		if (rt_buf_printf(&tmp, "%s%s", i ? ";" : "", headers[i].k) < 0)
+		if (base_buf_printf(&tmp, "%s%s", i ? ";" : "", headers[i].k) < 0)
 			goto out;
-	if (rt_buf_putc(&tmp, 0) < 0)
+	if (base_buf_putc(&tmp, 0) < 0)
 		goto out;
-	if (rt_buf_printf(&cr, "%s\n%s", (char *)tmp.data, s->payload_hash) < 0)
+	if (base_buf_printf(&cr, "%s\n%s", (char *)tmp.data, s->payload_hash) < 0)
 		goto out;
 
 	char date[9], crhash[65];
 	memcpy(date, s->amz_date, 8);
 	date[8] = 0;
 	rt_sha256_hex(cr.data, cr.len, crhash);
-	if (rt_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", s->amz_date, date,
+	if (base_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", s->amz_date, date,
 			  s->region, s->service, crhash) < 0)
 		goto out;
 
@@ -204,7 +204,7 @@ int rt_sigv4_sign(const struct rt_sigv4 *s, struct rt_buf *query, struct rt_buf 
 	OPENSSL_cleanse(ksecret, sl + 4);
 	free(ksecret);
 	if (h < 0 || hmac(k1, 32, s->region, k2) < 0 || hmac(k2, 32, s->service, k3) < 0 ||
-	    hmac(k3, 32, "aws4_request", k4) < 0 || rt_buf_putc(&sts, 0) < 0 ||
+	    hmac(k3, 32, "aws4_request", k4) < 0 || base_buf_putc(&sts, 0) < 0 ||
 	    hmac(k4, 32, (const char *)sts.data, sig) < 0)
 		goto out;
 	char sighex[65];
@@ -212,14 +212,14 @@ int rt_sigv4_sign(const struct rt_sigv4 *s, struct rt_buf *query, struct rt_buf 
 	OPENSSL_cleanse(k4, sizeof k4);
 
 	auth->len = 0;
-	if (rt_buf_printf(auth, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, "
+	if (base_buf_printf(auth, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, "
 			  "SignedHeaders=%s, Signature=%s", s->access_key, date, s->region, s->service,
-			  (char *)tmp.data, sighex) < 0 || rt_buf_putc(auth, 0) < 0)
+			  (char *)tmp.data, sighex) < 0 || base_buf_putc(auth, 0) < 0)
 		goto out;
 	auth->len--;
 	if (canon != NULL) {
 		canon->len = 0;
-		if (rt_buf_append(canon, cr.data, cr.len) < 0 || rt_buf_putc(canon, 0) < 0)
+		if (base_buf_put(canon, cr.data, cr.len) < 0 || base_buf_putc(canon, 0) < 0)
 			goto out;
 		canon->len--;
 	}
@@ -229,8 +229,8 @@ out:
 		free(params[i].k);
 		free(params[i].v);
 	}
-	rt_buf_free(&cr);
-	rt_buf_free(&tmp);
-	rt_buf_free(&sts);
+	base_buf_free(&cr);
+	base_buf_free(&tmp);
+	base_buf_free(&sts);
 	return rc;
 }

@@ -58,41 +58,44 @@ static _Noreturn void child(void (*fn)(void *, struct rt_result *), void *arg, i
 }
 
 /* Reads the pipe to its end; 0, or -1 when out of memory (drained). */
-static int slurp(int fd, struct rt_buf *b)
+static int slurp(int fd, struct base_buf *b)
 {
 	int rc = 0;
 	for (;;) {
 		uint8_t tmp[4096];
-		bool room = rc == 0 && rt_buf_reserve(b, 65536) == 0;
+		bool room = rc == 0 && base_buf_reserve(b, 65536) == 0;
 		rc = room ? 0 : -1;
-		uint8_t *dst = room ? b->data + b->len : tmp;
-		size_t cap = room ? b->cap - b->len : sizeof tmp;
+		uint8_t *dst = room ? (uint8_t *)b->data + b->len : tmp;
+		size_t cap = room ? b->cap - b->len - 1 : sizeof tmp;   /* the last byte is the NUL's */
 		ssize_t n = read(fd, dst, cap);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return rc;
-		if (room)
+		if (room) {
 			b->len += (size_t)n;
+			b->data[b->len] = '\0';
+		}
 	}
 }
 
 /* The result the child sent, if whole. */
-static bool take(const struct rt_buf *b, struct rt_result *r)
+static bool take(const struct base_buf *b, struct rt_result *r)
 {
+	const uint8_t *d = (const uint8_t *)b->data;
 	uint64_t len = 0;
-	if (b->len < HDR || memcmp(b->data, MAGIC, 4) != 0)
+	if (b->len < HDR || memcmp(d, MAGIC, 4) != 0)
 		return false;
 	for (int i = 0; i < 8; i++)
-		len |= (uint64_t)b->data[5 + i] << (8 * i);
+		len |= (uint64_t)d[5 + i] << (8 * i);
 	if (len != b->len - HDR)
 		return false;
 	rt_result_free(r);
 	if ((r->data = malloc(len ? len : 1)) == NULL)
 		return false;
-	memcpy(r->data, b->data + HDR, len);
+	memcpy(r->data, d + HDR, len);
 	r->len = r->cap = len;
-	r->ok = b->data[4] != 0;
+	r->ok = d[4] != 0;
 	return true;
 }
 
@@ -142,7 +145,7 @@ void rt_supervise(const char *task, void (*fn)(void *arg, struct rt_result *r), 
 		child(fn, arg, fds[1], self);
 	}
 	close(fds[1]);
-	struct rt_buf b = { 0 };
+	struct base_buf b = { 0 };
 	int oom = slurp(fds[0], &b);
 	close(fds[0]);
 	int status = 0;
@@ -150,5 +153,5 @@ void rt_supervise(const char *task, void (*fn)(void *arg, struct rt_result *r), 
 		;
 	if (oom < 0 || !take(&b, r))
 		died(task, status, oom < 0, r);
-	rt_buf_free(&b);
+	base_buf_free(&b);
 }

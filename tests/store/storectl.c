@@ -42,7 +42,7 @@ static int sigv4_test(void)
 	const char *want = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
 			   "SignedHeaders=host;x-amz-date, "
 			   "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
-	struct rt_buf q = { 0 }, auth = { 0 };
+	struct base_buf q = { 0 }, auth = { 0 };
 	int rc = 1;
 
 	if (rt_sigv4_sign(&s, &q, &auth, NULL) == 0 && strcmp((char *)auth.data, want) == 0)
@@ -61,8 +61,8 @@ static int sigv4_test(void)
 		fprintf(stderr, "storectl: query %s\nstorectl: want  %s\n", q.data ? (char *)q.data : "(null)", wantq);
 		rc = 1;
 	}
-	rt_buf_free(&q);
-	rt_buf_free(&auth);
+	base_buf_free(&q);
+	base_buf_free(&auth);
 	return rc;
 }
 

@@ -2,6 +2,8 @@
  * the wire, flytekit's encodings, errors with paths), LiteralTypes, JSON and
  * text forms, the success rule, paths and corrupt input. */
 #include "test_runtime.h"
+#include "civil.h"
+#include "duration.h"
 
 #include <math.h>
 
@@ -449,7 +451,7 @@ START_TEST(json_values)
 	ck_assert_ptr_nonnull(strstr(err.text, "invalid JSON"));
 
 	/* literal -> JSON */
-	struct rt_buf b = { 0 };
+	struct base_buf b = { 0 };
 	Flyteidl__Core__Literal *c = rt_lit_collection(A, 6);
 	c->collection->literals[0] = rt_lit_int(A, -3);
 	c->collection->literals[1] = rt_lit_none(A);
@@ -459,14 +461,14 @@ START_TEST(json_values)
 	lt = rt_literal_type(A, &T_DURATION);
 	ck_assert(rt_json_to_literal(A, "90s", lt, &c->collection->literals[5], &err) == 0);
 	ck_assert(rt_literal_to_json(&b, c) == 0);
-	ck_assert_str_eq((char *)b.data, "[-3, null, 2.0, \"q\\\"\\n\", true, \"1m30s\"]");
-	rt_buf_free(&b);
+	ck_assert_str_eq(b.data, "[-3, null, 2.0, \"q\\\"\\n\", true, \"1m30s\"]");
+	base_buf_free(&b);
 	Flyteidl__Core__Literal *m = rt_lit_map(A, 2);
 	rt_litmap_set(m->map, 0, "z", rt_lit_float(A, 0.1));
 	rt_litmap_set(m->map, 1, "a", rt_lit_float(A, NAN));
 	ck_assert(rt_literal_to_json(&b, m) == 0);
-	ck_assert_str_eq((char *)b.data, "{\"a\": \"NaN\", \"z\": 0.1}");
-	rt_buf_free(&b);
+	ck_assert_str_eq(b.data, "{\"a\": \"NaN\", \"z\": 0.1}");
+	base_buf_free(&b);
 }
 END_TEST
 
@@ -475,29 +477,31 @@ START_TEST(text_forms)
 	int64_t s, ns;
 	int32_t n;
 	char buf[64];
-	ck_assert(rt_parse_datetime("1970-01-01T00:00:00Z", &s, &n) == 0 && s == 0 && n == 0);
-	ck_assert(rt_parse_datetime("2024-02-29 23:59:59.5+01:00", &s, &n) == 0);
-	rt_format_datetime(s, n, buf, sizeof buf);
+	ck_assert(base_rfc3339_parse("1970-01-01T00:00:00Z", RT_RFC3339_FLAGS, &s, &n) == BASE_RFC3339_OK &&
+		  s == 0 && n == 0);
+	ck_assert(base_rfc3339_parse("2024-02-29 23:59:59.5+01:00", RT_RFC3339_FLAGS, &s, &n) == BASE_RFC3339_OK);
+	base_rfc3339_format(s, n, BASE_RFC3339_TRIM, buf, sizeof buf);
 	ck_assert_str_eq(buf, "2024-02-29T22:59:59.5Z");
-	ck_assert(rt_parse_datetime("1969-12-31T23:59:59Z", &s, &n) == 0 && s == -1);
-	rt_format_datetime(-1, 0, buf, sizeof buf);
+	ck_assert(base_rfc3339_parse("1969-12-31T23:59:59Z", RT_RFC3339_FLAGS, &s, &n) == BASE_RFC3339_OK &&
+		  s == -1);
+	base_rfc3339_format(-1, 0, BASE_RFC3339_TRIM, buf, sizeof buf);
 	ck_assert_str_eq(buf, "1969-12-31T23:59:59Z");
-	ck_assert(rt_parse_datetime("2023-02-29T00:00:00Z", &s, &n) == -1);
-	ck_assert(rt_parse_datetime("2024-01-01T00:00:00", &s, &n) == -1);
-	ck_assert(rt_parse_datetime("2024-01-01", &s, &n) == 0);
-	ck_assert(rt_parse_duration("1h30m", &ns) == 0 && ns == 5400000000000LL);
-	ck_assert(rt_parse_duration("-1.5s", &ns) == 0 && ns == -1500000000LL);
-	ck_assert(rt_parse_duration("0", &ns) == 0 && ns == 0);
-	ck_assert(rt_parse_duration("10", &ns) == -1);
-	ck_assert(rt_parse_duration("5x", &ns) == -1);
-	ck_assert(rt_parse_duration("999999999999h", &ns) == -1);
-	rt_format_duration(5400000000000LL + 250000000LL, buf, sizeof buf);
+	ck_assert(base_rfc3339_parse("2023-02-29T00:00:00Z", RT_RFC3339_FLAGS, &s, &n) != BASE_RFC3339_OK);
+	ck_assert(base_rfc3339_parse("2024-01-01T00:00:00", RT_RFC3339_FLAGS, &s, &n) != BASE_RFC3339_OK);
+	ck_assert(base_rfc3339_parse("2024-01-01", RT_RFC3339_FLAGS, &s, &n) == BASE_RFC3339_OK);
+	ck_assert(base_duration_parse("1h30m", &ns) == 0 && ns == 5400000000000LL);
+	ck_assert(base_duration_parse("-1.5s", &ns) == 0 && ns == -1500000000LL);
+	ck_assert(base_duration_parse("0", &ns) == 0 && ns == 0);
+	ck_assert(base_duration_parse("10", &ns) == -1);
+	ck_assert(base_duration_parse("5x", &ns) == -1);
+	ck_assert(base_duration_parse("999999999999h", &ns) == -1);
+	base_duration_format(5400000000000LL + 250000000LL, buf, sizeof buf);
 	ck_assert_str_eq(buf, "1h30m250ms");
-	ck_assert(rt_parse_duration(buf, &ns) == 0 && ns == 5400250000000LL);
-	rt_format_duration(-1, buf, sizeof buf);
+	ck_assert(base_duration_parse(buf, &ns) == 0 && ns == 5400250000000LL);
+	base_duration_format(-1, buf, sizeof buf);
 	ck_assert_str_eq(buf, "-1ns");
-	rt_format_duration(INT64_MIN, buf, sizeof buf);
-	ck_assert(rt_parse_duration(buf, &ns) == 0);
+	base_duration_format(INT64_MIN, buf, sizeof buf);
+	ck_assert(base_duration_parse(buf, &ns) == 0);
 	ck_assert(ns == INT64_MIN);
 }
 END_TEST
@@ -515,10 +519,10 @@ START_TEST(success_rule)
 	ck_assert_int_eq(rt_min_successes(10, true, 3, false, 0), 3);
 	ck_assert_int_eq(rt_min_successes(10, false, 0, false, 0), 10);
 	size_t idx[] = { 0, 1, 2, 3, 7, 9, 10 };
-	struct rt_buf b = { 0 };
+	struct base_buf b = { 0 };
 	rt_summarize_indexes(idx, 7, &b);
-	ck_assert_str_eq((char *)b.data, "0-3,7,9-10");
-	rt_buf_free(&b);
+	ck_assert_str_eq(b.data, "0-3,7,9-10");
+	base_buf_free(&b);
 }
 END_TEST
 

@@ -928,24 +928,24 @@ START_TEST(run_many_elements)
 	mod md = { 0 };
 	add_tasks(&md, (task_opts){ 0 });
 	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
-	struct rt_buf xs = { 0 };
-	rt_buf_printf(&xs, "xs=[");
+	struct base_buf xs = { 0 };
+	base_buf_printf(&xs, "xs=[");
 	for (int i = 0; i < 300; i++)
-		rt_buf_printf(&xs, "%s%d", i ? "," : "", i % 7);
-	rt_buf_printf(&xs, "]");
+		base_buf_printf(&xs, "%s%d", i ? "," : "", i % 7);
+	base_buf_printf(&xs, "]");
 	setenv("FLYTEC_PROGRESS", "1", 1);
-	cli c = run_args(&md, "test.wf", (char *)xs.data, "--no-cache", "--isolation", "inprocess",
+	cli c = run_args(&md, "test.wf", xs.data, "--no-cache", "--isolation", "inprocess",
 			 "--jobs", "8", NULL);
 	ck_assert_int_eq(c.status, 0);
 	ck_assert_ptr_nonnull(strstr(c.out, "\"n\": 300"));
 	ck_assert_ptr_nonnull(strstr(c.err, "n0 " MAP_SQUARE ": 300/300 done, 0 failed"));
 	cli_free(&c);
-	c = run_args(&md, "test.wf", (char *)xs.data, "--no-cache", "--jobs", "3", NULL);
+	c = run_args(&md, "test.wf", xs.data, "--no-cache", "--jobs", "3", NULL);
 	ck_assert_int_eq(c.status, 0);
 	ck_assert_ptr_nonnull(strstr(c.out, "\"n\": 300"));
 	cli_free(&c);
 	unsetenv("FLYTEC_PROGRESS");
-	rt_buf_free(&xs);
+	base_buf_free(&xs);
 }
 END_TEST
 
