@@ -32,6 +32,7 @@
 #include "internal.h"
 
 #define BUSY_MS 10000
+#define MAX_QUEUED 65536   /* results waiting for the writer before a put waits */
 
 /* interface hashes, by TypedInterface (they live as long as the run) */
 struct iface_memo {
@@ -60,8 +61,9 @@ struct rt_cache {
 	pthread_t writer;
 	bool started, closing;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv, room;
 	struct row *queue, *tail;     /* under mu */
+	size_t nqueued;
 	size_t failed;                /* under mu: rows not stored */
 	size_t reported;
 };
@@ -125,6 +127,7 @@ void rt_cache_close(struct rt_cache *c)
 	free_rows(c->queue);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);
+	pthread_cond_destroy(&c->room);
 	sqlite3_finalize(c->get);
 	sqlite3_finalize(c->put);
 	sqlite3_close(c->db);
@@ -144,6 +147,7 @@ static struct rt_cache *open_db(const char *dir, struct rt_msg *err)
 		return rt_msgf(err, "out of memory"), NULL;
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
+	pthread_cond_init(&c->room, NULL);
 	if ((c->path = malloc(n)) == NULL || (c->scratch = rt_arena_new()) == NULL) {
 		rt_msgf(err, "out of memory");
 		goto fail;
@@ -314,6 +318,8 @@ static void *writer_main(void *arg)
 		if (q == NULL)
 			break;   /* closing, and everything is written */
 		c->queue = c->tail = NULL;
+		c->nqueued = 0;
+		pthread_cond_broadcast(&c->room);
 		pthread_mutex_unlock(&c->mu);
 		write_rows(c, q);
 		pthread_mutex_lock(&c->mu);
@@ -364,6 +370,9 @@ int rt_cache_put(struct rt_cache *c, const struct rt_cache_key *k, const uint8_t
 	r->out = (const uint8_t *)copy(&p, out, outlen);
 	r->outlen = outlen;
 	pthread_mutex_lock(&c->mu);
+	while (c->nqueued >= MAX_QUEUED)   /* the writer is far behind (a busy database) */
+		pthread_cond_wait(&c->room, &c->mu);
+	c->nqueued++;
 	if (c->tail != NULL)
 		c->tail->next = r;
 	else
