@@ -65,28 +65,68 @@ struct rt_job *rt_job_make(struct rt_run *r, struct rt_node *n, size_t ix, const
 static struct rt_cache *cache(struct rt_run *r)
 {
 	struct rt_msg err;
-	if (r->cache == NULL && !r->cache_off && (r->cache = rt_cache_open(&err)) == NULL) {
+	if (r->cache == NULL && !r->cache_off &&
+	    (r->cache = rt_cache_open(r->cache_dir, &err)) == NULL) {
 		fprintf(r->io->err, "run: the cache is off: %s\n", err.text);
 		r->cache_off = true;
 	}
 	return r->cache;
 }
 
-/* 1: outputs found in the cache (unpacked into *out) */
+static bool ignored_input(const Flyteidl__Core__TaskMetadata *tm, const char *name)
+{
+	for (size_t i = 0; tm != NULL && i < tm->n_cache_ignore_input_vars; i++)
+		if (strcmp(tm->cache_ignore_input_vars[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* The key of a call of n's task: flytepropeller's catalog key (task name,
+ * cache version, interface hash, the inputs without cache_ignore_input_vars). */
+static int cache_key(struct rt_run *r, struct rt_node *n, const char *task,
+		     const Flyteidl__Core__LiteralMap *inputs, struct rt_cache_key *k)
+{
+	struct rt_msg err;
+	const Flyteidl__Core__TaskTemplate *tt = n->task != NULL ? n->task->tmpl : NULL;
+	const Flyteidl__Core__TaskMetadata *tm = tt != NULL ? tt->metadata : NULL;
+	if (!n->cacheable || tt == NULL || n->task->fn == NULL || cache(r) == NULL)
+		return -1;
+	Flyteidl__Core__LiteralMap kept = *inputs;
+	if (tm != NULL && tm->n_cache_ignore_input_vars) {
+		kept.literals = rt_arena_array(r->a, inputs->n_literals + 1, sizeof *kept.literals);
+		if (kept.literals == NULL)
+			return -1;
+		kept.n_literals = 0;
+		for (size_t i = 0; i < inputs->n_literals; i++)
+			if (!ignored_input(tm, inputs->literals[i]->key))
+				kept.literals[kept.n_literals++] = inputs->literals[i];
+	}
+	uint8_t *in;
+	size_t inlen;
+	const char *iface = rt_cache_iface(r->cache, r->a, tt->interface, &err);
+	if (iface == NULL || rt_pack_arena_as_is(r->a, &kept.base, &in, &inlen, &err) < 0)
+		return -1;
+	*k = (struct rt_cache_key){ task, n->cache_version != NULL ? n->cache_version : "", iface, in, inlen };
+	return 0;
+}
+
+/* 1: outputs found in the cache (unpacked into *out) and checked against
+ * the task's outputs; a bad entry is a miss (the call replaces it). */
 int rt_run_cache_get(struct rt_run *r, struct rt_node *n, const char *task, const Flyteidl__Core__LiteralMap *inputs,
 			Flyteidl__Core__LiteralMap **out)
 {
 	struct rt_msg err;
-	uint8_t *key, *val;
-	size_t klen, vlen;
-	if (!n->cacheable || cache(r) == NULL ||
-	    rt_pack_arena_as_is(r->a, &inputs->base, &key, &klen, &err) < 0)
-		return 0;
-	if (rt_cache_get(r->cache, r->a, task, n->cache_version, key, klen, &val, &vlen) != 1)
+	struct rt_cache_key k;
+	uint8_t *val;
+	size_t vlen;
+	if (cache_key(r, n, task, inputs, &k) < 0 || rt_cache_get(r->cache, r->a, &k, &val, &vlen) != 1)
 		return 0;
 	Flyteidl__Core__LiteralMap *m = rt_unpack(r->a, &flyteidl__core__literal_map__descriptor, val, vlen, &err);
-	if (m == NULL)
+	if (m == NULL || rt_cache_check(r->cache, n->task->fn, m, &err) < 0) {
+		fprintf(r->io->err, "run: ignoring a bad cache entry of %s (version %s): %s\n",
+			task, k.version, err.text);
 		return 0;
+	}
 	*out = m;
 	return 1;
 }
@@ -94,13 +134,10 @@ int rt_run_cache_get(struct rt_run *r, struct rt_node *n, const char *task, cons
 static void cache_store(struct rt_run *r, struct rt_node *n, const char *task, const Flyteidl__Core__LiteralMap *inputs,
 			const uint8_t *out, size_t outlen)
 {
-	struct rt_msg err;
-	uint8_t *key;
-	size_t klen;
-	if (!n->cacheable || cache(r) == NULL ||
-	    rt_pack_arena_as_is(r->a, &inputs->base, &key, &klen, &err) < 0)
+	struct rt_cache_key k;
+	if (cache_key(r, n, task, inputs, &k) < 0)
 		return;
-	if (rt_cache_put(r->cache, task, n->cache_version, key, klen, out, outlen) < 0)
+	if (rt_cache_put(r->cache, &k, out, outlen) < 0)
 		fprintf(r->io->err, "run: cannot write to the cache\n");
 }
 

@@ -301,18 +301,36 @@ void rt_backend_cancel(struct rt_backend *b, struct rt_job *j);
 int64_t rt_now_ns(void);
 
 /* ---- cache (cache.c): memoized task results in SQLite ---------------------- */
-/** Opens $FLYTEC_CACHE_DIR/cache.sqlite, else $XDG_CACHE_HOME/flytec/,
- *  else ~/.cache/flytec/. NULL with a message when it cannot. */
-struct rt_cache *rt_cache_open(struct rt_msg *err);
+/** Opens dir/cache.sqlite (dir NULL: $FLYTEC_CACHE_DIR, else
+ *  $XDG_CACHE_HOME/flytec, else ~/.cache/flytec). NULL with a message when
+ *  it cannot. */
+struct rt_cache *rt_cache_open(const char *dir, struct rt_msg *err);
 void rt_cache_close(struct rt_cache *c);
-/** Looks up the outputs of (task, version, inputs); 1 found (bytes in a),
- *  0 not found, -1 error. */
-int rt_cache_get(struct rt_cache *c, struct rt_arena *a, const char *task, const char *version,
-		  const uint8_t *key, size_t keylen, uint8_t **out, size_t *outlen);
-int rt_cache_put(struct rt_cache *c, const char *task, const char *version, const uint8_t *key,
-		  size_t keylen, const uint8_t *out, size_t outlen);
-/** Commits the pending writes (also done every few hundred writes). */
-void rt_cache_flush(struct rt_cache *c);
+/** What a result is stored under. */
+struct rt_cache_key {
+	const char *task;
+	const char *version;
+	const char *iface;          /* rt_cache_iface */
+	const uint8_t *inputs;      /* the packed inputs LiteralMap */
+	size_t inputs_len;
+};
+/** The SHA-256 (hex) of the canonical serialization of a typed interface,
+ *  remembered by address; scratch in a. NULL with a message. */
+const char *rt_cache_iface(struct rt_cache *c, struct rt_arena *a,
+			   const Flyteidl__Core__TypedInterface *ti, struct rt_msg *err);
+/** 1 and the packed outputs (in a) on a hit, 0 on a miss, -1 on errors. */
+int rt_cache_get(struct rt_cache *c, struct rt_arena *a, const struct rt_cache_key *k,
+		  uint8_t **out, size_t *outlen);
+/** 0 when a hit's outputs are those fn declares (names, count, and each
+ *  value decodes as its type); -1 with the reason. */
+int rt_cache_check(struct rt_cache *c, const flrt_task *fn, const Flyteidl__Core__LiteralMap *m,
+		   struct rt_msg *err);
+/** Queues outputs for the writer thread, which stores them (replacing a
+ *  row) in its next transaction; rt_cache_close waits for it. -1 when it
+ *  cannot, or when results queued before could not be stored. */
+int rt_cache_put(struct rt_cache *c, const struct rt_cache_key *k, const uint8_t *out, size_t outlen);
+/** The `cache` subcommand: list, clear. */
+int rt_cmd_cache(int argc, char **argv, const struct rt_io *io);
 
 /* ---- literals <-> JSON (litjson.c) ----------------------------------------- */
 /** Parses a command-line value into a literal of type lt. Where lt takes a

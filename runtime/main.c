@@ -16,8 +16,10 @@ static void usage(const flrt_module *m, FILE *f)
 		"  map-execute ... --bound a,b [--legacy]\n"
 		"      run one element of a map task (index from BATCH_JOB_ARRAY_INDEX_VAR_NAME)\n"
 		"  run NAME [input=value ...] [--jobs N] [--output-dir DIR]\n"
-		"          [--isolation process|inprocess] [--no-cache]\n"
+		"          [--isolation process|inprocess] [--no-cache] [--cache-dir DIR]\n"
 		"      run a workflow, launch plan or task locally; prints the outputs as JSON\n"
+		"  cache list|clear [--task T] [--version V] [--cache-dir DIR]\n"
+		"      the results memoized by run (docs/runtime.md)\n"
 		"  list\n"
 		"      the tasks, workflows and launch plans of this executable\n"
 		"\n"
@@ -60,6 +62,8 @@ int rt_main(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
 		return rt_cmd_execute(m, argc - 1, argv + 1, true, io);
 	if (strcmp(cmd, "run") == 0)
 		return rt_cmd_run(m, argc - 1, argv + 1, io);
+	if (strcmp(cmd, "cache") == 0)
+		return rt_cmd_cache(argc - 1, argv + 1, io);
 	if (strcmp(cmd, "list") == 0) {
 		list_entities(m, io->err);
 		return 0;

@@ -18,6 +18,7 @@ struct run_args {
 	const char *outdir;
 	bool process;
 	bool no_cache;
+	const char *cache_dir;
 };
 
 static int parse_run_args(int argc, char **argv, struct run_args *x, const struct rt_io *io)
@@ -37,7 +38,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *x, const struc
 			if (eq != NULL)
 				v = eq + 1;
 			bool needs = strncmp(a, "--jobs", l) == 0 || strncmp(a, "--output-dir", l) == 0 ||
-				     strncmp(a, "--isolation", l) == 0;
+				     strncmp(a, "--isolation", l) == 0 || strncmp(a, "--cache-dir", l) == 0;
 			if (needs && v == NULL) {
 				if (i + 1 >= argc) {
 					fprintf(io->err, "run: %s needs a value\n", a);
@@ -65,6 +66,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *x, const struc
 					fprintf(io->err, "run: --isolation is process or inprocess, not '%s'\n", v);
 					return -1;
 				}
+			} else if (l == 11 && strncmp(a, "--cache-dir", l) == 0) {
+				x->cache_dir = v;
 			} else if (l == 10 && strncmp(a, "--no-cache", l) == 0 && eq == NULL) {
 				x->no_cache = true;
 			} else {
@@ -174,6 +177,7 @@ static int prepare(struct rt_run *r, const struct run_args *x, struct rt_target 
 		return 1;
 	}
 	r->cache_off = x->no_cache;
+	r->cache_dir = x->cache_dir;
 	if ((r->root = rt_wf_new(r, t->wf, inputs, "", NULL, SIZE_MAX, &err)) == NULL) {
 		fprintf(io->err, "run: %s\n", err.text);
 		return 2;
@@ -239,7 +243,7 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 	int status = 1;
 	if (parse_run_args(argc, argv, &x, io) < 0) {
 		fprintf(io->err, "usage: run NAME [input=value ...] [--jobs N] [--output-dir DIR] "
-			"[--isolation process|inprocess] [--no-cache]\n");
+			"[--isolation process|inprocess] [--no-cache] [--cache-dir DIR]\n");
 		free(x.inputs);
 		return 2;
 	}

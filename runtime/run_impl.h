@@ -122,6 +122,7 @@ struct rt_run {
 	struct rt_backend *be;
 	struct rt_cache *cache;            /* opened at the first cacheable call */
 	bool cache_off;              /* --no-cache, or it could not be opened */
+	const char *cache_dir;       /* --cache-dir; NULL: the default */
 	const char *outdir;
 	size_t slots;                /* task calls handed to the backend at once */
 	struct rt_job **running;           /* jobs in the backend */

@@ -205,9 +205,22 @@ static const flrt_task task_silent = {
 	square_outputs, 1, sizeof(square_out), silent_invoke,
 };
 
+/* show(x: int) -> str: "x=<x>" (square's inputs, another output type) */
+static int show_invoke(flrt_ctx *ctx, const void *in, void *out)
+{
+	char *s = flrt_alloc(ctx, 32);
+	int n = sprintf(s, "x=%lld", (long long)((const square_in *)in)->x);
+	((describe_out *)out)->o0 = (flrt_str){ (size_t)n, s };
+	return 0;
+}
+static const flrt_task task_show = {
+	"test.show", square_inputs, 1, sizeof(square_in),
+	describe_outputs, 1, sizeof(describe_out), show_invoke,
+};
+
 static const flrt_task *const test_tasks[] = {
 	&task_square, &task_describe, &task_mean, &task_echo, &task_flaky, &task_noop,
-	&task_bad, &task_silent,
+	&task_bad, &task_silent, &task_show,
 };
 
 #define HELPER static __attribute__((unused))

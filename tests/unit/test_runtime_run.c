@@ -7,6 +7,9 @@
 #include "test_runtime.h"
 
 #include <stdarg.h>
+#include <sys/wait.h>
+
+#include <sqlite3.h>
 
 static struct rt_arena *A;
 
@@ -720,6 +723,248 @@ START_TEST(run_cache)
 }
 END_TEST
 
+/* ---- the cache ------------------------------------------------------------------ */
+/* The same task and cache version with another output type: another key
+ * (the interface is in it, as in flytepropeller's dataset version). */
+START_TEST(run_cache_interface)
+{
+	mod m1 = { 0 }, m2 = { 0 };
+	add_entity(&m1, 1, "test.t", &task_spec("test.t", iface(vars("x", &T_INT, NULL),
+		vars("o0", &T_INT, NULL)), (task_opts){ .fn = "test.square", .cache = "1" })->base);
+	add_entity(&m2, 1, "test.t", &task_spec("test.t", iface(vars("x", &T_INT, NULL),
+		vars("o0", &T_STR, NULL)), (task_opts){ .fn = "test.show", .cache = "1" })->base);
+	cli c = run_args(&m1, "test.t", "x=3", NULL);
+	ASSERT_OUT(c, "{\"o0\": 9}\n");
+	cli_free(&c);
+	c = run_args(&m2, "test.t", "x=3", NULL);
+	ASSERT_OUT(c, "{\"o0\": \"x=3\"}\n");
+	ck_assert_str_eq(c.err, "");   /* neither a hit nor a bad entry: another key */
+	cli_free(&c);
+	c = run_args(&m1, "test.t", "x=3", NULL);
+	ASSERT_OUT(c, "{\"o0\": 9}\n");
+	ck_assert_str_eq(c.err, "cached: n0 test.t\n");
+	cli_free(&c);
+	c = run_args(&m2, "test.t", "x=3", NULL);
+	ASSERT_OUT(c, "{\"o0\": \"x=3\"}\n");
+	ck_assert_str_eq(c.err, "cached: n0 test.t\n");
+	cli_free(&c);
+}
+END_TEST
+
+static void sql(const char *stmt, const uint8_t *blob, size_t len, int changes)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	ck_assert_int_eq(sqlite3_open(tpath("cache/cache.sqlite"), &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, stmt, -1, &s, NULL), SQLITE_OK);
+	if (blob != NULL)
+		sqlite3_bind_blob(s, 1, blob, (int)len, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+	ck_assert_int_eq(sqlite3_changes(db), changes);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+	for (; (s = strstr(s, what)) != NULL; s++)
+		n++;
+	return n;
+}
+
+#define WF_123 "{\"avg\": 4.666666666666667, \"n\": 3, \"squares\": [1, 4, 9]}\n"
+
+/* A hit is checked against the task's outputs; a bad row is a miss that
+ * the call replaces. */
+START_TEST(run_cache_bad_entry)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .cache = "v1" });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	cli c = run_args(&md, "test.wf", "xs=[1,2,3]", NULL);
+	ASSERT_OUT(c, WF_123);
+	cli_free(&c);
+	sql("UPDATE entries SET outputs = x''", NULL, 0, 4);
+	c = run_args(&md, "test.wf", "xs=[1,2,3]", NULL);
+	ASSERT_OUT(c, WF_123);
+	ck_assert_str_eq(c.err,
+		"run: ignoring a bad cache entry of " MAP_SQUARE " (version v1): 0 outputs, the task declares 1\n"
+		"run: ignoring a bad cache entry of " MAP_SQUARE " (version v1): 0 outputs, the task declares 1\n"
+		"run: ignoring a bad cache entry of " MAP_SQUARE " (version v1): 0 outputs, the task declares 1\n"
+		"run: ignoring a bad cache entry of test.mean (version 1.0): 0 outputs, the task declares 2\n");
+	cli_free(&c);
+	c = run_args(&md, "test.wf", "xs=[1,2,3]", NULL);   /* replaced */
+	ASSERT_OUT(c, WF_123);
+	ck_assert_str_eq(c.err, "cached: n0 " MAP_SQUARE " (3 of 3 elements)\ncached: n1 test.mean\n");
+	cli_free(&c);
+	/* the right names, a value of another type */
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(A, 1);
+	rt_litmap_set(m, 0, "o0", rt_lit_str(A, "nine"));
+	uint8_t *p;
+	size_t n;
+	struct rt_msg err;
+	ck_assert_int_eq(rt_pack_arena(A, &m->base, &p, &n, &err), 0);
+	sql("UPDATE entries SET outputs = ?1 WHERE task = '" MAP_SQUARE "'", p, n, 3);
+	c = run_args(&md, "test.wf", "xs=[1,2,3]", NULL);
+	ASSERT_OUT(c, WF_123);
+	ck_assert_uint_eq(count(c.err, "run: ignoring a bad cache entry of " MAP_SQUARE
+				" (version v1): output 'o0': "), 3);
+	ck_assert_uint_eq(count(c.err, "\n"), 4);
+	ck_assert_ptr_nonnull(strstr(c.err, "cached: n1 test.mean\n"));
+	cli_free(&c);
+}
+END_TEST
+
+/* Runs test.wf over xs in a child (threads) whose last element, 777, never
+ * ends; returns its pid once the first n elements have written their
+ * outputs (and a moment more). */
+static pid_t run_stuck(mod *md, const char *xs, int n)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);   /* Check's handler passes it on to the group */
+		cli c = run_args(md, "test.wf", xs, "--isolation", "inprocess", "--jobs", "16",
+				 "--output-dir", tpath("od"), NULL);
+		_exit(c.status);
+	}
+	int done = 0;
+	for (int t = 0; t < 2000 && done < n; t++) {
+		usleep(10000);
+		done = 0;
+		for (int i = 0; i < n; i++)
+			done += file_exists(tpath(rt_arena_printf(A, "od/n0/%d/outputs.pb", i)));
+	}
+	ck_assert_int_eq(done, n);
+	usleep(300000);
+	return pid;
+}
+
+#define XS_10 "xs=[1,2,3,4,5,6,7,8,9,10]"
+#define WF_10 "{\"avg\": 38.5, \"n\": 10, \"squares\": [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]}\n"
+
+/* What finished is in the cache when the run is killed. */
+START_TEST(run_cache_sigterm)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .cache = "v1" });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	pid_t pid = run_stuck(&md, "xs=[1,2,3,4,5,6,7,8,9,10,777]", 10);
+	int st;
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	cli c = run_args(&md, "test.wf", XS_10, NULL);
+	ASSERT_OUT(c, WF_10);
+	ck_assert_str_eq(c.err, "cached: n0 " MAP_SQUARE " (10 of 10 elements)\n");
+	cli_free(&c);
+}
+END_TEST
+
+/* A run on a cache that another run is using neither waits for it nor
+ * loses its results, and the other one keeps its own. */
+START_TEST(run_cache_concurrent)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .cache = "v1" });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	pid_t pid = run_stuck(&md, "xs=[1,2,3,4,5,6,7,8,9,10,777]", 10);
+	int64_t t0 = rt_now_ns();
+	cli c = run_args(&md, "test.wf", "xs=[21,22,23]", NULL);
+	ASSERT_OUT(c, "{\"avg\": 484.6666666666667, \"n\": 3, \"squares\": [441, 484, 529]}\n");
+	ck_assert_str_eq(c.err, "");
+	ck_assert_int_lt(rt_now_ns() - t0, 5000000000LL);
+	cli_free(&c);
+	c = run_args(&md, "test.wf", "xs=[21,22,23]", NULL);
+	ck_assert_str_eq(c.err, "cached: n0 " MAP_SQUARE " (3 of 3 elements)\ncached: n1 test.mean\n");
+	cli_free(&c);
+	int st;
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	c = run_args(&md, "test.wf", XS_10, NULL);
+	ASSERT_OUT(c, WF_10);
+	ck_assert_str_eq(c.err, "cached: n0 " MAP_SQUARE " (10 of 10 elements)\n");
+	cli_free(&c);
+}
+END_TEST
+
+static cli cache_cmd(mod *md, const char *a0, ...)
+{
+	const char *args[16];
+	size_t n = 0;
+	args[n++] = "cache";
+	va_list ap;
+	va_start(ap, a0);
+	for (const char *a = a0; a && n < 15; a = va_arg(ap, const char *))
+		args[n++] = a;
+	va_end(ap);
+	args[n] = NULL;
+	return run_cli(&md->m, args);
+}
+
+#define ASSERT_ERR(c, want) \
+	do { \
+		ck_assert_msg((c).status == 0, "status %d, stderr:\n%s", (c).status, (c).err); \
+		ck_assert_str_eq((c).err, want); \
+		cli_free(&(c)); \
+	} while (0)
+
+/* Where the cache is (--cache-dir, $FLYTEC_CACHE_DIR, $XDG_CACHE_HOME), and
+ * cache list / clear. */
+START_TEST(run_cache_list_clear)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .cache = "v1" });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	const char *dir = rt_arena_printf(A, "%s", tpath("c2"));
+	const char *db = rt_arena_printf(A, "%s/cache.sqlite", dir);
+	cli c = run_args(&md, "test.wf", "xs=[1,2,3]", "--cache-dir", dir, NULL);
+	ASSERT_OUT(c, WF_123);
+	cli_free(&c);
+	ck_assert(file_exists(db));
+	ck_assert(!file_exists(tpath("cache/cache.sqlite")));
+	c = cache_cmd(&md, "list", "--cache-dir", dir, NULL);
+	ASSERT_ERR(c, rt_arena_printf(A, "cache %s\n"
+		"  " MAP_SQUARE "  version v1  3 entries  81 bytes\n"
+		"  test.mean  version 1.0  1 entry  69 bytes\n"
+		"4 entries\n", db));
+	c = cache_cmd(&md, "list", "--task=test.mean", "--cache-dir", dir, NULL);
+	ASSERT_ERR(c, rt_arena_printf(A, "cache %s\n  test.mean  version 1.0  1 entry  69 bytes\n"
+		"1 entry\n", db));
+	c = cache_cmd(&md, "clear", "--task", "test.mean", "--cache-dir", dir, NULL);
+	ASSERT_ERR(c, rt_arena_printf(A, "cleared 1 entry from %s\n", db));
+	c = run_args(&md, "test.wf", "xs=[1,2,3]", "--cache-dir", dir, NULL);
+	ck_assert_str_eq(c.err, "cached: n0 " MAP_SQUARE " (3 of 3 elements)\n");
+	cli_free(&c);
+	c = cache_cmd(&md, "clear", "--version", "v2", "--cache-dir", dir, NULL);
+	ASSERT_ERR(c, rt_arena_printf(A, "cleared 0 entries from %s\n", db));
+	c = cache_cmd(&md, "clear", "--version", "v1", "--cache-dir", dir, NULL);
+	ASSERT_ERR(c, rt_arena_printf(A, "cleared 3 entries from %s\n", db));
+	c = cache_cmd(&md, "clear", "--cache-dir", dir, NULL);
+	ASSERT_ERR(c, rt_arena_printf(A, "cleared 1 entry from %s\n", db));
+	c = cache_cmd(&md, "list", "--cache-dir", dir, NULL);
+	ASSERT_ERR(c, rt_arena_printf(A, "cache %s\n0 entries\n", db));
+	/* the environment: $FLYTEC_CACHE_DIR (the fixture's), then $XDG_CACHE_HOME */
+	c = cache_cmd(&md, "list", NULL);
+	ASSERT_ERR(c, rt_arena_printf(A, "cache %s\n0 entries\n", tpath("cache/cache.sqlite")));
+	unsetenv("FLYTEC_CACHE_DIR");
+	setenv("XDG_CACHE_HOME", tpath("xdg"), 1);
+	c = cache_cmd(&md, "list", NULL);
+	unsetenv("XDG_CACHE_HOME");
+	ASSERT_ERR(c, rt_arena_printf(A, "cache %s\n0 entries\n", tpath("xdg/flytec/cache.sqlite")));
+	c = cache_cmd(&md, "drop", NULL);
+	ck_assert_int_eq(c.status, 2);
+	ck_assert_str_eq(c.err, "usage: cache list|clear [--task T] [--version V] [--cache-dir DIR]\n");
+	cli_free(&c);
+	c = cache_cmd(&md, "list", "--task", NULL);
+	ck_assert_int_eq(c.status, 2);
+	ck_assert_ptr_nonnull(strstr(c.err, "cache: --task needs a value\n"));
+	cli_free(&c);
+}
+END_TEST
+
 START_TEST(run_output_dir)
 {
 	mod md = { 0 };
@@ -978,6 +1223,11 @@ int main(void)
 	tcase_add_test(tc, run_map_sizes);
 	tcase_add_test(tc, run_success_rule);
 	tcase_add_test(tc, run_cache);
+	tcase_add_test(tc, run_cache_interface);
+	tcase_add_test(tc, run_cache_bad_entry);
+	tcase_add_test(tc, run_cache_sigterm);
+	tcase_add_test(tc, run_cache_concurrent);
+	tcase_add_test(tc, run_cache_list_clear);
 	tcase_add_test(tc, run_output_dir);
 	tcase_add_test(tc, run_launch_plans_and_subworkflows);
 	tcase_add_test(tc, run_failure_policy);
