@@ -1,4 +1,4 @@
-/* s3_impl.h: the s3:// backend's internals, shared by s3.c and s3list.c
+/* s3_impl.h: the s3:// backend's internals, shared by s3.c, s3_upload.c and s3list.c
  * (not installed). */
 #ifndef FLYTERUN_S3_IMPL_H
 #define FLYTERUN_S3_IMPL_H
@@ -52,6 +52,12 @@ void rt_s3_close(struct rt_s3 *s);
 int rt_s3_call(struct rt_s3 *s, const struct rt_s3_call *c, struct rt_http_resp *resp);
 /** An error message for a failed answer, saying what was refused. -1. */
 int rt_s3_fail(struct rt_s3 *s, const struct rt_http_resp *r, const char *what);
+/** The MD5 hex of a plain ETag ("\"<32 hex>\"") into out[33], or false
+ *  (multipart, KMS). */
+bool rt_s3_plain_etag(const struct rt_http_resp *r, char *out);
+/** PUTs b as u's object: one PUT, or multipart above the threshold
+ *  (s3_upload.c). */
+int rt_s3_upload(struct rt_s3 *s, const struct rt_http_body *b);
 /** The keys under u's key (a prefix), ListObjectsV2. */
 int rt_s3_list(const struct rt_store_uri *u, struct rt_arena *a, char ***keys, size_t *n,
 	       struct rt_msg *err);
