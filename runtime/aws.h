@@ -128,8 +128,8 @@ bool rt_http_transient(CURLcode cc);
 /** The text of the first <tag>…</tag> in an XML document (entities
  *  decoded) into out; 0 found, -1 not. */
 int rt_xml_text(const char *xml, size_t n, const char *tag, char *out, size_t outn);
-/** The string value of "key" in a flat JSON object into out; 0 / -1. */
-int rt_json_text(const char *json, size_t n, const char *key, char *out, size_t outn);
+/** s[0..n) with the five XML entities decoded into out (truncated to outn). */
+void rt_xml_decode(const char *s, size_t n, char *out, size_t outn);
 /** An ISO 8601 UTC time ("2026-12-01T22:00:00Z") as time_t; -1 if not one. */
 time_t rt_parse_iso8601(const char *s);
 

@@ -31,11 +31,12 @@
 #include <time.h>
 
 #include "aws.h"
+#include "json.h"
 
 #define REFRESH_MARGIN 300
 
 /* ---- small parsers ------------------------------------------------------------ */
-static void decode_entities(const char *s, size_t n, char *out, size_t outn)
+void rt_xml_decode(const char *s, size_t n, char *out, size_t outn)
 {
 	static const struct { const char *e; char c; } ents[] = {
 		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' },
@@ -59,16 +60,6 @@ static void decode_entities(const char *s, size_t n, char *out, size_t outn)
 	out[k] = 0;
 }
 
-static const char *find(const char *h, size_t n, const char *needle)
-{
-	size_t l = strlen(needle);
-
-	for (size_t i = 0; l <= n && i <= n - l; i++)
-		if (memcmp(h + i, needle, l) == 0)
-			return h + i;
-	return NULL;
-}
-
 int rt_xml_text(const char *xml, size_t n, const char *tag, char *out, size_t outn)
 {
 	char open[80], close[80];
@@ -77,71 +68,14 @@ int rt_xml_text(const char *xml, size_t n, const char *tag, char *out, size_t ou
 		return -1;
 	snprintf(open, sizeof open, "<%s>", tag);
 	snprintf(close, sizeof close, "</%s>", tag);
-	const char *b = find(xml, n, open);
+	const char *b = memmem(xml, n, open, strlen(open));
 	if (b == NULL)
 		return -1;
 	b += strlen(open);
-	const char *e = find(b, n - (size_t)(b - xml), close);
+	const char *e = memmem(b, n - (size_t)(b - xml), close, strlen(close));
 	if (e == NULL)
 		return -1;
-	decode_entities(b, (size_t)(e - b), out, outn);
-	return 0;
-}
-
-int rt_json_text(const char *json, size_t n, const char *key, char *out, size_t outn)
-{
-	char pat[80];
-
-	if (json == NULL || outn == 0)
-		return -1;
-	snprintf(pat, sizeof pat, "\"%s\"", key);
-	const char *end = json + n;
-	const char *p = find(json, n, pat);
-	if (p == NULL)
-		return -1;
-	p += strlen(pat);
-	while (p < end && isspace((unsigned char)*p))
-		p++;
-	if (p >= end || *p != ':')
-		return -1;
-	p++;
-	while (p < end && isspace((unsigned char)*p))
-		p++;
-	if (p >= end || *p != '"')
-		return -1;
-	p++;
-	size_t k = 0;
-	while (p < end && *p != '"') {
-		char c = *p++;
-		if (c == '\\' && p < end) {
-			c = *p++;
-			switch (c) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'u':
-				/* credentials are ASCII; keep other characters out */
-				if (end - p < 4)
-					return -1;
-				{
-					char hex[5] = { p[0], p[1], p[2], p[3], 0 };
-					long v = strtol(hex, NULL, 16);
-					c = v > 0 && v < 128 ? (char)v : '?';
-				}
-				p += 4;
-				break;
-			default: break;
-			}
-		}
-		if (k + 1 >= outn)
-			return -1;
-		out[k++] = c;
-	}
-	if (p >= end)
-		return -1;
-	out[k] = 0;
+	rt_xml_decode(b, (size_t)(e - b), out, outn);
 	return 0;
 }
 
@@ -380,25 +314,81 @@ static int service_call(const char *method, const char *url, struct curl_slist *
 	return rc;
 }
 
+/* The string member key of the object o into out; 0, or -1 when it is not
+ * there, not a string or too long. Credentials are ASCII: any other
+ * character (and NUL) becomes '?'. */
+static int json_member(const struct rt_json *o, const char *key, char *out, size_t outn)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		if (strcmp(o->keys[i], key) != 0)
+			continue;
+		const struct rt_json *v = o->items[i];
+		size_t k = 0;
+		if (v->k != RT_JSON_STR)
+			return -1;
+		for (size_t j = 0; j < v->len; j++) {
+			unsigned char c = (unsigned char)v->s[j];
+			if (c >= 0x80 && c < 0xc0)
+				continue;   /* a UTF-8 continuation byte */
+			if (k + 1 >= outn)
+				return -1;
+			out[k++] = c > 0 && c < 0x80 ? (char)c : '?';
+		}
+		out[k] = 0;
+		return 0;
+	}
+	return -1;
+}
+
 /* Credentials from a JSON document (container and instance metadata). */
 static int parse_json_creds(struct rt_aws_creds *c, const struct rt_http_resp *r, const char *what,
 			    struct rt_msg *err)
 {
-	const char *j = (const char *)r->body.data;
+	struct rt_arena *a = rt_arena_new();
+	struct rt_json *j = NULL;
+	struct rt_msg perr;
 	char exp[64];
+	int rc = 0;
 
-	if (rt_json_text(j, r->body.len, "AccessKeyId", c->access_key, sizeof c->access_key) < 0 ||
-	    rt_json_text(j, r->body.len, "SecretAccessKey", c->secret_key, sizeof c->secret_key) < 0)
-		return rt_msgf(err, "%s: the answer has no AccessKeyId and SecretAccessKey", what);
-	if (rt_json_text(j, r->body.len, "Token", c->token, sizeof c->token) < 0)
+	if (a == NULL)
+		return rt_msgf(err, "%s: out of memory", what);
+	const char *text = rt_arena_strndup(a, (const char *)r->body.data, r->body.len);
+	if (text == NULL || rt_json_parse(a, text, &j, &perr) < 0 || j->k != RT_JSON_OBJ ||
+	    json_member(j, "AccessKeyId", c->access_key, sizeof c->access_key) < 0 ||
+	    json_member(j, "SecretAccessKey", c->secret_key, sizeof c->secret_key) < 0) {
+		rc = rt_msgf(err, "%s: the answer has no AccessKeyId and SecretAccessKey", what);
+		goto out;
+	}
+	if (json_member(j, "Token", c->token, sizeof c->token) < 0)
 		c->token[0] = 0;
 	c->expires = 0;
-	if (rt_json_text(j, r->body.len, "Expiration", exp, sizeof exp) == 0) {
+	if (json_member(j, "Expiration", exp, sizeof exp) == 0) {
 		c->expires = rt_parse_iso8601(exp);
 		if (c->expires == -1)
-			return rt_msgf(err, "%s: the Expiration '%s' is not an ISO 8601 time", what, exp);
+			rc = rt_msgf(err, "%s: the Expiration '%s' is not an ISO 8601 time", what, exp);
 	}
-	return 0;
+out:
+	rt_arena_free(a);
+	return rc;
+}
+
+/* GETs url (headers h) and reads the credentials from its JSON answer. */
+static int get_json_creds(struct rt_aws_creds *c, const char *url, struct curl_slist *h,
+			  long timeout_ms, const char *what, struct rt_msg *err)
+{
+	struct rt_http_resp resp = { 0 };
+	int rc = -1;
+
+	if (service_call("GET", url, h, NULL, &resp, timeout_ms, 3, what, err) < 0)
+		goto out;
+	if (resp.status != 200) {
+		rt_msgf(err, "%s: %s answered HTTP %ld", what, url, resp.status);
+		goto out;
+	}
+	rc = parse_json_creds(c, &resp, what, err);
+out:
+	rt_http_resp_free(&resp);
+	return rc;
 }
 
 static int read_small_file(const char *path, char *out, size_t n, const char *what, struct rt_msg *err)
@@ -494,7 +484,6 @@ static int from_container(struct rt_aws_creds *c, struct rt_msg *err)
 	const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	const char *what = "container credentials (AWS_CONTAINER_CREDENTIALS_*_URI)";
 	char url[2048], auth[8192 + 32], tok[8192];
-	struct rt_http_resp resp = { 0 };
 	struct curl_slist *h = NULL;
 	int rc = -1;
 
@@ -520,18 +509,77 @@ static int from_container(struct rt_aws_creds *c, struct rt_msg *err)
 		if ((h = curl_slist_append(NULL, auth)) == NULL)
 			return rt_msgf(err, "%s: out of memory", what);
 	}
-	if (service_call("GET", url, h, NULL, &resp, 2000, 3, what, err) < 0)
-		goto out;
-	if (resp.status != 200) {
-		rt_msgf(err, "%s: %s answered HTTP %ld", what, url, resp.status);
-		goto out;
-	}
-	if (parse_json_creds(c, &resp, what, err) < 0)
+	if (get_json_creds(c, url, h, 2000, what, err) < 0)
 		goto out;
 	snprintf(c->source, sizeof c->source, "container credentials (%.120s)", url);
 	rc = 1;
 out:
 	curl_slist_free_all(h);
+	return rc;
+}
+
+/* The IMDSv2 session token as a header line into hdr: 1, or 0 when no
+ * instance metadata answers here (-1 instead when the endpoint was
+ * asked for), -1 on an error. */
+static int imds_token(const char *base, bool asked, char *hdr, size_t n, const char *what,
+		      struct rt_msg *err)
+{
+	struct rt_http_resp resp = { 0 };
+	struct rt_msg quiet;
+	char url[2048];
+	int rc = 0;
+
+	snprintf(url, sizeof url, "%s/latest/api/token", base);
+	struct curl_slist *h = curl_slist_append(NULL, "X-aws-ec2-metadata-token-ttl-seconds: 21600");
+	if (h == NULL)
+		return rt_msgf(err, "%s: out of memory", what);
+	/* one quick try at the default address (as the SDKs do: most machines
+	 * are not EC2 instances), three at an address asked for */
+	int r = service_call("PUT", url, h, "", &resp, 1000, asked ? 3 : 1, what, &quiet);
+	curl_slist_free_all(h);
+	if (r < 0 || resp.status != 200 || resp.body.len == 0 || resp.body.len > 900 ||
+	    memchr(resp.body.data, '\n', resp.body.len) != NULL) {
+		if (asked) {
+			/* asked for explicitly: say why it failed */
+			rc = r < 0 ? rt_msgf(err, "%s", quiet.text)
+				   : rt_msgf(err, "%s: %s answered HTTP %ld", what, url, resp.status);
+		}
+	} else {
+		snprintf(hdr, n, "X-aws-ec2-metadata-token: %.*s", (int)resp.body.len, (char *)resp.body.data);
+		rc = 1;
+	}
+	rt_http_resp_free(&resp);
+	return rc;
+}
+
+/* The instance's role into role: 1, 0 for an instance without one, -1. */
+static int imds_role(const char *base, struct curl_slist *h, char *role, size_t rn, const char *what,
+		     struct rt_msg *err)
+{
+	struct rt_http_resp resp = { 0 };
+	char url[2048];
+	int rc = -1;
+
+	snprintf(url, sizeof url, "%s/latest/meta-data/iam/security-credentials/", base);
+	if (service_call("GET", url, h, NULL, &resp, 1000, 3, what, err) < 0)
+		goto out;
+	if (resp.status == 404) {
+		rc = 0;   /* an instance without a role */
+		goto out;
+	}
+	if (resp.status != 200 || resp.body.len == 0) {
+		rt_msgf(err, "%s: %s answered HTTP %ld", what, url, resp.status);
+		goto out;
+	}
+	size_t n = strcspn((const char *)resp.body.data, "\r\n");
+	if (n == 0 || n >= rn) {
+		rt_msgf(err, "%s: %s named no role", what, url);
+		goto out;
+	}
+	memcpy(role, resp.body.data, n);
+	role[n] = 0;
+	rc = 1;
+out:
 	rt_http_resp_free(&resp);
 	return rc;
 }
@@ -541,9 +589,8 @@ static int from_imds(struct rt_aws_creds *c, struct rt_msg *err)
 	const char *dis = getenv("AWS_EC2_METADATA_DISABLED");
 	const char *what = "instance metadata credentials (IMDSv2)";
 	char base[1024], url[2048], hdr[1024], role[256];
-	struct rt_http_resp resp = { 0 };
 	struct curl_slist *h = NULL;
-	int rc = 0;
+	int rc;
 
 	if (dis != NULL && strcasecmp(dis, "true") == 0)
 		return 0;
@@ -554,69 +601,20 @@ static int from_imds(struct rt_aws_creds *c, struct rt_msg *err)
 		base[--bl] = 0;
 
 	/* the session token; no answer means no instance metadata here */
-	struct rt_msg quiet;
-	snprintf(url, sizeof url, "%s/latest/api/token", base);
-	h = curl_slist_append(NULL, "X-aws-ec2-metadata-token-ttl-seconds: 21600");
-	if (h == NULL)
+	if ((rc = imds_token(base, ep != NULL && *ep != 0, hdr, sizeof hdr, what, err)) <= 0)
+		return rc;
+	if ((h = curl_slist_append(NULL, hdr)) == NULL)
 		return rt_msgf(err, "%s: out of memory", what);
-	/* one quick try at the default address (as the SDKs do: most machines
-	 * are not EC2 instances), three at an address asked for */
-	int r = service_call("PUT", url, h, "", &resp, 1000, ep != NULL && *ep != 0 ? 3 : 1, what, &quiet);
-	curl_slist_free_all(h);
-	h = NULL;
-	if (r < 0 || resp.status != 200 || resp.body.len == 0 || resp.body.len > 900 ||
-	    memchr(resp.body.data, '\n', resp.body.len) != NULL) {
-		if (ep != NULL && *ep != 0) {
-			/* asked for explicitly: say why it failed */
-			rc = r < 0 ? rt_msgf(err, "%s", quiet.text)
-				   : rt_msgf(err, "%s: %s answered HTTP %ld", what, url, resp.status);
-		}
+	if ((rc = imds_role(base, h, role, sizeof role, what, err)) <= 0)
 		goto out;
-	}
-	snprintf(hdr, sizeof hdr, "X-aws-ec2-metadata-token: %.*s", (int)resp.body.len, (char *)resp.body.data);
-	if ((h = curl_slist_append(NULL, hdr)) == NULL) {
-		rc = rt_msgf(err, "%s: out of memory", what);
-		goto out;
-	}
-	snprintf(url, sizeof url, "%s/latest/meta-data/iam/security-credentials/", base);
-	resp.body.len = 0;
-	if (service_call("GET", url, h, NULL, &resp, 1000, 3, what, err) < 0) {
-		rc = -1;
-		goto out;
-	}
-	if (resp.status == 404) {
-		goto out;   /* an instance without a role */
-	}
-	if (resp.status != 200 || resp.body.len == 0) {
-		rc = rt_msgf(err, "%s: %s answered HTTP %ld", what, url, resp.status);
-		goto out;
-	}
-	size_t n = strcspn((const char *)resp.body.data, "\r\n");
-	if (n == 0 || n >= sizeof role) {
-		rc = rt_msgf(err, "%s: %s named no role", what, url);
-		goto out;
-	}
-	memcpy(role, resp.body.data, n);
-	role[n] = 0;
+	rc = -1;
 	snprintf(url, sizeof url, "%s/latest/meta-data/iam/security-credentials/%s", base, role);
-	resp.body.len = 0;
-	if (service_call("GET", url, h, NULL, &resp, 1000, 3, what, err) < 0) {
-		rc = -1;
+	if (get_json_creds(c, url, h, 1000, what, err) < 0)
 		goto out;
-	}
-	if (resp.status != 200) {
-		rc = rt_msgf(err, "%s: %s answered HTTP %ld", what, url, resp.status);
-		goto out;
-	}
-	if (parse_json_creds(c, &resp, what, err) < 0) {
-		rc = -1;
-		goto out;
-	}
 	snprintf(c->source, sizeof c->source, "instance metadata (IMDSv2 at %.80s, role %.40s)", base, role);
 	rc = 1;
 out:
 	curl_slist_free_all(h);
-	rt_http_resp_free(&resp);
 	return rc;
 }
 

@@ -13,27 +13,10 @@
 /* Decodes the five XML entities of s[0..n) into the arena. */
 static char *xml_unescape(struct rt_arena *a, const char *s, size_t n)
 {
-	static const struct { const char *e; char c; } ents[] = {
-		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' },
-	};
 	char *o = rt_arena_alloc(a, n + 1);
-	size_t k = 0;
 
-	if (o == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		size_t j = 0;
-		while (s[i] == '&' && j < sizeof ents / sizeof ents[0] &&
-		       (strlen(ents[j].e) > n - i || memcmp(s + i, ents[j].e, strlen(ents[j].e)) != 0))
-			j++;
-		if (s[i] == '&' && j < sizeof ents / sizeof ents[0]) {
-			o[k++] = ents[j].c;
-			i += strlen(ents[j].e) - 1;
-		} else {
-			o[k++] = s[i];
-		}
-	}
-	o[k] = 0;
+	if (o != NULL)
+		rt_xml_decode(s, n, o, n + 1);
 	return o;
 }
 
