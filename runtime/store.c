@@ -195,7 +195,9 @@ out:
 }
 
 /* ---- the operations ------------------------------------------------------------------- */
-int rt_store_get_file(const char *uri, const char *path, struct rt_msg *err)
+/* Copies between the local file path and uri, either way (put: path to
+ * uri). The local end's parent directories are made first. */
+static int transfer_file(const char *uri, const char *path, bool put, struct rt_msg *err)
 {
 	struct rt_store_uri u;
 	struct rt_arena *a = open_uri(uri, &u, err);
@@ -203,30 +205,26 @@ int rt_store_get_file(const char *uri, const char *path, struct rt_msg *err)
 
 	if (a == NULL)
 		return -1;
-	if (parent_dirs(path, err) < 0)
-		rc = -1;
-	else if (u.kind == RT_STORE_LOCAL)
-		rc = copy_file(u.path, path, uri, err);
-	else
-		rc = u.backend->get_file(&u, path, err);
+	if (u.kind == RT_STORE_LOCAL) {
+		const char *from = put ? path : u.path, *to = put ? u.path : path;
+		rc = parent_dirs(to, err) < 0 ? -1 : copy_file(from, to, put ? path : uri, err);
+	} else if (put) {
+		rc = u.backend->put_file(path, &u, err);
+	} else {
+		rc = parent_dirs(path, err) < 0 ? -1 : u.backend->get_file(&u, path, err);
+	}
 	rt_arena_free(a);
 	return rc;
 }
 
+int rt_store_get_file(const char *uri, const char *path, struct rt_msg *err)
+{
+	return transfer_file(uri, path, false, err);
+}
+
 int rt_store_put_file(const char *path, const char *uri, struct rt_msg *err)
 {
-	struct rt_store_uri u;
-	struct rt_arena *a = open_uri(uri, &u, err);
-	int rc;
-
-	if (a == NULL)
-		return -1;
-	if (u.kind == RT_STORE_LOCAL)
-		rc = parent_dirs(u.path, err) < 0 ? -1 : copy_file(path, u.path, path, err);
-	else
-		rc = u.backend->put_file(path, &u, err);
-	rt_arena_free(a);
-	return rc;
+	return transfer_file(uri, path, true, err);
 }
 
 int rt_store_get_mem(struct rt_arena *out, const char *uri, size_t limit, uint8_t **data, size_t *len,
