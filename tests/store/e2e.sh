@@ -33,7 +33,16 @@ for t in ceph-mon ceph-osd radosgw radosgw-admin monmaptool ceph "$python3" "$pr
 	fi
 done
 python3 -c 'import boto3' 2>/dev/null || { echo "Bail out! $python3 has no boto3"; exit 1; }
-[ -f "$protos/flyteidl/core/literals.proto" ] || { echo "Bail out! no flyteidl protos at $protos"; exit 1; }
+# A release tarball carries the generated C but not the .proto files that
+# protoc needs to encode and decode (as tests/unit/test_runtime_exec skips).
+if [ ! -f "$protos/flyteidl/core/literals.proto" ]; then
+	if [ -d "$top_srcdir/.git" ]; then
+		echo "Bail out! no flyteidl protos at $protos"
+		exit 1
+	fi
+	echo "1..0 # SKIP no flyteidl .proto files at $protos (a build from a git checkout fetches them)"
+	exit 0
+fi
 [ -x "$exe" ] && [ -x "$flytec" ] || { echo "Bail out! no $exe or $flytec"; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX") || { echo "Bail out! no temporary directory"; exit 1; }
