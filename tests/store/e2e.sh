@@ -45,7 +45,9 @@ if [ ! -f "$protos/flyteidl/core/literals.proto" ]; then
 fi
 [ -x "$exe" ] && [ -x "$flytec" ] || { echo "Bail out! no $exe or $flytec"; exit 1; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX") || { echo "Bail out! no temporary directory"; exit 1; }
+# The prologue and the TAP helpers (ok, not_ok, problem, check) of every
+# shell test; it makes $tmp. The cleanup below replaces its EXIT trap.
+. "$top_srcdir/tests/lib.sh"
 ceph=$tmp/ceph
 mounted=
 cleanup() {
@@ -54,24 +56,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
 
-n=0
-failed=0
-problems=
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-problem() { problems="${problems:+$problems
-}$*"; }
-check() {
-	if [ -z "$problems" ]; then
-		ok "$1"
-	else
-		not_ok "$1"
-		printf '%s\n' "$problems" | sed 's/^/# /'
-	fi
-	problems=
-}
 
 if ! sh "$fixture" start "$ceph" 2>"$tmp/fixture.err"; then
 	echo "1..1"

@@ -34,7 +34,9 @@ if ! python3 -c 'import boto3' 2>/dev/null; then
 fi
 [ -x "$storectl" ] || { echo "Bail out! no $storectl"; exit 1; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/s3.XXXXXX") || { echo "Bail out! no temporary directory"; exit 1; }
+# The prologue and the TAP helpers (ok, not_ok, problem, check) of every
+# shell test; it makes $tmp. The cleanup below replaces its EXIT trap.
+. "$top_srcdir/tests/lib.sh"
 ceph=$tmp/ceph
 standins=
 cleanup() {
@@ -46,24 +48,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
 
-n=0
-failed=0
-problems=
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-problem() { problems="${problems:+$problems
-}$*"; }
-check() {
-	if [ -z "$problems" ]; then
-		ok "$1"
-	else
-		not_ok "$1"
-		printf '%s\n' "$problems" | sed 's/^/# /'
-	fi
-	problems=
-}
 note() { echo "# $*"; }
 
 # now_ms: milliseconds since the epoch
