@@ -174,16 +174,22 @@ has 'task e2e.square crashed: signal 11 (Segmentation fault)'
 has 'kind: RECOVERABLE'
 check "a task that segfaults: error.pb names the task and signal 11 (USER:Crash, RECOVERABLE)"
 
+# start_supervised: runs the container args $a in the background (parent)
+# and waits up to 10 s for its supervised task process (child, or empty).
+start_supervised() {
+	(cd "$tmp/work" && eval "exec env $FLYTE \"\$exe\" $a") >"$tmp/out" 2>"$tmp/err" &
+	parent=$!
+	child=
+	for _ in $(seq 100); do
+		child=$(ps -o pid=,args= --ppid "$parent" | grep -F -- "--task e2e.square" | awk '{print $1}' | head -1)
+		[ -n "$child" ] && break
+		sleep 0.1
+	done
+}
+
 echo 'literals { key: "x" value { scalar { primitive { integer: 777 } } } }' | put_inputs killed
 a=$(args square_1 killed)
-(cd "$tmp/work" && eval "exec env $FLYTE \"\$exe\" $a") >"$tmp/out" 2>"$tmp/err" &
-parent=$!
-child=
-for _ in $(seq 100); do
-	child=$(ps -o pid=,args= --ppid "$parent" | grep -F -- "--task e2e.square" | awk '{print $1}' | head -1)
-	[ -n "$child" ] && break
-	sleep 0.1
-done
+start_supervised
 if [ -n "$child" ]; then
 	sleep 0.3
 	kill -KILL "$child"
@@ -203,14 +209,7 @@ check "the task's process killed with SIGKILL (as the OOM killer does): error.pb
 
 # the entrypoint terminated (a pod deleted: SIGTERM to PID 1): the task's process goes too
 a=$(args square_1 killed)
-(cd "$tmp/work" && eval "exec env $FLYTE \"\$exe\" $a") >"$tmp/out" 2>"$tmp/err" &
-parent=$!
-child=
-for _ in $(seq 100); do
-	child=$(ps -o pid=,args= --ppid "$parent" | grep -F -- "--task e2e.square" | awk '{print $1}' | head -1)
-	[ -n "$child" ] && break
-	sleep 0.1
-done
+start_supervised
 [ -n "$child" ] || problem "no supervised child appeared"
 kill -TERM "$parent"
 wait "$parent"
