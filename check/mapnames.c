@@ -118,7 +118,7 @@ void fl_check_map_names(struct checker *k)
 	for (uint32_t i = 0; i < m->nentities; i++) {
 		struct fl_entity *e = m->entities[i];
 		if (e->kind == FL_E_MAP && e->ok && e->map.target != NULL && e->map.target->kind == FL_E_TASK)
-			v[n++] = (struct named_map){fl_map_task_name(k->a, m->name, e), i, e};
+			v[n++] = (struct named_map){fl_map_task_name(k->a, e), i, e};
 	}
 	qsort(v, n, sizeof *v, cmp_named_map);
 	/* in each run of one name, each map against the first: one error per

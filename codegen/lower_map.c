@@ -62,7 +62,7 @@ void fl_lower_map_task(struct gen *g, const struct fl_entity *map)
 {
 	if (map->map.target->kind != FL_E_TASK)
 		return;  /* a map over a launch plan has no task of its own */
-	const char *name = fl_map_task_name(g->a, g->m->name, map);
+	const char *name = fl_map_task_name(g->a, map);
 	const struct fl_map_info *mi = &map->map;
 	struct fl_options o = map_element_options(map);
 	size_t nb;
@@ -76,7 +76,7 @@ void fl_lower_map_task(struct gen *g, const struct fl_entity *map)
 	if (mi->legacy)
 		t->custom = array_job(g, mi);
 	t->target_case = FLYTEIDL__CORE__TASK_TEMPLATE__TARGET_CONTAINER;
-	t->container = fl_lower_container(g, &o, qualified(g, mi->target->name), true, fl_join_names(g->a, bound, nb), mi->legacy);
+	t->container = fl_lower_container(g, &o, mi->target, true, fl_join_names(g->a, bound, nb), mi->legacy);
 	Flyteidl__Admin__TaskSpec *spec = NEW(g, Flyteidl__Admin__TaskSpec, FLYTEIDL__ADMIN__TASK_SPEC__INIT);
 	spec->template_ = t;
 	fl_lower_add(g, FL_ART_TASK, name, &spec->base);
@@ -86,7 +86,7 @@ void fl_lower_map_task(struct gen *g, const struct fl_entity *map)
  * element options and the call's overrides. */
 Flyteidl__Core__Node *fl_lower_legacy_map_node(struct gen *g, const struct fl_wf_node *n, const struct node_parts *p)
 {
-	const char *name = fl_map_task_name(g->a, g->m->name, n->target);
+	const char *name = fl_map_task_name(g->a, n->target);
 	struct fl_options elem = map_element_options(n->target);
 	struct fl_options o = fl_merge_options(&elem, p->ovr);
 	Flyteidl__Core__NodeMetadata *md = fl_lower_node_metadata(g, short_name(name), &o, p->ovr->cache != NULL);
@@ -138,7 +138,7 @@ Flyteidl__Core__Node *fl_lower_array_node(struct gen *g, const struct fl_wf_node
 	const struct fl_entity *t = n->target;
 	const struct fl_options *ovr = p->ovr;
 	bool over_lp = t->map.target->kind == FL_E_LAUNCHPLAN;
-	const char *name = over_lp ? qualified(g, t->map.target->name) : fl_map_task_name(g->a, g->m->name, t);
+	const char *name = over_lp ? qualified(g, t->map.target) : fl_map_task_name(g->a, t);
 	Flyteidl__Core__Node *node = NEW(g, Flyteidl__Core__Node, FLYTEIDL__CORE__NODE__INIT);
 	node->id = str(g, p->id);
 	node->n_inputs = p->nin;

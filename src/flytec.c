@@ -26,6 +26,10 @@ struct options {
 	struct fl_codegen_options cg;
 	char **files;                  /* the operands */
 	int nfiles;
+	const char **import_dirs;      /* -I, in order */
+	int nimport_dirs;
+	const char **warnings;         /* -W options, without the -W, in order */
+	int nwarnings;
 };
 
 static void usage(FILE *out)
@@ -53,6 +57,11 @@ static void usage(FILE *out)
 	      "                     identifier fields (default empty: flytectl fills them)\n"
 	      "  --type=T           what --show decodes: task, workflow, launchplan, literals, error\n"
 	      "                     (default: from the file name N_NAME_K.pb)\n"
+	      "  -I DIR             search DIR for imported modules (after the file's own\n"
+	      "                     directory; `from a.b import x` reads DIR/a/b.flyte)\n"
+	      "  -Wall, -WNAME, -Wno-NAME, -Werror, -Werror=NAME\n"
+	      "                     warnings: unused-import (on by default), unused-input,\n"
+	      "                     unused-value, unused-enum; -Werror makes them errors\n"
 	      "  --max-errors=N     stop after N errors per file (default 20; 0: no limit)\n"
 	      "  -h, --help         print this help and exit\n"
 	      "  --version          print the version and exit\n"
@@ -112,6 +121,14 @@ static int compile_one(const char *path, const struct options *r)
 		return 1;
 	}
 	fl_ctx_set_max_errors(c, r->max_errors);
+	for (int i = 0; i < r->nwarnings; i++)
+		fl_ctx_warning(c, r->warnings[i]);
+	for (int i = 0; i < r->nimport_dirs; i++)
+		if (fl_ctx_add_import_dir(c, r->import_dirs[i]) != 0) {
+			fprintf(stderr, "flytec: out of memory\n");
+			fl_ctx_free(c);
+			return 1;
+		}
 	if (r->mode == MODE_SHOW) {
 		int rc = fl_show_file(c, stdout, path, r->show_type);
 		fl_print_diagnostics(c, stderr);
@@ -272,6 +289,14 @@ static int parse_option(int opt, char **argv, struct options *o)
 	case 'o':
 		o->output = optarg;
 		break;
+	case 'I':
+		o->import_dirs[o->nimport_dirs++] = optarg;
+		break;
+	case 'W':
+		if (!fl_warning_option_known(optarg))
+			return bad_usage("unknown warning option '-W%s'", optarg);
+		o->warnings[o->nwarnings++] = optarg;
+		break;
 	case OPT_IMAGE:
 		o->cg.image = optarg;
 		break;
@@ -316,9 +341,16 @@ static int parse_option(int opt, char **argv, struct options *o)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	*o = (struct options){.mode = MODE_CHECK, .max_errors = 20};
+	/* at most argc of each: static storage would do, but argv's size is known */
+	o->import_dirs = calloc((size_t)argc + 1, sizeof *o->import_dirs);
+	o->warnings = calloc((size_t)argc + 1, sizeof *o->warnings);
+	if (o->import_dirs == NULL || o->warnings == NULL) {
+		fputs("flytec: out of memory\n", stderr);
+		return 1;
+	}
 	int opt;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":ho:I:W:", longopts, NULL)) != -1) {
 		int rc = parse_option(opt, argv, o);
 		if (rc != PARSED)
 			return rc;
@@ -365,5 +397,9 @@ int main(int argc, char **argv)
 		fl_alloc_fail_at(strtoul(fail_alloc, NULL, 10));
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
-	return rc != PARSED ? rc : run(&o);
+	if (rc == PARSED)
+		rc = run(&o);
+	free(o.import_dirs);
+	free(o.warnings);
+	return rc;
 }
