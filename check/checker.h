@@ -125,6 +125,10 @@ struct fl_module {
  * or NULL when memory ran out. */
 struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program);
 
+/* A module and every module it imports, directly or not: each once, every
+ * module after those it imports (m last). Their count in *n. */
+const struct fl_module **fl_module_closure(struct fl_arena *a, const struct fl_module *m, uint32_t *n);
+
 /* Prints "name : (inputs) -> outputs" for every declaration. */
 void fl_print_signatures(struct fl_ctx *c, FILE *out, const struct fl_module *m);
 

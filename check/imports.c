@@ -22,6 +22,10 @@
 
 enum module_state { MODULE_OPEN = 1, MODULE_DONE };
 
+/* Each level of imports is a level of C recursion (a module is checked
+ * while its importer waits): bounded, as nesting is in the parser. */
+enum { MAX_IMPORT_DEPTH = 200 };
+
 /* One module of the compilation: open while it is checked. */
 struct module_slot {
 	enum module_state state;
@@ -150,11 +154,19 @@ static struct fl_module *load_module(struct checker *k, const struct fl_node *im
 		}
 		return s->failed ? NULL : s->m;
 	}
+	unsigned depth = 0;
+	for (const struct module_slot *s = k->slot; s != NULL; s = s->outer)
+		depth++;
+	if (depth >= MAX_IMPORT_DEPTH) {
+		fl_error(c, imp->import.module.loc, "imports nest more than %d modules deep here (a chain of modules "
+			 "each importing the next)", MAX_IMPORT_DEPTH);
+		return NULL;
+	}
 	const char *path = NULL, *tried = "";
 	for (uint32_t i = 0; i <= c->nimport_dirs && path == NULL; i++) {
 		const char *p = module_path(k->a, root_at(c, i), name);
 		struct stat st;
-		if (stat(p, &st) == 0 && !S_ISDIR(st.st_mode))
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
 			path = p;
 		else
 			tried = fl_sprintf(k->a, "%s%s%s", tried, i ? ", " : "", p);
@@ -186,6 +198,29 @@ static struct fl_module *load_module(struct checker *k, const struct fl_node *im
 	struct fl_module *m = fl_check_program(c, program, imp);
 	hs = base_hash_find_ptr(&im->modules, name);
 	return hs == NULL || ((struct module_slot *)hs->ptr)->failed ? NULL : m;
+}
+
+static void closure_add(struct fl_arena *a, const struct fl_module *m, struct base_hash *seen,
+			const struct fl_module ***out, uint32_t *n)
+{
+	bool added;
+	base_hash_insert_ptr(seen, m, &added);
+	if (!added)
+		return;
+	for (uint32_t i = 0; i < m->nimports; i++)
+		closure_add(a, m->imports[i], seen, out, n);
+	*out = fl_realloc(a, *out, *n * sizeof **out, (*n + 1) * sizeof **out);
+	(*out)[(*n)++] = m;
+}
+
+const struct fl_module **fl_module_closure(struct fl_arena *a, const struct fl_module *m, uint32_t *n)
+{
+	const struct fl_module **out = NULL;
+	struct base_hash seen;
+	base_hash_init(&seen, fl_arena_core(a), 8);
+	*n = 0;
+	closure_add(a, m, &seen, &out, n);
+	return out;
 }
 
 static unsigned import_kinds(void)

@@ -494,22 +494,17 @@ static void module_prefix(struct cgen *g)
 
 /* The modules whose tasks the table lists (imported ones first, each
  * once), and the enums declared by imported modules. */
-static void add_module(struct cgen *g, const struct fl_module *m, struct base_hash *seen)
+static void add_modules(struct cgen *g)
 {
-	bool added;
-	base_hash_insert_ptr(seen, m, &added);
-	if (!added)
-		return;
-	for (uint32_t i = 0; i < m->nimports; i++)
-		add_module(g, m->imports[i], seen);
-	g->mods = fl_realloc(g->a, g->mods, g->nmods * sizeof *g->mods, (g->nmods + 1) * sizeof *g->mods);
-	g->mods[g->nmods++] = m;
-	if (m == g->m)
-		return;
-	const char *prefix = module_prefix_of(g, m->name);
-	for (uint32_t i = 0; i < m->nentities; i++)
-		if (m->entities[i]->kind == FL_E_ENUM)
-			base_hash_insert_ptr(&g->foreign, m->entities[i]->decl, &added)->ptr = (void *)prefix;
+	g->mods = fl_module_closure(g->a, g->m, &g->nmods);
+	for (uint32_t k = 0; k + 1 < g->nmods; k++) {
+		const struct fl_module *m = g->mods[k];
+		const char *prefix = module_prefix_of(g, m->name);
+		bool added;
+		for (uint32_t i = 0; i < m->nentities; i++)
+			if (m->entities[i]->kind == FL_E_ENUM)
+				base_hash_insert_ptr(&g->foreign, m->entities[i]->decl, &added)->ptr = (void *)prefix;
+	}
 }
 
 /* Whether the .c can include the header by its name base: #include "..."
@@ -645,9 +640,7 @@ static int emit_c_body(struct fl_ctx *c, void *arg)
 	module_prefix(&g);
 	base_hash_init(&g.claims, fl_arena_core(c->arena), 128);
 	base_hash_init(&g.foreign, fl_arena_core(c->arena), 8);
-	struct base_hash seen;
-	base_hash_init(&seen, fl_arena_core(c->arena), 8);
-	add_module(&g, m, &seen);
+	add_modules(&g);
 	base_buf_init(&g.h, fl_arena_core(c->arena));
 	base_buf_init(&g.src, fl_arena_core(c->arena));
 	base_buf_init(&g.types, fl_arena_core(c->arena));

@@ -129,21 +129,6 @@ const char *fl_lower_image(const struct gen *g, const struct fl_module *m)
 	return g->o->image != NULL ? g->o->image : m->image != NULL ? m->image : g->m->image != NULL ? g->m->image : "";
 }
 
-/* The modules of a package, imported ones first (each before its
- * importers, each once), the root last. */
-static void add_modules(struct fl_arena *a, const struct fl_module *m, struct base_hash *seen,
-			const struct fl_module ***out, uint32_t *n)
-{
-	bool added;
-	base_hash_insert_ptr(seen, m, &added);
-	if (!added)
-		return;
-	for (uint32_t i = 0; i < m->nimports; i++)
-		add_modules(a, m->imports[i], seen, out, n);
-	*out = fl_realloc(a, *out, *n * sizeof **out, (*n + 1) * sizeof **out);
-	(*out)[(*n)++] = m;
-}
-
 static int lower_body(struct fl_ctx *c, void *arg)
 {
 	struct lower_call *call = arg;
@@ -152,11 +137,9 @@ static int lower_body(struct fl_ctx *c, void *arg)
 	struct gen g = {.c = c, .a = c->arena, .m = m, .o = o};
 	base_hash_init(&g.index, fl_arena_core(c->arena), 0);
 	g.entrypoint = o->entrypoint != NULL ? o->entrypoint : m->name;
-	const struct fl_module **mods = NULL;
-	uint32_t nmods = 0;
-	struct base_hash seen;
-	base_hash_init(&seen, fl_arena_core(c->arena), 8);
-	add_modules(c->arena, m, &seen, &mods, &nmods);
+	/* imported modules first, each before its importers, each once */
+	uint32_t nmods;
+	const struct fl_module **mods = fl_module_closure(c->arena, m, &nmods);
 	/* a task's image: its own, else --image, else its module's, else the root's */
 	bool needs = false;
 	for (uint32_t k = 0; k < nmods; k++)
