@@ -5,6 +5,8 @@
 
 #include "check_impl.h"
 
+#include "pbwire.h"
+
 static void sig_from_decl(struct checker *k, struct fl_entity *e)
 {
 	const struct fl_node *d = e->decl;
@@ -178,6 +180,29 @@ void fl_map_sig(struct checker *k, struct fl_entity *e, const struct fl_node *ma
 	e->ok = true;
 }
 
+/* Every input and output type within the depth the runtime reads (one
+ * limit for both: base/pbwire.h). A map's lifted types count: they are
+ * what its elements' lists are. */
+static void check_depths(struct checker *k, const struct fl_entity *e)
+{
+	for (int side = 0; side < 2; side++) {
+		const struct fl_var *vars = side ? e->sig.out : e->sig.in;
+		uint32_t n = side ? e->sig.nout : e->sig.nin;
+		for (uint32_t i = 0; i < n; i++) {
+			unsigned d = fl_type_wire_depth(vars[i].type);
+			if (d <= BASE_LITERAL_MAX_DEPTH)
+				continue;
+			/* a map's lifted types are the map's doing */
+			struct fl_loc at = e->kind == FL_E_MAP ? e->decl->loc : vars[i].loc;
+			fl_error(k->c, at, "%s '%s' of %s '%s' nests too deeply: its values are %u protobuf "
+				 "messages deep, and a value may be at most %d (the runtime reads %d levels, %d of them "
+				 "the file around the value); nest fewer lists, dicts or optionals",
+				 side ? "output" : "input", vars[i].name, fl_kind_word(e->kind), e->name, d,
+				 BASE_LITERAL_MAX_DEPTH, BASE_PBWIRE_MAX_DEPTH, BASE_LITERAL_ENVELOPE_DEPTH);
+		}
+	}
+}
+
 void fl_resolve_sig(struct checker *k, struct fl_entity *e)
 {
 	if (e->state == 2)
@@ -202,7 +227,9 @@ void fl_resolve_sig(struct checker *k, struct fl_entity *e)
 		e->ok = true;
 		break;
 	}
-	if (e->ok)
+	if (e->ok) {
 		fl_sig_build_index(k->a, &e->sig);
+		check_depths(k, e);
+	}
 	e->state = 2;
 }
