@@ -626,6 +626,15 @@ int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_packa
 	return fl_protect(c, emit_c_body, &call);
 }
 
+/* OUTDIR/STEM.flyte-c.EXT; STEM.flyte-c.EXT for ".", as a build system
+ * names it. */
+static const char *c_path(struct fl_arena *a, const char *outdir, const char *stem, const char *ext)
+{
+	if (strcmp(outdir, ".") == 0)
+		return fl_sprintf(a, "%s.flyte-c.%s", stem, ext);
+	return fl_sprintf(a, "%s/%s.flyte-c.%s", outdir, stem, ext);
+}
+
 struct path_call {
 	const char *source, *outdir, *path;
 	bool header;
@@ -634,8 +643,7 @@ struct path_call {
 static int c_output_path(struct fl_ctx *c, void *arg)
 {
 	struct path_call *call = arg;
-	call->path = fl_sprintf(c->arena, "%s/%s.flyte-c.%s", call->outdir, c_stem(c->arena, call->source),
-				call->header ? "h" : "c");
+	call->path = c_path(c->arena, call->outdir, c_stem(c->arena, call->source), call->header ? "h" : "c");
 	return 0;
 }
 
@@ -674,8 +682,8 @@ static int write_body(struct fl_ctx *c, void *arg)
 	if (fl_emit_c(c, m, pkg, source, &h, &body) != 0)
 		return -1;
 	const char *stem = c_stem(c->arena, source);
-	const char *hpath = fl_sprintf(c->arena, "%s/%s.flyte-c.h", outdir, stem);
-	const char *cpath = fl_sprintf(c->arena, "%s/%s.flyte-c.c", outdir, stem);
+	const char *hpath = c_path(c->arena, outdir, stem, "h");
+	const char *cpath = c_path(c->arena, outdir, stem, "c");
 	if (fl_output_check(c, hpath) != 0 || fl_output_check(c, cpath) != 0)
 		return -1;
 	if (fl_write_output(c, hpath, h.data, h.len, true) != 0 || fl_write_output(c, cpath, body.data, body.len, true) != 0)

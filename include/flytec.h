@@ -146,7 +146,8 @@ int fl_write_c_package(struct fl_ctx *c, const struct fl_module *m, const struct
 		       const char *outdir);
 
 /** The path fl_write_c writes for `source` into outdir: the header
- *  (OUTDIR/STEM.flyte-c.h) or the C file (.flyte-c.c). The string lives
+ *  (OUTDIR/STEM.flyte-c.h; STEM.flyte-c.h for ".") or the C file
+ *  (.flyte-c.c). The string lives
  *  as long as the context (NULL when memory ran out). */
 const char *fl_c_output_path(struct fl_ctx *c, const char *source, const char *outdir, bool header);
 
