@@ -191,6 +191,8 @@ static Flyteidl__Core__TaskNodeOverrides *overrides(struct gen *g, const struct 
 		ov->resources = fl_lower_resources(g, &n->overrides);
 	if (n->has_overrides && n->overrides.image != NULL)
 		ov->container_image = str(g, n->overrides.image);
+	if (n->has_overrides)
+		ov->extended_resources = fl_lower_extended_resources(g, &n->overrides);
 	return ov;
 }
 
