@@ -38,6 +38,23 @@ void rt_summarize_indexes(const size_t *idx, size_t n, struct base_buf *b)
 	}
 }
 
+void rt_ranges_bounded(const size_t *idx, size_t n, size_t max, struct base_buf *b)
+{
+	size_t i = 0;
+	for (size_t shown = 0; i < n && shown < max; shown++) {
+		size_t j = i;
+		while (j + 1 < n && idx[j + 1] == idx[j] + 1)
+			j++;
+		if (j > i)
+			base_buf_printf(b, "%s%zu-%zu", i ? "," : "", idx[i], idx[j]);
+		else
+			base_buf_printf(b, "%s%zu", i ? "," : "", idx[i]);
+		i = j + 1;
+	}
+	if (i < n)
+		base_buf_printf(b, ",... (%zu more)", n - i);
+}
+
 struct msg_group {
 	const char *msg;
 	size_t *idx, n, cap;
@@ -283,6 +300,17 @@ static void progress_line(struct rt_run *r, struct rt_node *n, bool final)
 	fprintf(r->io->err, "\r%s %s: %zu/%zu done, %zu failed, %zu running\033[K%s", n->id, n->what,
 		ar->succeeded + ar->failed, ar->n, ar->failed, ar->running, final ? "\n" : "");
 	fflush(r->io->err);
+}
+
+void rt_progress_tick(struct rt_run *r)
+{
+	if (!r->progress)
+		return;
+	for (size_t i = 0; i < r->nrunning; i++) {
+		struct rt_node *n = r->running[i]->owner;
+		if (n->arr != NULL && n->arr->n >= PROGRESS_MIN && n->st == RT_ST_RUNNING)
+			progress_line(r, n, false);
+	}
 }
 
 void rt_elem_finish(struct rt_run *r, struct rt_node *n, size_t i, bool ok, Flyteidl__Core__LiteralMap *outputs,

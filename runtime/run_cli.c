@@ -220,9 +220,11 @@ static void free_jobs(struct rt_job *j)
 
 static void run_free(struct rt_run *r)
 {
+	rt_cache_close(r->cache);
+	if (r->abandoned)
+		return;   /* in-process calls still use the run's memory: the process's end frees it */
 	free_jobs(r->ready);
 	free_jobs(r->free_jobs);
-	rt_cache_close(r->cache);
 	rt_backend_free(r->be);
 	free(r->running);
 	free(r->arrays);
@@ -259,9 +261,19 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 	} else if (rt_run_load(r, &err) < 0) {
 		fprintf(io->err, "run: %s\n", err.text);
 	} else if ((status = prepare(r, &x, &t)) == 0) {
+		if (rt_sig_install(x.process, &err) < 0) {
+			fprintf(io->err, "run: %s\n", err.text);
+			status = 1;
+			goto out;
+		}
+		if (!x.process)
+			rt_sig_guard_inprocess();
 		run_root(r);
+		rt_sig_restore();
 		status = 1;
-		if (r->oom) {
+		if (r->interrupted) {
+			status = 128 + r->interrupted;
+		} else if (r->oom) {
 			fprintf(io->err, "run: out of memory\n");
 		} else if (r->root->failed || r->root->outputs == NULL) {
 			fprintf(io->err, "run: %s %s failed:\n%s\n", t.kind, t.name,
@@ -271,6 +283,7 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 			status = 0;
 		}
 	}
+out:
 	run_free(r);
 	free(x.inputs);
 	return status;

@@ -136,8 +136,16 @@ struct rt_run {
 	size_t nwfin, cwfin;
 	struct rt_job *free_jobs;
 	bool progress;
+	bool progress_open;          /* a progress line without its newline is on stderr */
 	bool oom;
 	struct rt_wf *root;
+	/* resources and signals */
+	bool throttled;              /* a call could not start (descriptors, processes): wait for one to end */
+	size_t cap;                  /* at most this many calls at once (0: --jobs only) */
+	bool throttle_said;
+	int interrupted;             /* the signal that stopped the run (0: none) */
+	bool abandoned;              /* in-process calls still run: free nothing they use */
+	const char *outdir_error;    /* the first --output-dir write that failed */
 };
 
 struct rt_target {
@@ -189,6 +197,12 @@ void rt_elem_finish(struct rt_run *r, struct rt_node *n, size_t i, bool ok, Flyt
 			const char *error);
 void rt_array_check(struct rt_run *r, struct rt_node *n);
 struct rt_job *rt_array_start_element(struct rt_run *r, struct rt_node *n);
+/** Index ranges as rt_summarize_indexes, at most max of them, then how many
+ *  indexes more ("0-3,7,... (12 more)"). */
+#define RT_RANGES_MAX 8
+void rt_ranges_bounded(const size_t *idx, size_t n, size_t max, struct base_buf *b);
+/** Refreshes the progress lines of the maps that run (a wait's tick). */
+void rt_progress_tick(struct rt_run *r);
 
 /* ---- task calls (dispatch.c) ----------------------------------------------- */
 void rt_job_free(struct rt_run *r, struct rt_job *j);

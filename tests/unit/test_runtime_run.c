@@ -7,6 +7,7 @@
 #include "test_runtime.h"
 
 #include <stdarg.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <sqlite3.h>
@@ -816,22 +817,39 @@ START_TEST(run_cache_bad_entry)
 }
 END_TEST
 
-/* Runs test.wf over xs in a child (threads) whose last element, 777, never
- * ends; returns its pid once the first n elements have written their
- * outputs (and a moment more). */
-static pid_t run_stuck(mod *md, const char *xs, int n)
+static size_t count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+	for (int ch; f != NULL && (ch = getc(f)) != EOF;)
+		n += ch == '\n';
+	if (f != NULL)
+		fclose(f);
+	return n;
+}
+
+/* Runs test.wf over xs in a child (isolation iso) whose last elements (777,
+ * 555) never end; returns its pid once the first n elements have written
+ * their outputs and npids hanging processes are recorded (and a moment
+ * more). The run's stderr goes to stuck.err. */
+static pid_t run_stuck_in(mod *md, const char *xs, int n, const char *iso, size_t npids)
 {
 	fflush(NULL);
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);   /* Check's handler passes it on to the group */
-		cli c = run_args(md, "test.wf", xs, "--isolation", "inprocess", "--jobs", "16",
+		cli c = run_args(md, "test.wf", xs, "--isolation", iso, "--jobs", "16",
 				 "--output-dir", tpath("od"), NULL);
+		FILE *f = fopen(tpath("stuck.err"), "w");
+		if (f != NULL) {
+			fputs(c.err, f);
+			fclose(f);
+		}
 		_exit(c.status);
 	}
 	int done = 0;
-	for (int t = 0; t < 2000 && done < n; t++) {
+	for (int t = 0; t < 2000 && (done < n || count_lines(tpath("pids")) < npids); t++) {
 		usleep(10000);
 		done = 0;
 		for (int i = 0; i < n; i++)
@@ -840,6 +858,45 @@ static pid_t run_stuck(mod *md, const char *xs, int n)
 	ck_assert_int_eq(done, n);
 	usleep(300000);
 	return pid;
+}
+
+static pid_t run_stuck(mod *md, const char *xs, int n)
+{
+	return run_stuck_in(md, xs, n, "inprocess", 0);
+}
+
+/* Is pid a live process (not gone, not a zombie)? */
+static bool alive(int pid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/* Every process recorded in pids is gone (a moment for SIGKILL to land),
+ * and none was in the test's process group. Returns how many there were. */
+static size_t assert_pids_gone(void)
+{
+	FILE *f = fopen(tpath("pids"), "r");
+	ck_assert_ptr_nonnull(f);
+	int pid, pgid;
+	size_t n = 0;
+	while (fscanf(f, "%d %d", &pid, &pgid) == 2) {
+		ck_assert_int_ne(pgid, (int)getpgrp());
+		for (int t = 0; t < 200 && alive(pid); t++)
+			usleep(10000);
+		ck_assert_msg(!alive(pid), "process %d (group %d) survived", pid, pgid);
+		n++;
+	}
+	fclose(f);
+	return n;
 }
 
 #define XS_10 "xs=[1,2,3,4,5,6,7,8,9,10]"
@@ -855,10 +912,100 @@ START_TEST(run_cache_sigterm)
 	int st;
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	/* the in-process call that hangs cannot be stopped: the run ends without it */
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 143, "status %#x", st);
 	cli c = run_args(&md, "test.wf", XS_10, NULL);
 	ASSERT_OUT(c, WF_10);
 	ck_assert_str_eq(c.err, "cached: n0 " MAP_SQUARE " (10 of 10 elements)\n");
+	cli_free(&c);
+}
+END_TEST
+
+/* SIGTERM to a run with process isolation: it stops and reaps every
+ * element's process group (a child an element forked included), says what
+ * it stopped, keeps what finished and exits 128 + 15. */
+START_TEST(run_sigterm_stops_elements)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .cache = "v1" });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	setenv("FLRT_TEST_PIDS", tpath("pids"), 1);
+	pid_t pid = run_stuck_in(&md, "xs=[1,2,3,4,5,6,7,8,9,10,777,555,777]", 10, "process", 4);
+	int st;
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	unsetenv("FLRT_TEST_PIDS");
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 143, "status %#x", st);
+	ck_assert_uint_eq(assert_pids_gone(), 4);
+	uint8_t *err;
+	size_t len;
+	struct rt_msg e;
+	ck_assert_int_eq(rt_read_file(A, tpath("stuck.err"), &err, &len, &e), 0);
+	ck_assert_ptr_nonnull(strstr((char *)err, "run: interrupted by signal 15 (Terminated): stopped n0 "
+				     MAP_SQUARE " (elements 10-12; 10 of 13 done)\n"
+				     "run: finished results are kept (the cache, --output-dir)\n"));
+	cli c = run_args(&md, "test.wf", XS_10, NULL);
+	ASSERT_OUT(c, WF_10);
+	ck_assert_str_eq(c.err, "cached: n0 " MAP_SQUARE " (10 of 10 elements)\n");
+	cli_free(&c);
+}
+END_TEST
+
+/* With few descriptors (ulimit -n 32) and --jobs 30, calls wait for one
+ * another rather than fail ("cannot create a pipe: Too many open files"). */
+START_TEST(run_few_descriptors)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ 0 });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	struct base_buf xs = { 0 }, want = { 0 };
+	base_buf_printf(&xs, "xs=[");
+	for (int i = 0; i < 60; i++)
+		base_buf_printf(&xs, "%s%d", i ? "," : "", 20 + i);   /* not 13: it fails */
+	base_buf_printf(&xs, "]");
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct rlimit rl = { 32, 32 };
+		setrlimit(RLIMIT_NOFILE, &rl);
+		cli c = run_args(&md, "test.wf", xs.data, "--jobs", "30", "--no-cache", NULL);
+		FILE *f = fopen(tpath("few.err"), "w");
+		if (f != NULL) {
+			fprintf(f, "%s", c.err);
+			fclose(f);
+		}
+		_exit(c.status == 0 && strstr(c.out, "\"n\": 60") != NULL ? 0 : 1);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	uint8_t *err;
+	size_t len;
+	struct rt_msg e;
+	ck_assert_int_eq(rt_read_file(A, tpath("few.err"), &err, &len, &e), 0);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x, stderr:\n%s", st, err);
+	ck_assert_ptr_nonnull(strstr((char *)err, "run: cannot create a pipe: Too many open files with "));
+	ck_assert_ptr_null(strstr((char *)err, "failed"));
+	base_buf_free(&xs);
+	base_buf_free(&want);
+}
+END_TEST
+
+/* A task that forks and hangs: its timeout kills the element's whole
+ * process group (the child held the result pipe, and the run waited). */
+START_TEST(run_timeout_forking_task)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .timeout_ms = 300 });
+	add_pipeline(&md, (arr_opts){ -1, -1, 0.5f, NULL, NULL });
+	setenv("FLRT_TEST_PIDS", tpath("pids"), 1);
+	cli c = run_args(&md, "test.wf", "xs=[555,5]", "--no-cache", "--output-dir", tpath("od"), NULL);
+	unsetenv("FLRT_TEST_PIDS");
+	ASSERT_OUT(c, "{\"avg\": 25.0, \"n\": 1, \"squares\": [null, 25]}\n");
+	Flyteidl__Core__ErrorDocument *d = read_pb(A, tpath("od/n0/0/error.pb"),
+						   &flyteidl__core__error_document__descriptor);
+	ck_assert_str_eq(d->error->code, "USER:Timeout");
+	ck_assert_uint_eq(assert_pids_gone(), 2);
 	cli_free(&c);
 }
 END_TEST
@@ -1226,6 +1373,9 @@ int main(void)
 	tcase_add_test(tc, run_cache_interface);
 	tcase_add_test(tc, run_cache_bad_entry);
 	tcase_add_test(tc, run_cache_sigterm);
+	tcase_add_test(tc, run_sigterm_stops_elements);
+	tcase_add_test(tc, run_timeout_forking_task);
+	tcase_add_test(tc, run_few_descriptors);
 	tcase_add_test(tc, run_cache_concurrent);
 	tcase_add_test(tc, run_cache_list_clear);
 	tcase_add_test(tc, run_output_dir);
