@@ -59,6 +59,11 @@ struct rt_job *rt_job_make(struct rt_run *r, struct rt_node *n, size_t ix, const
 	j->opts.map_index = ix == SIZE_MAX ? -1 : (int64_t)ix;
 	j->opts.attempt = attempt;
 	j->timeout_ns = n->timeout_ns;
+	if (r->inprocess && n->timeout_ns > 0 && n->task != NULL && !n->task->timeout_said) {
+		n->task->timeout_said = true;
+		fprintf(r->io->err, "run: task %s has a timeout of %.3gs, which --isolation inprocess "
+			"does not enforce\n", n->task->name, (double)n->timeout_ns / 1e9);
+	}
 	return j;
 }
 

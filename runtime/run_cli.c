@@ -254,6 +254,7 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 	/* threads take queued calls without waiting for the scheduler */
 	r->slots = x.process ? x.jobs : x.jobs * 16;
 	r->outdir = x.outdir;
+	r->inprocess = !x.process;
 	r->progress = isatty(fileno(io->err)) ||
 		      (getenv("FLYTEC_PROGRESS") != NULL && *getenv("FLYTEC_PROGRESS"));
 	if ((r->a = rt_arena_new()) == NULL || (r->be = rt_backend_new(x.process, x.jobs)) == NULL) {

@@ -39,6 +39,7 @@ struct rt_ent_task {
 	bool legacy;              /* a container_array task (legacy map) */
 	char **bound;             /* map-execute --bound */
 	size_t nbound;
+	bool timeout_said;        /* --isolation inprocess has said it ignores the timeout */
 };
 
 struct rt_ent_wf {
@@ -135,6 +136,7 @@ struct rt_run {
 	struct rt_wf **wfin;                  /* workflows whose nodes are all terminal */
 	size_t nwfin, cwfin;
 	struct rt_job *free_jobs;
+	bool inprocess;              /* --isolation inprocess */
 	bool progress;
 	bool progress_open;          /* a progress line without its newline is on stderr */
 	bool oom;

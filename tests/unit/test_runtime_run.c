@@ -991,6 +991,62 @@ START_TEST(run_few_descriptors)
 }
 END_TEST
 
+/* Runs args in a child whose stderr (fd 2 too) goes to NAME.err; its wait status. */
+static int run_in_child(mod *md, const char *name, const char *const *args)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		FILE *f = fopen(tpath(rt_arena_printf(A, "%s.err", name)), "w");
+		if (f == NULL)
+			_exit(99);
+		dup2(fileno(f), STDERR_FILENO);
+		cli c = run_cli(&md->m, args);
+		fputs(c.err, f);
+		fclose(f);
+		_exit(c.status);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
+/* --isolation inprocess says what it cannot do: a task that calls exit()
+ * does not pass for a success, a crash names its task, a timeout is not
+ * enforced (and it says so). */
+START_TEST(run_inprocess_limits)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .timeout_ms = 60000 });
+	uint8_t *err;
+	size_t len;
+	struct rt_msg e;
+	const char *ex[] = { "run", "test.square", "x=999", "--isolation", "inprocess", NULL };
+	int st = run_in_child(&md, "exit", ex);
+	ck_assert_int_eq(rt_read_file(A, tpath("exit.err"), &err, &len, &e), 0);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %#x: %s", st, err);
+	ck_assert_ptr_nonnull(strstr((char *)err, "run: task test.square called exit(0) under "
+				     "--isolation inprocess: the whole run ends with it"));
+	const char *crash[] = { "run", MAP_SQUARE, "x=[1,666]", "--isolation", "inprocess", "--jobs", "1", NULL };
+	st = run_in_child(&md, "crash", crash);
+	ck_assert_int_eq(rt_read_file(A, tpath("crash.err"), &err, &len, &e), 0);
+	ck_assert_msg(st != 0, "a crash passed: %s", err);
+	ck_assert_ptr_nonnull(strstr((char *)err, "run: task test.square (map element 1) crashed under "
+				     "--isolation inprocess: signal 11 (Segmentation fault)"));
+	cli c = run_args(&md, MAP_SQUARE, "x=[1,2]", "--isolation", "inprocess", NULL);
+	ASSERT_OUT(c, "{\"o0\": [1, 4]}\n");
+	ck_assert_str_eq(c.err, "run: task " MAP_SQUARE " has a timeout of 60s, which --isolation "
+			 "inprocess does not enforce\n");
+	cli_free(&c);
+	/* the same crash with process isolation is one failed element */
+	c = run_args(&md, MAP_SQUARE, "x=[1,666]", NULL);
+	ck_assert_int_eq(c.status, 1);
+	ck_assert_ptr_null(strstr(c.err, "inprocess"));
+	cli_free(&c);
+}
+END_TEST
+
 /* A task that forks and hangs: its timeout kills the element's whole
  * process group (the child held the result pipe, and the run waited). */
 START_TEST(run_timeout_forking_task)
@@ -1376,6 +1432,7 @@ int main(void)
 	tcase_add_test(tc, run_sigterm_stops_elements);
 	tcase_add_test(tc, run_timeout_forking_task);
 	tcase_add_test(tc, run_few_descriptors);
+	tcase_add_test(tc, run_inprocess_limits);
 	tcase_add_test(tc, run_cache_concurrent);
 	tcase_add_test(tc, run_cache_list_clear);
 	tcase_add_test(tc, run_output_dir);
