@@ -410,13 +410,18 @@ void rt_run_loop(struct rt_run *r)
 			interrupt(r);
 			return;
 		}
-		if (r->oom) {
+		if (r->oom || r->outdir_error != NULL) {
 			/* stop starting anything; collect what runs */
-			r->ready = r->ready_tail = NULL;
+			while (r->ready != NULL) {
+				struct rt_job *q = r->ready;
+				r->ready = q->next;
+				rt_job_free(r, q);
+			}
+			r->ready_tail = NULL;
 			r->narrays = 0;
 		}
 		if (r->nrunning == 0) {
-			if (!r->root->done && !r->oom) {
+			if (!r->root->done && !r->oom && r->outdir_error == NULL) {
 				/* nothing runs and nothing can start: a cycle */
 				rt_wf_add_error(r, r->root, "the workflow cannot progress: its nodes "
 					  "depend on each other in a cycle");

@@ -276,6 +276,9 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 			status = 128 + r->interrupted;
 		} else if (r->oom) {
 			fprintf(io->err, "run: out of memory\n");
+		} else if (r->outdir_error != NULL) {
+			fprintf(io->err, "run: %s %s failed: --output-dir %s could not be written (%s)\n",
+				t.kind, t.name, r->outdir, r->outdir_error);
 		} else if (r->root->failed || r->root->outputs == NULL) {
 			fprintf(io->err, "run: %s %s failed:\n%s\n", t.kind, t.name,
 				r->root->errors != NULL ? r->root->errors : "");

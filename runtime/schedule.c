@@ -41,30 +41,41 @@ char *rt_run_printf(struct rt_run *r, const char *fmt, ...)
 	return s != NULL ? s : "(out of memory)";
 }
 
+/* The first --output-dir write that fails stops the run (said once): a full
+ * disk or a bad directory would fail every later write too. */
+static void outdir_failed(struct rt_run *r, const char *why)
+{
+	if (r->outdir_error != NULL)
+		return;
+	r->outdir_error = rt_run_printf(r, "%s", why);
+	if (r->progress_open)
+		fputc('\n', r->io->err);
+	r->progress_open = false;
+	fprintf(r->io->err, "run: --output-dir: %s: the run stops\n", r->outdir_error);
+}
+
 void rt_run_write_pb(struct rt_run *r, const char *dir, const char *name, const ProtobufCMessage *m)
 {
-	if (r->outdir == NULL || dir == NULL)
+	if (r->outdir == NULL || dir == NULL || r->outdir_error != NULL)
 		return;
 	struct rt_msg err;
 	uint8_t *data;
 	size_t len;
-	char *d = *dir ? rt_join(r->a, r->outdir, dir) : (char *)r->outdir;
-	char *p = d != NULL ? rt_join(r->a, d, name) : NULL;
-	if (p == NULL || rt_mkdirs(d, &err) < 0 ||
-	    rt_pack_arena_as_is(r->a, m, &data, &len, &err) < 0 ||
-	    rt_write_file(p, data, len, &err) < 0)
-		fprintf(r->io->err, "run: --output-dir: %s\n", p != NULL ? err.text : "out of memory");
+	if (rt_pack_arena_as_is(r->a, m, &data, &len, &err) < 0)
+		outdir_failed(r, err.text);
+	else
+		rt_run_write_bytes(r, dir, name, data, len);
 }
 
 void rt_run_write_bytes(struct rt_run *r, const char *dir, const char *name, const uint8_t *data, size_t len)
 {
-	if (r->outdir == NULL || dir == NULL)
+	if (r->outdir == NULL || dir == NULL || r->outdir_error != NULL)
 		return;
 	struct rt_msg err;
 	char *d = *dir ? rt_join(r->a, r->outdir, dir) : (char *)r->outdir;
 	char *p = d != NULL ? rt_join(r->a, d, name) : NULL;
 	if (p == NULL || rt_mkdirs(d, &err) < 0 || rt_write_file(p, data, len, &err) < 0)
-		fprintf(r->io->err, "run: --output-dir: %s\n", p != NULL ? err.text : "out of memory");
+		outdir_failed(r, p != NULL ? err.text : "out of memory");
 }
 
 void rt_run_write_error(struct rt_run *r, const char *dir, const char *message)

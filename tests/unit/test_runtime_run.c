@@ -1047,6 +1047,30 @@ START_TEST(run_inprocess_limits)
 }
 END_TEST
 
+/* An --output-dir that cannot be written fails the run, once, with the
+ * reason (here a name taken by a file: every element's directory fails). */
+START_TEST(run_output_dir_fails)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ 0 });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	ck_assert_int_eq(mkdir(tpath("od"), 0777), 0);
+	FILE *f = fopen(tpath("od/n0"), "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	cli c = run_args(&md, "test.wf", "xs=[1,2,3,4,5,6,7,8,9,10,11,12,14,15,16,17,18,19,20,21,22,23,24,25,26]",
+			 "--no-cache", "--output-dir", tpath("od"), NULL);
+	ck_assert_int_eq(c.status, 1);
+	ck_assert_uint_eq(c.outlen, 0);
+	const char *want = rt_arena_printf(A, "run: --output-dir: '%s' is not a directory: the run stops\n"
+					   "run: workflow test.wf failed: --output-dir %s could not be written "
+					   "('%s' is not a directory)\n", tpath("od/n0"), tpath("od"),
+					   tpath("od/n0"));
+	ck_assert_str_eq(c.err, want);
+	cli_free(&c);
+}
+END_TEST
+
 /* A task that forks and hangs: its timeout kills the element's whole
  * process group (the child held the result pipe, and the run waited). */
 START_TEST(run_timeout_forking_task)
@@ -1433,6 +1457,7 @@ int main(void)
 	tcase_add_test(tc, run_timeout_forking_task);
 	tcase_add_test(tc, run_few_descriptors);
 	tcase_add_test(tc, run_inprocess_limits);
+	tcase_add_test(tc, run_output_dir_fails);
 	tcase_add_test(tc, run_cache_concurrent);
 	tcase_add_test(tc, run_cache_list_clear);
 	tcase_add_test(tc, run_output_dir);
