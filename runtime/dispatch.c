@@ -271,6 +271,8 @@ static void job_failed(struct rt_run *r, struct rt_job *j, struct rt_failure *f,
 			rt_job_enqueue(r, k);
 		else
 			*retry = false;
+		if (k != NULL && j->elem != SIZE_MAX && n->arr != NULL)
+			n->arr->retried++;
 	}
 }
 
@@ -307,8 +309,10 @@ static void handle_job(struct rt_run *r, struct rt_job *j)
 	if (!retry) {
 		if (j->res.data != NULL)
 			rt_run_write_bytes(r, edir, "error.pb", j->res.data, j->res.len);
-		const char *msg = j->killed ? "aborted" : f.message;
-		if (j->elem == SIZE_MAX) {
+		const char *msg = j->killed ? RT_CANCELLED_NODE : f.message;
+		if (j->elem != SIZE_MAX && j->killed) {
+			rt_elem_cancelled(r, n, j->elem);
+		} else if (j->elem == SIZE_MAX) {
 			rt_node_done(r, n, RT_ST_FAILED,
 				  rt_run_printf(r, "node %s (%s)%s: %s", n->id, task,
 					     j->opts.attempt ? rt_run_printf(r, ", attempt %d", j->opts.attempt + 1) : "",

@@ -58,12 +58,15 @@ enum rt_state { RT_ST_WAITING, RT_ST_RUNNING, RT_ST_SUCCEEDED, RT_ST_FAILED, RT_
 
 struct rt_elem {
 	enum rt_state st;
+	bool cancelled;              /* failed: cancelled by the executor after the map failed */
 	Flyteidl__Core__LiteralMap *inputs, *outputs;
 	const char *error;
 };
 
 struct rt_array {
 	size_t n, next, running, succeeded, failed, cached;
+	size_t cancelled;            /* by the executor, once the map could not succeed */
+	size_t retried;              /* attempts after a recoverable failure */
 	struct rt_elem *elems;
 	int64_t min_successes;
 	uint32_t parallelism;        /* 0: bounded by --jobs */
@@ -197,6 +200,11 @@ int rt_run_find_target(struct rt_run *r, const char *name, struct rt_target *t, 
 int rt_array_start(struct rt_run *r, struct rt_node *n, struct rt_msg *err);
 void rt_elem_finish(struct rt_run *r, struct rt_node *n, size_t i, bool ok, Flyteidl__Core__LiteralMap *outputs,
 			const char *error);
+/** Element i was cancelled by the executor (the map had failed). */
+void rt_elem_cancelled(struct rt_run *r, struct rt_node *n, size_t i);
+#define RT_CANCELLED_ELEM "cancelled by the executor after the map failed"
+#define RT_CANCELLED_NODE "cancelled by the executor after the workflow failed"
+
 void rt_array_check(struct rt_run *r, struct rt_node *n);
 struct rt_job *rt_array_start_element(struct rt_run *r, struct rt_node *n);
 /** Index ranges as rt_summarize_indexes, at most max of them, then how many

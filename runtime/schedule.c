@@ -414,14 +414,16 @@ void rt_cancel_jobs(struct rt_run *r, struct rt_node *n, struct rt_wf *w)
 		if ((n != NULL && o == n) || (w != NULL && in_subtree(o, w))) {
 			*pp = j->next;
 			if (j->elem == SIZE_MAX) {
-				const char *msg = rt_run_printf(r, "node %s: aborted", o->id);
+				const char *msg = rt_run_printf(r, "node %s (%s): " RT_CANCELLED_NODE, o->id,
+								o->what != NULL ? o->what : "");
 				rt_run_write_error(r, o->dir, msg);
 				rt_node_done(r, o, RT_ST_FAILED, msg);
 			} else {
 				o->arr->running--;
-				o->arr->failed++;
+				o->arr->cancelled++;
 				o->arr->elems[j->elem].st = RT_ST_FAILED;
-				o->arr->elems[j->elem].error = "aborted";
+				o->arr->elems[j->elem].cancelled = true;
+				o->arr->elems[j->elem].error = RT_CANCELLED_ELEM;
 			}
 			rt_job_free(r, j);
 			continue;
@@ -444,7 +446,7 @@ static void wf_abort(struct rt_run *r, struct rt_wf *w)
 			}
 			if (n->child != NULL && !n->child->failed) {
 				n->child->failed = true;
-				rt_wf_add_error(r, n->child, "aborted");
+				rt_wf_add_error(r, n->child, RT_CANCELLED_NODE);
 				wf_abort(r, n->child);
 			}
 		}

@@ -1071,6 +1071,65 @@ START_TEST(run_output_dir_fails)
 }
 END_TEST
 
+/* A map that succeeds with failures says so on stderr: counts, failures
+ * by message with their index ranges; bounded however many there are. */
+START_TEST(run_map_failure_summary)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .retries = 1 });
+	add_pipeline(&md, (arr_opts){ -1, -1, 0.1f, NULL, NULL });
+	cli c = run_args(&md, "test.wf", "xs=[1,-2,3,-2,-2,13,6]", "--no-cache", "--jobs", "1", NULL);
+	ASSERT_OUT(c, "{\"avg\": 15.333333333333334, \"n\": 3, \"squares\": [1, null, 9, null, null, null, 36]}\n");
+	ck_assert_str_eq(c.err, "n0 " MAP_SQUARE ": 3 of 7 elements succeeded (4 failed, 1 retried, "
+			 "0 cancelled, 0 cached):\n"
+			 "1,3-4: negative input -2\n"
+			 "5: unlucky 13\n");
+	cli_free(&c);
+	/* 2000 elements, every other one failing with its own message */
+	struct base_buf xs = { 0 };
+	base_buf_printf(&xs, "xs=[");
+	for (int i = 0; i < 2000; i++)
+		base_buf_printf(&xs, "%s%d", i ? "," : "", i % 2 ? -i : 1);
+	base_buf_printf(&xs, "]");
+	c = run_args(&md, "test.wf", xs.data, "--no-cache", "--isolation", "inprocess", NULL);
+	ck_assert_int_eq(c.status, 0);
+	ck_assert_str_eq(c.err, "n0 " MAP_SQUARE ": 1000 of 2000 elements succeeded (1000 failed, "
+			 "0 retried, 0 cancelled, 0 cached):\n"
+			 "1: negative input -1\n3: negative input -3\n5: negative input -5\n"
+			 "7: negative input -7\n9: negative input -9\n"
+			 "... and 995 more distinct messages (995 elements)\n");
+	cli_free(&c);
+	/* the same rules when the map fails */
+	mod m2 = { 0 };
+	add_tasks(&m2, (task_opts){ 0 });
+	add_pipeline(&m2, (arr_opts){ -1, -1, 0.9f, NULL, NULL });
+	c = run_args(&m2, "test.wf", xs.data, "--no-cache", "--isolation", "inprocess", NULL);
+	ck_assert_int_eq(c.status, 1);
+	ck_assert_ptr_nonnull(strstr(c.err, "elements succeeded, 1800 needed ("));
+	ck_assert_ptr_nonnull(strstr(c.err, "... and "));
+	ck_assert_uint_lt(c.errlen, 1000);
+	cli_free(&c);
+	base_buf_free(&xs);
+}
+END_TEST
+
+/* A crash by SIGABRT and an element cancelled because the map failed are
+ * told apart and counted apart. */
+START_TEST(run_cancelled_is_not_aborted)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ 0 });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	cli c = run_args(&md, "test.wf", "xs=[888,777,777]", "--no-cache", "--jobs", "3", NULL);
+	ck_assert_int_eq(c.status, 1);
+	ck_assert_msg(strstr(c.err, "0 of 3 elements succeeded, 3 needed (1 failed, 0 retried, "
+			     "2 cancelled, 0 cached):\n0: the task crashed: signal 6 (Aborted)\n") != NULL,
+		      "%s", c.err);
+	ck_assert_msg(strstr(c.err, "aborted") == NULL, "%s", c.err);
+	cli_free(&c);
+}
+END_TEST
+
 /* A task that forks and hangs: its timeout kills the element's whole
  * process group (the child held the result pipe, and the run waited). */
 START_TEST(run_timeout_forking_task)
@@ -1458,6 +1517,8 @@ int main(void)
 	tcase_add_test(tc, run_few_descriptors);
 	tcase_add_test(tc, run_inprocess_limits);
 	tcase_add_test(tc, run_output_dir_fails);
+	tcase_add_test(tc, run_map_failure_summary);
+	tcase_add_test(tc, run_cancelled_is_not_aborted);
 	tcase_add_test(tc, run_cache_concurrent);
 	tcase_add_test(tc, run_cache_list_clear);
 	tcase_add_test(tc, run_output_dir);
