@@ -134,6 +134,9 @@ static void child_main(struct rt_backend *b, struct rt_job *j, int wfd, pid_t pa
 		close(nul);
 	}
 	signal(SIGPIPE, SIG_DFL);
+	for (size_t i = 0; i < j->nenv; i++)   /* the container's env, as in the pod */
+		if (j->env[i]->key != NULL && *j->env[i]->key)
+			setenv(j->env[i]->key, j->env[i]->value != NULL ? j->env[i]->value : "", 1);
 	struct rt_arena *a = rt_arena_new();
 	struct rt_result r = { 0 };
 	if (a != NULL)

@@ -59,6 +59,21 @@ struct rt_job *rt_job_make(struct rt_run *r, struct rt_node *n, size_t ix, const
 	j->opts.map_index = ix == SIZE_MAX ? -1 : (int64_t)ix;
 	j->opts.attempt = attempt;
 	j->timeout_ns = n->timeout_ns;
+	const Flyteidl__Core__TaskTemplate *tt = n->task != NULL ? n->task->tmpl : NULL;
+	if (tt != NULL && tt->target_case == FLYTEIDL__CORE__TASK_TEMPLATE__TARGET_CONTAINER &&
+	    tt->container != NULL && tt->container->n_env) {
+		j->env = tt->container->env;
+		j->nenv = tt->container->n_env;
+		if (r->inprocess && !n->task->env_said) {
+			struct base_buf b = { 0 };
+			for (size_t i = 0; i < j->nenv; i++)
+				base_buf_printf(&b, "%s%s", i ? ", " : "", j->env[i]->key);
+			n->task->env_said = true;
+			fprintf(r->io->err, "run: task %s sets environment variables (%s), which "
+				"--isolation inprocess does not apply\n", n->task->name, base_buf_str(&b));
+			base_buf_free(&b);
+		}
+	}
 	if (r->inprocess && n->timeout_ns > 0 && n->task != NULL && !n->task->timeout_said) {
 		n->task->timeout_said = true;
 		fprintf(r->io->err, "run: task %s has a timeout of %.3gs, which --isolation inprocess "

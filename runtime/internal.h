@@ -269,6 +269,8 @@ struct rt_job {
 	const Flyteidl__Core__LiteralMap *inputs;
 	struct rt_call_opts opts;
 	int64_t timeout_ns;          /* 0: none */
+	Flyteidl__Core__KeyValuePair *const *env;   /* the container's env (process isolation) */
+	size_t nenv;
 	/* result */
 	struct rt_result res;
 	/* backend state */

@@ -40,6 +40,7 @@ struct rt_ent_task {
 	char **bound;             /* map-execute --bound */
 	size_t nbound;
 	bool timeout_said;        /* --isolation inprocess has said it ignores the timeout */
+	bool env_said;            /* ... and the container's env */
 };
 
 struct rt_ent_wf {

@@ -239,9 +239,22 @@ static const flrt_task task_show = {
 	describe_outputs, 1, sizeof(describe_out), show_invoke,
 };
 
+/* getenv(x: int) -> str: $CSV_STRICT, or "unset" */
+static int getenv_invoke(flrt_ctx *ctx, const void *in, void *out)
+{
+	const char *v = getenv("CSV_STRICT");
+	(void)in;
+	((describe_out *)out)->o0 = flrt_strdup(ctx, v != NULL ? v : "unset");
+	return 0;
+}
+static const flrt_task task_getenv = {
+	"test.getenv", square_inputs, 1, sizeof(square_in),
+	describe_outputs, 1, sizeof(describe_out), getenv_invoke,
+};
+
 static const flrt_task *const test_tasks[] = {
 	&task_square, &task_describe, &task_mean, &task_echo, &task_flaky, &task_noop,
-	&task_bad, &task_silent, &task_show,
+	&task_bad, &task_silent, &task_show, &task_getenv,
 };
 
 #define HELPER static __attribute__((unused))

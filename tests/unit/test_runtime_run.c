@@ -82,6 +82,7 @@ typedef struct task_opts {
 	const char *cache;       /* cache version: discoverable */
 	bool legacy;
 	double legacy_ratio;
+	const char *env_key, *env_value;   /* one env entry of the container */
 } task_opts;
 
 static Flyteidl__Admin__TaskSpec *task_spec(const char *name, Flyteidl__Core__TypedInterface *ti,
@@ -117,6 +118,13 @@ static Flyteidl__Admin__TaskSpec *task_spec(const char *name, Flyteidl__Core__Ty
 		if (args[i] || (i == 11 && o.map))
 			c->args[c->n_args++] = (char *)args[i];
 	c->image = "ghcr.io/acme/test:1";
+	if (o.env_key) {
+		c->env = rt_arena_array(A, 1, sizeof *c->env);
+		c->env[0] = NEW(Flyteidl__Core__KeyValuePair, flyteidl__core__key_value_pair__init);
+		c->env[0]->key = (char *)o.env_key;
+		c->env[0]->value = (char *)o.env_value;
+		c->n_env = 1;
+	}
 	tt->id = ident(1, name);
 	tt->type = o.legacy ? "container_array" : "container";
 	tt->metadata = md;
@@ -1130,6 +1138,28 @@ START_TEST(run_cancelled_is_not_aborted)
 }
 END_TEST
 
+/* The env of a task's container is the call's environment, as in its pod
+ * (process isolation; in-process runs say they cannot). */
+START_TEST(run_task_env)
+{
+	mod md = { 0 };
+	add_entity(&md, 1, "test.getenv", &task_spec("test.getenv",
+		iface(vars("x", &T_INT, NULL), vars("o0", &T_STR, NULL)),
+		(task_opts){ .fn = "test.getenv", .env_key = "CSV_STRICT", .env_value = "1" })->base);
+	unsetenv("CSV_STRICT");
+	cli c = run_args(&md, "test.getenv", "x=1", NULL);
+	ASSERT_OUT(c, "{\"o0\": \"1\"}\n");
+	ck_assert_str_eq(c.err, "");
+	cli_free(&c);
+	ck_assert_ptr_null(getenv("CSV_STRICT"));
+	c = run_args(&md, "test.getenv", "x=1", "--isolation", "inprocess", NULL);
+	ASSERT_OUT(c, "{\"o0\": \"unset\"}\n");
+	ck_assert_str_eq(c.err, "run: task test.getenv sets environment variables (CSV_STRICT), which "
+			 "--isolation inprocess does not apply\n");
+	cli_free(&c);
+}
+END_TEST
+
 /* A task that forks and hangs: its timeout kills the element's whole
  * process group (the child held the result pipe, and the run waited). */
 START_TEST(run_timeout_forking_task)
@@ -1519,6 +1549,7 @@ int main(void)
 	tcase_add_test(tc, run_output_dir_fails);
 	tcase_add_test(tc, run_map_failure_summary);
 	tcase_add_test(tc, run_cancelled_is_not_aborted);
+	tcase_add_test(tc, run_task_env);
 	tcase_add_test(tc, run_cache_concurrent);
 	tcase_add_test(tc, run_cache_list_clear);
 	tcase_add_test(tc, run_output_dir);
