@@ -11,8 +11,6 @@
 #include "hash.h"
 #include "run_impl.h"
 
-#define PROGRESS_MIN 20          /* maps of at least this many elements show progress */
-#define PROGRESS_EVERY 100000000 /* ns between progress lines */
 
 /* ---- success rule and error summaries -------------------------------------------------- */
 int64_t rt_min_successes(size_t n, bool has_min_successes, uint32_t min_successes,
@@ -330,32 +328,10 @@ int rt_array_start(struct rt_run *r, struct rt_node *n, struct rt_msg *err)
 		rt_array_check(r, n);
 		return 0;
 	}
+	ar->started = rt_now_ns();
 	array_queue(r, n);
 	rt_array_check(r, n);   /* a threshold above the size fails at once */
 	return 0;
-}
-
-static void progress_line(struct rt_run *r, struct rt_node *n, bool final)
-{
-	struct rt_array *ar = n->arr;
-	int64_t now = rt_now_ns();
-	if (!final && now - ar->last_progress < PROGRESS_EVERY)
-		return;
-	ar->last_progress = now;
-	fprintf(r->io->err, "\r%s %s: %zu/%zu done, %zu failed, %zu running\033[K%s", n->id, n->what,
-		ar->succeeded + ar->failed + ar->cancelled, ar->n, ar->failed, ar->running, final ? "\n" : "");
-	fflush(r->io->err);
-}
-
-void rt_progress_tick(struct rt_run *r)
-{
-	if (!r->progress)
-		return;
-	for (size_t i = 0; i < r->nrunning; i++) {
-		struct rt_node *n = r->running[i]->owner;
-		if (n->arr != NULL && n->arr->n >= PROGRESS_MIN && n->st == RT_ST_RUNNING)
-			progress_line(r, n, false);
-	}
 }
 
 void rt_elem_finish(struct rt_run *r, struct rt_node *n, size_t i, bool ok, Flyteidl__Core__LiteralMap *outputs,
@@ -371,8 +347,7 @@ void rt_elem_finish(struct rt_run *r, struct rt_node *n, size_t i, bool ok, Flyt
 		ar->succeeded++;
 	else
 		ar->failed++;
-	if (r->progress && ar->n >= PROGRESS_MIN)
-		progress_line(r, n, false);
+	rt_progress_update(r, n);
 	rt_array_check(r, n);
 }
 
@@ -396,9 +371,7 @@ static void say_tolerated(struct rt_run *r, struct rt_node *n)
 	map_counts(n->arr, &b, "");
 	base_buf_printf(&b, ":\n");
 	summarize_failures(r, n->arr, &b);
-	if (r->progress_open)
-		fputc('\n', r->io->err);
-	r->progress_open = false;
+	rt_progress_clear(r);
 	fputs(base_buf_str(&b), r->io->err);
 	base_buf_free(&b);
 }
@@ -414,8 +387,9 @@ void rt_array_check(struct rt_run *r, struct rt_node *n)
 		return;
 	if (n->st != RT_ST_RUNNING)
 		return;
-	if (r->progress && ar->n >= PROGRESS_MIN)
-		progress_line(r, n, true);
+	rt_progress_done(r, n);
+	if (ar->cached)
+		rt_progress_clear(r);
 	if (ar->cached)
 		fprintf(r->io->err, "cached: %s %s (%zu of %zu elements)\n", n->id, n->what,
 			ar->cached, ar->n);

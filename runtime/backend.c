@@ -389,6 +389,7 @@ static int poll_once(struct rt_backend *b, int timeout)
 
 static struct rt_job *process_wait(struct rt_backend *b)
 {
+	int64_t until = b->tick_ms >= 0 ? rt_now_ns() + (int64_t)b->tick_ms * 1000000 : 0;
 	for (;;) {
 		reap_exited(b);
 		struct rt_job *d = queue_pop(&b->done, &b->done_tail);
@@ -398,10 +399,11 @@ static struct rt_job *process_wait(struct rt_backend *b)
 		}
 		if (b->running == NULL || rt_sig_caught())
 			return NULL;
-		if (poll_once(b, b->tick_ms) < 0)
-			return NULL;
-		if (b->tick_ms >= 0 && b->done == NULL)
+		int64_t now = rt_now_ns();
+		if (until && now >= until)
 			return NULL;   /* a tick: the caller refreshes its progress */
+		if (poll_once(b, until ? (int)((until - now + 999999) / 1000000) : -1) < 0)
+			return NULL;
 	}
 }
 

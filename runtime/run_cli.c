@@ -230,6 +230,7 @@ static void run_free(struct rt_run *r)
 	free(r->arrays);
 	free(r->fin);
 	free(r->wfin);
+	free(r->shown);
 	free(r->tasks);
 	free(r->wfs);
 	free(r->lps);
@@ -255,8 +256,7 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 	r->slots = x.process ? x.jobs : x.jobs * 16;
 	r->outdir = x.outdir;
 	r->inprocess = !x.process;
-	r->progress = isatty(fileno(io->err)) ||
-		      (getenv("FLYTEC_PROGRESS") != NULL && *getenv("FLYTEC_PROGRESS"));
+	rt_progress_init(r);
 	if ((r->a = rt_arena_new()) == NULL || (r->be = rt_backend_new(x.process, x.jobs)) == NULL) {
 		fprintf(io->err, "run: out of memory\n");
 	} else if (rt_run_load(r, &err) < 0) {
@@ -269,6 +269,8 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 		}
 		if (!x.process)
 			rt_sig_guard_inprocess();
+		if (r->progress != RT_PROGRESS_OFF)
+			rt_backend_set_tick(r->be, 250);
 		run_root(r);
 		rt_sig_restore();
 		status = 1;

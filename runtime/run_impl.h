@@ -80,7 +80,8 @@ struct rt_array {
 	char **out_names;
 	size_t nout;
 	bool queued;                 /* in run.arrays */
-	int64_t last_progress;
+	int64_t started;             /* monotonic ns: the progress display's rate */
+	bool shown;                  /* in the progress display */
 };
 
 struct rt_node {
@@ -141,8 +142,11 @@ struct rt_run {
 	size_t nwfin, cwfin;
 	struct rt_job *free_jobs;
 	bool inprocess;              /* --isolation inprocess */
-	bool progress;
-	bool progress_open;          /* a progress line without its newline is on stderr */
+	int progress;                /* RT_PROGRESS_* */
+	int64_t progress_every, last_draw;
+	struct rt_node **shown;      /* maps in the progress display */
+	size_t nshown, cshown;
+	size_t drawn;                /* lines of the display on the terminal */
 	bool oom;
 	struct rt_wf *root;
 	/* resources and signals */
@@ -214,6 +218,17 @@ struct rt_job *rt_array_start_element(struct rt_run *r, struct rt_node *n);
 void rt_ranges_bounded(const size_t *idx, size_t n, size_t max, struct base_buf *b);
 /** Refreshes the progress lines of the maps that run (a wait's tick). */
 void rt_progress_tick(struct rt_run *r);
+
+/* ---- the progress display (progress.c) ------------------------------------ */
+enum { RT_PROGRESS_OFF, RT_PROGRESS_TTY, RT_PROGRESS_PLAIN };
+/** From stderr and FLYTEC_PROGRESS. */
+void rt_progress_init(struct rt_run *r);
+/** A map's element ended (or started): its line is drawn when it is time. */
+void rt_progress_update(struct rt_run *r, struct rt_node *n);
+/** The map ended: its last line is printed for good. */
+void rt_progress_done(struct rt_run *r, struct rt_node *n);
+/** Erases the display (a terminal) before another message; the next update draws it again. */
+void rt_progress_clear(struct rt_run *r);
 
 /* ---- task calls (dispatch.c) ----------------------------------------------- */
 void rt_job_free(struct rt_run *r, struct rt_job *j);

@@ -48,9 +48,7 @@ static void outdir_failed(struct rt_run *r, const char *why)
 	if (r->outdir_error != NULL)
 		return;
 	r->outdir_error = rt_run_printf(r, "%s", why);
-	if (r->progress_open)
-		fputc('\n', r->io->err);
-	r->progress_open = false;
+	rt_progress_clear(r);
 	fprintf(r->io->err, "run: --output-dir: %s: the run stops\n", r->outdir_error);
 }
 

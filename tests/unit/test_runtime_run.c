@@ -1499,7 +1499,22 @@ START_TEST(run_many_elements)
 			 "--jobs", "8", NULL);
 	ck_assert_int_eq(c.status, 0);
 	ck_assert_ptr_nonnull(strstr(c.out, "\"n\": 300"));
-	ck_assert_ptr_nonnull(strstr(c.err, "n0 " MAP_SQUARE ": 300/300 done, 0 failed"));
+	ck_assert_ptr_nonnull(strstr(c.err, "n0 " MAP_SQUARE ": 300/300 done, 0 failed, 0 running, "));
+	ck_assert_ptr_nonnull(strstr(c.err, "/s\n"));   /* a rate; no ETA at the end */
+	ck_assert_ptr_null(strstr(c.err, "ETA"));
+	cli_free(&c);
+	/* plain lines (not a terminal): every line whole, no carriage return or escape */
+	setenv("FLYTEC_PROGRESS", "0.001", 1);
+	c = run_args(&md, "test.wf", xs.data, "--no-cache", "--jobs", "3", NULL);
+	ck_assert_int_eq(c.status, 0);
+	ck_assert_ptr_null(strchr(c.err, '\r'));
+	ck_assert_ptr_null(strchr(c.err, '\033'));
+	ck_assert_uint_ge(count(c.err, "n0 " MAP_SQUARE ": "), 1);
+	ck_assert_uint_eq(count(c.err, "\n"), count(c.err, "n0 " MAP_SQUARE ": "));
+	cli_free(&c);
+	setenv("FLYTEC_PROGRESS", "0", 1);
+	c = run_args(&md, "test.wf", xs.data, "--no-cache", "--isolation", "inprocess", NULL);
+	ck_assert_str_eq(c.err, "");
 	cli_free(&c);
 	c = run_args(&md, "test.wf", xs.data, "--no-cache", "--jobs", "3", NULL);
 	ck_assert_int_eq(c.status, 0);
