@@ -204,7 +204,7 @@ static int array_node_target(struct rt_run *r, struct rt_node *n, const Flyteidl
 					t->name, t->fn_name != NULL ? t->fn_name : "?");
 		ar->task = t;
 		n->task = t;
-		n->what = t->name;
+		n->what = t->declared != NULL ? t->declared : t->name;
 		sp->outs = t->tmpl->interface->outputs;
 		rt_node_policy(n, sub->metadata, t);
 		return 0;

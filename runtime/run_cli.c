@@ -156,6 +156,24 @@ static void print_result(struct rt_run *r, const struct rt_wf *w)
 	base_buf_free(&b);
 }
 
+/* A task run directly: its declared defaults for the inputs not given. */
+static int with_defaults(struct rt_run *r, const Flyteidl__Core__LiteralMap *d, Flyteidl__Core__LiteralMap *given,
+			 Flyteidl__Core__LiteralMap **out)
+{
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(r->a, given->n_literals + d->n_literals);
+	if (m == NULL)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < given->n_literals; i++)
+		rt_litmap_set(m, k++, given->literals[i]->key, given->literals[i]->value);
+	for (size_t i = 0; i < d->n_literals; i++)
+		if (rt_litmap_get(given, d->literals[i]->key) == NULL)
+			rt_litmap_set(m, k++, d->literals[i]->key, d->literals[i]->value);
+	m->n_literals = k;
+	*out = m;
+	return 0;
+}
+
 /* Finds the target and builds the root workflow with its inputs. The exit
  * status on failure (reported), 0 on success. */
 static int prepare(struct rt_run *r, const struct run_args *x, struct rt_target *t)
@@ -168,6 +186,12 @@ static int prepare(struct rt_run *r, const struct run_args *x, struct rt_target 
 		return 2;
 	}
 	inputs = given;
+	if (t->task != NULL && t->task->defaults != NULL && with_defaults(r, t->task->defaults, given, &inputs) < 0) {
+		fprintf(io->err, "run: out of memory\n");
+		return 1;
+	}
+	r->root_kind = t->kind;
+	r->root_name = t->name;
 	if (t->lp != NULL && rt_lp_inputs(r, t->lp, given, &inputs, &err) < 0) {
 		fprintf(io->err, "run: %s\n", err.text);
 		return 2;

@@ -41,6 +41,8 @@ struct rt_ent_task {
 	size_t nbound;
 	bool timeout_said;        /* --isolation inprocess has said it ignores the timeout */
 	bool env_said;            /* ... and the container's env */
+	const char *declared;     /* a map task: the name its map was declared under, if any */
+	Flyteidl__Core__LiteralMap *defaults;   /* the task's input defaults (run TASK) */
 };
 
 struct rt_ent_wf {
@@ -156,12 +158,15 @@ struct rt_run {
 	int interrupted;             /* the signal that stopped the run (0: none) */
 	bool abandoned;              /* in-process calls still run: free nothing they use */
 	const char *outdir_error;    /* the first --output-dir write that failed */
+	const char *root_kind;       /* what the user ran, for messages about the root */
+	const char *root_name;
 };
 
 struct rt_target {
 	Flyteidl__Core__WorkflowTemplate *wf;
 	struct rt_ent_lp *lp;
-	const char *kind;
+	struct rt_ent_task *task;    /* a task run directly */
+	const char *kind;            /* "workflow", "launch plan", "task", "map" */
 	const char *name;
 };
 

@@ -164,8 +164,9 @@ struct rt_wf *rt_wf_new(struct rt_run *r, Flyteidl__Core__WorkflowTemplate *t, F
 		} else {
 			struct base_buf b = { 0 };
 			rt_ltype_text(v != NULL ? v->type : NULL, &b);
-			rt_msgf(err, "workflow %s: missing input '%s' (%s)", t->id != NULL ? t->id->name : "",
-				 name, base_buf_str(&b));
+			bool root = parent == NULL && r->root_kind != NULL;
+			rt_msgf(err, "%s %s: missing input '%s' (%s)", root ? r->root_kind : "workflow",
+				 root ? r->root_name : t->id != NULL ? t->id->name : "", name, base_buf_str(&b));
 			base_buf_free(&b);
 			return NULL;
 		}
@@ -230,7 +231,7 @@ static int start_task(struct rt_run *r, struct rt_node *n, struct rt_msg *err)
 	if (t == NULL)
 		return rt_msgf(err, "unknown task %s", tn->reference_id->name);
 	n->task = t;
-	n->what = t->name;
+	n->what = t->declared != NULL ? t->declared : t->name;
 	if (t->legacy)
 		return rt_array_start(r, n, err);
 	if (t->map)

@@ -490,7 +490,7 @@ START_TEST(run_input_errors)
 	cli_free(&c);
 	c = run_args(&md, "nothing", NULL);
 	ck_assert_int_eq(c.status, 2);
-	ck_assert_ptr_nonnull(strstr(c.err, "no workflow, launch plan or task named 'nothing'"));
+	ck_assert_ptr_nonnull(strstr(c.err, "no workflow, launch plan, task or map named 'nothing'"));
 	cli_free(&c);
 	c = run_args(&md, "test.wf", "xs=[1]", "--jobs", "0", NULL);
 	ck_assert_int_eq(c.status, 2);
@@ -1160,6 +1160,49 @@ START_TEST(run_task_env)
 }
 END_TEST
 
+/* A declared map runs and shows by its declared name (entity kind 4); a
+ * task run directly takes its declared defaults (kind 5), and errors say
+ * what was run. */
+START_TEST(run_named_map_and_defaults)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ 0 });
+	Flyteidl__Core__LiteralMap *d = rt_litmap_new(A, 1);
+	rt_litmap_set(d, 0, "x", rt_lit_int(A, 4));
+	uint8_t *p;
+	size_t n;
+	struct rt_msg err;
+	ck_assert_int_eq(rt_pack_arena(A, &d->base, &p, &n, &err), 0);
+	md.ents[md.n++] = (struct flrt_entity){ 4, "test.square_all", (const uint8_t *)MAP_SQUARE,
+						strlen(MAP_SQUARE) };
+	md.ents[md.n++] = (struct flrt_entity){ 5, "test.square", p, n };
+	md.m.nentities = md.n;
+	cli c = run_args(&md, "square_all", "x=[1,2]", NULL);
+	ASSERT_OUT(c, "{\"o0\": [1, 4]}\n");
+	cli_free(&c);
+	c = run_args(&md, "test.square_all", "x=[1,-2]", NULL);
+	ck_assert_int_eq(c.status, 1);
+	ck_assert_ptr_nonnull(strstr(c.err, "run: map test.square_all failed:\nnode n0 (test.square_all): "
+				     "1 of 2 elements succeeded, 2 needed"));
+	cli_free(&c);
+	c = run_args(&md, "test.square", NULL);
+	ASSERT_OUT(c, "{\"o0\": 16}\n");
+	cli_free(&c);
+	c = run_args(&md, "test.square", "x=5", NULL);
+	ASSERT_OUT(c, "{\"o0\": 25}\n");
+	cli_free(&c);
+	c = run_args(&md, "test.flaky", "x=1", NULL);
+	ck_assert_int_eq(c.status, 2);
+	ck_assert_str_eq(c.err, "run: task test.flaky: missing input 'dir' (str)\n");
+	cli_free(&c);
+	const char *ls[] = { "list", NULL };
+	c = run_cli(&md.m, ls);
+	ck_assert_ptr_nonnull(strstr(c.err, "\n  map            test.square_all (" MAP_SQUARE ")\n"));
+	ck_assert_ptr_null(strstr(c.err, "\n  ?"));
+	cli_free(&c);
+}
+END_TEST
+
 /* A task that forks and hangs: its timeout kills the element's whole
  * process group (the child held the result pipe, and the run waited). */
 START_TEST(run_timeout_forking_task)
@@ -1565,6 +1608,7 @@ int main(void)
 	tcase_add_test(tc, run_map_failure_summary);
 	tcase_add_test(tc, run_cancelled_is_not_aborted);
 	tcase_add_test(tc, run_task_env);
+	tcase_add_test(tc, run_named_map_and_defaults);
 	tcase_add_test(tc, run_cache_concurrent);
 	tcase_add_test(tc, run_cache_list_clear);
 	tcase_add_test(tc, run_output_dir);
