@@ -1,11 +1,17 @@
 /* backend.c: where the task calls of a local run execute.
  *
  * process: each call (each attempt of each map element) runs in a forked
- *   child, which writes its packed result to a pipe and exits. A crash or a
- *   kill on timeout is a failed attempt, not the end of the run. The parent
- *   stays single-threaded, so forking is safe.
+ *   child, the leader of its own process group, which writes its packed
+ *   result to a pipe and exits. The call is done when the child exits
+ *   (SIGCHLD wakes the wait through signals.c's pipe), whoever holds the
+ *   pipe; what it left in its group is killed. A crash or a kill of the
+ *   group on timeout is a failed attempt, not the end of the run; an
+ *   interrupted run terminates and reaps every group (rt_backend_stop). Out
+ *   of descriptors or processes, a start says so (RT_BACKEND_NO_*) and the
+ *   scheduler waits. The parent stays single-threaded, so forking is safe.
  * threads: a pool of worker threads calls the tasks directly (fast; a crash
- *   ends the run; timeouts are not enforced).
+ *   ends the run; timeouts are not enforced; an interrupt cancels the calls
+ *   not yet made).
  */
 #include "config.h"
 
