@@ -385,7 +385,7 @@ static void say_interrupted(struct rt_run *r, struct stopped *s, size_t n, size_
 		base_buf_printf(&b, "; %zu in-process call%s could not be stopped", left, left == 1 ? "" : "s");
 	base_buf_printf(&b, "\nrun: finished results are kept (the cache%s)\n",
 			r->outdir != NULL ? ", --output-dir" : "");
-	rt_progress_clear(r);
+	r->drawn = 0;   /* the progress display stays as it was, its lines ended */
 	fputs(base_buf_str(&b), r->io->err);
 	fflush(r->io->err);
 	base_buf_free(&b);

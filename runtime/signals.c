@@ -6,7 +6,9 @@
  * flag). The scheduler then stops starting calls, terminates its element
  * process groups and returns 128 + the signal. With process isolation
  * SIGCHLD writes to the same pipe, so that an element is done when its
- * process exits, whoever else holds its result pipe. Each element's child
+ * process exits, whoever else holds its result pipe. A third stop signal
+ * gets its default action at once (an in-process call that never returns
+ * cannot be stopped otherwise). Each element's child
  * restores the default dispositions (rt_sig_child).
  *
  * Under --isolation inprocess a task runs in the run's own process: a task
@@ -41,7 +43,12 @@ static void on_signal(int sig)
 	if (sig != SIGCHLD) {
 		if (!caught)
 			caught = sig;
-		ncaught++;
+		if (++ncaught >= 3) {
+			/* the third: the run did not stop (a call in the process that never
+			 * returns), so the signal's own action, at once */
+			signal(sig, SIG_DFL);
+			raise(sig);
+		}
 	}
 	if (wake[1] >= 0 && write(wake[1], "x", 1) < 0) {
 		/* full: a wake-up is pending anyway */

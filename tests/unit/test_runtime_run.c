@@ -1047,6 +1047,25 @@ START_TEST(run_inprocess_limits)
 	ck_assert_str_eq(c.err, "run: task " MAP_SQUARE " has a timeout of 60s, which --isolation "
 			 "inprocess does not enforce\n");
 	cli_free(&c);
+	/* an in-process call that never returns: the third SIGTERM ends the run */
+	setenv("FLRT_TEST_PIDS", tpath("pids"), 1);
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		c = run_args(&md, "test.square", "x=777", "--isolation", "inprocess", "--jobs", "1", NULL);
+		_exit(c.status);
+	}
+	unsetenv("FLRT_TEST_PIDS");
+	for (int t = 0; t < 2000 && count_lines(tpath("pids")) < 1; t++)
+		usleep(10000);
+	for (int k = 0; k < 3; k++) {
+		ck_assert_int_eq(kill(pid, SIGTERM), 0);
+		usleep(100000);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status %#x", st);
 	/* the same crash with process isolation is one failed element */
 	c = run_args(&md, MAP_SQUARE, "x=[1,666]", NULL);
 	ck_assert_int_eq(c.status, 1);
