@@ -52,6 +52,7 @@ struct rt_backend {
 	pthread_t *threads;
 	bool stop, main_waiting, abandoned;
 	atomic_bool halt;                  /* interrupted: make no more calls */
+	bool scan;                         /* a child may have exited: look with waitpid */
 	int tick_ms;                       /* a wait returns NULL after this long (-1: never) */
 	struct rt_arena *inline_arena;     /* one thread: calls run in the caller's */
 };
@@ -70,6 +71,7 @@ struct rt_backend *rt_backend_new(bool process, size_t threads)
 		return NULL;
 	b->process = process;
 	b->tick_ms = -1;
+	b->scan = true;
 	atomic_init(&b->halt, false);
 	b->max_threads = threads ? threads : 1;
 	if (!process) {
@@ -387,9 +389,14 @@ static int poll_once(struct rt_backend *b, int timeout)
 	if (rc < 0 && errno != EINTR)
 		return -1;
 	for (size_t i = 0; rc > 0 && i < k; i++)
-		if (b->pfds[i].revents)
+		if (b->pfds[i].revents) {
 			read_pipe(b->pjobs[i]);
-	rt_sig_drain();
+			b->scan |= b->pjobs[i]->fd < 0;   /* its end: the child is exiting */
+		}
+	/* SIGCHLD wrote to the signal pipe: a byte drained after poll returned is
+	 * counted here, one written later wakes the next poll */
+	if (rt_sig_drain() > 0 || sfd < 0 || (b->pfds[k].revents & POLLIN))
+		b->scan = true;
 	return 0;
 }
 
@@ -397,7 +404,10 @@ static struct rt_job *process_wait(struct rt_backend *b)
 {
 	int64_t until = b->tick_ms >= 0 ? rt_now_ns() + (int64_t)b->tick_ms * 1000000 : 0;
 	for (;;) {
-		reap_exited(b);
+		if (b->scan) {
+			b->scan = false;
+			reap_exited(b);
+		}
 		struct rt_job *d = queue_pop(&b->done, &b->done_tail);
 		if (d != NULL) {
 			b->nrunning--;

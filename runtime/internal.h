@@ -333,7 +333,7 @@ void rt_sig_restore(void);
 void rt_sig_child(void);
 /** The self-pipe's read end (-1 when not installed); rt_sig_drain empties it. */
 int rt_sig_fd(void);
-void rt_sig_drain(void);
+size_t rt_sig_drain(void);   /* the bytes read */
 /** The first stop signal caught (0: none), and how many were. */
 int rt_sig_caught(void);
 int rt_sig_count(void);

@@ -112,11 +112,14 @@ int rt_sig_fd(void)
 	return wake[0];
 }
 
-void rt_sig_drain(void)
+size_t rt_sig_drain(void)
 {
 	char buf[256];
-	while (wake[0] >= 0 && read(wake[0], buf, sizeof buf) > 0)
-		;
+	size_t n = 0;
+	ssize_t r;
+	while (wake[0] >= 0 && (r = read(wake[0], buf, sizeof buf)) > 0)
+		n += (size_t)r;
+	return n;
 }
 
 int rt_sig_caught(void)
