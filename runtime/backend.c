@@ -157,15 +157,13 @@ static void child_main(struct rt_backend *b, struct rt_job *j, int wfd, pid_t pa
 	uint64_t len = r.data != NULL ? r.len : 0;
 	for (int i = 0; i < 8; i++)
 		hdr[5 + i] = (uint8_t)(len >> (8 * i));
+	/* the task's output first: once its result is read, the element is done */
+	fflush(stdout);
+	fflush(stderr);
 	if (r.data != NULL) {
 		write_all(wfd, hdr, sizeof hdr);
 		write_all(wfd, r.data, r.len);
 	}
-	close(wfd);
-	rt_result_free(&r);
-	rt_arena_free(a);
-	fflush(stdout);
-	fflush(stderr);
 	_exit(0);
 }
 
@@ -289,6 +287,18 @@ static void read_pipe(struct rt_job *j)
 	}
 }
 
+/* Has j's whole result arrived? Then its child only exits. */
+static bool have_result(const struct rt_job *j)
+{
+	const uint8_t *p = (const uint8_t *)j->buf.data;
+	if (j->buf.len < 13 || memcmp(p, MAGIC, 4) != 0)
+		return false;
+	uint64_t len = 0;
+	for (int i = 0; i < 8; i++)
+		len |= (uint64_t)p[5 + i] << (8 * i);
+	return len == j->buf.len - 13;
+}
+
 /* Has j's process exited? (reaped at most once) */
 static bool exited(struct rt_job *j, bool block)
 {
@@ -390,8 +400,14 @@ static int poll_once(struct rt_backend *b, int timeout)
 		return -1;
 	for (size_t i = 0; rc > 0 && i < k; i++)
 		if (b->pfds[i].revents) {
-			read_pipe(b->pjobs[i]);
-			b->scan |= b->pjobs[i]->fd < 0;   /* its end: the child is exiting */
+			struct rt_job *j = b->pjobs[i];
+			read_pipe(j);
+			if (have_result(j)) {   /* its child only _exits now: wait for it */
+				exited(j, true);
+				complete(b, j);
+			} else {
+				b->scan |= j->fd < 0;   /* its end: the child is exiting */
+			}
 		}
 	/* SIGCHLD wrote to the signal pipe: a byte drained after poll returned is
 	 * counted here, one written later wakes the next poll */
