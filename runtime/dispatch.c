@@ -356,7 +356,7 @@ static int by_node(const void *a, const void *b)
 	return x->elem < y->elem ? -1 : x->elem > y->elem;
 }
 
-/* "run: interrupted by signal 15 (Terminated): stopped n0 m (elements 3-9; 11 of 20 done)" */
+/* "run: interrupted by signal 15 (Terminated): n0 m (elements 3-9 stopped; 11 of 20 done)" */
 static void say_interrupted(struct rt_run *r, struct stopped *s, size_t n, size_t left)
 {
 	struct base_buf b = { 0 };
@@ -372,11 +372,18 @@ static void say_interrupted(struct rt_run *r, struct stopped *s, size_t n, size_
 			k++;
 		}
 		struct rt_node *o = s[i].n;
-		base_buf_printf(&b, "%s %s %s", i ? ";" : ": stopped", o->id, o->what != NULL ? o->what : "");
+		base_buf_printf(&b, "%s %s %s", i ? ";" : ":", o->id, o->what != NULL ? o->what : "");
 		if (o->arr != NULL) {
-			base_buf_printf(&b, " (element%s ", ne == 1 ? "" : "s");
-			rt_ranges_bounded(idx, ne, RT_RANGES_MAX, &b);
-			base_buf_printf(&b, "; %zu of %zu done)", o->arr->succeeded + o->arr->failed, o->arr->n);
+			base_buf_printf(&b, " (");
+			if (ne) {
+				base_buf_printf(&b, "element%s ", ne == 1 ? "" : "s");
+				rt_ranges_bounded(idx, ne, RT_RANGES_MAX, &b);
+				base_buf_printf(&b, " stopped; ");
+			}
+			base_buf_printf(&b, "%zu of %zu done)", o->arr->succeeded + o->arr->failed + o->arr->cancelled,
+					o->arr->n);
+		} else {
+			base_buf_printf(&b, " (stopped)");
 		}
 		free(idx);
 		i = k;
@@ -396,8 +403,11 @@ static void interrupt(struct rt_run *r)
 {
 	r->interrupted = rt_sig_caught();
 	size_t left = rt_backend_stop(r->be, STOP_GRACE_NS);
-	struct stopped *s = calloc(r->nrunning + 1, sizeof *s);
+	struct stopped *s = calloc(r->nrunning + r->narrays + 1, sizeof *s);
 	size_t n = 0;
+	for (size_t i = 0; i < r->narrays && s != NULL; i++)   /* maps with elements to start */
+		if (r->arrays[i]->st == RT_ST_RUNNING)
+			s[n++] = (struct stopped){ r->arrays[i], SIZE_MAX, false };
 	for (struct rt_job *j; (j = rt_backend_poll(r->be)) != NULL;) {
 		r->running[j->slot] = r->running[--r->nrunning];
 		r->running[j->slot]->slot = j->slot;

@@ -986,8 +986,8 @@ START_TEST(run_sigterm_stops_elements)
 	ck_assert_uint_eq(assert_pids_gone(), 4);
 	char *err;
 	err = slurp(tpath("stuck.err"));
-	ck_assert_ptr_nonnull(strstr((char *)err, "run: interrupted by signal 15 (Terminated): stopped n0 "
-				     MAP_SQUARE " (elements 10-12; 10 of 13 done)\n"
+	ck_assert_ptr_nonnull(strstr((char *)err, "run: interrupted by signal 15 (Terminated): n0 "
+				     MAP_SQUARE " (elements 10-12 stopped; 10 of 13 done)\n"
 				     "run: finished results are kept (the cache, --output-dir)\n"));
 	cli c = run_args(&md, "test.wf", XS_10, NULL);
 	ASSERT_OUT(c, WF_10);
