@@ -68,8 +68,11 @@ int rt_sig_install(bool chld, struct rt_msg *err)
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < NSTOP; i++)
-		sigaction(STOP_SIGNALS[i], &sa, &old_stop[i]);
+	for (size_t i = 0; i < NSTOP; i++) {
+		/* an ignored signal stays ignored (nohup, a background job's SIGINT) */
+		if (sigaction(STOP_SIGNALS[i], NULL, &old_stop[i]) == 0 && old_stop[i].sa_handler != SIG_IGN)
+			sigaction(STOP_SIGNALS[i], &sa, NULL);
+	}
 	chld_installed = chld;
 	if (chld) {
 		sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
