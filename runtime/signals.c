@@ -45,8 +45,11 @@ static void on_signal(int sig)
 			caught = sig;
 		if (++ncaught >= 3) {
 			/* the third: the run did not stop (a call in the process that never
-			 * returns), so the signal's own action, at once */
-			signal(sig, SIG_DFL);
+			 * returns), so the action it had before the run (flrt_main's removes
+			 * temporary files, then the default), at once */
+			for (size_t i = 0; i < NSTOP; i++)
+				if (STOP_SIGNALS[i] == sig)
+					sigaction(sig, &old_stop[i], NULL);
 			raise(sig);
 		}
 	}
