@@ -137,6 +137,7 @@ struct rt_run {
 	struct rt_job *free_jobs;
 	bool progress;
 	bool oom;
+	bool engine_throttles;       /* the backend applies a task map's parallelism (Slurm) */
 	struct rt_wf *root;
 };
 
