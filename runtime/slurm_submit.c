@@ -260,8 +260,10 @@ static int sbatch(struct rt_slurm *s, struct sl_job *l, const struct group *g, c
 		k++;
 	}
 	id[k] = 0;
-	if (rc != 0 || k == 0)
-		rt_msgf(err, "sbatch: %s", rc < 0 ? "cannot run it" : rt_sl_first_line(errs.len ? &errs : &out));
+	if (rc != 0 || k == 0) {
+		const char *why = rc < 0 ? "cannot run it" : rt_sl_first_line(errs.len ? &errs : &out);
+		rt_msgf(err, "%s%s", strncmp(why, "sbatch: ", 8) == 0 ? "" : "sbatch: ", why);
+	}
 	base_buf_free(&out);
 	base_buf_free(&errs);
 	return rc != 0 || k == 0 ? -1 : 0;

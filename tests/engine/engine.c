@@ -29,3 +29,8 @@ int engine__greet(flrt_ctx *ctx, flrt_str *o0)
 	*o0 = flrt_strdup(ctx, g != NULL ? g : "(unset)");
 	return 0;
 }
+
+int engine__doze(flrt_ctx *ctx, int64_t s, int64_t *o0)
+{
+	return engine__nap(ctx, s, o0);
+}
