@@ -151,19 +151,21 @@ for want in Requeue=1 MinMemoryNode=100M CPUs/Task=1 TimeLimit=UNLIMITED; do
 done
 check "the task's env is in the job's environment; requests, limits, interruptible as sbatch flags"
 
-# the cache: a second run of the same call submits nothing
+# the cache: on a second run, the cached map (describe_all, n1) submits nothing
 cache=$tmp/cache
 for k in 1 2; do
-	FLYTEC_CACHE_DIR=$cache $wrapper "$top_builddir/examples/quickstart/quickstart" run square x=7 \
-		--engine slurm --work-dir "$work" >"$tmp/sq$k.out" 2>"$tmp/sq$k.err" </dev/null ||
-		problem "run $k failed: $(tail -n 3 "$tmp/sq$k.err")"
+	FLYTEC_CACHE_DIR=$cache $wrapper "$top_builddir/examples/quickstart/quickstart" run pipeline \
+		'xs=[1,2,3,4]' --engine slurm --work-dir "$work" >"$tmp/pl$k.out" 2>"$tmp/pl$k.err" </dev/null ||
+		problem "run $k failed: $(tail -n 3 "$tmp/pl$k.err")"
+	cmp -s "$tmp/pl$k.out" "$top_srcdir/examples/quickstart/tests/pipeline.out" ||
+		problem "run $k: stdout: $(cat "$tmp/pl$k.out")"
 done
-cmp -s "$tmp/sq1.out" "$top_srcdir/examples/quickstart/tests/square.out" || problem "stdout: $(cat "$tmp/sq1.out")"
-cmp -s "$tmp/sq2.out" "$tmp/sq1.out" || problem "the cached result differs: $(cat "$tmp/sq2.out")"
-grep -q '^cached: ' "$tmp/sq2.err" || problem "no 'cached:' on the second run's stderr"
-d=$(sed -n 's/^run: on Slurm, in //p' "$tmp/sq2.err")
-[ -z "$(ls "$d/jobs")" ] || problem "the second run submitted jobs: $(ls "$d/jobs")"
-check "a cached call is not submitted (the default executable: this one)"
+grep -q '^cached: n1 quickstart.map_describe.* (4 of 4 elements)$' "$tmp/pl2.err" ||
+	problem "no 'cached: n1 ...' on the second run's stderr: $(cat "$tmp/pl2.err")"
+d=$(sed -n 's/^run: on Slurm, in //p' "$tmp/pl2.err")
+jobs=$(cd "$d/jobs" && echo *)
+[ "$jobs" = "1-n0.0.sh 2-n2.0.sh" ] || problem "the second run submitted $jobs, not n0 and n2 alone"
+check "cached map elements are not submitted (the default executable: this one)"
 
 # ---- cancelling the submitter ----------------------------------------------------------------
 # shellcheck disable=SC2086 # the wrapper is a command prefix
