@@ -61,19 +61,39 @@ static void arg_add(struct argv_buf *a, const char *s)
 	a->v[a->n] = NULL;
 }
 
+/* The task node's resource overrides (a call's `with`, a map's options): an
+ * ArrayNode's are on its sub-node. */
+static const Flyteidl__Core__Resources *overrides(const struct rt_node *n)
+{
+	const Flyteidl__Core__Node *node = n->node;
+	if (node->target_case == NODE(ARRAY_NODE) && node->array_node != NULL && node->array_node->node != NULL)
+		node = node->array_node->node;
+	if (node->target_case != NODE(TASK_NODE) || node->task_node == NULL || node->task_node->overrides == NULL)
+		return NULL;
+	return node->task_node->overrides->resources;
+}
+
+/* A resource of the node's overrides, else of the task's container. */
+static const char *resource(const struct rt_node *n, bool limits, int name)
+{
+	const Flyteidl__Core__TaskTemplate *tt = n->task->tmpl;
+	const char *v = res_value(overrides(n), limits, name);
+	if (v == NULL && tt->target_case == FLYTEIDL__CORE__TASK_TEMPLATE__TARGET_CONTAINER && tt->container != NULL)
+		v = res_value(tt->container->resources, limits, name);
+	return v;
+}
+
 /* Slurm allocates what a job asks for and (with cgroups) holds it to that:
  * CPUs from the requests (else the limits), memory and GPUs from the limits
  * (else the requests). */
-static void resource_flags(struct rt_slurm *s, const Flyteidl__Core__TaskTemplate *tt, struct argv_buf *a)
+static void resource_flags(struct rt_slurm *s, const struct rt_node *n, struct argv_buf *a)
 {
 	struct rt_arena *ar = s->r->a;
-	const Flyteidl__Core__Resources *rs = tt->target_case == FLYTEIDL__CORE__TASK_TEMPLATE__TARGET_CONTAINER &&
-		tt->container != NULL ? tt->container->resources : NULL;
-	const char *cpu = res_value(rs, false, RES(CPU)), *mem = res_value(rs, true, RES(MEMORY));
-	const char *gpu = res_value(rs, true, RES(GPU));
-	cpu = cpu != NULL ? cpu : res_value(rs, true, RES(CPU));
-	mem = mem != NULL ? mem : res_value(rs, false, RES(MEMORY));
-	gpu = gpu != NULL ? gpu : res_value(rs, false, RES(GPU));
+	const char *cpu = resource(n, false, RES(CPU)), *mem = resource(n, true, RES(MEMORY));
+	const char *gpu = resource(n, true, RES(GPU));
+	cpu = cpu != NULL ? cpu : resource(n, true, RES(CPU));
+	mem = mem != NULL ? mem : resource(n, false, RES(MEMORY));
+	gpu = gpu != NULL ? gpu : resource(n, false, RES(GPU));
 	double q;
 	if (cpu != NULL && (q = quantity(cpu)) > 0)
 		arg_add(a, rt_arena_printf(ar, "--cpus-per-task=%.0f", ceil(q - 1e-9)));
@@ -103,7 +123,7 @@ static void option_flags(struct rt_slurm *s, const struct rt_node *n, struct arg
 	if (n->timeout_ns > 0)
 		arg_add(a, rt_arena_printf(s->r->a, "--time=%lld",
 					   (long long)((n->timeout_ns + 59999999999LL) / 60000000000LL)));
-	resource_flags(s, tt, a);
+	resource_flags(s, n, a);
 	arg_add(a, interruptible(n, tt) ? "--requeue" : "--no-requeue");
 }
 

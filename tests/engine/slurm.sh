@@ -151,6 +151,16 @@ for want in Requeue=1 MinMemoryNode=100M CPUs/Task=1 TimeLimit=UNLIMITED; do
 done
 check "the task's env is in the job's environment; requests, limits, interruptible as sbatch flags"
 
+slurm_run "$tmp/greeted" "$engine" run greeted
+[ "$(cat "$tmp/greeted.out")" = '{"o0": "hello from the job"}' ] || problem "stdout: $(cat "$tmp/greeted.out") $(tail -n 5 "$tmp/greeted.err")"
+d=$(run_dir "$tmp/greeted")
+jid=$(squeue --noheader --states=all --name="flytec-$(basename "$d")" --format='%i' | head -n 1)
+info=$(scontrol -o show job "$jid")
+for want in Requeue=0 MinMemoryNode=200M CPUs/Task=2; do
+	case $info in *" $want "*) ;; *) problem "no $want: $info" ;; esac
+done
+check "a call's overrides (with { requests, limits, interruptible }) replace the task's in the flags"
+
 # the cache: on a second run, the cached map (describe_all, n1) submits nothing
 cache=$tmp/cache
 for k in 1 2; do
