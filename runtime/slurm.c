@@ -28,6 +28,8 @@
 #include "slurm_impl.h"
 #include "store.h"
 
+#define SQUEUE_PATIENCE_S 300   /* how long squeue may fail before the run gives up */
+
 static volatile sig_atomic_t caught;
 
 static void on_signal(int sig)
@@ -193,6 +195,8 @@ struct rt_slurm *rt_slurm_new(struct rt_run *r, const struct rt_slurm_opts *o, s
 	}
 	s->r = r;
 	s->poll_ns = (int64_t)((o->poll_s > 0 ? o->poll_s : 0.25) * 1e9);
+	const char *pat = getenv("FLYTEC_SLURM_PATIENCE");   /* seconds; for tests */
+	s->patience_s = pat != NULL && atoi(pat) > 0 ? atoi(pat) : SQUEUE_PATIENCE_S;
 	const char *exe = o->executable != NULL ? o->executable : "/proc/self/exe";
 	const char *work;
 	if ((s->exe = absolute(r->a, exe)) == NULL || access(s->exe, X_OK) < 0) {
@@ -399,6 +403,20 @@ static struct sl_job *find_active(struct rt_slurm *s, const char *id, size_t len
 	return NULL;
 }
 
+/* squeue has failed for too long: the jobs are cancelled (if scancel can)
+ * and fail, so that the run ends. */
+static void lose_all(struct rt_slurm *s, const char *why)
+{
+	rt_sl_scancel(s, true);
+	while (s->active != NULL) {
+		struct sl_job *sj = s->active;
+		s->active = sj->next;
+		rt_result_system(&sj->j->res, false, "lost track of the Slurm job %s: squeue failed for %ds: %s",
+				  sj->id, s->patience_s, why);
+		rt_sl_push_done(s, sj);
+	}
+}
+
 /* One look at the run's jobs: the state of each, the ones that ended. */
 static void look(struct rt_slurm *s)
 {
@@ -407,14 +425,18 @@ static void look(struct rt_slurm *s)
 	struct base_buf out = { 0 }, errs = { 0 };
 	int rc = argv[4] != NULL ? rt_sl_run_cmd(argv, &out, &errs) : -1;
 	if (rc != 0) {
-		/* the controller may be busy: the jobs are looked at again next time */
+		/* the controller may be busy or restarting: the jobs are looked at
+		 * again next time, for patience_s */
+		const char *why = rc < 0 ? "cannot run it" : rt_sl_first_line(errs.len ? &errs : &out);
 		if (s->squeue_errors++ % 40 == 0)
-			fprintf(s->r->io->err, "run: squeue: %s\n", rc < 0 ? "cannot run it" :
-				rt_sl_first_line(errs.len ? &errs : &out));
+			fprintf(s->r->io->err, "run: squeue: %s\n", why);
+		if ((int64_t)s->squeue_errors * s->poll_ns > (int64_t)s->patience_s * 1000000000LL)
+			lose_all(s, why);
 		base_buf_free(&out);
 		base_buf_free(&errs);
 		return;
 	}
+	s->squeue_errors = 0;
 	for (struct sl_job *sj = s->active; sj != NULL; sj = sj->next)
 		sj->state[0] = 0;
 	char *save = NULL;

@@ -202,6 +202,26 @@ squeue --noheader --states=all --name="$name" --format='%T' | grep -qv CANCELLED
 	problem "a job not cancelled: $(squeue --noheader --states=all --name="$name" --format='%i %T')"
 check "SIGTERM to the submitter cancels its jobs (scancel) and exits 128+15"
 
+# ---- a controller that does not answer -------------------------------------------------------
+mkdir -p "$tmp/bin"
+printf '#!/bin/sh\necho "squeue: error: Unable to contact slurm controller (connect failure)" >&2\nexit 1\n' >"$tmp/bin/squeue"
+chmod +x "$tmp/bin/squeue"
+real_squeue=$(command -v squeue)
+# shellcheck disable=SC2086
+PATH=$tmp/bin:$PATH FLYTEC_SLURM_PATIENCE=1 $wrapper "$engine" run doze s=120 --engine slurm --work-dir "$work" \
+	--no-cache >"$tmp/lost.out" 2>"$tmp/lost.err" </dev/null
+[ $? = 1 ] || problem "status not 1"
+grep -q 'lost track of the Slurm job [0-9]*: squeue failed for 1s: squeue: error: Unable to contact' "$tmp/lost.err" ||
+	problem "stderr: $(tail -n 5 "$tmp/lost.err")"
+name=flytec-$(basename "$(run_dir "$tmp/lost")")
+i=0
+while "$real_squeue" --noheader --name="$name" --format=%i | grep -q . && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ $i -lt 100 ] || problem "its job still runs: $("$real_squeue" --noheader --name="$name")"
+check "when squeue keeps failing, the run gives up (FLYTEC_SLURM_PATIENCE) and cancels its jobs"
+
 # ---- bad options ---------------------------------------------------------------------------
 # shellcheck disable=SC2086
 $wrapper "$engine" run greet --engine slurm >"$tmp/bad.out" 2>"$tmp/bad.err" </dev/null
@@ -211,7 +231,15 @@ grep -q 'needs --work-dir DIR' "$tmp/bad.err" || problem "stderr: $(cat "$tmp/ba
 $wrapper "$engine" run greet --engine pbs >"$tmp/bad.out" 2>"$tmp/bad.err" </dev/null
 [ $? = 2 ] || problem "--engine pbs: status not 2"
 grep -q "run: --engine is local or slurm, not 'pbs'" "$tmp/bad.err" || problem "stderr: $(cat "$tmp/bad.err")"
-check "--engine slurm without --work-dir, and an unknown engine, are clear errors"
+# shellcheck disable=SC2086
+$wrapper "$engine" run greet --work-dir "$work" >"$tmp/bad.out" 2>"$tmp/bad.err" </dev/null
+[ $? = 2 ] || problem "--work-dir alone: status not 2"
+grep -q "run: --work-dir and --executable are options of --engine slurm" "$tmp/bad.err" || problem "stderr: $(cat "$tmp/bad.err")"
+# shellcheck disable=SC2086
+$wrapper "$engine" run greet --engine slurm --work-dir "$work" --executable "$tmp/nothing" >"$tmp/bad.out" 2>"$tmp/bad.err" </dev/null
+[ $? = 1 ] || problem "--executable nothing: status not 1"
+grep -q "run: --executable $tmp/nothing: No such file or directory" "$tmp/bad.err" || problem "stderr: $(cat "$tmp/bad.err")"
+check "--engine slurm without --work-dir, an unknown engine, a missing executable are clear errors"
 
 t2=$(now)
 sh "$fixture" stop "$cluster"
