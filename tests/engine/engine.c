@@ -34,3 +34,10 @@ int engine__doze(flrt_ctx *ctx, int64_t s, int64_t *o0)
 {
 	return engine__nap(ctx, s, o0);
 }
+
+int engine__gpus(flrt_ctx *ctx, flrt_str *o0)
+{
+	const char *g = getenv("CUDA_VISIBLE_DEVICES");
+	*o0 = flrt_strdup(ctx, g != NULL ? g : "(unset)");
+	return 0;
+}

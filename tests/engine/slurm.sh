@@ -161,6 +161,13 @@ for want in Requeue=0 MinMemoryNode=200M CPUs/Task=2; do
 done
 check "a call's overrides (with { requests, limits, interruptible }) replace the task's in the flags"
 
+slurm_run "$tmp/gpus" "$engine" run gpus
+[ "$(cat "$tmp/gpus.out")" = '{"o0": "0"}' ] || problem "stdout: $(cat "$tmp/gpus.out") $(tail -n 5 "$tmp/gpus.err")"
+d=$(run_dir "$tmp/gpus")
+jid=$(squeue --noheader --states=all --name="flytec-$(basename "$d")" --format='%i' | head -n 1)
+case $(scontrol -o show job "$jid") in *TresPerNode=*gpu:1*) ;; *) problem "no gpu:1: $(scontrol -o show job "$jid")" ;; esac
+check "a GPU limit is --gres=gpu:N (the fixture's node has one pretend GPU)"
+
 # the cache: on a second run, the cached map (describe_all, n1) submits nothing
 cache=$tmp/cache
 for k in 1 2; do
