@@ -21,6 +21,7 @@ struct run_args {
 	bool no_cache;
 	const char *cache_dir;
 	bool slurm;                   /* --engine slurm */
+	bool detach;                  /* --detach */
 	struct rt_slurm_opts so;
 };
 
@@ -98,6 +99,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *x, const struc
 			} else if (engine_option(a, l)) {
 				if (set_engine_option(x, a, l, v, io) < 0)
 					return -1;
+			} else if (l == 8 && strncmp(a, "--detach", l) == 0 && eq == NULL) {
+				x->detach = true;
 			} else if (l == 10 && strncmp(a, "--no-cache", l) == 0 && eq == NULL) {
 				x->no_cache = true;
 			} else {
@@ -117,8 +120,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *x, const struc
 		fprintf(io->err, "run: which workflow, launch plan or task?\n");
 		return -1;
 	}
-	if (!x->slurm && (x->so.work_dir != NULL || x->so.executable != NULL)) {
-		fprintf(io->err, "run: --work-dir and --executable are options of --engine slurm\n");
+	if (!x->slurm && (x->so.work_dir != NULL || x->so.executable != NULL || x->detach)) {
+		fprintf(io->err, "run: --work-dir, --executable and --detach are options of --engine slurm\n");
 		return -1;
 	}
 	return 0;
@@ -305,7 +308,7 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 	if (parse_run_args(argc, argv, &x, io) < 0) {
 		fprintf(io->err, "usage: run NAME [input=value ...] [--jobs N] [--output-dir DIR] "
 			"[--isolation process|inprocess] [--no-cache] [--cache-dir DIR] "
-			"[--engine local|slurm] [--work-dir DIR] [--executable PATH]\n");
+			"[--engine local|slurm] [--work-dir DIR] [--executable PATH] [--detach]\n");
 		free(x.inputs);
 		return 2;
 	}
@@ -322,7 +325,10 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 		/* reported */
 	} else if (rt_run_load(r, &err) < 0) {
 		fprintf(io->err, "run: %s\n", err.text);
-	} else if ((status = prepare(r, &x, &t)) == 0) {
+	} else if ((status = prepare(r, &x, &t)) == 0 && x.detach &&
+		   (status = rt_slurm_detach(sl, io)) != 0) {
+		status = status < 0 ? 1 : 0;   /* the caller's part of --detach ends here */
+	} else if (status == 0) {
 		run_root(r);
 		status = 1;
 		if (r->oom) {
@@ -336,6 +342,7 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 		}
 		if (sl != NULL && rt_slurm_signal(sl))
 			status = 128 + rt_slurm_signal(sl);
+		rt_slurm_detached_end(sl, status);
 	}
 	run_free(r);
 	free(x.inputs);

@@ -38,6 +38,16 @@ struct rt_job *rt_slurm_wait(struct rt_slurm *s);
 struct rt_job *rt_slurm_poll(struct rt_slurm *s);
 void rt_slurm_cancel(struct rt_slurm *s, struct rt_job *j);
 
+/** --detach (slurm_detach.c): forks the submitter into the background.
+ *  1 in the caller (the run's directory printed on stdout: its work is
+ *  done), 0 in the background submitter (which goes on with the run), -1
+ *  when it cannot (reported). */
+int rt_slurm_detach(struct rt_slurm *s, const struct rt_io *io);
+/** In the background submitter: records the run's exit status. */
+void rt_slurm_detached_end(struct rt_slurm *s, int status);
+/** `slurm status|collect|cancel RUNDIR`: a detached run, later. */
+int rt_cmd_slurm(const flrt_module *m, int argc, char **argv, const struct rt_io *io);
+
 /** A backend whose calls go to s (rt_backend_free frees s too). */
 struct rt_backend *rt_backend_new_slurm(struct rt_slurm *s);
 

@@ -33,6 +33,7 @@ struct rt_slurm {
 	int64_t poll_ns;
 	unsigned seq;                        /* job scripts written */
 	bool cancelled_all;                  /* after SIGINT/SIGTERM */
+	bool detached;                       /* the background submitter of --detach */
 	int squeue_errors;                   /* looks in a row that failed */
 	int patience_s;                      /* how long they may fail */
 	struct sigaction old_int, old_term;

@@ -62,9 +62,11 @@ slurm_run() {
 	echo $? >"$out.status"
 }
 
-# the run directory a run named on stderr ("run: on Slurm, in DIR")
+# the run directory a run named on stderr ("run: on Slurm, in DIR"); a
+# non-existent one if it named none (so that no squeue lists every job)
 run_dir() {
-	sed -n 's/^run: on Slurm, in //p' "$1.err" | head -n 1
+	d=$(sed -n 's/^run: on Slurm, in //p' "$1.err" | head -n 1)
+	echo "${d:-/nonexistent/no-run-dir}"
 }
 
 # ---- the examples, every case at once (Slurm runs them side by side) ----------------
@@ -209,6 +211,45 @@ squeue --noheader --states=all --name="$name" --format='%T' | grep -qv CANCELLED
 	problem "a job not cancelled: $(squeue --noheader --states=all --name="$name" --format='%i %T')"
 check "SIGTERM to the submitter cancels its jobs (scancel) and exits 128+15"
 
+# ---- detached runs ----------------------------------------------------------------------------
+# shellcheck disable=SC2086
+d=$($wrapper "$engine" run retried 'xs=[1,2]' --engine slurm --work-dir "$work" --no-cache --detach \
+	2>"$tmp/det.err" </dev/null)
+[ $? = 0 ] || problem "--detach: status not 0: $(cat "$tmp/det.err")"
+case $d in "$work"/*) ;; *) problem "--detach printed '$d', not the run's directory" ;; esac
+"$engine" slurm collect "$d" --wait >"$tmp/det.out" 2>"$tmp/det.log"
+[ $? = 0 ] || problem "collect: status not 0: $(cat "$tmp/det.log")"
+[ "$(cat "$tmp/det.out")" = '{"o0": [2, 3]}' ] || problem "collect printed: $(cat "$tmp/det.out")"
+grep -q 'attempt 0 of element 2 fails' "$tmp/det.log" || problem "collect's stderr: $(cat "$tmp/det.log")"
+"$engine" slurm status "$d" 2>"$tmp/det.st"
+grep -qx "$d: succeeded (status 0)" "$tmp/det.st" || problem "status: $(cat "$tmp/det.st")"
+check "run --detach prints the run's directory; slurm collect --wait prints its result later"
+
+# shellcheck disable=SC2086
+d=$($wrapper "$engine" run dozing 'xs=[120,120,120]' --engine slurm --work-dir "$work" --no-cache \
+	--detach 2>"$tmp/detc.err" </dev/null)
+name=flytec-$(basename "$d")
+i=0
+until squeue --noheader --name="$name" --states=RUNNING --format=%i | grep -q . || [ $i -ge 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+"$engine" slurm status "$d" 2>"$tmp/detc.st"
+grep -q "^$d: running (pid [0-9]*)$" "$tmp/detc.st" || problem "status: $(cat "$tmp/detc.st")"
+"$engine" slurm collect "$d" >/dev/null 2>"$tmp/detc.c1"
+[ $? = 1 ] || problem "collect of a running run: status not 1"
+grep -q 'still running' "$tmp/detc.c1" || problem "collect: $(cat "$tmp/detc.c1")"
+"$engine" slurm cancel "$d" 2>/dev/null || problem "cancel failed"
+"$engine" slurm collect --wait "$d" >/dev/null 2>"$tmp/detc.log"
+[ $? = 143 ] || problem "collect after cancel: status not 143"
+grep -q 'cancelling 3 Slurm jobs' "$tmp/detc.log" || problem "collect's stderr: $(tail -n 3 "$tmp/detc.log")"
+left=$(squeue --noheader --name="$name" --states=PENDING,RUNNING --format='%i %T')
+[ -z "$left" ] || problem "jobs left: $left"
+"$engine" slurm status "$tmp" 2>"$tmp/detc.bad"
+[ $? = 1 ] || problem "status of a directory that is no run: not 1"
+grep -q 'not the directory of a detached run' "$tmp/detc.bad" || problem "$(cat "$tmp/detc.bad")"
+check "slurm status, collect and cancel of a detached run (its jobs cancelled)"
+
 # ---- a controller that does not answer -------------------------------------------------------
 mkdir -p "$tmp/bin"
 printf '#!/bin/sh\necho "squeue: error: Unable to contact slurm controller (connect failure)" >&2\nexit 1\n' >"$tmp/bin/squeue"
@@ -241,7 +282,7 @@ grep -q "run: --engine is local or slurm, not 'pbs'" "$tmp/bad.err" || problem "
 # shellcheck disable=SC2086
 $wrapper "$engine" run greet --work-dir "$work" >"$tmp/bad.out" 2>"$tmp/bad.err" </dev/null
 [ $? = 2 ] || problem "--work-dir alone: status not 2"
-grep -q "run: --work-dir and --executable are options of --engine slurm" "$tmp/bad.err" || problem "stderr: $(cat "$tmp/bad.err")"
+grep -q "run: --work-dir, --executable and --detach are options of --engine slurm" "$tmp/bad.err" || problem "stderr: $(cat "$tmp/bad.err")"
 # shellcheck disable=SC2086
 $wrapper "$engine" run greet --engine slurm --work-dir "$work" --executable "$tmp/nothing" >"$tmp/bad.out" 2>"$tmp/bad.err" </dev/null
 [ $? = 1 ] || problem "--executable nothing: status not 1"
