@@ -118,10 +118,9 @@ void rt_sl_scancel(struct rt_slurm *s, bool all)
 	if (!all && s->cancel.len == 0)
 		return;
 	char *argv[8] = { "scancel", "--quiet", NULL };
-	char *ids = NULL, *name = NULL;
+	char *ids = NULL;
 	if (all) {
-		name = rt_arena_printf(s->r->a, "--name=%s", s->name);
-		argv[2] = name;
+		argv[2] = (char *)s->name_arg;
 	} else {
 		/* ids as separate arguments: split the list in place */
 		size_t cap = 3;
@@ -210,9 +209,10 @@ struct rt_slurm *rt_slurm_new(struct rt_run *r, const struct rt_slurm_opts *o, s
 	s->runid = random_id(r->a);
 	s->dir = rt_arena_printf(r->a, "%s/%s", work, s->runid);
 	s->name = rt_arena_printf(r->a, "flytec-%s", s->runid);
+	s->name_arg = rt_arena_printf(r->a, "--name=%s", s->name);
 	const char *logs = rt_arena_printf(r->a, "%s/logs", s->dir);
 	const char *jobs = rt_arena_printf(r->a, "%s/jobs", s->dir);
-	if (s->runid == NULL || s->dir == NULL || logs == NULL || jobs == NULL) {
+	if (s->runid == NULL || s->dir == NULL || s->name_arg == NULL || logs == NULL || jobs == NULL) {
 		rt_msgf(err, "out of memory");
 		goto fail;
 	}
@@ -420,10 +420,10 @@ static void lose_all(struct rt_slurm *s, const char *why)
 /* One look at the run's jobs: the state of each, the ones that ended. */
 static void look(struct rt_slurm *s)
 {
-	char *argv[] = { "squeue", "--noheader", "--array", "--states=all",
-			 rt_arena_printf(s->r->a, "--name=%s", s->name), "--format=%i|%T", NULL };
+	char *argv[] = { "squeue", "--noheader", "--array", "--states=all", (char *)s->name_arg,
+			 "--format=%i|%T", NULL };
 	struct base_buf out = { 0 }, errs = { 0 };
-	int rc = argv[4] != NULL ? rt_sl_run_cmd(argv, &out, &errs) : -1;
+	int rc = rt_sl_run_cmd(argv, &out, &errs);
 	if (rc != 0) {
 		/* the controller may be busy or restarting: the jobs are looked at
 		 * again next time, for patience_s */

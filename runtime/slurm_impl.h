@@ -26,6 +26,7 @@ struct sl_job {
 struct rt_slurm {
 	struct rt_run *r;
 	const char *exe, *dir, *name, *runid;
+	const char *name_arg;                /* --name=flytec-RUNID, for squeue and scancel */
 	struct sl_job *pend, *pend_tail;     /* started, not yet submitted */
 	struct sl_job *active;               /* submitted, not yet finished */
 	struct rt_job *done, *done_tail;     /* finished, not yet returned */
