@@ -2,6 +2,8 @@
  * and the protected call that runs the library's entry points. */
 #include "prelude.h"
 
+#include <string.h>
+
 #include "ctx.h"
 #include "flytec.h"
 
@@ -19,6 +21,7 @@ static void boot(void *arg)
 	c->arena = b->arena;
 	c->names = fl_strtab_new(b->arena);
 	c->max_errors = DEFAULT_MAX_ERRORS;
+	c->source_max = FL_SOURCE_MAX;
 	b->ctx = c;
 }
 
@@ -44,6 +47,44 @@ void fl_ctx_free(struct fl_ctx *c)
 void fl_ctx_set_max_errors(struct fl_ctx *c, unsigned n)
 {
 	c->max_errors = n;
+}
+
+struct import_dir_call {
+	const char *dir;
+};
+
+static int add_import_dir(struct fl_ctx *c, void *arg)
+{
+	const char *dir = ((struct import_dir_call *)arg)->dir;
+	if (c->nimport_dirs == c->import_dirs_cap) {
+		uint32_t ncap = c->import_dirs_cap ? c->import_dirs_cap * 2 : 8;
+		c->import_dirs = fl_realloc(c->arena, c->import_dirs, c->import_dirs_cap * sizeof *c->import_dirs,
+					    ncap * sizeof *c->import_dirs);
+		c->import_dirs_cap = ncap;
+	}
+	c->import_dirs[c->nimport_dirs++] = fl_strndup(c->arena, dir, strlen(dir));
+	return 0;
+}
+
+int fl_ctx_add_import_dir(struct fl_ctx *c, const char *dir)
+{
+	struct import_dir_call call = {dir};
+	return fl_protect(c, add_import_dir, &call);
+}
+
+void fl_ctx_set_source_max(struct fl_ctx *c, size_t n)
+{
+	c->source_max = n == 0 || n > FL_SOURCE_MAX ? FL_SOURCE_MAX : n;
+}
+
+size_t fl_source_count(const struct fl_ctx *c)
+{
+	return c->nsources;
+}
+
+const char *fl_source_path(const struct fl_ctx *c, size_t i)
+{
+	return i < c->nsources ? c->sources[i]->path : NULL;
 }
 
 unsigned fl_error_count(const struct fl_ctx *c)

@@ -4,7 +4,7 @@
 #include <time.h>
 #include <string.h>
 
-#include "engine.flyte.h"
+#include "engine.flyte-c.h"
 
 int engine__wobbly(flrt_ctx *ctx, int64_t x, int64_t *o0)
 {
