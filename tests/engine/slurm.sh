@@ -4,11 +4,12 @@
 # 127.0.0.1 under the scratch directory) and stops on any exit. A TAP
 # producer.
 #
-# The three examples' cases (examples/*/tests/*.args) run on Slurm and must
+# The examples' cases (examples/*/tests/*.args) run on Slurm and must
 # print what the local executor prints (CASE.out, the status in CASE.status);
 # tests/engine/engine covers a retried recoverable failure, a timeout, the
 # task's env and resources as sbatch flags, the cache, and cancelling the
-# submitter (SIGTERM: its jobs are scancel'led). The cluster's start, the
+# submitter (SIGTERM: its jobs are scancel'led), detached runs, and an
+# unanswering controller. The cluster's start, the
 # cases and the stop are timed on stderr ("# timing: ...").
 #
 # Needs top_builddir (the examples, tests/engine/engine) and top_srcdir.
