@@ -131,6 +131,17 @@ done
 grep -q 'USER:Recoverable, recoverable' "$tmp/retried.err" || problem "no recoverable failure on stderr"
 check "a recoverable failure of map elements: the failed indexes are resubmitted, attempt 1 succeeds"
 
+slurm_run "$tmp/retried_old" "$engine" run retried_old 'xs=[1,2,3]'
+[ "$(cat "$tmp/retried_old.out")" = '{"o0": [2, 3, 4]}' ] || problem "stdout: $(cat "$tmp/retried_old.out") $(tail -n 5 "$tmp/retried_old.err")"
+d_old=$(run_dir "$tmp/retried_old")
+for i in 0 1 2; do
+	[ -s "$d_old/n0/data/0/$i/error.pb" ] || problem "no n0/data/0/$i/error.pb (legacy: the attempt, then the index)"
+	[ -s "$d_old/n0/data/1/$i/outputs.pb" ] || problem "no n0/data/1/$i/outputs.pb"
+done
+grep -q -- "map-execute" "$d_old"/jobs/1-n0.0.sh && grep -q -- "--legacy" "$d_old"/jobs/1-n0.0.sh ||
+	problem "no map-execute --legacy: $(cat "$d_old"/jobs/1-n0.0.sh)"
+check "a legacy map task: map-execute --legacy, the failed indexes resubmitted"
+
 jid=$(squeue --noheader --states=all --name="flytec-$(basename "$d")" --format='%F' | sort -n | head -n 1)
 scontrol -o show job "$jid" | grep -q 'ArrayTaskThrottle=2' || problem "the map's array has no %2: $(scontrol -o show job "$jid")"
 check "a map's concurrency is the array's throttle (--array=...%2)"
