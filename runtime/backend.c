@@ -29,11 +29,13 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "slurm.h"
 
 #define MAGIC "FRT1"
 
 struct rt_backend {
 	bool process;
+	struct rt_slurm *slurm;            /* --engine slurm: everything goes there */
 	size_t nrunning;
 	/* process */
 	struct rt_job *running;            /* list through ->next */
@@ -82,6 +84,14 @@ struct rt_backend *rt_backend_new(bool process, size_t threads)
 		pthread_cond_init(&b->work_cv, NULL);
 		pthread_cond_init(&b->done_cv, NULL);
 	}
+	return b;
+}
+
+struct rt_backend *rt_backend_new_slurm(struct rt_slurm *s)
+{
+	struct rt_backend *b = calloc(1, sizeof *b);
+	if (b != NULL)
+		b->slurm = s;
 	return b;
 }
 
@@ -637,16 +647,22 @@ int rt_backend_start(struct rt_backend *b, struct rt_job *j, struct rt_msg *err)
 	rt_result_reset(&j->res);
 	j->fd = -1;
 	j->pid = 0;
+	if (b->slurm != NULL)
+		return rt_slurm_start(b->slurm, j, err);
 	return b->process ? process_start(b, j, err) : thread_start(b, j, err);
 }
 
 struct rt_job *rt_backend_wait(struct rt_backend *b)
 {
+	if (b->slurm != NULL)
+		return rt_slurm_wait(b->slurm);
 	return b->process ? process_wait(b) : thread_wait(b);
 }
 
 struct rt_job *rt_backend_poll(struct rt_backend *b)
 {
+	if (b->slurm != NULL)
+		return rt_slurm_poll(b->slurm);
 	struct rt_job *j = queue_pop(b->process ? &b->done : &b->got, b->process ? &b->done_tail : &b->got_tail);
 	if (j != NULL)
 		b->nrunning--;
@@ -656,12 +672,18 @@ struct rt_job *rt_backend_poll(struct rt_backend *b)
 void rt_backend_flush(struct rt_backend *b)
 {
 	struct rt_msg err;
-	if (!b->process)
+	if (b->slurm != NULL)
+		rt_slurm_flush(b->slurm);
+	else if (!b->process)
 		(void)thread_flush(b, &err);   /* on failure, the next wait reports it */
 }
 
 void rt_backend_cancel(struct rt_backend *b, struct rt_job *j)
 {
+	if (b->slurm != NULL) {
+		rt_slurm_cancel(b->slurm, j);
+		return;
+	}
 	if (b->process && j->pid > 0 && !j->exited && !j->killed) {
 		j->killed = true;
 		kill(-j->pid, SIGKILL);
@@ -728,6 +750,8 @@ static size_t thread_stop(struct rt_backend *b)
 
 size_t rt_backend_stop(struct rt_backend *b, int64_t grace_ns)
 {
+	if (b->slurm != NULL)
+		return 0;   /* the Slurm engine's own handler cancels its jobs (slurm.c) */
 	return b->process ? process_stop(b, grace_ns) : thread_stop(b);
 }
 
@@ -735,7 +759,9 @@ void rt_backend_free(struct rt_backend *b)
 {
 	if (b == NULL || b->abandoned)
 		return;   /* calls still run in its threads: left to the process's end */
-	if (b->process) {
+	if (b->slurm != NULL) {
+		rt_slurm_free(b->slurm);
+	} else if (b->process) {
 		/* The scheduler waits for its jobs; this only guards against leaks. */
 		while (b->running != NULL) {
 			struct rt_job *j = b->running;

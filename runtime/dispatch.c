@@ -251,7 +251,9 @@ static void dispatch(struct rt_run *r)
 		for (size_t k = 0; k < r->narrays; k++) {
 			struct rt_node *n = r->arrays[k];
 			struct rt_array *ar = n->arr;
-			size_t limit = ar->parallelism ? ar->parallelism : r->slots;
+			/* an engine that throttles a task map itself gets all its elements */
+			size_t limit = ar->parallelism && !(r->engine_throttles && ar->task != NULL)
+				       ? ar->parallelism : r->slots;
 			while (ar->next < ar->n && !ar->failing && ar->running < limit) {
 				/* elements of maps without a parallelism share the --jobs slots */
 				if (!ar->parallelism && ar->task != NULL && r->nrunning >= r->slots)

@@ -5,6 +5,7 @@
 
 #include "fileio.h"
 #include "internal.h"
+#include "slurm.h"
 
 static void usage(const flrt_module *m, FILE *f)
 {
@@ -18,7 +19,11 @@ static void usage(const flrt_module *m, FILE *f)
 		"      run one element of a map task (index from BATCH_JOB_ARRAY_INDEX_VAR_NAME)\n"
 		"  run NAME [input=value ...] [--jobs N] [--output-dir DIR]\n"
 		"          [--isolation process|inprocess] [--no-cache] [--cache-dir DIR]\n"
-		"      run a workflow, launch plan or task locally; prints the outputs as JSON\n"
+		"          [--engine local|slurm] [--work-dir DIR] [--executable PATH] [--detach]\n"
+		"      run a workflow, launch plan or task locally (or on Slurm: docs/engines.md);\n"
+		"      prints the outputs as JSON\n"
+		"  slurm status|cancel RUNDIR, slurm collect RUNDIR [--wait]\n"
+		"      a run detached with run --engine slurm --detach (docs/engines.md)\n"
 		"  cache list|clear [--task T] [--version V] [--cache-dir DIR]\n"
 		"      the results memoized by run (docs/runtime.md)\n"
 		"  list\n"
@@ -70,6 +75,8 @@ int rt_main(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
 		return rt_cmd_run(m, argc - 1, argv + 1, io);
 	if (strcmp(cmd, "cache") == 0)
 		return rt_cmd_cache(argc - 1, argv + 1, io);
+	if (strcmp(cmd, "slurm") == 0)
+		return rt_cmd_slurm(m, argc - 1, argv + 1, io);
 	if (strcmp(cmd, "list") == 0) {
 		list_entities(m, io->err);
 		return 0;

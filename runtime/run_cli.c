@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "run_impl.h"
+#include "slurm.h"
 
 /* ---- the command --------------------------------------------------------------------------------- */
 struct run_args {
@@ -19,7 +20,33 @@ struct run_args {
 	bool process;
 	bool no_cache;
 	const char *cache_dir;
+	bool slurm;                   /* --engine slurm */
+	bool detach;                  /* --detach */
+	struct rt_slurm_opts so;
 };
+
+/* --engine local|slurm, and the Slurm engine's --work-dir and --executable */
+static bool engine_option(const char *a, size_t l)
+{
+	return (l == 8 && strncmp(a, "--engine", l) == 0) || (l == 10 && strncmp(a, "--work-dir", l) == 0) ||
+	       (l == 12 && strncmp(a, "--executable", l) == 0);
+}
+
+static int set_engine_option(struct run_args *x, const char *a, size_t l, const char *v, const struct rt_io *io)
+{
+	if (l == 10)
+		x->so.work_dir = v;
+	else if (l == 12)
+		x->so.executable = v;
+	else if (strcmp(v, "slurm") == 0 || strcmp(v, "local") == 0)
+		x->slurm = strcmp(v, "slurm") == 0;
+	else {
+		fprintf(io->err, "run: --engine is local or slurm, not '%s'\n", v);
+		return -1;
+	}
+	(void)a;
+	return 0;
+}
 
 static int parse_run_args(int argc, char **argv, struct run_args *x, const struct rt_io *io)
 {
@@ -38,7 +65,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *x, const struc
 			if (eq != NULL)
 				v = eq + 1;
 			bool needs = strncmp(a, "--jobs", l) == 0 || strncmp(a, "--output-dir", l) == 0 ||
-				     strncmp(a, "--isolation", l) == 0 || strncmp(a, "--cache-dir", l) == 0;
+				     strncmp(a, "--isolation", l) == 0 || strncmp(a, "--cache-dir", l) == 0 ||
+				     engine_option(a, l);
 			if (needs && v == NULL) {
 				if (i + 1 >= argc) {
 					fprintf(io->err, "run: %s needs a value\n", a);
@@ -68,6 +96,11 @@ static int parse_run_args(int argc, char **argv, struct run_args *x, const struc
 				}
 			} else if (l == 11 && strncmp(a, "--cache-dir", l) == 0) {
 				x->cache_dir = v;
+			} else if (engine_option(a, l)) {
+				if (set_engine_option(x, a, l, v, io) < 0)
+					return -1;
+			} else if (l == 8 && strncmp(a, "--detach", l) == 0 && eq == NULL) {
+				x->detach = true;
 			} else if (l == 10 && strncmp(a, "--no-cache", l) == 0 && eq == NULL) {
 				x->no_cache = true;
 			} else {
@@ -85,6 +118,10 @@ static int parse_run_args(int argc, char **argv, struct run_args *x, const struc
 	}
 	if (x->name == NULL) {
 		fprintf(io->err, "run: which workflow, launch plan or task?\n");
+		return -1;
+	}
+	if (!x->slurm && (x->so.work_dir != NULL || x->so.executable != NULL || x->detach)) {
+		fprintf(io->err, "run: --work-dir, --executable and --detach are options of --engine slurm\n");
 		return -1;
 	}
 	return 0;
@@ -261,8 +298,35 @@ static void run_free(struct rt_run *r)
 	rt_arena_free(r->a);
 }
 
+/* The backend: the local one, or Slurm (which throttles maps itself and
+ * takes every call the scheduler has). -1 when reported. */
+static int make_backend(struct rt_run *r, struct run_args *x, struct rt_slurm **sl)
+{
+	struct rt_msg err;
+	if (!x->slurm) {
+		if ((r->be = rt_backend_new(x->process, x->jobs)) == NULL)
+			fprintf(r->io->err, "run: out of memory\n");
+		return r->be != NULL ? 0 : -1;
+	}
+	if ((*sl = rt_slurm_new(r, &x->so, &err)) == NULL) {
+		fprintf(r->io->err, "run: %s\n", err.text);
+		return -1;
+	}
+	if ((r->be = rt_backend_new_slurm(*sl)) == NULL) {
+		rt_slurm_free(*sl);
+		*sl = NULL;
+		fprintf(r->io->err, "run: out of memory\n");
+		return -1;
+	}
+	r->slots = SIZE_MAX / 4;
+	r->engine_throttles = true;
+	fprintf(r->io->err, "run: on Slurm, in %s\n", rt_slurm_run_dir(*sl));
+	return 0;
+}
+
 int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
 {
+	struct rt_slurm *sl = NULL;
 	struct run_args x = { 0 };
 	struct rt_run rr = { 0 }, *r = &rr;
 	struct rt_target t = { 0 };
@@ -270,7 +334,8 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 	int status = 1;
 	if (parse_run_args(argc, argv, &x, io) < 0) {
 		fprintf(io->err, "usage: run NAME [input=value ...] [--jobs N] [--output-dir DIR] "
-			"[--isolation process|inprocess] [--no-cache] [--cache-dir DIR]\n");
+			"[--isolation process|inprocess] [--no-cache] [--cache-dir DIR] "
+			"[--engine local|slurm] [--work-dir DIR] [--executable PATH] [--detach]\n");
 		free(x.inputs);
 		return 2;
 	}
@@ -281,22 +346,29 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 	r->outdir = x.outdir;
 	r->inprocess = !x.process;
 	rt_progress_init(r);
-	if ((r->a = rt_arena_new()) == NULL || (r->be = rt_backend_new(x.process, x.jobs)) == NULL) {
+	if ((r->a = rt_arena_new()) == NULL) {
 		fprintf(io->err, "run: out of memory\n");
+	} else if (make_backend(r, &x, &sl) < 0) {
+		/* reported */
 	} else if (rt_run_load(r, &err) < 0) {
 		fprintf(io->err, "run: %s\n", err.text);
-	} else if ((status = prepare(r, &x, &t)) == 0) {
-		if (rt_sig_install(x.process, &err) < 0) {
+	} else if ((status = prepare(r, &x, &t)) == 0 && x.detach &&
+		   (status = rt_slurm_detach(sl, io)) != 0) {
+		status = status < 0 ? 1 : 0;   /* the caller's part of --detach ends here */
+	} else if (status == 0) {
+		/* on Slurm, the engine's own handler stops the run (slurm.c) */
+		if (!x.slurm && rt_sig_install(x.process, &err) < 0) {
 			fprintf(io->err, "run: %s\n", err.text);
 			status = 1;
 			goto out;
 		}
-		if (!x.process)
+		if (!x.slurm && !x.process)
 			rt_sig_guard_inprocess();
 		if (r->progress != RT_PROGRESS_OFF)
 			rt_backend_set_tick(r->be, 250);
 		run_root(r);
-		rt_sig_restore();
+		if (!x.slurm)
+			rt_sig_restore();
 		status = 1;
 		if (r->interrupted) {
 			status = 128 + r->interrupted;
@@ -312,6 +384,9 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 			print_result(r, r->root);
 			status = 0;
 		}
+		if (sl != NULL && rt_slurm_signal(sl))
+			status = 128 + rt_slurm_signal(sl);
+		rt_slurm_detached_end(sl, status);
 	}
 out:
 	run_free(r);

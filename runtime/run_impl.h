@@ -150,6 +150,7 @@ struct rt_run {
 	size_t nshown, cshown;
 	size_t drawn;                /* lines of the display on the terminal */
 	bool oom;
+	bool engine_throttles;       /* the backend applies a task map's parallelism (Slurm) */
 	struct rt_wf *root;
 	/* resources and signals */
 	bool throttled;              /* a call could not start (descriptors, processes): wait for one to end */
