@@ -14,7 +14,7 @@
 #include "flytec.h"
 
 enum mode { MODE_CHECK, MODE_SIGNATURES, MODE_DUMP_AST, MODE_EMIT, MODE_SHOW };
-enum emit { EMIT_PACKAGE, EMIT_PB, EMIT_JSON, EMIT_C };
+enum emit { EMIT_PACKAGE, EMIT_PB, EMIT_JSON, EMIT_C, EMIT_DOT };
 
 struct options {
 	enum mode mode;
@@ -43,6 +43,7 @@ static void usage(FILE *out)
 	      "                       pb       the numbered .pb files, loose, into the directory -o\n"
 	      "                       json     the whole package as protobuf JSON (stdout unless -o)\n"
 	      "                       c        NAME.flyte.h and NAME.flyte.c into the directory -o (default .)\n"
+	      "                       dot      the workflows as a Graphviz graph (stdout unless -o)\n"
 	      "  --show=FILE        print a .pb artifact or a .tgz package as protobuf JSON\n"
 	      "\n"
 	      "Options:\n"
@@ -73,6 +74,11 @@ static int cannot(const char *what, const char *path)
 /* Writes what --emit asked for; nothing is written when there were errors. */
 static int emit(struct fl_ctx *c, const struct options *r, struct fl_module *module, const char *path)
 {
+	if (r->emit == EMIT_DOT) {
+		if (r->output == NULL)
+			fl_print_dot(c, stdout, module);
+		return r->output == NULL ? (fl_out_of_memory(c) ? -1 : 0) : fl_write_dot(c, module, r->output);
+	}
 	if (r->emit == EMIT_C) {
 		const char *dir = r->output ? r->output : ".";
 		if (fl_make_dir(dir) != 0)
@@ -90,6 +96,7 @@ static int emit(struct fl_ctx *c, const struct options *r, struct fl_module *mod
 			return cannot("create", r->output);
 		return fl_package_write_dir(c, p, r->output);
 	case EMIT_C:
+	case EMIT_DOT:
 		break;
 	case EMIT_JSON:
 		if (r->output == NULL) {
@@ -199,15 +206,15 @@ enum { PARSED = -1 };
 
 static int parse_emit(const char *arg, struct options *o)
 {
-	static const char *const names[] = {"package", "pb", "json", "c"};
-	static const enum emit kinds[] = {EMIT_PACKAGE, EMIT_PB, EMIT_JSON, EMIT_C};
+	static const char *const names[] = {"package", "pb", "json", "c", "dot"};
+	static const enum emit kinds[] = {EMIT_PACKAGE, EMIT_PB, EMIT_JSON, EMIT_C, EMIT_DOT};
 	o->mode = MODE_EMIT;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(arg, names[i]) == 0) {
 			o->emit = kinds[i];
 			return PARSED;
 		}
-	return bad_usage("--emit takes package, pb, json or c, not '%s'", arg);
+	return bad_usage("--emit takes package, pb, json, c or dot, not '%s'", arg);
 }
 
 static int parse_type(const char *arg, struct options *o)
