@@ -24,8 +24,10 @@ static void usage(const flrt_module *m, FILE *f)
 		"      the results memoized by run (docs/runtime.md)\n"
 		"  list\n"
 		"      the tasks, workflows and launch plans of this executable\n"
+		"  --help, -h | --version\n"
+		"      this text, on standard output | the version of libflyterun\n"
 		"\n"
-		"libflyterun %s. Paths are local paths or file:// URIs.\n",
+		"libflyterun %s. Paths are local paths, file:// or s3:// URIs.\n",
 		m != NULL && m->name != NULL ? m->name : "flyterun", flrt_version());
 }
 

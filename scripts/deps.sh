@@ -9,7 +9,7 @@ bison flex protobuf-c-compiler libprotobuf-c-dev libprotobuf-dev protobuf-compil
 check libarchive-dev libmd-dev zlib1g-dev libsqlite3-dev valgrind clang libclang-rt-14-dev
 libcurl4-openssl-dev libssl-dev curl python3 python3-boto3
 radosgw ceph-mon ceph-osd ceph-common
-binutils cmake ninja-build graphviz"
+binutils cmake ninja-build graphviz groff-base"
 
 missing=
 for p in $packages; do
