@@ -6,6 +6,8 @@
 #   readme-cc    the README's block of shell that builds a task executable runs
 #                as written, and its executable finds libflyterun.so.0 in the
 #                prefix through its rpath (without the rpath it does not)
+#   make         docs/building.md's Makefile builds the example (and a second
+#                make does nothing)
 #   static       a task executable linked with flyterun-static.pc carries
 #                libflyterun inside (no libflyterun.so.0 needed) and runs
 #   no-main      the generated C with -DFLYTEC_NO_MAIN and a main of the
@@ -33,7 +35,7 @@ example=$top_srcdir/examples/quickstart
 expected=$example/tests/pipeline.out
 prefix=$tmp/prefix
 
-echo "1..8"
+echo "1..9"
 
 # the parent make's jobserver is not ours
 if ! (cd "$top_builddir" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
@@ -111,6 +113,23 @@ else
 	fi
 fi
 check "readme-cc"
+
+# -- docs/building.md's Makefile
+copy_example mk
+awk '/<!-- tests\/install.sh runs this Makefile -->/ { want = 1; next }
+     want && /^```/ { if (inside) exit; inside = 1; next }
+     inside { print }' "$top_srcdir/docs/building.md" >"$tmp/mk/Makefile"
+if [ ! -s "$tmp/mk/Makefile" ]; then
+	problem "docs/building.md has no block marked <!-- tests/install.sh runs this Makefile -->"
+elif ! (cd "$tmp/mk" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $MAKE CC="cc $SAN_CFLAGS") \
+	>"$tmp/mk.log" 2>&1; then
+	problem "make with docs/building.md's Makefile failed: $(tail -5 "$tmp/mk.log")"
+else
+	run_pipeline "$tmp/mk/quickstart"
+	(cd "$tmp/mk" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $MAKE -q CC="cc $SAN_CFLAGS") ||
+		problem "a second make would remake something"
+fi
+check "make"
 
 # -- static: libflyterun.a inside, the other libraries shared
 copy_example static
