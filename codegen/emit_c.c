@@ -1,4 +1,7 @@
-/* emit_c.c: the generated C of a module, NAME.flyte.h and NAME.flyte.c.
+/* emit_c.c: the generated C of a module, STEM.flyte-c.h and STEM.flyte-c.c
+ * (STEM.flyte the source's base name: not NAME.flyte.c, whose object
+ * NAME.flyte.o make's built-in rule would link into NAME.flyte, the
+ * user's source).
  *
  * The header declares one C function per task for the user to write, with
  * a C type for every language type (include/flyterun.h gives the layouts),
@@ -464,33 +467,59 @@ static void module_prefix(struct cgen *g)
 	for (const char *p = prefix; *p; p++)
 		base_buf_puts(&pb, *p == '.' ? "__" : (char[]){*p, 0});
 	g->prefix = pb.data;
-	g->guard = fl_sprintf(g->a, "%s_FLYTE_H", upper(g, g->prefix));
+	g->guard = fl_sprintf(g->a, "%s_FLYTE_C_H", upper(g, g->prefix));
 }
 
-/* Whether the .c can include the header by its name base: #include "..."
- * has no escapes. */
+/* Whether the .c can include the header by its name: a #include "..."
+ * has no escapes, so a quote or a control character (a newline) cannot be
+ * written there at all. */
 static bool includable(struct fl_ctx *c, const char *source, const char *base)
 {
 	for (const char *p = base; *p; p++) {
-		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7F) {
+		if (*p == '"' || (unsigned char)*p < 0x20 || *p == 0x7F) {
 			fl_error_noloc(c, "%s: the generated C is named after the file, and a C #include cannot name a file "
-				       "with a quote, a backslash or a control character; rename the file", source);
+				       "with a quote or a control character; rename the file", source);
 			return false;
 		}
 	}
 	return true;
 }
 
-static void emit_header(struct cgen *g, struct base_buf *header, const char *base)
+/* The header's name in the .c's #include "...": taken as written (a
+ * backslash is a character of the name there, not an escape), except that
+ * "??" would start a trigraph in translation phase 1 (tri??=x is tri#x
+ * under -std=c11): a backslash-newline between the two question marks is
+ * spliced away in phase 2, after trigraphs are replaced. */
+static void include_name(struct base_buf *b, const char *name)
+{
+	for (const char *p = name; *p; p++) {
+		base_buf_putc(b, *p);
+		if (*p == '?' && p[1] == '?')
+			base_buf_puts(b, "\\\n");
+	}
+}
+
+/* STEM: the base name of the source without ".flyte". */
+static const char *c_stem(struct fl_arena *a, const char *source)
+{
+	const char *base = strrchr(source, '/');
+	base = base != NULL ? base + 1 : source;
+	size_t n = strlen(base);
+	if (n > 6 && strcmp(base + n - 6, ".flyte") == 0)
+		n -= 6;
+	return fl_strndup(a, base, n);
+}
+
+static void emit_header(struct cgen *g, struct base_buf *header, const char *base, const char *stem)
 {
 	banner(g, header, base);
 	base_buf_printf(header, "#ifndef %s\n#define %s\n\n#include <flyterun.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n",
 		      g->guard, g->guard);
 	base_buf_printf(header, "/* Module %s: implement each function below and link with the generated\n"
-		      " * %s.c and -lflyterun. Values handed to a task and the outputs it\n"
+		      " * %s.flyte-c.c and -lflyterun. Values handed to a task and the outputs it\n"
 		      " * returns live in the call's arena: allocate with flrt_alloc(), free nothing.\n"
 		      " * Fail with `return flrt_fail(ctx, FLRT_RECOVERABLE, \"...\");`. */\n\n",
-		      comment_safe(g, g->m->name), comment_safe(g, base));
+		      comment_safe(g, g->m->name), comment_safe(g, stem));
 	base_buf_put(header, g->types.data != NULL ? g->types.data : "", g->types.len);
 	base_buf_put(header, g->h.data != NULL ? g->h.data : "", g->h.len);
 	base_buf_printf(header, "/** The module, for flrt_main(). */\nextern const flrt_module %s__module;\n\n", g->prefix);
@@ -533,10 +562,13 @@ static void emit_entities(struct base_buf *body, const struct fl_package *pkg)
 	}
 }
 
-static void emit_body(struct cgen *g, struct base_buf *body, const char *base, const struct fl_package *pkg)
+static void emit_body(struct cgen *g, struct base_buf *body, const char *base, const char *stem,
+		      const struct fl_package *pkg)
 {
 	banner(g, body, base);
-	base_buf_printf(body, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"%s.h\"\n\n", base);
+	base_buf_puts(body, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"");
+	include_name(body, stem);
+	base_buf_puts(body, ".flyte-c.h\"\n\n");
 	base_buf_put(body, g->src.data != NULL ? g->src.data : "", g->src.len);
 	base_buf_puts(body, "\n");
 	uint32_t ntasks = emit_task_table(g, body);
@@ -581,8 +613,9 @@ static int emit_c_body(struct fl_ctx *c, void *arg)
 			declare_ctype(&g, fl_type_enum(c->arena, m->entities[i]->decl));
 	if (g.clash)
 		return -1;
-	emit_header(&g, call->header, base);
-	emit_body(&g, call->body, base, call->pkg);
+	const char *stem = c_stem(c->arena, source);
+	emit_header(&g, call->header, base, stem);
+	emit_body(&g, call->body, base, stem, call->pkg);
 	return 0;
 }
 
@@ -593,44 +626,74 @@ int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_packa
 	return fl_protect(c, emit_c_body, &call);
 }
 
+struct path_call {
+	const char *source, *outdir, *path;
+	bool header;
+};
+
+static int c_output_path(struct fl_ctx *c, void *arg)
+{
+	struct path_call *call = arg;
+	call->path = fl_sprintf(c->arena, "%s/%s.flyte-c.%s", call->outdir, c_stem(c->arena, call->source),
+				call->header ? "h" : "c");
+	return 0;
+}
+
+const char *fl_c_output_path(struct fl_ctx *c, const char *source, const char *outdir, bool header)
+{
+	struct path_call call = {source, outdir, NULL, header};
+	return fl_protect(c, c_output_path, &call) == 0 ? call.path : NULL;
+}
+
 struct write_call {
 	const struct fl_module *m;
+	const struct fl_package *pkg;  /* NULL: lowered here */
 	const char *source, *outdir;
 	const struct fl_codegen_options *o;
 };
 
+/* Both files are checked against the inputs before either is written. */
 static int write_body(struct fl_ctx *c, void *arg)
 {
 	struct write_call *call = arg;
 	const struct fl_module *m = call->m;
 	const char *source = call->source, *outdir = call->outdir;
-	struct fl_codegen_options local = *call->o;
-	/* the embedded entities serve local runs: any image will do */
-	if (local.image == NULL && m->image == NULL)
-		local.image = "flytec-local";
-	struct fl_package *pkg = fl_lower(c, m, &local);
-	int rc = -1;
-	if (pkg == NULL)
-		goto done;
+	const struct fl_package *pkg = call->pkg;
+	if (pkg == NULL) {
+		struct fl_codegen_options local = *call->o;
+		/* the embedded entities serve local runs: any image will do */
+		if (local.image == NULL && m->image == NULL)
+			local.image = "flytec-local";
+		pkg = fl_lower(c, m, &local);
+		if (pkg == NULL)
+			return -1;
+	}
 	struct base_buf h, body;
 	base_buf_init(&h, fl_arena_core(c->arena));
 	base_buf_init(&body, fl_arena_core(c->arena));
 	if (fl_emit_c(c, m, pkg, source, &h, &body) != 0)
-		goto done;
-	const char *base = strrchr(source, '/');
-	base = base != NULL ? base + 1 : source;
-	const char *hpath = fl_sprintf(c->arena, "%s/%s.h", outdir, base);
-	const char *cpath = fl_sprintf(c->arena, "%s/%s.c", outdir, base);
+		return -1;
+	const char *stem = c_stem(c->arena, source);
+	const char *hpath = fl_sprintf(c->arena, "%s/%s.flyte-c.h", outdir, stem);
+	const char *cpath = fl_sprintf(c->arena, "%s/%s.flyte-c.c", outdir, stem);
+	if (fl_output_check(c, hpath) != 0 || fl_output_check(c, cpath) != 0)
+		return -1;
 	if (fl_write_output(c, hpath, h.data, h.len, true) != 0 || fl_write_output(c, cpath, body.data, body.len, true) != 0)
-		goto done;
-	rc = 0;
-done:
-	return rc;
+		return -1;
+	return 0;
 }
 
 int fl_write_c(struct fl_ctx *c, const struct fl_module *m, const char *source, const char *outdir,
 	       const struct fl_codegen_options *o)
 {
-	struct write_call call = {m, source, outdir, o};
+	struct write_call call = {m, NULL, source, outdir, o};
+	return fl_protect(c, write_body, &call);
+}
+
+int fl_write_c_package(struct fl_ctx *c, const struct fl_module *m, const struct fl_package *p, const char *source,
+		       const char *outdir)
+{
+	struct fl_codegen_options none = {0};
+	struct write_call call = {m, p, source, outdir, &none};
 	return fl_protect(c, write_body, &call);
 }

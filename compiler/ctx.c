@@ -19,6 +19,7 @@ static void boot(void *arg)
 	c->arena = b->arena;
 	c->names = fl_strtab_new(b->arena);
 	c->max_errors = DEFAULT_MAX_ERRORS;
+	c->source_max = FL_SOURCE_MAX;
 	b->ctx = c;
 }
 
@@ -44,6 +45,21 @@ void fl_ctx_free(struct fl_ctx *c)
 void fl_ctx_set_max_errors(struct fl_ctx *c, unsigned n)
 {
 	c->max_errors = n;
+}
+
+void fl_ctx_set_source_max(struct fl_ctx *c, size_t n)
+{
+	c->source_max = n == 0 || n > FL_SOURCE_MAX ? FL_SOURCE_MAX : n;
+}
+
+size_t fl_source_count(const struct fl_ctx *c)
+{
+	return c->nsources;
+}
+
+const char *fl_source_path(const struct fl_ctx *c, size_t i)
+{
+	return i < c->nsources ? c->sources[i]->path : NULL;
 }
 
 unsigned fl_error_count(const struct fl_ctx *c)

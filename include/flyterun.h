@@ -2,7 +2,7 @@
  * @file flyterun.h
  * libflyterun: the runtime linked into every flytec task executable.
  *
- * The generated C (NAME.flyte.c) describes each task of a module with the
+ * The generated C (NAME.flyte-c.c) describes each task of a module with the
  * tables below and registers them; the user implements one C function per
  * task. The runtime decodes Flyte literals into C values, calls the task,
  * encodes its outputs, and writes outputs.pb or error.pb, the way

@@ -79,8 +79,8 @@ step_build() {
 		cat "$tmp/err" >>"$tmp/why"
 		return 1
 	fi
-	base=$(basename "$1")
-	for src in "$2/$base.c" "$top_srcdir/$(dirname "$1")"/*.c; do
+	base=$(basename "$1" .flyte)
+	for src in "$2/$base.flyte-c.c" "$top_srcdir/$(dirname "$1")"/*.c; do
 		if ! ${CC:-cc} -std=c11 -pedantic -Wall -Wextra -Werror -I"$top_srcdir/include" -I"$2" \
 			-c "$src" -o "$2/obj.o" 2>"$tmp/why"; then
 			echo "cc $src failed" >>"$tmp/why"

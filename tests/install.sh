@@ -15,7 +15,9 @@
 #   cmake-*      tests/install/CMakeLists.txt through find_package(flytec)
 #                with the "Unix Makefiles" and Ninja generators, out of the
 #                source tree: builds, runs, rebuilds nothing when nothing
-#                changed and regenerates when the .flyte file changed; and
+#                changed, regenerates when a dependency that only the
+#                depfile names changed (flytec's FLYTEC_TEST_EXTRA_SOURCE
+#                hook, until imports) and when the .flyte file changed; and
 #                the static target
 #   uninstall    make uninstall leaves no file in the prefix
 # Every executable prints the quickstart's pipeline result.
@@ -102,7 +104,7 @@ else
 		[ -f "/usr/lib/$(cc -print-multiarch 2>/dev/null)/libflyterun.so.0" ]; then
 		echo "# a libflyterun.so.0 is installed in a system directory: the no-rpath check is skipped"
 	else
-		(cd "$tmp/readme" && command cc $SAN_CFLAGS -o norpath quickstart.c quickstart.flyte.c \
+		(cd "$tmp/readme" && command cc $SAN_CFLAGS -o norpath quickstart.c quickstart.flyte-c.c \
 			$(pkg-config --cflags --libs flyterun)) 2>"$tmp/cc.err" ||
 			problem "cc without rpath: $(cat "$tmp/cc.err")"
 		if "$tmp/readme/norpath" --version >/dev/null 2>"$tmp/norpath.err"; then
@@ -134,7 +136,7 @@ check "make"
 # -- static: libflyterun.a inside, the other libraries shared
 copy_example static
 (cd "$tmp/static" && flytec --emit=c -o . quickstart.flyte &&
-	command cc $SAN_CFLAGS -o quickstart quickstart.c quickstart.flyte.c \
+	command cc $SAN_CFLAGS -o quickstart quickstart.c quickstart.flyte-c.c \
 		$(pkg-config --cflags --libs flyterun-static)) 2>"$tmp/cc.err" ||
 	problem "cc with flyterun-static: $(cat "$tmp/cc.err")"
 if [ -x "$tmp/static/quickstart" ]; then
@@ -152,7 +154,7 @@ check "static"
 copy_example nomain
 cp "$top_srcdir/tests/install/own_main.c" "$tmp/nomain/"
 (cd "$tmp/nomain" && flytec --emit=c -o . quickstart.flyte &&
-	command cc $SAN_CFLAGS -DFLYTEC_NO_MAIN -o own own_main.c quickstart.c quickstart.flyte.c \
+	command cc $SAN_CFLAGS -DFLYTEC_NO_MAIN -o own own_main.c quickstart.c quickstart.flyte-c.c \
 		$(pkg-config --cflags --libs flyterun-static)) 2>"$tmp/cc.err" ||
 	problem "cc -DFLYTEC_NO_MAIN: $(cat "$tmp/cc.err")"
 if [ -x "$tmp/nomain/own" ]; then
@@ -160,7 +162,7 @@ if [ -x "$tmp/nomain/own" ]; then
 	[ "$got" = "hello from the program's own main" ] || problem "own --hello: '$got'"
 	run_pipeline "$tmp/nomain/own"
 fi
-if (cd "$tmp/nomain" && command cc $SAN_CFLAGS -o twomains own_main.c quickstart.c quickstart.flyte.c \
+if (cd "$tmp/nomain" && command cc $SAN_CFLAGS -o twomains own_main.c quickstart.c quickstart.flyte-c.c \
 	$(pkg-config --cflags --libs flyterun-static)) 2>"$tmp/cc.err"; then
 	problem "without -DFLYTEC_NO_MAIN the generated main did not clash with the program's"
 elif ! grep -q 'multiple definition of .main' "$tmp/cc.err"; then
@@ -174,6 +176,12 @@ cmake_case() {
 	shift 2
 	copy_example "$name"
 	b=$tmp/$name/build
+	# a second source of the compilation, as an import would be: flytec's
+	# test hook reads it and lists it in the depfile
+	extra=$tmp/$name/extra.flyte
+	echo "# read by flytec, a dependency" >"$extra"
+	FLYTEC_TEST_EXTRA_SOURCE=$extra
+	export FLYTEC_TEST_EXTRA_SOURCE
 	if ! CFLAGS=$SAN_CFLAGS cmake -S "$top_srcdir/tests/install" -B "$b" -G "$gen" \
 		-DCMAKE_PREFIX_PATH="$prefix" -DEXAMPLE_DIR="$tmp/$name" "$@" >"$tmp/cmake.log" 2>&1; then
 		problem "cmake -G '$gen' failed:"
@@ -188,24 +196,31 @@ cmake_case() {
 	run_pipeline "$b/quickstart"
 	flytec --show="$b/quickstart.tgz" >/dev/null 2>"$tmp/show.err" ||
 		problem "the package: $(cat "$tmp/show.err")"
-	[ -f "$b/gen/quickstart.flyte.h" ] || problem "no gen/quickstart.flyte.h in the build tree"
+	[ -f "$b/gen/quickstart.flyte-c.h" ] || problem "no gen/quickstart.flyte-c.h in the build tree"
 	# nothing changed: flytec does not run again
 	cmake --build "$b" >"$tmp/build.log" 2>&1
 	if grep -q 'flytec:' "$tmp/build.log"; then
 		problem "a second build ran flytec again:"
 		problem "$(cat "$tmp/build.log")"
 	fi
+	[ -f "$b/gen/quickstart.flyte-c.d" ] || problem "no depfile gen/quickstart.flyte-c.d"
+	# a dependency that only the depfile names changed: flytec runs again
+	touch -d '+1 seconds' "$extra" 2>/dev/null || { sleep 1; touch "$extra"; }
+	cmake --build "$b" >"$tmp/build.log" 2>&1 || problem "the rebuild failed: $(tail -5 "$tmp/build.log")"
+	grep -q 'flytec: .*quickstart.flyte -> ' "$tmp/build.log" ||
+		problem "a changed dependency from the depfile did not regenerate: $(cat "$tmp/build.log")"
 	# the .flyte changed (retries 2 -> 5): C, package and executable are remade
-	cp "$b/gen/quickstart.flyte.c" "$tmp/$name/before.c"
+	cp "$b/gen/quickstart.flyte-c.c" "$tmp/$name/before.c"
 	sed 's/retries = 2/retries = 5/' "$tmp/$name/quickstart.flyte" >"$tmp/$name/q.tmp" &&
 		mv "$tmp/$name/q.tmp" "$tmp/$name/quickstart.flyte"
 	touch -d '+2 seconds' "$tmp/$name/quickstart.flyte" 2>/dev/null
 	cmake --build "$b" >"$tmp/build.log" 2>&1 || problem "the rebuild failed: $(tail -5 "$tmp/build.log")"
-	grep -q 'flytec: .*quickstart.flyte -> quickstart.flyte.c' "$tmp/build.log" ||
+	grep -q 'flytec: .*quickstart.flyte -> quickstart.flyte-c.c' "$tmp/build.log" ||
 		problem "a changed .flyte did not regenerate the C: $(cat "$tmp/build.log")"
 	grep -q 'flytec: .*-> .*quickstart.tgz' "$tmp/build.log" ||
 		problem "a changed .flyte did not remake the package"
-	cmp -s "$tmp/$name/before.c" "$b/gen/quickstart.flyte.c" && problem "the regenerated C did not change"
+	cmp -s "$tmp/$name/before.c" "$b/gen/quickstart.flyte-c.c" && problem "the regenerated C did not change"
+	unset FLYTEC_TEST_EXTRA_SOURCE
 }
 
 if ! command -v cmake >/dev/null 2>&1; then

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "quickstart.flyte.h"
+#include "quickstart.flyte-c.h"
 
 int main(int argc, char **argv)
 {
