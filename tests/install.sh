@@ -18,7 +18,8 @@
 #                changed, regenerates when a dependency that only the
 #                depfile names changed (flytec's FLYTEC_TEST_EXTRA_SOURCE
 #                hook, until imports) and when the .flyte file changed; and
-#                the static target
+#                the static target; find_package(flytec VERSION) accepts
+#                0.1 and 0.1.0 and refuses 0.2 and 1.0
 #   uninstall    make uninstall leaves no file in the prefix
 # Every executable prints the quickstart's pipeline result.
 #
@@ -37,7 +38,7 @@ example=$top_srcdir/examples/quickstart
 expected=$example/tests/pipeline.out
 prefix=$tmp/prefix
 
-echo "1..9"
+echo "1..10"
 
 # the parent make's jobserver is not ours
 if ! (cd "$top_builddir" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
@@ -227,6 +228,7 @@ if ! command -v cmake >/dev/null 2>&1; then
 	skip "cmake-make" "no cmake (Debian: cmake)"
 	skip "cmake-ninja" "no cmake"
 	skip "cmake-static" "no cmake"
+	skip "cmake-version" "no cmake"
 else
 	cmake_case make "Unix Makefiles"
 	check "cmake-make"
@@ -243,6 +245,23 @@ else
 		skip "cmake-ninja" "no ninja (Debian: ninja-build)"
 		skip "cmake-static" "no ninja (Debian: ninja-build)"
 	fi
+	for want in 0.1.0 0.2 1.0; do
+		rm -rf "$tmp/ver"
+		CFLAGS=$SAN_CFLAGS cmake -S "$top_srcdir/tests/install" -B "$tmp/ver" -DCMAKE_PREFIX_PATH="$prefix" \
+			-DEXAMPLE_DIR="$example" -DFLYTEC_WANT=$want >"$tmp/ver.log" 2>&1
+		status=$?
+		case $want in
+		0.1.0) [ $status -eq 0 ] || problem "find_package(flytec 0.1.0) failed: $(tail -5 "$tmp/ver.log")" ;;
+		*)
+			if [ $status -eq 0 ]; then
+				problem "find_package(flytec $want) accepted flytec 0.1"
+			elif ! grep -q 'version: 0.1' "$tmp/ver.log"; then
+				problem "find_package(flytec $want): $(tail -5 "$tmp/ver.log")"
+			fi
+			;;
+		esac
+	done
+	check "cmake-version"
 fi
 
 # -- uninstall
