@@ -20,6 +20,9 @@
  * holds a malloc'd name from before mkstemp until after the rename. */
 #define PENDING_MAX 64
 static _Atomic(char *) pending[PENDING_MAX];
+/* the process that writes each: a child forked while its parent writes
+ * (the runtime forks tasks) must not remove the parent's file */
+static _Atomic(pid_t) pending_pid[PENDING_MAX];
 static void (*write_hook)(const char *tmp);
 
 _Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "the signal handler reads the table lock-free");
@@ -28,8 +31,10 @@ static int pending_add(char *tmp)
 {
 	for (int i = 0; i < PENDING_MAX; i++) {
 		char *expected = NULL;
-		if (atomic_compare_exchange_strong(&pending[i], &expected, tmp))
+		if (atomic_compare_exchange_strong(&pending[i], &expected, tmp)) {
+			atomic_store(&pending_pid[i], getpid());
 			return i;
+		}
 	}
 	return -1;  /* full: this one is not removed on a signal */
 }
@@ -40,14 +45,14 @@ static void pending_drop(int slot)
 		atomic_store(&pending[slot], NULL);
 }
 
-/* Async-signal-safe: unlink, signal and raise only. The signal is blocked
+/* Async-signal-safe: getpid, unlink, signal and raise only. The signal is blocked
  * while this runs, so the raised one kills the process on return. */
 static void remove_pending(int sig)
 {
 	int e = errno;
 	for (int i = 0; i < PENDING_MAX; i++) {
 		char *tmp = atomic_load(&pending[i]);
-		if (tmp != NULL)
+		if (tmp != NULL && atomic_load(&pending_pid[i]) == getpid())
 			(void)unlink(tmp);
 	}
 	signal(sig, SIG_DFL);

@@ -143,6 +143,7 @@ static struct fl_entity *inline_map(struct checker *k, struct fl_node *callee, c
 {
 	struct fl_entity *target = FL_NEW(k->a, struct fl_entity);
 	target->kind = FL_E_MAP;
+	target->module = k->m;
 	target->decl = callee;
 	/* "map(t)" in messages; named after its node at the end of the workflow */
 	target->name = fl_sprintf(k->a, "map(%s)", callee->map.target.str ? callee->map.target.str : "...");
@@ -336,6 +337,7 @@ static const struct fl_type *expr_name(struct checker *k, struct fl_node *n, con
 		report_unknown_value(k, n, rest);
 		return NULL;
 	}
+	v->used = true;
 	n->sema = v;
 	if (v->type == NULL) {
 		const struct fl_sig *s = &v->node->target->sig;
@@ -372,7 +374,9 @@ static struct fl_wf_node *member_node(struct checker *k, struct fl_node *n, cons
 {
 	struct fl_node *obj = n->member.object;
 	struct fl_wf_value *v = NULL;
-	if (obj->kind == FL_NAME && (v = scope_find(k, obj->name.str)) != NULL && v->input < 0 && v->output < 0) {
+	if (obj->kind == FL_NAME && (v = scope_find(k, obj->name.str)) != NULL)
+		v->used = true;
+	if (obj->kind == FL_NAME && v != NULL && v->input < 0 && v->output < 0) {
 		obj->sema = v;
 		return v->node;  /* NULL: the call that made it had an error */
 	} else if (obj->kind == FL_CALL || obj->kind == FL_WITH) {
@@ -624,6 +628,23 @@ static const struct fl_node *check_body(struct checker *k, struct fl_entity *e)
 	return ret;
 }
 
+/* Inputs and values no expression names (only in a workflow without
+ * errors: after one, what is unused says little). */
+static void warn_unused_values(struct checker *k, const struct fl_entity *e)
+{
+	/* the scope holds the inputs first, then the assigned values */
+	for (uint32_t i = 0; i < k->nscope; i++) {
+		const struct fl_wf_value *v = k->scope[i];
+		if (v->used)
+			continue;
+		if (i < e->sig.nin)
+			fl_warn(k->c, FL_W_UNUSED_INPUT, v->loc, "input '%s' of workflow '%s' is never used", v->name,
+				e->name);
+		else
+			fl_warn(k->c, FL_W_UNUSED_VALUE, v->loc, "'%s' is assigned but never used", v->name);
+	}
+}
+
 void fl_check_workflow(struct checker *k, struct fl_entity *e)
 {
 	unsigned errors_before = k->c->nerrors;
@@ -648,5 +669,7 @@ void fl_check_workflow(struct checker *k, struct fl_entity *e)
 	if (e->wf.nnodes == 0 && k->c->nerrors == errors_before)
 		fl_error(k->c, e->decl->sig.name.loc, "workflow '%s' calls nothing; Flyte needs at least one node in a "
 			 "workflow (call a task, map, workflow or launch plan)", e->name);
+	if (k->c->nerrors == errors_before)
+		warn_unused_values(k, e);
 	k->wf = NULL;
 }

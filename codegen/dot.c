@@ -185,9 +185,13 @@ static void workflow(struct dot *d, const struct fl_entity *wf)
 	for (uint32_t i = 0; i < w->nnodes; i++) {
 		const struct fl_wf_node *n = w->nodes[i];
 		const char *to = fl_sprintf(d->c->arena, "n%u", (unsigned)n->index);
-		for (uint32_t k = 0; k < n->target->sig.nin; k++)
+		const struct fl_sig *sig = &n->target->sig;
+		for (uint32_t k = 0; k < sig->nin; k++)
 			if (n->args != NULL && n->args[k] != NULL)
-				value_edges(d, n->args[k], to, n->target->sig.in[k].name, n->target->sig.in[k].type);
+				value_edges(d, n->args[k], to, sig->in[k].name, sig->in[k].type);
+			else if (sig->in[k].bound && sig->in[k].bound_value != NULL)
+				/* partial<h=height> of an inline map: a workflow value too */
+				value_edges(d, sig->in[k].bound_value, to, sig->in[k].name, sig->in[k].type);
 	}
 	for (uint32_t k = 0; k < wf->sig.nout; k++)
 		if (w->returns != NULL && w->returns[k] != NULL)

@@ -96,7 +96,7 @@ void fl_lower_entity(struct gen *g, const struct fl_entity *e)
 		fl_lower_workflow(g, e);
 		break;
 	case FL_E_LAUNCHPLAN: {
-		const char *name = qualified(g, e->name);
+		const char *name = qualified(g, e);
 		if (fl_lower_has(g, FL_ART_LAUNCHPLAN, name))
 			break;
 		fl_lower_entity(g, e->lp.workflow);
@@ -124,6 +124,11 @@ struct lower_call {
 	struct fl_package *p;
 };
 
+const char *fl_lower_image(const struct gen *g, const struct fl_module *m)
+{
+	return g->o->image != NULL ? g->o->image : m->image != NULL ? m->image : g->m->image != NULL ? g->m->image : "";
+}
+
 static int lower_body(struct fl_ctx *c, void *arg)
 {
 	struct lower_call *call = arg;
@@ -131,21 +136,26 @@ static int lower_body(struct fl_ctx *c, void *arg)
 	const struct fl_codegen_options *o = call->o;
 	struct gen g = {.c = c, .a = c->arena, .m = m, .o = o};
 	base_hash_init(&g.index, fl_arena_core(c->arena), 0);
-	g.image = o->image != NULL ? o->image : m->image;
 	g.entrypoint = o->entrypoint != NULL ? o->entrypoint : m->name;
-	if (g.image == NULL) {
-		bool needs = false;
-		for (uint32_t i = 0; i < m->nentities; i++)
-			needs |= m->entities[i]->kind == FL_E_TASK && m->entities[i]->opts.image == NULL;
-		if (needs) {
-			fl_error_noloc(c, "no container image: declare one (image \"registry/name:tag\") or pass --image");
-			return -1;
-		}
-		g.image = "";
+	/* imported modules first, each before its importers, each once */
+	uint32_t nmods;
+	const struct fl_module **mods = fl_module_closure(c->arena, m, &nmods);
+	/* a task's image: its own, else --image, else its module's, else the root's */
+	bool needs = false;
+	for (uint32_t k = 0; k < nmods; k++)
+		for (uint32_t i = 0; i < mods[k]->nentities; i++)
+			needs |= mods[k]->entities[i]->kind == FL_E_TASK && mods[k]->entities[i]->opts.image == NULL
+				 && o->image == NULL && mods[k]->image == NULL && m->image == NULL;
+	if (needs) {
+		fl_error_noloc(c, "no container image: declare one (image \"registry/name:tag\") or pass --image");
+		return -1;
 	}
-	for (uint32_t i = 0; i < m->nentities; i++)
-		if (m->entities[i]->decl->kind != FL_MAP)  /* inline maps come with their workflow */
-			fl_lower_entity(&g, m->entities[i]);
+	for (uint32_t k = 0; k < nmods; k++) {
+		const struct fl_module *mk = mods[k];
+		for (uint32_t i = 0; i < mk->nentities; i++)
+			if (mk->entities[i]->decl->kind != FL_MAP)  /* inline maps come with their workflow */
+				fl_lower_entity(&g, mk->entities[i]);
+	}
 	struct fl_package *p = FL_NEW(c->arena, struct fl_package);
 	p->items = g.items;
 	p->n = g.n;

@@ -78,11 +78,12 @@ Flyteidl__Core__Resources *fl_lower_resources(struct gen *g, const struct fl_opt
 }
 
 /* The container's argv: the task executable and Flyte's placeholders. */
-Flyteidl__Core__Container *fl_lower_container(struct gen *g, const struct fl_options *o, const char *task, bool map,
-					      const char *bound, bool legacy)
+Flyteidl__Core__Container *fl_lower_container(struct gen *g, const struct fl_options *o, const struct fl_entity *te,
+					      bool map, const char *bound, bool legacy)
 {
 	Flyteidl__Core__Container *ct = NEW(g, Flyteidl__Core__Container, FLYTEIDL__CORE__CONTAINER__INIT);
-	ct->image = str(g, o->image != NULL ? o->image : g->image);
+	const char *task = qualified(g, te);
+	ct->image = str(g, o->image != NULL ? o->image : fl_lower_image(g, te->module));
 	const char *args[24];
 	size_t n = 0;
 	args[n++] = g->entrypoint;
@@ -131,7 +132,7 @@ Flyteidl__Admin__DescriptionEntity *fl_lower_description(struct gen *g)
 
 void fl_lower_task(struct gen *g, const struct fl_entity *e)
 {
-	const char *name = qualified(g, e->name);
+	const char *name = qualified(g, e);
 	if (fl_lower_has(g, FL_ART_TASK, name))
 		return;
 	Flyteidl__Core__TaskTemplate *t = NEW(g, Flyteidl__Core__TaskTemplate, FLYTEIDL__CORE__TASK_TEMPLATE__INIT);
@@ -140,7 +141,7 @@ void fl_lower_task(struct gen *g, const struct fl_entity *e)
 	t->metadata = fl_lower_task_metadata(g, &e->opts);
 	t->interface = fl_lower_interface(g, &e->sig);
 	t->target_case = FLYTEIDL__CORE__TASK_TEMPLATE__TARGET_CONTAINER;
-	t->container = fl_lower_container(g, &e->opts, name, false, NULL, false);
+	t->container = fl_lower_container(g, &e->opts, e, false, NULL, false);
 	Flyteidl__Admin__TaskSpec *spec = NEW(g, Flyteidl__Admin__TaskSpec, FLYTEIDL__ADMIN__TASK_SPEC__INIT);
 	spec->template_ = t;
 	spec->description = fl_lower_description(g);

@@ -59,6 +59,13 @@ static la_ssize_t sink_write(struct archive *ar, void *client, const void *data,
 	return (la_ssize_t)n;
 }
 
+/* libarchive's reason, which may be NULL. */
+static const char *archive_why(struct archive *ar)
+{
+	const char *why = ar != NULL ? archive_error_string(ar) : NULL;
+	return why != NULL ? why : "unknown error";
+}
+
 /* The arguments of the protected bodies below. */
 struct package_call {
 	const struct fl_package *p;
@@ -83,7 +90,7 @@ static int build_tgz(struct fl_ctx *c, const struct fl_package *p, const char *p
 	    || archive_write_set_filter_option(ar, "gzip", "timestamp", NULL) != ARCHIVE_OK
 	    || archive_write_set_bytes_in_last_block(ar, 1) != ARCHIVE_OK
 	    || archive_write_open2(ar, &s, NULL, sink_write, NULL, NULL) != ARCHIVE_OK) {
-		snprintf(err, sizeof err, "%s: cannot create the archive: %s", path, archive_error_string(ar));
+		snprintf(err, sizeof err, "%s: cannot create the archive: %s", path, archive_why(ar));
 		goto done;
 	}
 	/* the numbered names sort in registration order already */
@@ -98,12 +105,12 @@ static int build_tgz(struct fl_ctx *c, const struct fl_package *p, const char *p
 		archive_entry_set_gid(e, 0);
 		if (archive_write_header(ar, e) != ARCHIVE_OK
 		    || archive_write_data(ar, p->items[i].data, p->items[i].len) != (la_ssize_t)p->items[i].len) {
-			snprintf(err, sizeof err, "%s: cannot add %s: %s", path, p->items[i].file, archive_error_string(ar));
+			snprintf(err, sizeof err, "%s: cannot add %s: %s", path, p->items[i].file, archive_why(ar));
 			goto done;
 		}
 	}
 	if (archive_write_close(ar) != ARCHIVE_OK) {
-		snprintf(err, sizeof err, "%s: cannot finish the archive: %s", path, archive_error_string(ar));
+		snprintf(err, sizeof err, "%s: cannot finish the archive: %s", path, archive_why(ar));
 		goto done;
 	}
 done:

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "fileio.h"
 #include "internal.h"
 
 static void usage(const flrt_module *m, FILE *f)
@@ -99,5 +100,8 @@ int rt_main(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
 int flrt_main(const flrt_module *m, int argc, char **argv)
 {
 	struct rt_io io = { stdout, stderr };
+	/* SIGTERM (a pod stopped), SIGINT, SIGHUP during a write: the
+	 * temporary file goes with the process */
+	base_write_remove_temps_on_signals();
 	return rt_main(m, argc, argv, &io);
 }

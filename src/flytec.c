@@ -30,12 +30,14 @@ static void usage(FILE *out)
 	      "                       package  flyte-package.tgz for `flytectl register files`\n"
 	      "                       pb       the numbered .pb files, into the directory PATH;\n"
 	      "                                the stale ones an earlier run wrote there go\n"
+	      "                                (DIR/.flytec-pb lists them; nothing else goes)\n"
 	      "                       json     the whole package as protobuf JSON (default: stdout)\n"
 	      "                       c        STEM.flyte-c.h and STEM.flyte-c.c into the\n"
 	      "                                directory PATH (default .)\n"
 	      "                       dot      the workflows as a Graphviz graph (default: stdout)\n"
-	      "                     PATH - is standard output (package, json, dot). In a list, the\n"
-	      "                     first KIND=PATH takes the rest of the argument as its PATH.\n"
+	      "                     PATH - is standard output (package, json, dot). In a list a\n"
+	      "                     comma and a kind start the next item: c=a,b is the directory\n"
+	      "                     a,b. Without =PATH a kind takes -o PATH when it is the only one.\n"
 	      "  --show=FILE        print a .pb artifact or a .tgz package as protobuf JSON\n"
 	      "\n"
 	      "Options:\n"
@@ -46,6 +48,11 @@ static void usage(FILE *out)
 	      "                     identifier fields (default empty: flytectl fills them)\n"
 	      "  --type=T           what --show decodes: task, workflow, launchplan, literals, error\n"
 	      "                     (default: from the file name N_NAME_K.pb)\n"
+	      "  -I DIR             search DIR for imported modules (after the file's own\n"
+	      "                     directory; `from a.b import x` reads DIR/a/b.flyte)\n"
+	      "  -Wall, -WNAME, -Wno-NAME, -Werror, -Werror=NAME\n"
+	      "                     warnings: unused-import (on by default), unused-input,\n"
+	      "                     unused-value, unused-enum; -Werror makes them errors\n"
 	      "  --max-errors=N     stop after N errors per file (default 20; 0: no limit)\n"
 	      "  -h, --help         print this help and exit\n"
 	      "  --version          print the version and exit\n"
@@ -80,6 +87,14 @@ static int compile_one(const char *path, const struct options *r)
 	}
 	fl_ctx_set_max_errors(c, r->max_errors);
 	fl_ctx_set_source_max(c, source_max);
+	for (int i = 0; i < r->nwarnings; i++)
+		fl_ctx_warning(c, r->warnings[i]);
+	for (int i = 0; i < r->nimport_dirs; i++)
+		if (fl_ctx_add_import_dir(c, r->import_dirs[i]) != 0) {
+			fprintf(stderr, "flytec: out of memory\n");
+			fl_ctx_free(c);
+			return 1;
+		}
 	if (r->mode == MODE_SHOW) {
 		int rc = fl_show_file(c, stdout, path, r->show_type);
 		fl_print_diagnostics(c, stderr);
@@ -287,6 +302,14 @@ static int parse_option(int opt, char **argv, struct options *o)
 	case 'o':
 		o->output = optarg;
 		break;
+	case 'I':
+		o->import_dirs[o->nimport_dirs++] = optarg;
+		break;
+	case 'W':
+		if (!fl_warning_option_known(optarg))
+			return bad_usage("unknown warning option '-W%s'", optarg);
+		o->warnings[o->nwarnings++] = optarg;
+		break;
 	case OPT_IMAGE:
 		o->cg.image = optarg;
 		break;
@@ -335,7 +358,8 @@ static bool takes_next(const char *arg)
 	if (arg[0] != '-' || arg[1] == '\0')
 		return false;
 	if (arg[1] != '-')
-		return arg[strlen(arg) - 1] == 'o' && strspn(arg + 1, "ho") == strlen(arg + 1);
+		return strcmp(arg, "-I") == 0 || strcmp(arg, "-W") == 0
+		       || (arg[strlen(arg) - 1] == 'o' && strspn(arg + 1, "ho") == strlen(arg + 1));
 	if (strchr(arg, '=') != NULL || arg[2] == '\0')
 		return false;
 	for (const struct option *l = longopts; l->name != NULL; l++)
@@ -465,7 +489,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	*o = (struct options){.mode = MODE_CHECK, .max_errors = 20};
 	o->deps.targets = calloc((size_t)argc + 1, sizeof *o->deps.targets);
-	if (o->deps.targets == NULL) {
+	/* at most argc of each */
+	o->import_dirs = calloc((size_t)argc + 1, sizeof *o->import_dirs);
+	o->warnings = calloc((size_t)argc + 1, sizeof *o->warnings);
+	if (o->deps.targets == NULL || o->import_dirs == NULL || o->warnings == NULL) {
 		fputs("flytec: out of memory\n", stderr);
 		return 1;
 	}
@@ -474,7 +501,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return -argc;
 	int opt;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":ho:I:W:", longopts, NULL)) != -1) {
 		int rc = parse_option(opt, argv, o);
 		if (rc != PARSED)
 			return rc;
@@ -545,6 +572,8 @@ int main(int argc, char **argv)
 	if (rc == PARSED)
 		rc = run(&o);
 	free(o.deps.targets);
+	free(o.import_dirs);
+	free(o.warnings);
 	for (unsigned k = 0; k < EMIT_KINDS; k++)
 		if (o.emit[k].explicit_path)
 			free((char *)o.emit[k].path);

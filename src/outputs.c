@@ -172,12 +172,11 @@ static void default_depfile(struct fl_ctx *c, const struct options *o, const cha
 			break;
 		}
 	}
-	const char *path = fl_c_output_path(c, source, ".", true);  /* ./STEM.flyte-c.h */
-	if (path == NULL) {
+	const char *stem = fl_c_output_path(c, source, ".", true);  /* STEM.flyte-c.h */
+	if (stem == NULL) {
 		out->oom = true;
 		return;
 	}
-	const char *stem = path + 2;
 	size_t n = strlen(stem) - strlen(".flyte-c.h");
 	char *s = strndup(stem, n);
 	if (s == NULL) {

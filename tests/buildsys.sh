@@ -88,6 +88,8 @@ done
 [ "$(cat gen/q.flyte-c.d)" = "gen/q.flyte-c.h gen/q.flyte-c.c: q.flyte" ] || problem "q.flyte-c.d: $(cat gen/q.flyte-c.d)"
 [ "$(cat my.dep)" = "j.json: q.flyte" ] || problem "my.dep: $(cat my.dep)"
 [ "$(cat q.d)" = "j: q.flyte" ] || problem "q.d: $(cat q.d)"
+fly -MD --emit=c q.flyte 2>err || problem "-MD --emit=c: $(cat err)"
+[ "$(cat q.flyte-c.d)" = "q.flyte-c.h q.flyte-c.c: q.flyte" ] || problem "./q.flyte-c.d: $(cat q.flyte-c.d)"
 grep -q '^ pb/7_quickstart.nightly_3.pb: q.flyte$' pb.d || problem "pb.d: $(cat pb.d)"
 rm -f p.tgz.d
 printf 'module q\ntask t(x: int) -> str\nworkflow w(x: int) -> int {\n    return t(x=x)\n}\n' >bad.flyte
@@ -96,7 +98,7 @@ fly -MD -MF bad.d --emit=package=bad.tgz bad.flyte 2>err
 [ ! -e bad.d ] && [ ! -e bad.tgz ] || problem "a failed compile wrote: $(ls)"
 [ -z "$(find . -name '*.tmp.*')" ] || problem "temporary files: $(find . -name '*.tmp.*')"
 cd .. || exit 1
-check "-MD: PATH.d, DIR/STEM.flyte-c.d, DIR.d, STEM.d or -MF; nothing when the compilation fails"
+check "-MD: PATH.d, DIR/STEM.flyte-c.d (STEM.flyte-c.d for .), DIR.d, STEM.d or -MF; nothing when the compilation fails"
 
 # 5, 6: GNU make and Ninja with the depfile
 # The build: gen/STEM.flyte-c.[ch] from STEM.flyte (+ an "imported"
