@@ -20,6 +20,9 @@
 #                hook, until imports) and when the .flyte file changed; and
 #                the static target; find_package(flytec VERSION) accepts
 #                0.1 and 0.1.0 and refuses 0.2 and 1.0
+#   cmake-imports  the geometry example, its imported module in a directory
+#                of its own (IMPORT_DIRS): builds and runs; changing the
+#                imported module regenerates the importer's C (the depfile)
 #   uninstall    make uninstall leaves no file in the prefix
 # Every executable prints the quickstart's pipeline result.
 #
@@ -38,7 +41,7 @@ example=$top_srcdir/examples/quickstart
 expected=$example/tests/pipeline.out
 prefix=$tmp/prefix
 
-echo "1..10"
+echo "1..11"
 
 # the parent make's jobserver is not ours
 if ! (cd "$top_builddir" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
@@ -229,6 +232,7 @@ if ! command -v cmake >/dev/null 2>&1; then
 	skip "cmake-ninja" "no cmake"
 	skip "cmake-static" "no cmake"
 	skip "cmake-version" "no cmake"
+	skip "cmake-imports" "no cmake"
 else
 	cmake_case make "Unix Makefiles"
 	check "cmake-make"
@@ -262,6 +266,36 @@ else
 		esac
 	done
 	check "cmake-version"
+
+	# imports: geometry.flyte in src/, the module geo.shapes under lib/
+	g=$tmp/imports
+	rm -rf "$g" && mkdir -p "$g/src" "$g/lib/geo" &&
+		cp "$top_srcdir/examples/geometry/geometry.flyte" "$top_srcdir/examples/geometry/geometry.c" "$g/src/" &&
+		cp "$top_srcdir/examples/geometry/geo/shapes.flyte" "$top_srcdir/examples/geometry/geo/shapes.c" "$g/lib/geo/"
+	gen=Ninja
+	command -v ninja >/dev/null 2>&1 || gen="Unix Makefiles"
+	if ! CFLAGS=$SAN_CFLAGS cmake -S "$top_srcdir/tests/install/imports" -B "$g/build" -G "$gen" \
+		-DCMAKE_PREFIX_PATH="$prefix" -DSRC_DIR="$g/src" -DLIB_DIR="$g/lib" >"$tmp/cmake.log" 2>&1; then
+		problem "cmake (imports) failed: $(tail -10 "$tmp/cmake.log")"
+	elif ! cmake --build "$g/build" >"$tmp/build.log" 2>&1; then
+		problem "cmake --build (imports) failed: $(tail -10 "$tmp/build.log")"
+	else
+		"$g/build/geometry" run report 'widths=[1.0,2.5,4.0]' --no-cache >"$tmp/run.out" 2>"$tmp/run.err" ||
+			problem "geometry run report: $(head -5 "$tmp/run.err")"
+		cmp -s "$top_srcdir/examples/geometry/tests/report.out" "$tmp/run.out" ||
+			problem "geometry run report printed: $(cat "$tmp/run.out") $(head -3 "$tmp/run.err")"
+		grep -q "shapes.flyte" "$g/build/gen/geometry.flyte-c.d" 2>/dev/null ||
+			problem "the importer's depfile does not name the imported module"
+		# the imported module changes (paint's retries): the importer's C is remade
+		cp "$g/build/gen/geometry.flyte-c.c" "$tmp/geometry.before.c"
+		sed 's/retries = 1/retries = 4/' "$g/lib/geo/shapes.flyte" >"$g/shapes.tmp" &&
+			mv "$g/shapes.tmp" "$g/lib/geo/shapes.flyte"
+		touch -d '+2 seconds' "$g/lib/geo/shapes.flyte" 2>/dev/null
+		cmake --build "$g/build" >"$tmp/build.log" 2>&1 || problem "the rebuild failed: $(tail -5 "$tmp/build.log")"
+		grep -q 'flytec: .*geometry.flyte -> ' "$tmp/build.log" ||
+			problem "a changed import did not regenerate the importer: $(cat "$tmp/build.log")"
+	fi
+	check "cmake-imports"
 fi
 
 # -- uninstall
