@@ -74,6 +74,8 @@ void fl_lower_map_task(struct gen *g, const struct fl_entity *map)
 	if (mi->legacy)
 		t->custom = array_job(g, mi);
 	t->target_case = FLYTEIDL__CORE__TASK_TEMPLATE__TARGET_CONTAINER;
+	/* carried to the map task, which flytekit leaves out (flyte#7076) */
+	t->extended_resources = fl_lower_extended_resources(g, &o);
 	t->container = fl_lower_container(g, &o, mi->target, true, fl_join_names(g->a, bound, nb), mi->legacy);
 	Flyteidl__Admin__TaskSpec *spec = NEW(g, Flyteidl__Admin__TaskSpec, FLYTEIDL__ADMIN__TASK_SPEC__INIT);
 	spec->template_ = t;

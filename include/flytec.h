@@ -35,6 +35,7 @@ struct fl_codegen_options {
 	const char *version;
 	const char *image;       /**< overrides the module's default image */
 	const char *entrypoint;  /**< args[0] of every container; default: the module name */
+	bool version_digest;     /**< the version is the package's content digest (`version` is ignored) */
 };
 
 /** The library's version, as "MAJOR.MINOR.PATCH". */

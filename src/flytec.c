@@ -45,7 +45,8 @@ static void usage(FILE *out)
 	      "  --image=IMAGE      the container image (overrides the module's `image`)\n"
 	      "  --entrypoint=PATH  the task executable in the image (default: the module name)\n"
 	      "  --project=P, --domain=D, --entity-version=V\n"
-	      "                     identifier fields (default empty: flytectl fills them)\n"
+	      "                     identifier fields (default empty: flytectl fills them);\n"
+	      "                     --entity-version=digest: the package's content digest\n"
 	      "  --type=T           what --show decodes: task, workflow, launchplan, literals, error\n"
 	      "                     (default: from the file name N_NAME_K.pb)\n"
 	      "  -I DIR             search DIR for imported modules (after the file's own\n"
@@ -323,7 +324,9 @@ static int parse_option(int opt, char **argv, struct options *o)
 		o->cg.domain = optarg;
 		break;
 	case OPT_ENTITY_VERSION:
-		o->cg.version = optarg;
+		/* "digest": the package's content digest (fl_codegen_options) */
+		o->cg.version_digest = strcmp(optarg, "digest") == 0;
+		o->cg.version = o->cg.version_digest ? NULL : optarg;
 		break;
 	case OPT_TYPE:
 		return parse_type(optarg, o);
