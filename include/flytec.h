@@ -176,6 +176,14 @@ void fl_remove_temps_on_signals(void);
  *  before it is renamed over its target (NULL: none). */
 void fl_set_write_hook(void (*hook)(const char *tmp));
 
+/** Prints a picture of the module's workflows in Graphviz's DOT language
+ *  (`flytec --emit=dot`): a cluster per workflow, a node per call (maps
+ *  with their options), edges labelled with the input they bind and its
+ *  type. */
+void fl_print_dot(struct fl_ctx *c, FILE *out, const struct fl_module *m);
+/** Writes what fl_print_dot prints into the file at path, whole. Returns
+ *  0, or -1 after queueing an error. */
+int fl_write_dot(struct fl_ctx *c, const struct fl_module *m, const char *path);
 /** Message types --show can decode. */
 enum fl_show_type { FL_SHOW_AUTO, FL_SHOW_TASK, FL_SHOW_WORKFLOW, FL_SHOW_LAUNCHPLAN, FL_SHOW_LITERALS,
 		    FL_SHOW_ERROR };

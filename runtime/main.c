@@ -1,4 +1,6 @@
-/* main.c: flrt_main, the task executable's command line. */
+/* main.c: flrt_main, the task executable's command line. --help and
+ * --version print on standard output and exit 0 (as GNU programs do);
+ * usage errors print the usage on standard error and exit 2. */
 #include "config.h"
 
 #include <string.h>
@@ -28,8 +30,10 @@ static void usage(const flrt_module *m, FILE *f)
 		"      the results memoized by run (docs/runtime.md)\n"
 		"  list\n"
 		"      the tasks, workflows and launch plans of this executable\n"
+		"  --help, -h | --version\n"
+		"      this text, on standard output | the version of libflyterun\n"
 		"\n"
-		"libflyterun %s. Paths are local paths or file:// URIs.\n",
+		"libflyterun %s. Paths are local paths, file:// or s3:// URIs.\n",
 		m != NULL && m->name != NULL ? m->name : "flyterun", flrt_version());
 }
 
@@ -49,6 +53,17 @@ static void list_entities(const flrt_module *m, FILE *f)
 			fprintf(f, " (%.*s)", (int)e->len, (const char *)e->data);
 		fputc('\n', f);
 	}
+}
+
+/* What --help and --version printed must have reached standard output
+ * (not a full disk or a closed pipe). */
+static int finish_out(const struct rt_io *io)
+{
+	if (fflush(io->out) != 0 || ferror(io->out)) {
+		fprintf(io->err, "flyterun: cannot write standard output\n");
+		return 1;
+	}
+	return 0;
 }
 
 int rt_main(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
@@ -82,12 +97,12 @@ int rt_main(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
 		return 0;
 	}
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-		fprintf(io->err, "libflyterun %s\n", flrt_version());
-		return 0;
+		fprintf(io->out, "libflyterun %s\n", flrt_version());
+		return finish_out(io);
 	}
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-		usage(m, io->err);
-		return 0;
+		usage(m, io->out);
+		return finish_out(io);
 	}
 	fprintf(io->err, "%s: unknown subcommand '%s'\n", argv[0] != NULL ? argv[0] : "flyterun", cmd);
 	usage(m, io->err);

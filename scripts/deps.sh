@@ -7,9 +7,10 @@ set -eu
 packages="gcc make autoconf automake libtool autoconf-archive pkg-config
 bison flex protobuf-c-compiler libprotobuf-c-dev libprotobuf-dev protobuf-compiler
 check libarchive-dev libmd-dev zlib1g-dev libsqlite3-dev valgrind clang libclang-rt-14-dev
-libcurl4-openssl-dev libssl-dev curl python3 python3-boto3 ninja-build
+libcurl4-openssl-dev libssl-dev curl python3 python3-boto3
 radosgw ceph-mon ceph-osd ceph-common
-slurmctld slurmd slurm-client munge"
+slurmctld slurmd slurm-client munge
+binutils cmake ninja-build graphviz groff-base"
 
 missing=
 for p in $packages; do

@@ -9,7 +9,7 @@
 #include "flytec.h"
 
 enum mode { MODE_CHECK, MODE_SIGNATURES, MODE_DUMP_AST, MODE_EMIT, MODE_SHOW };
-enum emit_kind { EMIT_PACKAGE, EMIT_PB, EMIT_JSON, EMIT_C, EMIT_KINDS };
+enum emit_kind { EMIT_PACKAGE, EMIT_PB, EMIT_JSON, EMIT_C, EMIT_DOT, EMIT_KINDS };
 
 /* One kind of output --emit asked for. */
 struct emit_out {

@@ -34,9 +34,10 @@ static void usage(FILE *out)
 	      "                       json     the whole package as protobuf JSON (default: stdout)\n"
 	      "                       c        STEM.flyte-c.h and STEM.flyte-c.c into the\n"
 	      "                                directory PATH (default .)\n"
-	      "                     PATH - is standard output (package, json). In a list a comma\n"
-	      "                     and a kind start the next item: c=a,b is the directory a,b.\n"
-	      "                     Without =PATH a kind takes -o PATH when it is the only one.\n"
+	      "                       dot      the workflows as a Graphviz graph (default: stdout)\n"
+	      "                     PATH - is standard output (package, json, dot). In a list a\n"
+	      "                     comma and a kind start the next item: c=a,b is the directory\n"
+	      "                     a,b. Without =PATH a kind takes -o PATH when it is the only one.\n"
 	      "  --show=FILE        print a .pb artifact or a .tgz package as protobuf JSON\n"
 	      "\n"
 	      "Options:\n"
@@ -217,7 +218,7 @@ static int parse_emit(const char *arg, struct options *o)
 		size_t n;
 		enum emit_kind k = kind_at(p, &n);
 		if (k == EMIT_KINDS)
-			return bad_usage("--emit takes package, pb, json or c, not '%.*s'", (int)n, p);
+			return bad_usage("--emit takes package, pb, json, c or dot, not '%.*s'", (int)n, p);
 		if (o->emit[k].asked)
 			return bad_usage("--emit=%s is given twice", emit_kind_name(k));
 		o->emit[k].asked = true;
@@ -422,7 +423,7 @@ static int resolve_outputs(struct options *o)
 {
 	if (o->output != NULL && o->nemit != 1)
 		return bad_usage("%s", "-o names the output of one --emit kind; with several, give each its path as --emit=KIND=PATH");
-	static const char *const defaults[] = {"flyte-package.tgz", NULL, "-", "."};
+	static const char *const defaults[] = {"flyte-package.tgz", NULL, "-", ".", "-"};
 	const char *on_stdout = NULL;
 	for (unsigned i = 0; i < o->nemit; i++) {
 		enum emit_kind k = o->order[i];

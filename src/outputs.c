@@ -13,7 +13,7 @@
 
 const char *emit_kind_name(enum emit_kind k)
 {
-	static const char *const names[] = {"package", "pb", "json", "c"};
+	static const char *const names[] = {"package", "pb", "json", "c", "dot"};
 	return names[k];
 }
 
@@ -105,6 +105,7 @@ static bool output_files(struct fl_ctx *c, const struct options *o, const struct
 		switch (k) {
 		case EMIT_PACKAGE:
 		case EMIT_JSON:
+		case EMIT_DOT:
 			if (!to_stdout(e))
 				add_name(files, e->path, "", "");
 			break;
@@ -138,6 +139,7 @@ static void default_depfile(struct fl_ctx *c, const struct options *o, const cha
 		switch (o->order[i]) {
 		case EMIT_PACKAGE:
 		case EMIT_JSON:
+		case EMIT_DOT:
 			if (to_stdout(e))
 				continue;
 			add_name(out, e->path, ".d", "");
@@ -314,6 +316,11 @@ static int write_kind(struct fl_ctx *c, const struct options *o, enum emit_kind 
 		if (fl_make_dir(path) != 0)
 			return cannot("create", path);
 		return fl_package_write_dir(c, p, path);
+	case EMIT_DOT:
+		if (!out)
+			return fl_write_dot(c, m, path);
+		fl_print_dot(c, stdout, m);
+		return fl_out_of_memory(c) ? -1 : 0;
 	case EMIT_C:
 		if (fl_make_dir(path) != 0)
 			return cannot("create", path);

@@ -285,10 +285,25 @@ START_TEST(execute_usage)
 	ck_assert_int_eq(c.status, 2);
 	ck_assert_ptr_nonnull(strstr(c.err, "task t.bad: input 'x' lies outside its struct"));
 	cli_free(&c);
+	/* --help and --version on standard output, exit 0 (GNU); nothing on stderr */
 	const char *a6[] = { "--help", NULL };
 	c = run_cli(&test_module, a6);
 	ck_assert_int_eq(c.status, 0);
+	ck_assert_uint_eq(c.errlen, 0);
+	ck_assert_ptr_nonnull(strstr(c.out, "map-execute"));
+	ck_assert(strncmp(c.out, "usage: test SUBCOMMAND", 22) == 0);
+	cli_free(&c);
+	const char *a8[] = { "--version", NULL };
+	c = run_cli(&test_module, a8);
+	ck_assert_int_eq(c.status, 0);
+	ck_assert_uint_eq(c.errlen, 0);
+	ck_assert_str_eq(c.out, "libflyterun " PACKAGE_VERSION "\n");
+	cli_free(&c);
+	/* a usage error: the usage on stderr, nothing on stdout */
+	c = run_cli(&test_module, a4);
+	ck_assert_int_eq(c.status, 2);
 	ck_assert_uint_eq(c.outlen, 0);
+	ck_assert_ptr_nonnull(strstr(c.err, "unknown subcommand 'frobnicate'"));
 	ck_assert_ptr_nonnull(strstr(c.err, "map-execute"));
 	cli_free(&c);
 }
