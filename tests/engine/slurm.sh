@@ -191,7 +191,7 @@ for k in 1 2; do
 	cmp -s "$tmp/pl$k.out" "$top_srcdir/examples/quickstart/tests/pipeline.out" ||
 		problem "run $k: stdout: $(cat "$tmp/pl$k.out")"
 done
-grep -q '^cached: n1 quickstart.map_describe.* (4 of 4 elements)$' "$tmp/pl2.err" ||
+grep -q '^cached: n1 quickstart.describe_all (4 of 4 elements)$' "$tmp/pl2.err" ||
 	problem "no 'cached: n1 ...' on the second run's stderr: $(cat "$tmp/pl2.err")"
 d=$(sed -n 's/^run: on Slurm, in //p' "$tmp/pl2.err")
 jobs=$(cd "$d/jobs" && echo *)
