@@ -69,10 +69,10 @@ static int sum_invoke(flrt_ctx *ctx, const void *in, void *out)
 	return 0;
 }
 
-static const flrt_task task_inc = { "bench.inc", x_var, 1, sizeof(io1), o0_int, 1, sizeof(io1), inc_invoke };
+static const flrt_task task_inc = { "bench.inc", x_var, 1, sizeof(io1), o0_int, 1, sizeof(io1), inc_invoke, NULL, NULL };
 static const flrt_task task_range = { "bench.range", n_var, 1, sizeof(io1), o0_list, 1, sizeof(list1),
-				      range_invoke };
-static const flrt_task task_sum = { "bench.sum", xs_var, 1, sizeof(list1), o0_int, 1, sizeof(io1), sum_invoke };
+				      range_invoke, NULL, NULL };
+static const flrt_task task_sum = { "bench.sum", xs_var, 1, sizeof(list1), o0_int, 1, sizeof(io1), sum_invoke, NULL, NULL };
 static const flrt_task *const tasks[] = { &task_inc, &task_range, &task_sum };
 
 /* ---- the entities (built once, as the code generator embeds them) ------------------ */

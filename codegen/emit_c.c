@@ -10,6 +10,8 @@
 #include "prelude.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -30,6 +32,7 @@ struct cgen {
 	 * make M__list_int) is an error, never C that does not compile or,
 	 * worse, one type standing for another */
 	struct base_hash claims;   /* name -> struct claim (in ptr) */
+	struct base_hash sigs;     /* sig_key -> the name of its structs and tables (in ptr) */
 	bool clash;
 };
 
@@ -337,65 +340,135 @@ static void task_prototype(struct cgen *g, const struct ctask *t)
 	base_buf_puts(h, ");\n\n");
 }
 
-/* struct FN__<side> with one member per variable (a placeholder when there
- * is none). */
-static void task_struct(struct cgen *g, const struct ctask *t, const char *side, const struct fl_var *vars,
-			uint32_t n, const char **names)
+/* Strings end to end, without a format: the writer of the per-task C (a
+ * hot path for big modules). The list ends with NULL. */
+static void cat(struct base_buf *b, ...)
 {
-	struct base_buf *c = &g->src;
-	base_buf_printf(c, "struct %s__%s {\n", t->fn, side);
-	for (uint32_t i = 0; i < n; i++)
-		base_buf_printf(c, "\t%s %s;\n", ctype(g, vars[i].type), names[i]);
-	if (n == 0)
-		base_buf_puts(c, "\tchar unused;\n");
-	base_buf_puts(c, "};\n");
+	va_list ap;
+	va_start(ap, b);
+	for (const char *s = va_arg(ap, const char *); s != NULL; s = va_arg(ap, const char *))
+		base_buf_put(b, s, strlen(s));
+	va_end(ap);
 }
 
-/* The runtime's table FN__<table> of the variables in struct FN__<side>,
+static const char *utoa(struct cgen *g, uint32_t v)
+{
+	char d[16];
+	size_t n = sizeof d;
+	d[--n] = '\0';
+	do
+		d[--n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return fl_strndup(g->a, d + n, sizeof d - 1 - n);
+}
+
+/* A signature as the generated C lays it out: the struct members (C name,
+ * C type) and the table rows (variable name, descriptor) of its inputs and
+ * outputs. Tasks with one signature share one pair of structs and tables,
+ * named PREFIX__0sN (a task's name cannot start with a digit). */
+static const char *sig_key(struct cgen *g, const struct ctask *t)
+{
+	struct base_buf k;
+	base_buf_init(&k, fl_arena_core(g->a));
+	for (uint32_t i = 0; i < t->s->nin + t->s->nout; i++) {
+		const struct fl_var *v = i < t->s->nin ? &t->s->in[i] : &t->s->out[i - t->s->nin];
+		cat(&k, i == t->s->nin ? "|" : "", v->name, "\1", t->in[i], "\1", key(g, v->type), "\2", NULL);
+	}
+	cat(&k, "|", NULL);
+	return k.data;
+}
+
+/* struct SIG__<side> with one member per variable (a placeholder when there
+ * is none). */
+static void sig_struct(struct cgen *g, const char *sig, const char *side, const struct fl_var *vars, uint32_t n,
+		       const char **names)
+{
+	struct base_buf *c = &g->src;
+	cat(c, "struct ", sig, "__", side, " {", NULL);
+	for (uint32_t i = 0; i < n; i++)
+		cat(c, " ", ctype(g, vars[i].type), " ", names[i], ";", NULL);
+	if (n == 0)
+		cat(c, " char unused;", NULL);
+	cat(c, " };\n", NULL);
+}
+
+/* The runtime's table SIG__<table> of the variables in struct SIG__<side>,
  * if there are any. */
-static void task_vars(struct cgen *g, const struct ctask *t, const char *table, const char *side,
-		      const struct fl_var *vars, uint32_t n, const char **names)
+static void sig_vars(struct cgen *g, const char *sig, const char *table, const char *side, const struct fl_var *vars,
+		     uint32_t n, const char **names)
 {
 	if (n == 0)
 		return;
 	struct base_buf *c = &g->src;
-	base_buf_printf(c, "static const flrt_var %s__%s[] = {\n", t->fn, table);
+	cat(c, "static const flrt_var ", sig, "__", table, "[] = {\n", NULL);
 	for (uint32_t i = 0; i < n; i++)
-		base_buf_printf(c, "\t{\"%s\", &type_%s, offsetof(struct %s__%s, %s)},\n", vars[i].name,
-			      key(g, vars[i].type), t->fn, side, names[i]);
-	base_buf_puts(c, "};\n\n");
+		cat(c, "\t{\"", vars[i].name, "\", &type_", key(g, vars[i].type), ", offsetof(struct ", sig, "__", side,
+		    ", ", names[i], ")},\n", NULL);
+	cat(c, "};\n", NULL);
 }
 
-/* FN__invoke, the wrapper the runtime calls, and FN__task, the runtime's
- * description of the task. */
-static void task_invoke(struct cgen *g, const struct ctask *t)
+/* SIG__fn, the type of the task functions of the signature, and
+ * SIG__call, the wrapper the runtime calls with one of them: it passes the
+ * fields of the inputs struct and the addresses of the outputs'. */
+static void sig_call(struct cgen *g, const char *sig, const struct ctask *t)
 {
 	const struct fl_sig *s = t->s;
-	const char *fn = t->fn;
 	struct base_buf *c = &g->src;
-	base_buf_printf(c, "static int %s__invoke(flrt_ctx *ctx, const void *in_, void *out_)\n{\n", fn);
-	base_buf_printf(c, "\tconst struct %s__in *in = in_;\n\tstruct %s__out *out = out_;\n", fn, fn);
-	base_buf_puts(c, "\t(void)in;\n\t(void)out;\n");
-	base_buf_printf(c, "\treturn %s(ctx", fn);
+	cat(c, "typedef int ", sig, "__fn(flrt_ctx *", NULL);
 	for (uint32_t i = 0; i < s->nin; i++)
-		base_buf_printf(c, ", in->%s", t->in[i]);
+		cat(c, ", ", ctype(g, s->in[i].type), NULL);
 	for (uint32_t i = 0; i < s->nout; i++)
-		base_buf_printf(c, ", &out->%s", t->out[i]);
-	base_buf_puts(c, ");\n}\n\n");
-	base_buf_printf(c, "static const flrt_task %s__task = {\n\t\"%s.%s\",\n", fn, g->m->name, t->e->name);
-	if (s->nin > 0)
-		base_buf_printf(c, "\t%s__inputs, %u, sizeof(struct %s__in),\n", fn, s->nin, fn);
-	else
-		base_buf_printf(c, "\tNULL, 0, sizeof(struct %s__in),\n", fn);
-	if (s->nout > 0)
-		base_buf_printf(c, "\t%s__outputs, %u, sizeof(struct %s__out),\n", fn, s->nout, fn);
-	else
-		base_buf_printf(c, "\tNULL, 0, sizeof(struct %s__out),\n", fn);
-	base_buf_printf(c, "\t%s__invoke,\n};\n", fn);
+		cat(c, ", ", ctype(g, s->out[i].type), " *", NULL);
+	cat(c, ");\nstatic int ", sig, "__call(flrt_ctx *ctx, const void *in_, void *out_, flrt_fn fn)\n{\n", NULL);
+	cat(c, "\tconst struct ", sig, "__in *in = in_;\n\tstruct ", sig, "__out *out = out_;\n", NULL);
+	if (s->nin == 0)
+		cat(c, "\t(void)in;\n", NULL);
+	if (s->nout == 0)
+		cat(c, "\t(void)out;\n", NULL);
+	cat(c, "\treturn ((", sig, "__fn *)fn)(ctx", NULL);
+	for (uint32_t i = 0; i < s->nin; i++)
+		cat(c, ", in->", t->in[i], NULL);
+	for (uint32_t i = 0; i < s->nout; i++)
+		cat(c, ", &out->", t->out[i], NULL);
+	cat(c, ");\n}\n", NULL);
+}
+
+/* The structs and tables of t's signature, defined with the first task that
+ * has it; their name. */
+static const char *task_sig(struct cgen *g, const struct ctask *t)
+{
+	bool added;
+	struct base_hash_slot *slot = base_hash_insert_str(&g->sigs, sig_key(g, t), &added);
+	if (!added)
+		return slot->ptr;
+	const char *sig = fl_sprintf(g->a, "%s__0s%zu", g->prefix, base_hash_count(&g->sigs) - 1);
+	slot->ptr = (void *)sig;
+	const struct fl_sig *s = t->s;
+	cat(&g->src, "\n/* the inputs and outputs of ", g->m->name, ".", t->e->name, " and the tasks with its signature */\n",
+	    NULL);
+	sig_struct(g, sig, "in", s->in, s->nin, t->in);
+	sig_struct(g, sig, "out", s->out, s->nout, t->out);
+	sig_vars(g, sig, "inputs", "in", s->in, s->nin, t->in);
+	sig_vars(g, sig, "outputs", "out", s->out, s->nout, t->out);
+	sig_call(g, sig, t);
+	/* the middle of a flrt_task initializer: all but the name and fn */
+	cat(&g->src, "#define ", sig, "__TASK ", s->nin > 0 ? sig : "NULL", s->nin > 0 ? "__inputs, " : ", ",
+	    utoa(g, s->nin), ", sizeof(struct ", sig, "__in), ", s->nout > 0 ? sig : "NULL",
+	    s->nout > 0 ? "__outputs, " : ", ", utoa(g, s->nout), ", sizeof(struct ", sig, "__out), NULL, ", sig,
+	    "__call\n\n", NULL);
+	return sig;
+}
+
+/* FN__task, the runtime's description of the task. */
+static void task_table(struct cgen *g, const struct ctask *t, const char *sig)
+{
+	cat(&g->src, "static const flrt_task ", t->fn, "__task = {\"", g->m->name, ".", t->e->name, "\", ", sig,
+	    "__TASK, (flrt_fn)", t->fn, "};\n", NULL);
 }
 
 /* A task: its names claimed, its C types declared, its prototype in the
- * header, and in the .c its type descriptors, structs, tables and wrapper. */
+ * header, and in the .c its type descriptors, its signature's structs and
+ * tables and its wrapper (once per signature), and its flrt_task. */
 static void emit_task(struct cgen *g, const struct fl_entity *e)
 {
 	const struct fl_sig *s = &e->sig;
@@ -416,14 +489,7 @@ static void emit_task(struct cgen *g, const struct fl_entity *e)
 		descriptor(g, s->in[i].type);
 	for (uint32_t i = 0; i < s->nout; i++)
 		descriptor(g, s->out[i].type);
-	base_buf_puts(&g->src, "\n");
-	task_struct(g, &t, "in", s->in, s->nin, t.in);
-	base_buf_puts(&g->src, "\n");
-	task_struct(g, &t, "out", s->out, s->nout, t.out);
-	base_buf_puts(&g->src, "\n");
-	task_vars(g, &t, "inputs", "in", s->in, s->nin, t.in);
-	task_vars(g, &t, "outputs", "out", s->out, s->nout, t.out);
-	task_invoke(g, &t);
+	task_table(g, &t, task_sig(g, &t));
 }
 
 /* Bytes as a C initializer list, 20 a line (a hot path for big modules:
@@ -446,6 +512,48 @@ static void put_bytes(struct base_buf *b, const uint8_t *data, size_t len)
 		}
 		base_buf_put(b, line, n);
 	}
+}
+
+/* Bytes as C string literals, one per line of about 100 characters:
+ * printable ASCII as itself, the rest as octal escapes (three digits when
+ * a digit follows, so that it cannot run into it) or \n; no trigraphs. A
+ * compiler reads these far faster than an initializer list. */
+static void put_string_bytes(struct base_buf *b, const uint8_t *data, size_t len)
+{
+	char line[100 + 8];
+	size_t n = 0;
+	for (size_t k = 0; k < len; k++) {
+		if (n == 0) {
+			memcpy(line, "\n\t\"", 3);
+			n = 3;
+		}
+		unsigned v = data[k];
+		if (v == '"' || v == '\\' || v == '?') {
+			line[n++] = '\\';
+			line[n++] = (char)v;
+		} else if (v == '\n') {
+			line[n++] = '\\';
+			line[n++] = 'n';
+		} else if (v >= 0x20 && v < 0x7F) {
+			line[n++] = (char)v;
+		} else {
+			/* the shortest escape, unless an octal digit follows */
+			bool full = k + 1 < len && data[k + 1] >= '0' && data[k + 1] <= '7';
+			line[n++] = '\\';
+			if (full || v >= 0100)
+				line[n++] = (char)('0' + (v >> 6));
+			if (full || v >= 010)
+				line[n++] = (char)('0' + ((v >> 3) & 7));
+			line[n++] = (char)('0' + (v & 7));
+		}
+		if (n >= 100 || k + 1 == len) {
+			line[n++] = '"';
+			base_buf_put(b, line, n);
+			n = 0;
+		}
+	}
+	if (len == 0)
+		base_buf_puts(b, "\"\"");
 }
 
 static void banner(struct cgen *g, struct base_buf *b, const char *source)
@@ -508,26 +616,47 @@ static uint32_t emit_task_table(struct cgen *g, struct base_buf *body)
 		base_buf_printf(body, "static const flrt_task *const tasks[] = {\n");
 		for (uint32_t i = 0; i < m->nentities; i++)
 			if (m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok)
-				base_buf_printf(body, "\t&%s__%s__task,\n", g->prefix, m->entities[i]->name);
+				cat(body, "\t&", g->prefix, "__", m->entities[i]->name, "__task,\n", NULL);
 		base_buf_puts(body, "};\n\n");
 	}
 	return ntasks;
 }
 
-/* The registration entities, for local runs: their bytes and their table. */
+/* An entity's bytes longer than this are an initializer list: a string
+ * literal must stay within the 4095 characters that C11 compilers support
+ * (-pedantic warns past them). */
+enum { ENTITY_STRING_MAX = 4000 };
+
+/* The registration entities, for local runs: their bytes, as string
+ * literals (the NUL after them is not part of the entity) or initializer
+ * lists, and their table. */
 static void emit_entities(struct base_buf *body, const struct fl_package *pkg)
 {
 	for (uint32_t i = 0; i < pkg->n; i++) {
-		base_buf_printf(body, "static const uint8_t entity%u[] = {", i);
-		put_bytes(body, pkg->items[i].data, pkg->items[i].len);
-		base_buf_puts(body, "\n};\n");
+		char num[16];
+		snprintf(num, sizeof num, "%u", i);
+		if (pkg->items[i].len <= ENTITY_STRING_MAX) {
+			cat(body, "static const unsigned char entity", num, "[] =", NULL);
+			put_string_bytes(body, pkg->items[i].data, pkg->items[i].len);
+			base_buf_puts(body, ";\n");
+		} else {
+			cat(body, "static const uint8_t entity", num, "[] = {", NULL);
+			put_bytes(body, pkg->items[i].data, pkg->items[i].len);
+			base_buf_puts(body, "\n};\n");
+		}
 	}
 	if (pkg->n > 0) {
 		base_buf_puts(body, "\nstatic const struct flrt_entity entities[] = {\n");
 		for (uint32_t i = 0; i < pkg->n; i++) {
-			base_buf_printf(body, "\t{%d, ", pkg->items[i].kind);
+			char kind[16], num[16];
+			snprintf(kind, sizeof kind, "%d", pkg->items[i].kind);
+			snprintf(num, sizeof num, "%u", i);
+			cat(body, "\t{", kind, ", ", NULL);
 			c_string(body, pkg->items[i].name);
-			base_buf_printf(body, ", entity%u, sizeof entity%u},\n", i, i);
+			if (pkg->items[i].len <= ENTITY_STRING_MAX)
+				cat(body, ", entity", num, ", sizeof entity", num, " - 1},\n", NULL);
+			else
+				cat(body, ", entity", num, ", sizeof entity", num, "},\n", NULL);
 		}
 		base_buf_puts(body, "};\n");
 	}
@@ -564,6 +693,7 @@ static int emit_c_body(struct fl_ctx *c, void *arg)
 	struct cgen g = {.c = c, .a = c->arena, .m = m};
 	module_prefix(&g);
 	base_hash_init(&g.claims, fl_arena_core(c->arena), 128);
+	base_hash_init(&g.sigs, fl_arena_core(c->arena), 16);
 	base_buf_init(&g.h, fl_arena_core(c->arena));
 	base_buf_init(&g.src, fl_arena_core(c->arena));
 	base_buf_init(&g.types, fl_arena_core(c->arena));

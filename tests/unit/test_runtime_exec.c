@@ -277,7 +277,7 @@ START_TEST(execute_usage)
 	cli_free(&c);
 	/* broken tables (not what flytec generates) are refused, not followed */
 	static const flrt_var bad_var[] = { { "x", &T_INT, 64 } };
-	static const flrt_task bad_task = { "t.bad", bad_var, 1, 8, NULL, 0, 0, noop_invoke };
+	static const flrt_task bad_task = { "t.bad", bad_var, 1, 8, NULL, 0, 0, noop_invoke, NULL, NULL };
 	static const flrt_task *const bad_tasks[] = { &bad_task };
 	static const flrt_module bad_module = { "t", bad_tasks, 1, NULL, 0 };
 	const char *a7[] = { "list", NULL };
