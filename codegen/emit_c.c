@@ -33,8 +33,43 @@ struct cgen {
 	 * worse, one type standing for another */
 	struct base_hash claims;   /* name -> struct claim (in ptr) */
 	struct base_hash sigs;     /* sig_key -> the name of its structs and tables (in ptr) */
+	struct base_hash descs;    /* type -> its descriptor's name (in ptr), once defined */
+	struct base_hash reserved; /* the C keywords and type names (filled when first needed) */
 	bool clash;
 };
+
+/* Strings end to end, without a format: the writer of the per-task C (a
+ * hot path for big modules). The list ends with NULL. */
+static void cat(struct base_buf *b, ...)
+{
+	va_list ap;
+	va_start(ap, b);
+	for (const char *s = va_arg(ap, const char *); s != NULL; s = va_arg(ap, const char *))
+		base_buf_put(b, s, strlen(s));
+	va_end(ap);
+}
+
+/* Strings joined into a new one in the arena (a cheap fl_sprintf of %s
+ * only, for the per-task names). The list ends with NULL. */
+static const char *join(struct cgen *g, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	va_start(ap, g);
+	for (const char *s = va_arg(ap, const char *); s != NULL; s = va_arg(ap, const char *))
+		n += strlen(s);
+	va_end(ap);
+	char *r = fl_alloc(g->a, n + 1), *w = r;
+	va_start(ap, g);
+	for (const char *s = va_arg(ap, const char *); s != NULL; s = va_arg(ap, const char *)) {
+		size_t k = strlen(s);
+		memcpy(w, s, k);
+		w += k;
+	}
+	va_end(ap);
+	*w = '\0';
+	return r;
+}
 
 static const char *const c_keywords[] = {
 	"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
@@ -54,17 +89,18 @@ static const char *const c_type_names[] = {
 
 static const char *ctype(struct cgen *g, const struct fl_type *t);
 
-static bool is_c_keyword_or_type(const char *name)
+static bool is_c_keyword_or_type(struct cgen *g, const char *name)
 {
 	if (strncmp(name, "flrt_", 5) == 0 || strncmp(name, "FLRT_", 5) == 0)
 		return true;  /* the runtime's names */
-	for (size_t i = 0; i < FL_ARRAY_LEN(c_keywords); i++)
-		if (strcmp(name, c_keywords[i]) == 0)
-			return true;
-	for (size_t i = 0; i < FL_ARRAY_LEN(c_type_names); i++)
-		if (strcmp(name, c_type_names[i]) == 0)
-			return true;
-	return false;
+	if (g->reserved.count == 0) {
+		bool added;
+		for (size_t i = 0; i < FL_ARRAY_LEN(c_keywords); i++)
+			base_hash_insert_str(&g->reserved, c_keywords[i], &added);
+		for (size_t i = 0; i < FL_ARRAY_LEN(c_type_names); i++)
+			base_hash_insert_str(&g->reserved, c_type_names[i], &added);
+	}
+	return base_hash_find_str(&g->reserved, name) != NULL;
 }
 
 /* The C names of a task's parameters, inputs then outputs. A name reserved
@@ -92,7 +128,7 @@ static const char **param_names(struct cgen *g, const struct fl_sig *s)
 		const char *c = v->name;
 		if (c[0] == '_' && (c[1] == '_' || (c[1] >= 'A' && c[1] <= 'Z')))
 			c = fl_sprintf(g->a, "p%s", c);
-		if (is_c_keyword_or_type(c))
+		if (is_c_keyword_or_type(g, c))
 			c = fl_sprintf(g->a, "%s_", c);
 		for (;;) {
 			const char *interned = fl_intern(g->c->names, c, strlen(c));
@@ -179,7 +215,7 @@ static const char *ctype(struct cgen *g, const struct fl_type *t)
 {
 	if (fl_kinds[t->kind].ctype != NULL)  /* a scalar */
 		return fl_kinds[t->kind].ctype;
-	return fl_sprintf(g->a, "%s__%s", g->prefix, key(g, t));
+	return join(g, g->prefix, "__", key(g, t), NULL);
 }
 
 /* Declares the C types a type needs (element types first), once. */
@@ -235,8 +271,13 @@ static const char *kind_name(const struct fl_type *t)
 /* The name of a type's runtime descriptor, defined (once) into g->src. */
 static const char *descriptor(struct cgen *g, const struct fl_type *t)
 {
+	struct base_hash_slot *seen = base_hash_find_ptr(&g->descs, t);
+	if (seen != NULL)
+		return seen->ptr;
 	const char *elem = t->elem != NULL ? descriptor(g, t->elem) : NULL;
-	const char *name = fl_sprintf(g->a, "type_%s", key(g, t));
+	const char *name = join(g, "type_", key(g, t), NULL);
+	bool added;
+	base_hash_insert_ptr(&g->descs, t, &added)->ptr = (void *)name;
 	if (!claim_type(g, name, t))
 		return name;
 	if (t->kind == FL_T_ENUM)
@@ -259,6 +300,15 @@ static const char *descriptor(struct cgen *g, const struct fl_type *t)
  * trigraphs, end comments or run into following hex digits. */
 static void c_string(struct base_buf *b, const char *s)
 {
+	const unsigned char *q = (const unsigned char *)s;
+	while (*q >= 0x20 && *q < 0x7F && *q != '"' && *q != '\\' && *q != '?')
+		q++;
+	if (*q == '\0') {  /* nothing to escape (most names) */
+		base_buf_putc(b, '"');
+		base_buf_put(b, s, (size_t)((const char *)q - s));
+		base_buf_putc(b, '"');
+		return;
+	}
 	base_buf_putc(b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\')
@@ -276,6 +326,11 @@ static void c_string(struct base_buf *b, const char *s)
 /* A comment's text: nothing that ends the comment or makes a trigraph. */
 static const char *comment_safe(struct cgen *g, const char *s)
 {
+	const char *q = s;
+	while (*q != '\0' && (unsigned char)*q >= 0x20 && !((*q == '*' || *q == '?') && (q[1] == '/' || q[1] == '?')))
+		q++;
+	if (*q == '\0')
+		return s;  /* safe as it is (most text) */
 	struct base_buf b;
 	base_buf_init(&b, fl_arena_core(g->a));
 	for (const char *p = s; *p; p++) {
@@ -322,33 +377,22 @@ static void task_prototype(struct cgen *g, const struct ctask *t)
 {
 	const struct fl_sig *s = t->s;
 	struct base_buf *h = &g->h;
-	base_buf_printf(h, "/**\n * task %s.%s : %s\n", g->m->name, t->e->name, comment_safe(g, fl_sig_str(g->a, s)));
+	cat(h, "/**\n * task ", g->m->name, ".", t->e->name, " : ", comment_safe(g, fl_sig_str(g->a, s)), "\n", NULL);
 	task_options_doc(g, h, &t->e->opts);
 	base_buf_puts(h, " *\n");
 	for (uint32_t i = 0; i < s->nin; i++)
-		base_buf_printf(h, " * @param %s input '%s': %s\n", t->in[i], s->in[i].name,
-			      fl_type_str(g->a, s->in[i].type));
+		cat(h, " * @param ", t->in[i], " input '", s->in[i].name, "': ", fl_type_str(g->a, s->in[i].type), "\n",
+		    NULL);
 	for (uint32_t i = 0; i < s->nout; i++)
-		base_buf_printf(h, " * @param[out] %s output '%s': %s\n", t->out[i], s->out[i].name,
-			      fl_type_str(g->a, s->out[i].type));
+		cat(h, " * @param[out] ", t->out[i], " output '", s->out[i].name, "': ", fl_type_str(g->a, s->out[i].type),
+		    "\n", NULL);
 	base_buf_puts(h, " * @return 0, or the result of flrt_fail()\n */\n");
-	base_buf_printf(h, "int %s(flrt_ctx *ctx", t->fn);
+	cat(h, "int ", t->fn, "(flrt_ctx *ctx", NULL);
 	for (uint32_t i = 0; i < s->nin; i++)
-		base_buf_printf(h, ", %s %s", ctype(g, s->in[i].type), t->in[i]);
+		cat(h, ", ", ctype(g, s->in[i].type), " ", t->in[i], NULL);
 	for (uint32_t i = 0; i < s->nout; i++)
-		base_buf_printf(h, ", %s *%s", ctype(g, s->out[i].type), t->out[i]);
+		cat(h, ", ", ctype(g, s->out[i].type), " *", t->out[i], NULL);
 	base_buf_puts(h, ");\n\n");
-}
-
-/* Strings end to end, without a format: the writer of the per-task C (a
- * hot path for big modules). The list ends with NULL. */
-static void cat(struct base_buf *b, ...)
-{
-	va_list ap;
-	va_start(ap, b);
-	for (const char *s = va_arg(ap, const char *); s != NULL; s = va_arg(ap, const char *))
-		base_buf_put(b, s, strlen(s));
-	va_end(ap);
 }
 
 static const char *utoa(struct cgen *g, uint32_t v)
@@ -472,12 +516,12 @@ static void task_table(struct cgen *g, const struct ctask *t, const char *sig)
 static void emit_task(struct cgen *g, const struct fl_entity *e)
 {
 	const struct fl_sig *s = &e->sig;
-	struct ctask t = {.e = e, .s = s, .fn = fl_sprintf(g->a, "%s__%s", g->prefix, e->name)};
-	const char *what = fl_sprintf(g->a, "task '%s'", e->name);
+	struct ctask t = {.e = e, .s = s, .fn = join(g, g->prefix, "__", e->name, NULL)};
+	const char *what = join(g, "task '", e->name, "'", NULL);
 	claim(g, t.fn, e, NULL, what);
-	static const char *const parts[] = {"inputs", "outputs", "invoke", "task"};
+	static const char *const parts[] = {"__inputs", "__outputs", "__invoke", "__task"};
 	for (size_t i = 0; i < FL_ARRAY_LEN(parts); i++)
-		claim(g, fl_sprintf(g->a, "%s__%s", t.fn, parts[i]), e, NULL, what);
+		claim(g, join(g, t.fn, parts[i], NULL), e, NULL, what);
 	t.in = param_names(g, s);
 	t.out = t.in + s->nin;
 	for (uint32_t i = 0; i < s->nin; i++)
@@ -517,43 +561,51 @@ static void put_bytes(struct base_buf *b, const uint8_t *data, size_t len)
 /* Bytes as C string literals, one per line of about 100 characters:
  * printable ASCII as itself, the rest as octal escapes (three digits when
  * a digit follows, so that it cannot run into it) or \n; no trigraphs. A
- * compiler reads these far faster than an initializer list. */
+ * compiler reads these far faster than an initializer list. Written
+ * straight into the buffer (a hot path: 4 MB for 10k tasks). */
 static void put_string_bytes(struct base_buf *b, const uint8_t *data, size_t len)
 {
-	char line[100 + 8];
-	size_t n = 0;
+	if (len == 0) {
+		base_buf_puts(b, "\"\"");
+		return;
+	}
+	/* at most 4 characters a byte, and per line of 100: "\n\t\"" and '"' */
+	size_t most = len * 4 + (len / 25 + 1) * 5;
+	if (base_buf_reserve(b, most) != 0)
+		return;  /* the arena's hook has run */
+	char *w = b->data + b->len, *line = w;
+	memcpy(w, "\n\t\"", 3);
+	w += 3;
 	for (size_t k = 0; k < len; k++) {
-		if (n == 0) {
-			memcpy(line, "\n\t\"", 3);
-			n = 3;
-		}
 		unsigned v = data[k];
-		if (v == '"' || v == '\\' || v == '?') {
-			line[n++] = '\\';
-			line[n++] = (char)v;
+		if (v >= 0x20 && v < 0x7F && v != '"' && v != '\\' && v != '?') {
+			*w++ = (char)v;
+		} else if (v == '"' || v == '\\' || v == '?') {
+			*w++ = '\\';
+			*w++ = (char)v;
 		} else if (v == '\n') {
-			line[n++] = '\\';
-			line[n++] = 'n';
-		} else if (v >= 0x20 && v < 0x7F) {
-			line[n++] = (char)v;
+			*w++ = '\\';
+			*w++ = 'n';
 		} else {
 			/* the shortest escape, unless an octal digit follows */
 			bool full = k + 1 < len && data[k + 1] >= '0' && data[k + 1] <= '7';
-			line[n++] = '\\';
+			*w++ = '\\';
 			if (full || v >= 0100)
-				line[n++] = (char)('0' + (v >> 6));
+				*w++ = (char)('0' + (v >> 6));
 			if (full || v >= 010)
-				line[n++] = (char)('0' + ((v >> 3) & 7));
-			line[n++] = (char)('0' + (v & 7));
+				*w++ = (char)('0' + ((v >> 3) & 7));
+			*w++ = (char)('0' + (v & 7));
 		}
-		if (n >= 100 || k + 1 == len) {
-			line[n++] = '"';
-			base_buf_put(b, line, n);
-			n = 0;
+		if (w - line >= 100 && k + 1 < len) {
+			*w++ = '"';
+			line = w;
+			memcpy(w, "\n\t\"", 3);
+			w += 3;
 		}
 	}
-	if (len == 0)
-		base_buf_puts(b, "\"\"");
+	*w++ = '"';
+	b->len = (size_t)(w - b->data);
+	b->data[b->len] = '\0';
 }
 
 static void banner(struct cgen *g, struct base_buf *b, const char *source)
@@ -630,11 +682,10 @@ enum { ENTITY_STRING_MAX = 4000 };
 /* The registration entities, for local runs: their bytes, as string
  * literals (the NUL after them is not part of the entity) or initializer
  * lists, and their table. */
-static void emit_entities(struct base_buf *body, const struct fl_package *pkg)
+static void emit_entities(struct cgen *g, struct base_buf *body, const struct fl_package *pkg)
 {
 	for (uint32_t i = 0; i < pkg->n; i++) {
-		char num[16];
-		snprintf(num, sizeof num, "%u", i);
+		const char *num = utoa(g, i);
 		if (pkg->items[i].len <= ENTITY_STRING_MAX) {
 			cat(body, "static const unsigned char entity", num, "[] =", NULL);
 			put_string_bytes(body, pkg->items[i].data, pkg->items[i].len);
@@ -648,10 +699,8 @@ static void emit_entities(struct base_buf *body, const struct fl_package *pkg)
 	if (pkg->n > 0) {
 		base_buf_puts(body, "\nstatic const struct flrt_entity entities[] = {\n");
 		for (uint32_t i = 0; i < pkg->n; i++) {
-			char kind[16], num[16];
-			snprintf(kind, sizeof kind, "%d", pkg->items[i].kind);
-			snprintf(num, sizeof num, "%u", i);
-			cat(body, "\t{", kind, ", ", NULL);
+			const char *num = utoa(g, i);
+			cat(body, "\t{", utoa(g, (uint32_t)pkg->items[i].kind), ", ", NULL);
 			c_string(body, pkg->items[i].name);
 			if (pkg->items[i].len <= ENTITY_STRING_MAX)
 				cat(body, ", entity", num, ", sizeof entity", num, " - 1},\n", NULL);
@@ -669,7 +718,7 @@ static void emit_body(struct cgen *g, struct base_buf *body, const char *base, c
 	base_buf_put(body, g->src.data != NULL ? g->src.data : "", g->src.len);
 	base_buf_puts(body, "\n");
 	uint32_t ntasks = emit_task_table(g, body);
-	emit_entities(body, pkg);
+	emit_entities(g, body, pkg);
 	base_buf_printf(body, "\nconst flrt_module %s__module = {\n\t", g->prefix);
 	c_string(body, g->m->name);
 	base_buf_printf(body, ",\n\t%s, %u,\n\t%s, %u,\n};\n", ntasks ? "tasks" : "NULL", ntasks, pkg->n ? "entities" : "NULL",
@@ -694,6 +743,8 @@ static int emit_c_body(struct fl_ctx *c, void *arg)
 	module_prefix(&g);
 	base_hash_init(&g.claims, fl_arena_core(c->arena), 128);
 	base_hash_init(&g.sigs, fl_arena_core(c->arena), 16);
+	base_hash_init(&g.descs, fl_arena_core(c->arena), 16);
+	base_hash_init(&g.reserved, fl_arena_core(c->arena), 128);
 	base_buf_init(&g.h, fl_arena_core(c->arena));
 	base_buf_init(&g.src, fl_arena_core(c->arena));
 	base_buf_init(&g.types, fl_arena_core(c->arena));
