@@ -131,11 +131,25 @@ static bool walk_ok(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_
 	       && e.type_field == NULL;
 }
 
+/* Whether the whole decoding accepts an element that is not plain, at
+ * depth 4 of the inputs: the walk (for its depth limit, counted from the
+ * top) and protobuf-c itself, into scratch (emptied after). */
+static bool element_ok(struct rt_arena *scratch, const uint8_t *p, size_t n)
+{
+	if (!walk_ok(&flyteidl__core__literal__descriptor, p, n, 4))
+		return false;
+	ProtobufCAllocator al = rt_arena_allocator(scratch);
+	void *m = protobuf_c_message_unpack(&flyteidl__core__literal__descriptor, &al, n, p);
+	rt_arena_reset(scratch);
+	return m != NULL;
+}
+
 /* Element `index` of an unbound input's Literal (depth 2) holding a
  * collection alone, and the number of elements, in one pass that also
- * checks every element: plain ones by recognition, the rest by the walk.
- * False: not in that form, or not well-formed. */
-static bool wire_element(const uint8_t *p, size_t n, size_t index, struct base_pbwire_field *elem, size_t *count)
+ * checks every element: plain ones by recognition, the rest by the walk
+ * and protobuf-c. False: not in that form, or not accepted. */
+static bool wire_element(struct rt_arena *scratch, const uint8_t *p, size_t n, size_t index,
+			 struct base_pbwire_field *elem, size_t *count)
 {
 	struct base_pbwire_field coll;
 	size_t i = 0, k = 0;
@@ -148,8 +162,7 @@ static bool wire_element(const uint8_t *p, size_t n, size_t index, struct base_p
 		uint64_t len;
 		if (p[i++] != 0x0a || !read_varint(p, n, &i, &len) || len > n - i)  /* field 1, length-delimited */
 			return false;
-		if (!plain_primitive(p + i, (size_t)len)
-		    && !walk_ok(&flyteidl__core__literal__descriptor, p + i, (size_t)len, 4))
+		if (!plain_primitive(p + i, (size_t)len) && !element_ok(scratch, p + i, (size_t)len))
 			return false;
 		if (k++ == index)
 			*elem = (struct base_pbwire_field){.id = 1, .wire_type = WIRE_LEN, .data = p + i, .len = (size_t)len};
@@ -161,8 +174,9 @@ static bool wire_element(const uint8_t *p, size_t n, size_t index, struct base_p
 
 /* One entry into m[i]: 0, 1 (decode it all), or -1 with the range error
  * in err (when there was none before: *failed). */
-static int select_entry(struct rt_arena *a, const struct base_pbwire_field *entry, char *const *bound, size_t nbound,
-			size_t index, Flyteidl__Core__LiteralMap *m, size_t i, bool *failed, struct rt_msg *err)
+static int select_entry(struct rt_arena *a, struct rt_arena *scratch, const struct base_pbwire_field *entry,
+			char *const *bound, size_t nbound, size_t index, Flyteidl__Core__LiteralMap *m, size_t i,
+			bool *failed, struct rt_msg *err)
 {
 	struct base_pbwire_field key = {0}, val = {0}, elem = {0};
 	if (!wire_entry(entry->data, entry->len, &key, &val))
@@ -179,7 +193,7 @@ static int select_entry(struct rt_arena *a, const struct base_pbwire_field *entr
 	const struct base_pbwire_field *lit = &val;
 	if (!is_bound) {
 		size_t len;
-		if (!wire_element(val.data, val.len, index, &elem, &len))
+		if (!wire_element(scratch, val.data, val.len, index, &elem, &len))
 			return 1;
 		if (index >= len) {
 			if (!*failed)
@@ -215,11 +229,17 @@ int rt_select_wire(struct rt_arena *a, const uint8_t *data, size_t len, char *co
 	Flyteidl__Core__LiteralMap *m = rt_litmap_new(a, n);
 	if (m == NULL)
 		return 1;
+	struct rt_arena *scratch = rt_arena_new();
+	if (scratch == NULL)
+		return 1;
 	bool failed = false;
 	i = 0;
-	for (size_t k = 0; base_pbwire_next(data, len, &i, &f) == 1; k++)
-		if (select_entry(a, &f, bound, nbound, index, m, k, &failed, err) == 1)
-			return 1;
+	for (size_t k = 0; base_pbwire_next(data, len, &i, &f) == 1 && rc == 0; k++)
+		if (select_entry(a, scratch, &f, bound, nbound, index, m, k, &failed, err) == 1)
+			rc = 1;
+	rt_arena_free(scratch);
+	if (rc != 0)
+		return rc;
 	if (failed)
 		return -1;
 	*out = m;

@@ -47,8 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rs == 0) {
 		if (rw != 0)
 			differ("the selective decoder selected, the whole decoding failed", "ok", ew.text);
-		uint8_t *ps, *pw;
-		size_t ls, lw;
+		uint8_t *ps = NULL, *pw = NULL;
+		size_t ls = 0, lw = 0;
 		struct rt_msg e;
 		if (rt_pack_arena_as_is(a, &sel->base, &ps, &ls, &e) < 0 || rt_pack_arena_as_is(b, &whole->base, &pw, &lw, &e) < 0)
 			differ("cannot pack", e.text, "");
