@@ -3,10 +3,13 @@
  * The header declares one C function per task for the user to write, with
  * a C type for every language type (include/flyterun.h gives the layouts),
  * every name prefixed with the module's so that modules link together.
- * The .c file describes each task to libflyterun (type descriptors, input
- * and output tables, an invoke wrapper), embeds the module's serialized
- * registration entities for local runs, and defines main unless
- * FLYTEC_NO_MAIN is defined. Both are built in memory and deterministic. */
+ * The .c file describes each task to libflyterun (type descriptors; input
+ * and output structs, tables and a call wrapper shared by the tasks of one
+ * signature; a flrt_task per task), embeds the module's serialized
+ * registration entities for local runs (as string literals), and defines
+ * main unless FLYTEC_NO_MAIN is defined. Both are built in memory and
+ * deterministic; the per-task text is written without printf (10k tasks
+ * are a common size). */
 #include "prelude.h"
 
 #include <errno.h>
