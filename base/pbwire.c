@@ -58,6 +58,37 @@ static enum base_pbwire_status payload(struct walk *w, const ProtobufCMessageDes
 	return BASE_PBWIRE_OK;
 }
 
+/* Whether protobuf-c unpacks field f sent with wire type wt. */
+static bool wire_type_fits(const ProtobufCFieldDescriptor *f, unsigned wt)
+{
+	unsigned want;
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_BOOL: case PROTOBUF_C_TYPE_ENUM:
+		want = 0;
+		break;
+	case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_SFIXED64: case PROTOBUF_C_TYPE_DOUBLE:
+		want = 1;
+		break;
+	case PROTOBUF_C_TYPE_FIXED32: case PROTOBUF_C_TYPE_SFIXED32: case PROTOBUF_C_TYPE_FLOAT:
+		want = 5;
+		break;
+	default:
+		return wt == 2;  /* strings, bytes, messages */
+	}
+	return wt == want || (wt == 2 && f->label == PROTOBUF_C_LABEL_REPEATED);
+}
+
+static void check_type(struct walk *w, const ProtobufCMessageDescriptor *d, uint64_t id, unsigned wt)
+{
+	if (!(w->flags & BASE_PBWIRE_CHECK_TYPES) || w->e->type_field != NULL || d == NULL || id > UINT32_MAX)
+		return;
+	const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(d, (unsigned)id);
+	if (f != NULL && !wire_type_fits(f, wt))
+		w->e->type_field = f->name;
+}
+
 static enum base_pbwire_status walk(struct walk *w, const ProtobufCMessageDescriptor *d, const uint8_t *p,
 				    size_t len, int depth)
 {
@@ -79,6 +110,7 @@ static enum base_pbwire_status walk(struct walk *w, const ProtobufCMessageDescri
 			e->field = id;
 			return fault(w, BASE_PBWIRE_BAD_FIELD);
 		}
+		check_type(w, d, id, wt);
 		switch (wt) {
 		case 0:
 			if (!varint(p, len, &i, &v))
@@ -123,6 +155,37 @@ enum base_pbwire_status base_pbwire_check(const ProtobufCMessageDescriptor *d, c
 	*e = (struct base_pbwire_error){.status = BASE_PBWIRE_OK, .max_depth = max_depth};
 	struct walk w = {max_depth, flags, e};
 	return walk(&w, d, data, len, 0);
+}
+
+int base_pbwire_next(const uint8_t *data, size_t len, size_t *i, struct base_pbwire_field *f)
+{
+	uint64_t key, v;
+	if (*i >= len)
+		return 0;
+	if (!varint(data, len, i, &key) || key >> 3 == 0 || key >> 3 > 536870911u)
+		return -1;
+	*f = (struct base_pbwire_field){.id = (uint32_t)(key >> 3), .wire_type = (unsigned)(key & 7)};
+	switch (f->wire_type) {
+	case 0:
+		if (!varint(data, len, i, &f->varint))
+			return -1;
+		return 1;
+	case 1: case 5:
+		f->len = f->wire_type == 1 ? 8 : 4;
+		if (len - *i < f->len)
+			return -1;
+		break;
+	case 2:
+		if (!varint(data, len, i, &v) || v > len - *i)
+			return -1;
+		f->len = (size_t)v;
+		break;
+	default:
+		return -1;
+	}
+	f->data = data + *i;
+	*i += f->len;
+	return 1;
 }
 
 void base_pbwire_message(const struct base_pbwire_error *e, char *buf, size_t n)

@@ -14,7 +14,12 @@
  * numbers are not checked: protobuf-c then reports the bytes. With
  * BASE_PBWIRE_CHECK_UTF8 the first string field (in walk order) that is not
  * well-formed UTF-8 (base_utf8_valid) is named in e->utf8_field; that is
- * not a failure of the walk.
+ * not a failure of the walk. With BASE_PBWIRE_CHECK_TYPES the first field
+ * of the descriptor's whose wire type protobuf-c would refuse to unpack
+ * (a string sent as a varint, an int64 as fixed32; a repeated number may
+ * also be packed) is named in e->type_field, also not a failure: the
+ * selective decoder (runtime/select.c) unpacks only part of a message and
+ * needs to know what protobuf-c would have said of the rest.
  *
  * The runtime's limit was 100 and flytec show's 1000: both are kept, as
  * BASE_PBWIRE_MAX_DEPTH (the one default) and the explicit limit flytec
@@ -47,6 +52,7 @@
 enum base_pbwire_flags {
 	BASE_PBWIRE_LENIENT = 1,
 	BASE_PBWIRE_CHECK_UTF8 = 2,
+	BASE_PBWIRE_CHECK_TYPES = 4,
 };
 
 enum base_pbwire_status {
@@ -70,12 +76,27 @@ struct base_pbwire_error {
 	size_t left;
 	unsigned wire_type;
 	const char *utf8_field;       /* CHECK_UTF8: the first bad string field, or NULL */
+	const char *type_field;       /* CHECK_TYPES: the first field of the wrong wire type, or NULL */
+};
+
+/* One field of a message, as base_pbwire_next reads it. */
+struct base_pbwire_field {
+	uint32_t id;
+	unsigned wire_type;
+	uint64_t varint;              /* wire type 0 */
+	const uint8_t *data;          /* wire type 2: the payload; 1 and 5: the bytes */
+	size_t len;
 };
 
 /* Walks data[0..len) as a message of type d (NULL: no sub-messages are
  * followed). Returns the status (also in e->status). */
 enum base_pbwire_status base_pbwire_check(const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t len,
 					  int max_depth, unsigned flags, struct base_pbwire_error *e);
+
+/* The field at data[*i] of a message walked before by base_pbwire_check
+ * (strict): 1 with *f filled and *i past it, 0 at the end, -1 on a
+ * malformed field (which such a walk would have refused). */
+int base_pbwire_next(const uint8_t *data, size_t len, size_t *i, struct base_pbwire_field *f);
 
 /* The runtime's text for a strict failure ("truncated varint", "messages
  * nested more than 100 deep", "field 3 runs past the end (9 bytes, 2

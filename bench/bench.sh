@@ -12,6 +12,10 @@
 #          by partial) and a workflow that calls both
 # and for each file, the wall time and the peak RSS (/usr/bin/time) of
 #   flytec --emit=package   the whole compiler: parse, check, lower, package
+#   flytec --emit=c         the generated C (NAME.flyte.h/.c)
+#   flytec both             both outputs, as a user's build needs them: one
+#                           invocation (--emit=package=P,c=DIR) when flytec
+#                           accepts it, else the two invocations in a row
 #   flytec --check          parse and check
 #   flytec --dump-ast       parse only (printing the tree to /dev/null)
 #   protoc-c, thrift        (tasks series only)
@@ -20,10 +24,19 @@
 # protoc-c's for the same N; the linearity lines compare the time per
 # declaration at the largest N with that at the smallest (1.0 is linear).
 #
+# Then, at BENCH_CG_N declarations (default 10000; tasks series), the
+# instruction counts under callgrind (wall time is noisy on a shared
+# machine) of the same commands, protoc-c and thrift, with the ratios the
+# goals are stated in (bench/README.md); and the generated C: its bytes
+# per task, and gcc -O2 -c on it against gcc -O2 -c on protoc-c's .pb-c.c
+# for the same schema (CPU time, user + system, and peak RSS).
+#
 # Environment: FLYTEC (default ./flytec), PROTOC_C (default: protoc-c on
 # PATH; without it the ratios are left out), THRIFT (default: thrift on
 # PATH; skipped with a note when absent: Debian's thrift-compiler),
-# BENCH_SIZES (default "1000 10000 100000"), BENCH_REPEAT, TMPDIR.
+# BENCH_SIZES (default "1000 10000 100000"), BENCH_REPEAT, BENCH_CG_N (0:
+# no callgrind and gcc section), VALGRIND (default: valgrind on PATH), CC
+# (default gcc), TMPDIR. scripts/bench-deps.sh installs what it uses.
 
 set -u
 LC_ALL=C
@@ -34,6 +47,9 @@ PROTOC_C=${PROTOC_C:-$(command -v protoc-c || true)}
 THRIFT=${THRIFT:-$(command -v thrift || true)}
 SIZES=${BENCH_SIZES:-1000 10000 100000}
 REPEAT=${BENCH_REPEAT:-3}
+CG_N=${BENCH_CG_N:-10000}
+VALGRIND=${VALGRIND:-$(command -v valgrind || true)}
+CC=${CC:-gcc}
 TIME=/usr/bin/time
 
 if [ ! -x "$FLYTEC" ]; then
@@ -127,10 +143,34 @@ measure() {
 	echo "$best_t $best_m $st"
 }
 
+# Both outputs in one invocation, when this flytec can (the multi-output
+# driver): "one", else "two".
+printf 'module probe\ntask t(a: int) -> int\n' >"$tmp/probe.flyte"
+mkdir -p "$tmp/probe.c"
+if "$FLYTEC" --emit=package="$tmp/probe.tgz",c="$tmp/probe.c" "$tmp/probe.flyte" >/dev/null 2>&1; then
+	both=one
+else
+	both=two
+fi
+
+# both_cmd FILE OUTDIR: the command line(s) that write both outputs
+both_cmd() {
+	if [ "$both" = one ]; then
+		echo "'$FLYTEC' --emit=package='$2/p.tgz',c='$2' '$1'"
+	else
+		echo "'$FLYTEC' --emit=package -o '$2/p.tgz' '$1' && '$FLYTEC' --emit=c -o '$2' '$1'"
+	fi
+}
+
 results=$tmp/results   # SERIES N TOOL SECONDS RSS_KB STATUS
 : >"$results"
 
 echo "flytec bench: $("$FLYTEC" --version), sizes: $SIZES, best of $REPEAT for runs under 1 s"
+if [ "$both" = one ]; then
+	echo "both outputs: one invocation (--emit=package=P,c=DIR)"
+else
+	echo "both outputs: two invocations (this flytec has no --emit=package=P,c=DIR)"
+fi
 [ -n "$PROTOC_C" ] && echo "protoc-c: $("$PROTOC_C" --version 2>&1 | head -n 1)"
 if [ -n "$THRIFT" ]; then
 	echo "thrift: $("$THRIFT" --version 2>&1 | head -n 1)"
@@ -146,6 +186,8 @@ for n in $SIZES; do
 	for series in tasks mixed; do
 		f=$tmp/$series$n.flyte
 		echo "$series $n flytec-package $(measure "$FLYTEC" --emit=package -o "$tmp/out/p.tgz" "$f")" >>"$results"
+		echo "$series $n flytec-c $(measure "$FLYTEC" --emit=c -o "$tmp/out" "$f")" >>"$results"
+		echo "$series $n flytec-both $(measure sh -c "$(both_cmd "$f" "$tmp/out")")" >>"$results"
 		echo "$series $n flytec-check $(measure "$FLYTEC" --check "$f")" >>"$results"
 		echo "$series $n flytec-dump-ast $(measure "$FLYTEC" --dump-ast "$f")" >>"$results"
 	done
@@ -196,3 +238,95 @@ awk '
 		}
 	}
 ' "$results"
+
+# ---- instructions (callgrind) and the generated C -------------------------
+
+[ "$CG_N" -gt 0 ] || exit 0
+if [ -z "$VALGRIND" ]; then
+	echo
+	echo "callgrind: valgrind not found, skipped (Debian: valgrind)"
+	exit 0
+fi
+
+# instr CMD...: the instructions callgrind counts for CMD (children too)
+instr() {
+	rm -rf "$tmp/out" "$tmp"/cg.*
+	mkdir -p "$tmp/out"
+	"$VALGRIND" --tool=callgrind --trace-children=yes --callgrind-out-file="$tmp/cg.%p" "$@" >/dev/null 2>"$tmp/cg.err" || {
+		echo "bench.sh: callgrind $*: failed" >&2
+		head -n 5 "$tmp/cg.err" >&2
+		echo 0
+		return
+	}
+	awk '/^summary:/ { s += $2 } END { printf "%d\n", s }' "$tmp"/cg.*
+}
+
+n=$CG_N
+f=$tmp/cg$n.flyte
+gen_tasks_flyte "$n" >"$f"
+gen_proto "$n" >"$tmp/cg$n.proto"
+gen_thrift "$n" >"$tmp/cg$n.thrift"
+echo
+echo "instructions (callgrind) at $n declarations \`task tK(a: int, b: str, c: float) -> str\`:"
+i_pkg=$(instr "$FLYTEC" --emit=package -o "$tmp/out/p.tgz" "$f")
+i_c=$(instr "$FLYTEC" --emit=c -o "$tmp/out" "$f")
+if [ "$both" = one ]; then
+	i_both=$(instr "$FLYTEC" --emit=package="$tmp/out/p.tgz",c="$tmp/out" "$f")
+else
+	i_both=$((i_pkg + i_c))
+fi
+i_check=$(instr "$FLYTEC" --check "$f")
+i_pc=0 i_th=0
+[ -n "$PROTOC_C" ] && i_pc=$(instr "$PROTOC_C" -I"$tmp" --c_out="$tmp/out" "$tmp/cg$n.proto")
+[ -n "$THRIFT" ] && i_th=$(instr "$THRIFT" --gen c_glib -o "$tmp/out" "$tmp/cg$n.thrift")
+rss_both=$(measure sh -c "$(both_cmd "$f" "$tmp/out")" | awk '{ print $2 }')
+awk -v pkg="$i_pkg" -v c="$i_c" -v both="$i_both" -v check="$i_check" -v pc="$i_pc" -v th="$i_th" \
+    -v how="$both" -v rss="$rss_both" '
+	function g(x) { return sprintf("%.3f G", x / 1e9) }
+	function verdict(ok) { return ok ? "met" : "NOT met" }
+	BEGIN {
+		printf "  flytec --emit=package   %s\n", g(pkg)
+		printf "  flytec --emit=c         %s\n", g(c)
+		printf "  flytec both outputs     %s  (%s)\n", g(both), how == "one" ? "one invocation" : "the sum of two invocations"
+		printf "  flytec --check          %s\n", g(check)
+		if (pc > 0) printf "  protoc-c --c_out        %s\n", g(pc)
+		if (th > 0) printf "  thrift --gen c_glib     %s\n", g(th)
+		printf "goals (both outputs):\n"
+		if (pc > 0) printf "  >= 10x fewer than protoc-c: %.2fx, %s\n", pc / both, verdict(pc / both >= 10)
+		if (th > 0) printf "  >= 25x fewer than thrift:   %.2fx, %s\n", th / both, verdict(th / both >= 25)
+		else printf "  >= 25x fewer than thrift:   not measured (no thrift)\n"
+		printf "  within 3x of --check:       %.2fx, %s\n", both / check, verdict(both / check <= 3)
+		printf "  peak RSS <= 64 MiB:         %.1f MiB, %s\n", rss / 1024, verdict(rss <= 65536)
+	}'
+
+# the generated C: bytes per task, and gcc -O2 against protoc-c's output
+echo
+echo "generated C at $n tasks, $CC -O2 -c (CPU time user + system; peak RSS):"
+rm -rf "$tmp/gc" "$tmp/pc"
+mkdir -p "$tmp/gc" "$tmp/pc"
+"$FLYTEC" --emit=c -o "$tmp/gc" "$f" || exit 1
+gc_c=$(ls "$tmp/gc"/*.c)
+gc_h=$(ls "$tmp/gc"/*.h)
+bytes_c=$(wc -c <"$gc_c")
+bytes_h=$(wc -c <"$gc_h")
+cc_time() {
+	"$TIME" -f '%U %S %M' -o "$tmp/cct" "$@" >/dev/null 2>"$tmp/ccerr" || {
+		echo "bench.sh: $*: failed" >&2
+		head -n 5 "$tmp/ccerr" >&2
+	}
+	awk '{ printf "%.2f %d\n", $1 + $2, $3 }' "$tmp/cct"
+}
+set -- $(cc_time "$CC" -O2 -std=c11 -I"$(dirname "$0")/../include" -I"$tmp/gc" -c "$gc_c" -o "$tmp/gc/o.o")
+t_gc=$1 m_gc=$2
+t_pc=0 m_pc=0
+if [ -n "$PROTOC_C" ]; then
+	"$PROTOC_C" -I"$tmp" --c_out="$tmp/pc" "$tmp/cg$n.proto"
+	set -- $(cc_time "$CC" -O2 -c "$tmp/pc/cg$n.pb-c.c" -I"$tmp/pc" -o "$tmp/pc/o.o")
+	t_pc=$1 m_pc=$2
+fi
+awk -v bc="$bytes_c" -v bh="$bytes_h" -v n="$n" -v tg="$t_gc" -v mg="$m_gc" -v tp="$t_pc" -v mp="$m_pc" '
+	BEGIN {
+		printf "  flytec .c  %9d bytes (%.0f a task; goal <= 1024: %s), .h %d bytes (%.0f a task)\n", bc, bc / n, bc / n <= 1024 ? "met" : "NOT met", bh, bh / n
+		printf "  %-28s %8.2f s  %8.1f MiB\n", "gcc -O2 flytec .c:", tg, mg / 1024
+		if (tp > 0) printf "  %-28s %8.2f s  %8.1f MiB  (flytec / protoc-c: %.2fx the time)\n", "gcc -O2 protoc-c .pb-c.c:", tp, mp / 1024, tg / tp
+	}'

@@ -6,8 +6,13 @@
  *     running this executable's `execute` once per element, 2000 elements.
  *  3. Decoding and encoding a 1M-element list[int] literal against protobuf-c
  *     unpacking and packing it alone.
+ *  4. map-execute of one element of a 1M-element list[int] input (a process
+ *     each, as a pod runs it: wall time and peak RSS), the selective decoder
+ *     against decoding the whole input (the same bytes with one unknown
+ *     field appended, which the selective decoder leaves to the whole
+ *     decoding).
  *
- * Every figure is the best of a few runs, next to its reference measured in
+ * `runtime_bench bench N...` runs parts N only. Every figure is the best of a few runs, next to its reference measured in
  * the same run. The executable is also a task executable (execute, run, ...)
  * for the xargs comparison.
  */
@@ -15,8 +20,12 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
+#include <spawn.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -69,10 +78,10 @@ static int sum_invoke(flrt_ctx *ctx, const void *in, void *out)
 	return 0;
 }
 
-static const flrt_task task_inc = { "bench.inc", x_var, 1, sizeof(io1), o0_int, 1, sizeof(io1), inc_invoke };
+static const flrt_task task_inc = { "bench.inc", x_var, 1, sizeof(io1), o0_int, 1, sizeof(io1), inc_invoke, NULL, NULL };
 static const flrt_task task_range = { "bench.range", n_var, 1, sizeof(io1), o0_list, 1, sizeof(list1),
-				      range_invoke };
-static const flrt_task task_sum = { "bench.sum", xs_var, 1, sizeof(list1), o0_int, 1, sizeof(io1), sum_invoke };
+				      range_invoke, NULL, NULL };
+static const flrt_task task_sum = { "bench.sum", xs_var, 1, sizeof(list1), o0_int, 1, sizeof(io1), sum_invoke, NULL, NULL };
 static const flrt_task *const tasks[] = { &task_inc, &task_range, &task_sum };
 
 /* ---- the entities (built once, as the code generator embeds them) ------------------ */
@@ -230,6 +239,14 @@ static double now_s(void)
 	return (double)rt_now_ns() / 1e9;
 }
 
+/* This process's CPU time: the machine may be shared, and part 3 is one thread. */
+static double cpu_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Runs the module's command line in this process, output discarded. */
 static double time_main(int argc, char **argv)
 {
@@ -354,6 +371,40 @@ static void bench_process_isolation(long n, const char *jobs, const char *self)
 		fprintf(stderr, "bench: could not remove %s\n", dir);
 }
 
+/* The reference in the same run: Python protobuf on the same bytes
+ * (bench/pyproto_bench.py; `make bench-runtime` generates the flyteidl
+ * classes and sets FLRT_BENCH_PYTHON, FLRT_BENCH_PYSCRIPT and
+ * FLRT_BENCH_PYDIR), against trip, the runtime's whole round trip. */
+static void bench_python(const uint8_t *bytes, size_t len, double trip)
+{
+	const char *py = getenv("FLRT_BENCH_PYTHON"), *script = getenv("FLRT_BENCH_PYSCRIPT");
+	const char *dir = getenv("FLRT_BENCH_PYDIR");
+	if (py == NULL || script == NULL || dir == NULL) {
+		printf("   python3-protobuf: skipped (make bench-runtime runs it)\n");
+		return;
+	}
+	char path[] = "/tmp/flrt-bench-lit-XXXXXX";
+	int fd = mkstemp(path);
+	struct rt_msg err;
+	if (fd < 0 || close(fd) != 0 || rt_write_file(path, bytes, len, &err) < 0) {
+		printf("   python3-protobuf: cannot write the literal\n");
+		return;
+	}
+	char cmd[4096], line[512];
+	snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' '%s'", py, script, dir, path);
+	FILE *p = popen(cmd, "r");
+	double total = 0;
+	while (p != NULL && fgets(line, sizeof line, p) != NULL) {
+		fputs(line, stdout);
+		sscanf(line, " total %lf ms", &total);
+	}
+	if (p == NULL || pclose(p) != 0 || total <= 0)
+		printf("   python3-protobuf: failed (%s)\n", cmd);
+	else
+		printf("   the runtime's whole round trip: %.1fx faster than Python protobuf's\n", total / 1e3 / trip);
+	unlink(path);
+}
+
 static void bench_codec(size_t n)
 {
 	struct rt_msg err;
@@ -369,13 +420,13 @@ static void bench_codec(size_t n)
 	for (int r = 0; r < 5; r++) {
 		/* the reference: protobuf-c alone */
 		struct rt_arena *b = rt_arena_new();
-		double t0 = now_s();
+		double t0 = cpu_s();
 		Flyteidl__Core__Literal *l = rt_unpack(b, &flyteidl__core__literal__descriptor, bytes, len, &err);
-		double t1 = now_s();
+		double t1 = cpu_s();
 		uint8_t *out;
 		size_t ol;
 		rt_pack_arena_as_is(b, &l->base, &out, &ol, &err);
-		double t2 = now_s();
+		double t2 = cpu_s();
 		unpack = t1 - t0 < unpack ? t1 - t0 : unpack;
 		pack = t2 - t1 < pack ? t2 - t1 : pack;
 		rt_arena_free(b);
@@ -383,18 +434,18 @@ static void bench_codec(size_t n)
 		b = rt_arena_new();
 		flrt_list list;
 		struct rt_path p = { NULL, "input", "xs", 0, 0 };
-		t0 = now_s();
+		t0 = cpu_s();
 		l = rt_unpack(b, &flyteidl__core__literal__descriptor, bytes, len, &err);
-		double ta = now_s();
+		double ta = cpu_s();
 		if (rt_decode(b, &T_LIST_INT, l, &list, &p, &err) < 0)
 			abort();
-		t1 = now_s();
+		t1 = cpu_s();
 		Flyteidl__Core__Literal *e;
 		if (rt_encode(b, &T_LIST_INT, &list, &e, &p, &err) < 0)
 			abort();
-		double tb = now_s();
+		double tb = cpu_s();
 		rt_pack_arena_as_is(b, &e->base, &out, &ol, &err);
-		t2 = now_s();
+		t2 = cpu_s();
 		if (ol != len)
 			abort();
 		u2 = ta - t0 < u2 ? ta - t0 : u2;
@@ -404,14 +455,121 @@ static void bench_codec(size_t n)
 		rt_arena_free(b);
 	}
 	double ref = unpack + pack, ours = dec + enc;
-	printf("3. a list[int] literal of %zu elements (%.1f MB on the wire)\n", n, (double)len / 1e6);
+	printf("3. a list[int] literal of %zu elements (%.1f MB on the wire; CPU time of this process, best of 5)\n", n,
+	       (double)len / 1e6);
 	printf("   protobuf-c unpack + pack (reference): %8.2f ms + %8.2f ms = %8.2f ms  (%.1f ns/element)\n",
 	       unpack * 1e3, pack * 1e3, ref * 1e3, ref / (double)n * 1e9);
 	printf("   decode to int64_t[] + encode back:    %8.2f ms + %8.2f ms = %8.2f ms  (%.1f ns/element)\n",
 	       dec * 1e3, enc * 1e3, ours * 1e3, ours / (double)n * 1e9);
+	double trip = u2 + dec + enc + p2;
 	printf("   whole round trip (unpack, decode, encode, pack): %.2f ms, %.2fx protobuf-c alone\n",
-	       (u2 + dec + enc + p2) * 1e3, (u2 + dec + enc + p2) / ref);
+	       trip * 1e3, trip / ref);
+	printf("   goal: decode + encode <= 100 ms: %s\n", ours <= 0.100 ? "met" : "NOT met");
+	bench_python(bytes, len, trip);
 	rt_arena_free(a);
+}
+
+/* Runs `self map-execute` on element index of the inputs at path in a child
+ * (posix_spawn: no copy of this process's memory counts in its RSS); its
+ * CPU time (user + system: the machine may be shared) and peak RSS (KiB). */
+static void map_execute_once(const char *self, const char *dir, const char *path, size_t index, double *secs,
+			     long *rss_kb)
+{
+	char ix[64], out[512];
+	snprintf(ix, sizeof ix, "BENCH_INDEX=%zu", index);
+	snprintf(out, sizeof out, "%s/out", dir);
+	char *argv[] = { (char *)self, "map-execute", "--task", "bench.inc", "--inputs", (char *)path,
+			 "--output-prefix", out, "--bound", "", NULL };
+	char *envp[] = { "BATCH_JOB_ARRAY_INDEX_VAR_NAME=BENCH_INDEX", ix, NULL };
+	pid_t pid;
+	int st;
+	struct rusage ru;
+	if (posix_spawn(&pid, self, NULL, NULL, argv, envp) != 0 || wait4(pid, &st, 0, &ru) != pid
+	    || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "bench: map-execute of element %zu failed\n", index);
+		exit(1);
+	}
+	*secs = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	*rss_kb = ru.ru_maxrss;
+}
+
+/* Writes the two inputs files of part 4 (in a child of the caller's, so
+ * that the caller's peak RSS, which a spawned child starts from, stays
+ * small); their size. */
+static size_t write_select_inputs(size_t n, const char *plain, const char *whole)
+{
+	struct rt_msg err;
+	struct rt_arena *a = rt_arena_new();
+	Flyteidl__Core__Literal *c = rt_lit_collection(a, n);
+	for (size_t i = 0; i < n; i++)
+		c->collection->literals[i] = rt_lit_int(a, (int64_t)i);
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(a, 1);
+	rt_litmap_set(m, 0, "x", c);
+	uint8_t *data;
+	size_t len;
+	if (rt_pack_arena(a, &m->base, &data, &len, &err) < 0 || rt_write_file(plain, data, len, &err) < 0) {
+		fprintf(stderr, "bench: %s\n", err.text);
+		exit(1);
+	}
+	/* field 2, varint 0: unknown to LiteralMap, so decoded whole */
+	uint8_t *more = rt_arena_alloc(a, len + 2);
+	memcpy(more, data, len);
+	more[len] = 2 << 3;
+	more[len + 1] = 0;
+	if (rt_write_file(whole, more, len + 2, &err) < 0) {
+		fprintf(stderr, "bench: %s\n", err.text);
+		exit(1);
+	}
+	rt_arena_free(a);
+	return len;
+}
+
+static void bench_select(size_t n, const char *self)
+{
+	char dir[] = "/tmp/flrt-bench-XXXXXX";
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return;
+	}
+	char plain[512], whole[512];
+	snprintf(plain, sizeof plain, "%s/plain.pb", dir);
+	snprintf(whole, sizeof whole, "%s/whole.pb", dir);
+	int st;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(write_select_inputs(n, plain, whole) > 0 ? 0 : 1);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "bench: cannot write the inputs\n");
+		exit(1);
+	}
+	struct stat sb;
+	size_t len = stat(plain, &sb) == 0 ? (size_t)sb.st_size : 0;
+	static const size_t picks[] = { 0, 500000, 999999 };
+	double ts = 1e30, tw = 1e30;
+	long rs = 0, rw = 0;
+	for (int r = 0; r < 3; r++) {
+		for (size_t k = 0; k < sizeof picks / sizeof picks[0]; k++) {
+			double t;
+			long kb;
+			map_execute_once(self, dir, plain, picks[k] % n, &t, &kb);
+			ts = t < ts ? t : ts;
+			rs = kb > rs ? kb : rs;
+			map_execute_once(self, dir, whole, picks[k] % n, &t, &kb);
+			tw = t < tw ? t : tw;
+			rw = kb > rw ? kb : rw;
+		}
+	}
+	printf("4. map-execute of one element of a list[int] input of %zu elements (%.1f MB), a process each\n", n,
+	       (double)len / 1e6);
+	printf("   (CPU time, user + system, of the whole process: best of 9; peak RSS: the largest)\n");
+	printf("   decoding the whole input (reference): %8.2f ms  %7.1f MiB peak RSS\n", tw * 1e3, (double)rw / 1024);
+	printf("   selective decoder:                     %8.2f ms  %7.1f MiB peak RSS  (%.1fx less time, %.1fx less memory)\n",
+	       ts * 1e3, (double)rs / 1024, tw / ts, (double)rw / (double)rs);
+	printf("   goal: <= 30 ms and <= 16 MiB per element: %s\n", ts <= 0.030 && rs <= 16 * 1024 ? "met" : "NOT met");
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench: could not remove %s\n", dir);
 }
 
 int main(int argc, char **argv)
@@ -427,11 +585,27 @@ int main(int argc, char **argv)
 		snprintf(jobs, sizeof jobs, "%ld", cores > 0 ? cores : 1);
 		setvbuf(stdout, NULL, _IOLBF, 0);
 		printf("libflyterun %s benchmark, %s cores\n\n", flrt_version(), jobs);
-		bench_inprocess_map(100000, jobs);
-		printf("\n");
-		bench_process_isolation(2000, jobs, argv[0]);
-		printf("\n");
-		bench_codec(1000000);
+		/* `runtime_bench bench 3 4`: those parts only */
+		bool all = argc <= 2;
+		char want[8] = { 0 };
+		for (int i = 2; i < argc; i++)
+			if (argv[i][0] >= '1' && argv[i][0] <= '5' && argv[i][1] == '\0')
+				want[argv[i][0] - '0'] = 1;
+		/* part 4 first: a child's peak RSS starts from this process's */
+		if (all || want[4])
+			bench_select(1000000, argv[0]);
+		if (all || want[1]) {
+			printf("\n");
+			bench_inprocess_map(100000, jobs);
+		}
+		if (all || want[2]) {
+			printf("\n");
+			bench_process_isolation(2000, jobs, argv[0]);
+		}
+		if (all || want[3]) {
+			printf("\n");
+			bench_codec(1000000);
+		}
 	}
 	rt_arena_free(A);
 	return rc;

@@ -6,13 +6,18 @@
  * The header declares one C function per task for the user to write, with
  * a C type for every language type (include/flyterun.h gives the layouts),
  * every name prefixed with the module's so that modules link together.
- * The .c file describes each task to libflyterun (type descriptors, input
- * and output tables, an invoke wrapper), embeds the module's serialized
- * registration entities for local runs, and defines main unless
- * FLYTEC_NO_MAIN is defined. Both are built in memory and deterministic. */
+ * The .c file describes each task to libflyterun (type descriptors; input
+ * and output structs, tables and a call wrapper shared by the tasks of one
+ * signature; a flrt_task per task), embeds the module's serialized
+ * registration entities for local runs (as string literals), and defines
+ * main unless FLYTEC_NO_MAIN is defined. Both are built in memory and
+ * deterministic; the per-task text is written without printf (10k tasks
+ * are a common size). */
 #include "prelude.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -33,6 +38,9 @@ struct cgen {
 	 * make M__list_int) is an error, never C that does not compile or,
 	 * worse, one type standing for another */
 	struct base_hash claims;   /* name -> struct claim (in ptr) */
+	struct base_hash sigs;     /* sig_key -> the name of its structs and tables (in ptr) */
+	struct base_hash descs;    /* type -> its descriptor's name (in ptr), once defined */
+	struct base_hash reserved; /* the C keywords and type names (filled when first needed) */
 	bool clash;
 	/* the enums of imported modules: ENUM declaration -> their module's
 	 * prefix; their C types are declared by that module's header */
@@ -40,6 +48,39 @@ struct cgen {
 	const struct fl_module **mods;  /* the imported modules (all, each once), then this one */
 	uint32_t nmods;
 };
+
+/* Strings end to end, without a format: the writer of the per-task C (a
+ * hot path for big modules). The list ends with NULL. */
+static void cat(struct base_buf *b, ...)
+{
+	va_list ap;
+	va_start(ap, b);
+	for (const char *s = va_arg(ap, const char *); s != NULL; s = va_arg(ap, const char *))
+		base_buf_put(b, s, strlen(s));
+	va_end(ap);
+}
+
+/* Strings joined into a new one in the arena (a cheap fl_sprintf of %s
+ * only, for the per-task names). The list ends with NULL. */
+static const char *join(struct cgen *g, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	va_start(ap, g);
+	for (const char *s = va_arg(ap, const char *); s != NULL; s = va_arg(ap, const char *))
+		n += strlen(s);
+	va_end(ap);
+	char *r = fl_alloc(g->a, n + 1), *w = r;
+	va_start(ap, g);
+	for (const char *s = va_arg(ap, const char *); s != NULL; s = va_arg(ap, const char *)) {
+		size_t k = strlen(s);
+		memcpy(w, s, k);
+		w += k;
+	}
+	va_end(ap);
+	*w = '\0';
+	return r;
+}
 
 static const char *const c_keywords[] = {
 	"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
@@ -59,17 +100,18 @@ static const char *const c_type_names[] = {
 
 static const char *ctype(struct cgen *g, const struct fl_type *t);
 
-static bool is_c_keyword_or_type(const char *name)
+static bool is_c_keyword_or_type(struct cgen *g, const char *name)
 {
 	if (strncmp(name, "flrt_", 5) == 0 || strncmp(name, "FLRT_", 5) == 0)
 		return true;  /* the runtime's names */
-	for (size_t i = 0; i < FL_ARRAY_LEN(c_keywords); i++)
-		if (strcmp(name, c_keywords[i]) == 0)
-			return true;
-	for (size_t i = 0; i < FL_ARRAY_LEN(c_type_names); i++)
-		if (strcmp(name, c_type_names[i]) == 0)
-			return true;
-	return false;
+	if (g->reserved.count == 0) {
+		bool added;
+		for (size_t i = 0; i < FL_ARRAY_LEN(c_keywords); i++)
+			base_hash_insert_str(&g->reserved, c_keywords[i], &added);
+		for (size_t i = 0; i < FL_ARRAY_LEN(c_type_names); i++)
+			base_hash_insert_str(&g->reserved, c_type_names[i], &added);
+	}
+	return base_hash_find_str(&g->reserved, name) != NULL;
 }
 
 /* The C names of a task's parameters, inputs then outputs. A name reserved
@@ -97,7 +139,7 @@ static const char **param_names(struct cgen *g, const struct fl_sig *s)
 		const char *c = v->name;
 		if (c[0] == '_' && (c[1] == '_' || (c[1] >= 'A' && c[1] <= 'Z')))
 			c = fl_sprintf(g->a, "p%s", c);
-		if (is_c_keyword_or_type(c))
+		if (is_c_keyword_or_type(g, c))
 			c = fl_sprintf(g->a, "%s_", c);
 		for (;;) {
 			const char *interned = fl_intern(g->c->names, c, strlen(c));
@@ -198,7 +240,7 @@ static const char *ctype(struct cgen *g, const struct fl_type *t)
 		return fl_kinds[t->kind].ctype;
 	if (t->kind == FL_T_ENUM && foreign_prefix(g, t) != NULL)
 		return key(g, t);
-	return fl_sprintf(g->a, "%s__%s", g->prefix, key(g, t));
+	return join(g, g->prefix, "__", key(g, t), NULL);
 }
 
 /* Declares the C types a type needs (element types first), once. */
@@ -256,8 +298,13 @@ static const char *kind_name(const struct fl_type *t)
 /* The name of a type's runtime descriptor, defined (once) into g->src. */
 static const char *descriptor(struct cgen *g, const struct fl_type *t)
 {
+	struct base_hash_slot *seen = base_hash_find_ptr(&g->descs, t);
+	if (seen != NULL)
+		return seen->ptr;
 	const char *elem = t->elem != NULL ? descriptor(g, t->elem) : NULL;
-	const char *name = fl_sprintf(g->a, "type_%s", key(g, t));
+	const char *name = join(g, "type_", key(g, t), NULL);
+	bool added;
+	base_hash_insert_ptr(&g->descs, t, &added)->ptr = (void *)name;
 	if (!claim_type(g, name, t))
 		return name;
 	if (t->kind == FL_T_ENUM)
@@ -280,6 +327,15 @@ static const char *descriptor(struct cgen *g, const struct fl_type *t)
  * trigraphs, end comments or run into following hex digits. */
 static void c_string(struct base_buf *b, const char *s)
 {
+	const unsigned char *q = (const unsigned char *)s;
+	while (*q >= 0x20 && *q < 0x7F && *q != '"' && *q != '\\' && *q != '?')
+		q++;
+	if (*q == '\0') {  /* nothing to escape (most names) */
+		base_buf_putc(b, '"');
+		base_buf_put(b, s, (size_t)((const char *)q - s));
+		base_buf_putc(b, '"');
+		return;
+	}
 	base_buf_putc(b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\')
@@ -297,6 +353,11 @@ static void c_string(struct base_buf *b, const char *s)
 /* A comment's text: nothing that ends the comment or makes a trigraph. */
 static const char *comment_safe(struct cgen *g, const char *s)
 {
+	const char *q = s;
+	while (*q != '\0' && (unsigned char)*q >= 0x20 && !((*q == '*' || *q == '?') && (q[1] == '/' || q[1] == '?')))
+		q++;
+	if (*q == '\0')
+		return s;  /* safe as it is (most text) */
 	struct base_buf b;
 	base_buf_init(&b, fl_arena_core(g->a));
 	for (const char *p = s; *p; p++) {
@@ -343,92 +404,152 @@ static void task_prototype(struct cgen *g, const struct ctask *t)
 {
 	const struct fl_sig *s = t->s;
 	struct base_buf *h = &g->h;
-	base_buf_printf(h, "/**\n * task %s.%s : %s\n", g->m->name, t->e->name, comment_safe(g, fl_sig_str(g->a, s)));
+	cat(h, "/**\n * task ", g->m->name, ".", t->e->name, " : ", comment_safe(g, fl_sig_str(g->a, s)), "\n", NULL);
 	task_options_doc(g, h, &t->e->opts);
 	base_buf_puts(h, " *\n");
 	for (uint32_t i = 0; i < s->nin; i++)
-		base_buf_printf(h, " * @param %s input '%s': %s\n", t->in[i], s->in[i].name,
-			      fl_type_str(g->a, s->in[i].type));
+		cat(h, " * @param ", t->in[i], " input '", s->in[i].name, "': ", fl_type_str(g->a, s->in[i].type), "\n",
+		    NULL);
 	for (uint32_t i = 0; i < s->nout; i++)
-		base_buf_printf(h, " * @param[out] %s output '%s': %s\n", t->out[i], s->out[i].name,
-			      fl_type_str(g->a, s->out[i].type));
+		cat(h, " * @param[out] ", t->out[i], " output '", s->out[i].name, "': ", fl_type_str(g->a, s->out[i].type),
+		    "\n", NULL);
 	base_buf_puts(h, " * @return 0, or the result of flrt_fail()\n */\n");
-	base_buf_printf(h, "int %s(flrt_ctx *ctx", t->fn);
+	cat(h, "int ", t->fn, "(flrt_ctx *ctx", NULL);
 	for (uint32_t i = 0; i < s->nin; i++)
-		base_buf_printf(h, ", %s %s", ctype(g, s->in[i].type), t->in[i]);
+		cat(h, ", ", ctype(g, s->in[i].type), " ", t->in[i], NULL);
 	for (uint32_t i = 0; i < s->nout; i++)
-		base_buf_printf(h, ", %s *%s", ctype(g, s->out[i].type), t->out[i]);
+		cat(h, ", ", ctype(g, s->out[i].type), " *", t->out[i], NULL);
 	base_buf_puts(h, ");\n\n");
 }
 
-/* struct FN__<side> with one member per variable (a placeholder when there
- * is none). */
-static void task_struct(struct cgen *g, const struct ctask *t, const char *side, const struct fl_var *vars,
-			uint32_t n, const char **names)
+static const char *utoa(struct cgen *g, uint32_t v)
 {
-	struct base_buf *c = &g->src;
-	base_buf_printf(c, "struct %s__%s {\n", t->fn, side);
-	for (uint32_t i = 0; i < n; i++)
-		base_buf_printf(c, "\t%s %s;\n", ctype(g, vars[i].type), names[i]);
-	if (n == 0)
-		base_buf_puts(c, "\tchar unused;\n");
-	base_buf_puts(c, "};\n");
+	char d[16];
+	size_t n = sizeof d;
+	d[--n] = '\0';
+	do
+		d[--n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return fl_strndup(g->a, d + n, sizeof d - 1 - n);
 }
 
-/* The runtime's table FN__<table> of the variables in struct FN__<side>,
+/* A signature as the generated C lays it out: the struct members (C name,
+ * C type) and the table rows (variable name, descriptor) of its inputs and
+ * outputs. Tasks with one signature share one pair of structs and tables,
+ * named PREFIX__0sN (a task's name cannot start with a digit). */
+static const char *sig_key(struct cgen *g, const struct ctask *t)
+{
+	struct base_buf k;
+	base_buf_init(&k, fl_arena_core(g->a));
+	for (uint32_t i = 0; i < t->s->nin + t->s->nout; i++) {
+		const struct fl_var *v = i < t->s->nin ? &t->s->in[i] : &t->s->out[i - t->s->nin];
+		cat(&k, i == t->s->nin ? "|" : "", v->name, "\1", t->in[i], "\1", key(g, v->type), "\2", NULL);
+	}
+	cat(&k, "|", NULL);
+	return k.data;
+}
+
+/* struct SIG__<side> with one member per variable (a placeholder when there
+ * is none). */
+static void sig_struct(struct cgen *g, const char *sig, const char *side, const struct fl_var *vars, uint32_t n,
+		       const char **names)
+{
+	struct base_buf *c = &g->src;
+	cat(c, "struct ", sig, "__", side, " {", NULL);
+	for (uint32_t i = 0; i < n; i++)
+		cat(c, " ", ctype(g, vars[i].type), " ", names[i], ";", NULL);
+	if (n == 0)
+		cat(c, " char unused;", NULL);
+	cat(c, " };\n", NULL);
+}
+
+/* The runtime's table SIG__<table> of the variables in struct SIG__<side>,
  * if there are any. */
-static void task_vars(struct cgen *g, const struct ctask *t, const char *table, const char *side,
-		      const struct fl_var *vars, uint32_t n, const char **names)
+static void sig_vars(struct cgen *g, const char *sig, const char *table, const char *side, const struct fl_var *vars,
+		     uint32_t n, const char **names)
 {
 	if (n == 0)
 		return;
 	struct base_buf *c = &g->src;
-	base_buf_printf(c, "static const flrt_var %s__%s[] = {\n", t->fn, table);
+	cat(c, "static const flrt_var ", sig, "__", table, "[] = {\n", NULL);
 	for (uint32_t i = 0; i < n; i++)
-		base_buf_printf(c, "\t{\"%s\", &type_%s, offsetof(struct %s__%s, %s)},\n", vars[i].name,
-			      key(g, vars[i].type), t->fn, side, names[i]);
-	base_buf_puts(c, "};\n\n");
+		cat(c, "\t{\"", vars[i].name, "\", &type_", key(g, vars[i].type), ", offsetof(struct ", sig, "__", side,
+		    ", ", names[i], ")},\n", NULL);
+	cat(c, "};\n", NULL);
 }
 
-/* FN__invoke, the wrapper the runtime calls, and FN__task, the runtime's
- * description of the task. */
-static void task_invoke(struct cgen *g, const struct ctask *t)
+/* SIG__fn, the type of the task functions of the signature, and
+ * SIG__call, the wrapper the runtime calls with one of them: it passes the
+ * fields of the inputs struct and the addresses of the outputs'. */
+static void sig_call(struct cgen *g, const char *sig, const struct ctask *t)
 {
 	const struct fl_sig *s = t->s;
-	const char *fn = t->fn;
 	struct base_buf *c = &g->src;
-	base_buf_printf(c, "static int %s__invoke(flrt_ctx *ctx, const void *in_, void *out_)\n{\n", fn);
-	base_buf_printf(c, "\tconst struct %s__in *in = in_;\n\tstruct %s__out *out = out_;\n", fn, fn);
-	base_buf_puts(c, "\t(void)in;\n\t(void)out;\n");
-	base_buf_printf(c, "\treturn %s(ctx", fn);
+	cat(c, "typedef int ", sig, "__fn(flrt_ctx *", NULL);
 	for (uint32_t i = 0; i < s->nin; i++)
-		base_buf_printf(c, ", in->%s", t->in[i]);
+		cat(c, ", ", ctype(g, s->in[i].type), NULL);
 	for (uint32_t i = 0; i < s->nout; i++)
-		base_buf_printf(c, ", &out->%s", t->out[i]);
-	base_buf_puts(c, ");\n}\n\n");
-	base_buf_printf(c, "const flrt_task %s__task = {\n\t\"%s.%s\",\n", fn, g->m->name, t->e->name);
-	if (s->nin > 0)
-		base_buf_printf(c, "\t%s__inputs, %u, sizeof(struct %s__in),\n", fn, s->nin, fn);
-	else
-		base_buf_printf(c, "\tNULL, 0, sizeof(struct %s__in),\n", fn);
-	if (s->nout > 0)
-		base_buf_printf(c, "\t%s__outputs, %u, sizeof(struct %s__out),\n", fn, s->nout, fn);
-	else
-		base_buf_printf(c, "\tNULL, 0, sizeof(struct %s__out),\n", fn);
-	base_buf_printf(c, "\t%s__invoke,\n};\n", fn);
+		cat(c, ", ", ctype(g, s->out[i].type), " *", NULL);
+	cat(c, ");\nstatic int ", sig, "__call(flrt_ctx *ctx, const void *in_, void *out_, flrt_fn fn)\n{\n", NULL);
+	cat(c, "\tconst struct ", sig, "__in *in = in_;\n\tstruct ", sig, "__out *out = out_;\n", NULL);
+	if (s->nin == 0)
+		cat(c, "\t(void)in;\n", NULL);
+	if (s->nout == 0)
+		cat(c, "\t(void)out;\n", NULL);
+	cat(c, "\treturn ((", sig, "__fn *)fn)(ctx", NULL);
+	for (uint32_t i = 0; i < s->nin; i++)
+		cat(c, ", in->", t->in[i], NULL);
+	for (uint32_t i = 0; i < s->nout; i++)
+		cat(c, ", &out->", t->out[i], NULL);
+	cat(c, ");\n}\n", NULL);
+}
+
+/* The structs and tables of t's signature, defined with the first task that
+ * has it; their name. */
+static const char *task_sig(struct cgen *g, const struct ctask *t)
+{
+	bool added;
+	struct base_hash_slot *slot = base_hash_insert_str(&g->sigs, sig_key(g, t), &added);
+	if (!added)
+		return slot->ptr;
+	const char *sig = fl_sprintf(g->a, "%s__0s%zu", g->prefix, base_hash_count(&g->sigs) - 1);
+	slot->ptr = (void *)sig;
+	const struct fl_sig *s = t->s;
+	cat(&g->src, "\n/* the inputs and outputs of ", g->m->name, ".", t->e->name, " and the tasks with its signature */\n",
+	    NULL);
+	sig_struct(g, sig, "in", s->in, s->nin, t->in);
+	sig_struct(g, sig, "out", s->out, s->nout, t->out);
+	sig_vars(g, sig, "inputs", "in", s->in, s->nin, t->in);
+	sig_vars(g, sig, "outputs", "out", s->out, s->nout, t->out);
+	sig_call(g, sig, t);
+	/* the middle of a flrt_task initializer: all but the name and fn */
+	cat(&g->src, "#define ", sig, "__TASK ", s->nin > 0 ? sig : "NULL", s->nin > 0 ? "__inputs, " : ", ",
+	    utoa(g, s->nin), ", sizeof(struct ", sig, "__in), ", s->nout > 0 ? sig : "NULL",
+	    s->nout > 0 ? "__outputs, " : ", ", utoa(g, s->nout), ", sizeof(struct ", sig, "__out), NULL, ", sig,
+	    "__call\n\n", NULL);
+	return sig;
+}
+
+/* FN__task, the runtime's description of the task. */
+static void task_table(struct cgen *g, const struct ctask *t, const char *sig)
+{
+	/* not static: the header declares it, for the modules that import this one */
+	cat(&g->src, "const flrt_task ", t->fn, "__task = {\"", g->m->name, ".", t->e->name, "\", ", sig,
+	    "__TASK, (flrt_fn)", t->fn, "};\n", NULL);
 }
 
 /* A task: its names claimed, its C types declared, its prototype in the
- * header, and in the .c its type descriptors, structs, tables and wrapper. */
+ * header, and in the .c its type descriptors, its signature's structs and
+ * tables and its wrapper (once per signature), and its flrt_task. */
 static void emit_task(struct cgen *g, const struct fl_entity *e)
 {
 	const struct fl_sig *s = &e->sig;
-	struct ctask t = {.e = e, .s = s, .fn = fl_sprintf(g->a, "%s__%s", g->prefix, e->name)};
-	const char *what = fl_sprintf(g->a, "task '%s'", e->name);
+	struct ctask t = {.e = e, .s = s, .fn = join(g, g->prefix, "__", e->name, NULL)};
+	const char *what = join(g, "task '", e->name, "'", NULL);
 	claim(g, t.fn, e, NULL, what);
-	static const char *const parts[] = {"inputs", "outputs", "invoke", "task"};
+	static const char *const parts[] = {"__inputs", "__outputs", "__invoke", "__task"};
 	for (size_t i = 0; i < FL_ARRAY_LEN(parts); i++)
-		claim(g, fl_sprintf(g->a, "%s__%s", t.fn, parts[i]), e, NULL, what);
+		claim(g, join(g, t.fn, parts[i], NULL), e, NULL, what);
 	t.in = param_names(g, s);
 	t.out = t.in + s->nin;
 	for (uint32_t i = 0; i < s->nin; i++)
@@ -440,14 +561,7 @@ static void emit_task(struct cgen *g, const struct fl_entity *e)
 		descriptor(g, s->in[i].type);
 	for (uint32_t i = 0; i < s->nout; i++)
 		descriptor(g, s->out[i].type);
-	base_buf_puts(&g->src, "\n");
-	task_struct(g, &t, "in", s->in, s->nin, t.in);
-	base_buf_puts(&g->src, "\n");
-	task_struct(g, &t, "out", s->out, s->nout, t.out);
-	base_buf_puts(&g->src, "\n");
-	task_vars(g, &t, "inputs", "in", s->in, s->nin, t.in);
-	task_vars(g, &t, "outputs", "out", s->out, s->nout, t.out);
-	task_invoke(g, &t);
+	task_table(g, &t, task_sig(g, &t));
 }
 
 /* Bytes as a C initializer list, 20 a line (a hot path for big modules:
@@ -470,6 +584,56 @@ static void put_bytes(struct base_buf *b, const uint8_t *data, size_t len)
 		}
 		base_buf_put(b, line, n);
 	}
+}
+
+/* Bytes as C string literals, one per line of about 100 characters:
+ * printable ASCII as itself, the rest as octal escapes (three digits when
+ * a digit follows, so that it cannot run into it) or \n; no trigraphs. A
+ * compiler reads these far faster than an initializer list. Written
+ * straight into the buffer (a hot path: 4 MB for 10k tasks). */
+static void put_string_bytes(struct base_buf *b, const uint8_t *data, size_t len)
+{
+	if (len == 0) {
+		base_buf_puts(b, "\"\"");
+		return;
+	}
+	/* at most 4 characters a byte, and per line of 100: "\n\t\"" and '"' */
+	size_t most = len * 4 + (len / 25 + 1) * 5;
+	if (base_buf_reserve(b, most) != 0)
+		return;  /* the arena's hook has run */
+	char *w = b->data + b->len, *line = w;
+	memcpy(w, "\n\t\"", 3);
+	w += 3;
+	for (size_t k = 0; k < len; k++) {
+		unsigned v = data[k];
+		if (v >= 0x20 && v < 0x7F && v != '"' && v != '\\' && v != '?') {
+			*w++ = (char)v;
+		} else if (v == '"' || v == '\\' || v == '?') {
+			*w++ = '\\';
+			*w++ = (char)v;
+		} else if (v == '\n') {
+			*w++ = '\\';
+			*w++ = 'n';
+		} else {
+			/* the shortest escape, unless an octal digit follows */
+			bool full = k + 1 < len && data[k + 1] >= '0' && data[k + 1] <= '7';
+			*w++ = '\\';
+			if (full || v >= 0100)
+				*w++ = (char)('0' + (v >> 6));
+			if (full || v >= 010)
+				*w++ = (char)('0' + ((v >> 3) & 7));
+			*w++ = (char)('0' + (v & 7));
+		}
+		if (w - line >= 100 && k + 1 < len) {
+			*w++ = '"';
+			line = w;
+			memcpy(w, "\n\t\"", 3);
+			w += 3;
+		}
+	}
+	*w++ = '"';
+	b->len = (size_t)(w - b->data);
+	b->data[b->len] = '\0';
 }
 
 static void banner(struct cgen *g, struct base_buf *b, const char *source)
@@ -608,34 +772,53 @@ static uint32_t emit_task_table(struct cgen *g, struct base_buf *body)
 		const char *prefix = module_prefix_of(g, m->name);
 		for (uint32_t i = 0; i < m->nentities; i++)
 			if (m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok)
-				base_buf_printf(body, "\t&%s__%s__task,\n", prefix, m->entities[i]->name);
+				cat(body, "\t&", prefix, "__", m->entities[i]->name, "__task,\n", NULL);
 	}
 	base_buf_puts(body, "};\n\n");
 	return ntasks;
 }
 
-/* The registration entities, for local runs: their bytes and their table. */
+/* An entity's bytes longer than this are an initializer list: a string
+ * literal must stay within the 4095 characters that C11 compilers support
+ * (-pedantic warns past them). */
+enum { ENTITY_STRING_MAX = 4000 };
+
 static const struct fl_artifact *entity_at(const struct fl_package *pkg, uint32_t i)
 {
 	return i < pkg->n ? &pkg->items[i] : &pkg->local[i - pkg->n];
 }
 
 /* The registration entities, then what local runs need besides (declared
- * map names, task defaults): their bytes and their table. */
-static uint32_t emit_entities(struct base_buf *body, const struct fl_package *pkg)
+ * map names, task defaults): their bytes, as string literals (the NUL after
+ * them is not part of the entity) or initializer lists, and their table;
+ * their count. */
+static uint32_t emit_entities(struct cgen *g, struct base_buf *body, const struct fl_package *pkg)
 {
 	uint32_t n = pkg->n + pkg->nlocal;
 	for (uint32_t i = 0; i < n; i++) {
-		base_buf_printf(body, "static const uint8_t entity%u[] = {", i);
-		put_bytes(body, entity_at(pkg, i)->data, entity_at(pkg, i)->len);
-		base_buf_puts(body, "\n};\n");
+		const struct fl_artifact *it = entity_at(pkg, i);
+		const char *num = utoa(g, i);
+		if (it->len <= ENTITY_STRING_MAX) {
+			cat(body, "static const unsigned char entity", num, "[] =", NULL);
+			put_string_bytes(body, it->data, it->len);
+			base_buf_puts(body, ";\n");
+		} else {
+			cat(body, "static const uint8_t entity", num, "[] = {", NULL);
+			put_bytes(body, it->data, it->len);
+			base_buf_puts(body, "\n};\n");
+		}
 	}
 	if (n > 0) {
 		base_buf_puts(body, "\nstatic const struct flrt_entity entities[] = {\n");
 		for (uint32_t i = 0; i < n; i++) {
-			base_buf_printf(body, "\t{%d, ", entity_at(pkg, i)->kind);
-			c_string(body, entity_at(pkg, i)->name);
-			base_buf_printf(body, ", entity%u, sizeof entity%u},\n", i, i);
+			const struct fl_artifact *it = entity_at(pkg, i);
+			const char *num = utoa(g, i);
+			cat(body, "\t{", utoa(g, (uint32_t)it->kind), ", ", NULL);
+			c_string(body, it->name);
+			if (it->len <= ENTITY_STRING_MAX)
+				cat(body, ", entity", num, ", sizeof entity", num, " - 1},\n", NULL);
+			else
+				cat(body, ", entity", num, ", sizeof entity", num, "},\n", NULL);
 		}
 		base_buf_puts(body, "};\n");
 	}
@@ -652,7 +835,7 @@ static void emit_body(struct cgen *g, struct base_buf *body, const char *base, c
 	base_buf_put(body, g->src.data != NULL ? g->src.data : "", g->src.len);
 	base_buf_puts(body, "\n");
 	uint32_t ntasks = emit_task_table(g, body);
-	uint32_t nent = emit_entities(body, pkg);
+	uint32_t nent = emit_entities(g, body, pkg);
 	base_buf_printf(body, "\nconst flrt_module %s__module = {\n\t", g->prefix);
 	c_string(body, g->m->name);
 	base_buf_printf(body, ",\n\t%s, %u,\n\t%s, %u,\n};\n", ntasks ? "tasks" : "NULL", ntasks, nent ? "entities" : "NULL",
@@ -678,6 +861,9 @@ static int emit_c_body(struct fl_ctx *c, void *arg)
 	base_hash_init(&g.claims, fl_arena_core(c->arena), 128);
 	base_hash_init(&g.foreign, fl_arena_core(c->arena), 8);
 	add_modules(&g);
+	base_hash_init(&g.sigs, fl_arena_core(c->arena), 16);
+	base_hash_init(&g.descs, fl_arena_core(c->arena), 16);
+	base_hash_init(&g.reserved, fl_arena_core(c->arena), 128);
 	base_buf_init(&g.h, fl_arena_core(c->arena));
 	base_buf_init(&g.src, fl_arena_core(c->arena));
 	base_buf_init(&g.types, fl_arena_core(c->arena));

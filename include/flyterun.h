@@ -115,6 +115,9 @@ typedef enum flrt_error_kind {
 	FLRT_RECOVERABLE = 1,   /**< retried by Flyte when the task has retries left */
 } flrt_error_kind;
 
+/** A C function of any type, as flrt_task holds the user's task function. */
+typedef void (*flrt_fn)(void);
+
 /** A task of the module, as generated code describes it. */
 typedef struct flrt_task {
 	const char *name;           /**< "<module>.<task>", the TaskTemplate name */
@@ -127,6 +130,12 @@ typedef struct flrt_task {
 	/** Calls the user's function with the fields of `in`, storing its
 	 *  outputs into `out`. Returns 0, or nonzero after flrt_fail. */
 	int (*invoke)(flrt_ctx *ctx, const void *in, void *out);
+	/** Read only when invoke is NULL (so a flrt_task of older generated
+	 *  code, which ends at invoke, stays valid): the wrapper that the tasks
+	 *  of one signature share, called with the task's function `fn`, which
+	 *  it casts back to the function's own type. */
+	int (*call)(flrt_ctx *ctx, const void *in, void *out, flrt_fn fn);
+	flrt_fn fn;
 } flrt_task;
 
 /** A module: its tasks and its serialized registration entities. */

@@ -156,41 +156,58 @@ static const char *file_kind(mode_t m)
 	       S_ISSOCK(m) ? "a socket" : S_ISBLK(m) ? "a block device" : "something else";
 }
 
-/* Reads and unpacks --inputs; NULL with an error in r. A local path that is
+/* Reads --inputs into *data; -1 with an error in r. A local path that is
  * not a regular file (a FIFO would block the open) is refused first. */
-static Flyteidl__Core__LiteralMap *read_inputs(const struct exec_args *x, struct rt_arena *a,
-					       struct rt_result *r)
+static int read_input_bytes(const struct exec_args *x, struct rt_arena *a, uint8_t **data, size_t *len,
+			    const char **path, struct rt_result *r)
 {
 	struct rt_msg err;
 	char *in_path = (char *)x->inputs;
-	uint8_t *data = NULL;
-	size_t len = 0;
 	struct stat st;
 	bool remote = rt_store_is_remote(x->inputs);
 	if (rt_is_placeholder(x->inputs)) {
 		rt_result_system(r, false, "--inputs '%s' is not a path", x->inputs);
-		return NULL;
+		return -1;
 	}
 	struct rt_store_uri u;
 	if ((remote && rt_store_parse(a, x->inputs, &u, &err) < 0) ||
 	    (!remote && rt_local_path(a, x->inputs, &in_path, &err) < 0)) {
 		rt_result_system(r, out_of_memory(&err), "cannot read the inputs: %s", err.text);
-		return NULL;
+		return -1;
 	}
 	if (!remote && stat(in_path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		rt_result_system(r, false, "cannot read the inputs: '%s' is not a regular file (it is %s)",
 				  in_path, file_kind(st.st_mode));
-		return NULL;
+		return -1;
 	}
-	if (rt_read_file(a, in_path, &data, &len, &err) < 0) {
+	*path = in_path;
+	if (rt_read_file(a, in_path, data, len, &err) < 0) {
 		/* a store that fails may answer next time; a missing local file will not */
 		rt_result_system(r, remote || out_of_memory(&err), "cannot read the inputs: %s", err.text);
-		return NULL;
+		return -1;
 	}
+	return 0;
+}
+
+static Flyteidl__Core__LiteralMap *unpack_inputs(struct rt_arena *a, const char *path, const uint8_t *data,
+						 size_t len, struct rt_result *r)
+{
+	struct rt_msg err;
 	Flyteidl__Core__LiteralMap *in = rt_unpack(a, &flyteidl__core__literal_map__descriptor, data, len, &err);
 	if (in == NULL)
-		rt_result_system(r, false, "inputs '%s': %s", in_path, err.text);
+		rt_result_system(r, false, "inputs '%s': %s", path, err.text);
 	return in;
+}
+
+/* Reads and unpacks --inputs; NULL with an error in r. */
+static Flyteidl__Core__LiteralMap *read_inputs(const struct exec_args *x, struct rt_arena *a, struct rt_result *r)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	const char *path;
+	if (read_input_bytes(x, a, &data, &len, &path, r) < 0)
+		return NULL;
+	return unpack_inputs(a, path, data, len, r);
 }
 
 struct call_arg {
@@ -221,15 +238,32 @@ static Flyteidl__Core__LiteralMap *call_inputs(const struct call_arg *c, struct 
 					       struct rt_result *r)
 {
 	struct rt_msg err;
-	Flyteidl__Core__LiteralMap *inputs = read_inputs(c->x, c->a, r), *elem = inputs;
-	size_t nbound;
+	if (!c->map)
+		return read_inputs(c->x, c->a, r);
+	uint8_t *data = NULL;
+	size_t len = 0, nbound;
 	char **bound;
-	if (inputs == NULL || !c->map)
-		return inputs;
+	Flyteidl__Core__LiteralMap *inputs, *elem;
+	const char *path;
+	if (read_input_bytes(c->x, c->a, &data, &len, &path, r) < 0)
+		return NULL;
 	if ((bound = split_bound(c->a, c->x->bound, &nbound)) == NULL) {
 		rt_result_system(r, true, "out of memory");
 		return NULL;
 	}
+	/* element index alone, found in the bytes, when they are well-formed
+	 * and plain; else all of them decoded, as before */
+	int rc = rt_select_wire(c->a, data, len, bound, nbound, c->index, &elem, &err);
+	if (rc < 0) {
+		rt_result_system(r, false, "map element %zu: %s", c->index, err.text);
+		return NULL;
+	}
+	if (rc == 0) {
+		o->map_index = (int64_t)c->index;
+		return elem;
+	}
+	if ((inputs = unpack_inputs(c->a, path, data, len, r)) == NULL)
+		return NULL;
 	if (rt_select_element(c->a, inputs, bound, nbound, true, c->index, &elem, &err) < 0) {
 		rt_result_system(r, out_of_memory(&err), "map element %zu: %s", c->index, err.text);
 		return NULL;

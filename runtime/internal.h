@@ -245,6 +245,16 @@ int rt_check_module(const flrt_module *m, struct rt_msg *err);
 int rt_select_element(struct rt_arena *a, const Flyteidl__Core__LiteralMap *in, char *const *bound,
 		       size_t nbound, bool strict, size_t index, Flyteidl__Core__LiteralMap **out,
 		       struct rt_msg *err);
+/** rt_select_element (strict) on the serialized inputs: checks that the
+ *  whole decoding would accept them (recognizing plain scalar elements
+ *  without the wire walk), then decodes only the bound inputs and element
+ *  `index` of the others. 0 with *out; -1 with rt_select_element's error;
+ *  1 when the inputs are not in the plain form it reads (malformed; fields
+ *  repeated, unknown or missing; an unbound input that is not a
+ *  collection): then decode them whole and call rt_select_element, which
+ *  gives the results and errors as before. */
+int rt_select_wire(struct rt_arena *a, const uint8_t *data, size_t len, char *const *bound, size_t nbound,
+		   size_t index, Flyteidl__Core__LiteralMap **out, struct rt_msg *err);
 
 /* ---- the executable --------------------------------------------------------- */
 struct rt_io {

@@ -52,7 +52,7 @@ int rt_check_module(const flrt_module *m, struct rt_msg *err)
 		return rt_msgf(err, "module %s: %zu tasks but no table", m->name != NULL ? m->name : "", m->ntasks);
 	for (size_t i = 0; i < m->ntasks; i++) {
 		const flrt_task *t = m->tasks[i];
-		if (t == NULL || t->name == NULL || t->invoke == NULL)
+		if (t == NULL || t->name == NULL || (t->invoke == NULL && (t->call == NULL || t->fn == NULL)))
 			return rt_msgf(err, "module %s: task %zu has no name or function",
 					m->name != NULL ? m->name : "", i);
 		if (check_vars(t->inputs, t->ninputs, t->inputs_size, "input", err) < 0 ||

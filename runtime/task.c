@@ -26,7 +26,9 @@ static int invoke_guarded(const flrt_task *t, flrt_ctx *ctx, const void *in, voi
 		*oom = true;
 		return -1;
 	}
-	return t->invoke(ctx, in, out);
+	if (t->invoke != NULL)
+		return t->invoke(ctx, in, out);
+	return t->call(ctx, in, out, t->fn);
 }
 
 static bool is_task_input(const flrt_task *t, const char *name)

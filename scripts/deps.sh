@@ -6,7 +6,7 @@ set -eu
 
 packages="gcc make autoconf automake libtool autoconf-archive pkg-config
 bison flex protobuf-c-compiler libprotobuf-c-dev libprotobuf-dev protobuf-compiler
-check libarchive-dev libmd-dev zlib1g-dev libsqlite3-dev valgrind clang libclang-rt-14-dev
+check libarchive-dev libdeflate-dev libmd-dev zlib1g-dev libsqlite3-dev valgrind clang libclang-rt-14-dev
 libcurl4-openssl-dev libssl-dev curl python3 python3-boto3
 radosgw ceph-mon ceph-osd ceph-common
 slurmctld slurmd slurm-client munge

@@ -79,7 +79,7 @@ static int invoke(flrt_ctx *ctx, const void *in_, void *out_)
 
 static const flrt_task task = {
 	"fuzz.inputs", inputs, sizeof inputs / sizeof inputs[0], sizeof(struct in),
-	outputs, sizeof outputs / sizeof outputs[0], sizeof(struct out), invoke,
+	outputs, sizeof outputs / sizeof outputs[0], sizeof(struct out), invoke, NULL, NULL,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

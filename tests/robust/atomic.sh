@@ -87,7 +87,7 @@ snapshot() {
 	esac
 }
 
-echo "1..22"
+echo "1..23"
 
 # 1-4: a program with errors writes nothing and leaves older output alone
 for kind in package pb c json; do
@@ -299,3 +299,14 @@ done
 check "--show of a package: out of memory at each of $((i - 1)) allocations is reported, nothing printed"
 
 [ $failed -eq 0 ]
+
+# 23: a member name over ustar's 100 bytes is a pax path: tar lists it
+# whole, and --show reads it back
+problems=
+long=t$(printf '%0120d' 0 | tr 0 x)
+printf 'module longnames\nimage "x:1"\ntask %s(a: int) -> int\n' "$long" >"$tmp/long.flyte"
+emit package "$tmp/long.tgz" "$tmp/long.flyte"
+[ "$rc" -eq 0 ] || problem "exit status $rc: $err"
+[ "$(tar tzf "$tmp/long.tgz" 2>&1)" = "0_longnames.${long}_1.pb" ] || problem "tar lists: $(tar tzf "$tmp/long.tgz" 2>&1)"
+$wrapper "$FLYTEC" --show="$tmp/long.tgz" 2>"$tmp/stderr" | grep -q "\"0_longnames.${long}_1.pb\"" || problem "--show: $(cat "$tmp/stderr")"
+check "a member name over 100 bytes is listed whole by tar and by --show"

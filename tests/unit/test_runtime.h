@@ -89,7 +89,7 @@ static int square_invoke(flrt_ctx *ctx, const void *in, void *out)
 }
 static const flrt_task task_square = {
 	"test.square", square_inputs, 1, sizeof(square_in),
-	square_outputs, 1, sizeof(square_out), square_invoke,
+	square_outputs, 1, sizeof(square_out), square_invoke, NULL, NULL,
 };
 
 /* describe(i: int, label: str) -> str */
@@ -110,7 +110,7 @@ static int describe_invoke(flrt_ctx *ctx, const void *in, void *out)
 }
 static const flrt_task task_describe = {
 	"test.describe", describe_inputs, 2, sizeof(describe_in),
-	describe_outputs, 1, sizeof(describe_out), describe_invoke,
+	describe_outputs, 1, sizeof(describe_out), describe_invoke, NULL, NULL,
 };
 
 /* mean(xs: list[int?]) -> (avg: float, n: int) over the present values */
@@ -139,7 +139,7 @@ static int mean_invoke(flrt_ctx *ctx, const void *in, void *out)
 }
 static const flrt_task task_mean = {
 	"test.mean", mean_inputs, 1, sizeof(mean_in),
-	mean_outputs, 2, sizeof(mean_out), mean_invoke,
+	mean_outputs, 2, sizeof(mean_out), mean_invoke, NULL, NULL,
 };
 
 /* echo(...) -> the same values: every type through execute */
@@ -166,7 +166,7 @@ static int echo_invoke(flrt_ctx *ctx, const void *in, void *out)
 	return 0;
 }
 static const flrt_task task_echo = {
-	"test.echo", echo_vars, 16, sizeof(echo_io), echo_vars, 16, sizeof(echo_io), echo_invoke,
+	"test.echo", echo_vars, 16, sizeof(echo_io), echo_vars, 16, sizeof(echo_io), echo_invoke, NULL, NULL,
 };
 
 /* flaky(x: int, dir: str) -> int: fails recoverably on its first two attempts
@@ -193,7 +193,7 @@ static int flaky_invoke(flrt_ctx *ctx, const void *in, void *out)
 }
 static const flrt_task task_flaky = {
 	"test.flaky", flaky_inputs, 2, sizeof(flaky_in),
-	square_outputs, 1, sizeof(square_out), flaky_invoke,
+	square_outputs, 1, sizeof(square_out), flaky_invoke, NULL, NULL,
 };
 
 /* noop() -> (): a task with no inputs and no outputs */
@@ -202,7 +202,7 @@ static int noop_invoke(flrt_ctx *ctx, const void *in, void *out)
 	(void)ctx; (void)in; (void)out;
 	return 0;
 }
-static const flrt_task task_noop = { "test.noop", NULL, 0, 0, NULL, 0, 0, noop_invoke };
+static const flrt_task task_noop = { "test.noop", NULL, 0, 0, NULL, 0, 0, noop_invoke, NULL, NULL };
 
 /* bad() -> str: returns invalid UTF-8 (an encoding failure) */
 static int bad_invoke(flrt_ctx *ctx, const void *in, void *out)
@@ -212,7 +212,7 @@ static int bad_invoke(flrt_ctx *ctx, const void *in, void *out)
 	return 0;
 }
 static const flrt_task task_bad = {
-	"test.bad", NULL, 0, 0, describe_outputs, 1, sizeof(describe_out), bad_invoke,
+	"test.bad", NULL, 0, 0, describe_outputs, 1, sizeof(describe_out), bad_invoke, NULL, NULL,
 };
 
 /* silent(x: int) -> int: returns nonzero without flrt_fail */
@@ -223,7 +223,7 @@ static int silent_invoke(flrt_ctx *ctx, const void *in, void *out)
 }
 static const flrt_task task_silent = {
 	"test.silent", square_inputs, 1, sizeof(square_in),
-	square_outputs, 1, sizeof(square_out), silent_invoke,
+	square_outputs, 1, sizeof(square_out), silent_invoke, NULL, NULL,
 };
 
 /* show(x: int) -> str: "x=<x>" (square's inputs, another output type) */
@@ -236,7 +236,7 @@ static int show_invoke(flrt_ctx *ctx, const void *in, void *out)
 }
 static const flrt_task task_show = {
 	"test.show", square_inputs, 1, sizeof(square_in),
-	describe_outputs, 1, sizeof(describe_out), show_invoke,
+	describe_outputs, 1, sizeof(describe_out), show_invoke, NULL, NULL,
 };
 
 /* getenv(x: int) -> str: $CSV_STRICT, or "unset" */
@@ -249,7 +249,7 @@ static int getenv_invoke(flrt_ctx *ctx, const void *in, void *out)
 }
 static const flrt_task task_getenv = {
 	"test.getenv", square_inputs, 1, sizeof(square_in),
-	describe_outputs, 1, sizeof(describe_out), getenv_invoke,
+	describe_outputs, 1, sizeof(describe_out), getenv_invoke, NULL, NULL,
 };
 
 static const flrt_task *const test_tasks[] = {

@@ -277,7 +277,7 @@ START_TEST(execute_usage)
 	cli_free(&c);
 	/* broken tables (not what flytec generates) are refused, not followed */
 	static const flrt_var bad_var[] = { { "x", &T_INT, 64 } };
-	static const flrt_task bad_task = { "t.bad", bad_var, 1, 8, NULL, 0, 0, noop_invoke };
+	static const flrt_task bad_task = { "t.bad", bad_var, 1, 8, NULL, 0, 0, noop_invoke, NULL, NULL };
 	static const flrt_task *const bad_tasks[] = { &bad_task };
 	static const flrt_module bad_module = { "t", bad_tasks, 1, NULL, 0 };
 	const char *a7[] = { "list", NULL };
@@ -498,6 +498,170 @@ START_TEST(map_execute_errors)
 }
 END_TEST
 
+/* ---- the selective decoder (runtime/select.c) ------------------------------------------ */
+struct wbuf {
+	uint8_t b[4096];
+	size_t n;
+};
+
+static void w_varint(struct wbuf *w, uint64_t v)
+{
+	while (v >= 0x80) {
+		w->b[w->n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	w->b[w->n++] = (uint8_t)v;
+}
+
+static void w_field(struct wbuf *w, unsigned id, const struct wbuf *payload)
+{
+	w_varint(w, (uint64_t)id << 3 | 2);
+	w_varint(w, payload->n);
+	memcpy(w->b + w->n, payload->b, payload->n);
+	w->n += payload->n;
+}
+
+/* Literal{scalar{primitive{integer: v}}} */
+static struct wbuf w_int(int64_t v)
+{
+	struct wbuf p = { .n = 0 }, sc = { .n = 0 }, lit = { .n = 0 };
+	w_varint(&p, 1 << 3);
+	w_varint(&p, (uint64_t)v);
+	w_field(&sc, 1, &p);
+	w_field(&lit, 1, &sc);
+	return lit;
+}
+
+/* Literal{collection{literals: elems...}}, with extra bytes after the collection */
+static struct wbuf w_list(const struct wbuf *elems, size_t n, const struct wbuf *extra)
+{
+	struct wbuf coll = { .n = 0 }, lit = { .n = 0 };
+	for (size_t i = 0; i < n; i++)
+		w_field(&coll, 1, &elems[i]);
+	w_field(&lit, 2, &coll);
+	if (extra != NULL) {
+		memcpy(lit.b + lit.n, extra->b, extra->n);
+		lit.n += extra->n;
+	}
+	return lit;
+}
+
+static void w_entry(struct wbuf *map, const char *key, const struct wbuf *value)
+{
+	struct wbuf k = { .n = strlen(key) }, e = { .n = 0 };
+	memcpy(k.b, key, k.n);
+	w_field(&e, 1, &k);
+	w_field(&e, 2, value);
+	w_field(map, 1, &e);
+}
+
+/* rt_select_wire's answer; when it answers, the same as the whole decoding's */
+static int select_both(const struct wbuf *in, char **bound, size_t nbound, size_t index,
+		       Flyteidl__Core__LiteralMap **out, char *msg)
+{
+	struct rt_msg es, ew;
+	Flyteidl__Core__LiteralMap *whole = NULL;
+	int rs = rt_select_wire(A, in->b, in->n, bound, nbound, index, out, &es);
+	Flyteidl__Core__LiteralMap *m = rt_unpack(A, &flyteidl__core__literal_map__descriptor, in->b, in->n, &ew);
+	int rw = m == NULL ? -1 : rt_select_element(A, m, bound, nbound, true, index, &whole, &ew) < 0 ? -1 : 0;
+	if (rs == 0) {
+		ck_assert_int_eq(rw, 0);
+		uint8_t *ps, *pw;
+		size_t ls, lw;
+		ck_assert_int_eq(rt_pack_arena_as_is(A, &(*out)->base, &ps, &ls, &ew), 0);
+		ck_assert_int_eq(rt_pack_arena_as_is(A, &whole->base, &pw, &lw, &ew), 0);
+		ck_assert(ls == lw && memcmp(ps, pw, ls) == 0);
+	} else if (rs < 0) {
+		ck_assert_int_eq(rw, -1);
+		ck_assert_str_eq(es.text, ew.text);
+		strcpy(msg, es.text);
+	}
+	return rs;
+}
+
+START_TEST(select_wire)
+{
+	struct wbuf xs[3] = { w_int(1), w_int(200), w_int(-3) }, in = { .n = 0 };
+	struct wbuf list = w_list(xs, 3, NULL), label = { .n = 0 };
+	Flyteidl__Core__LiteralMap *out;
+	char msg[2048] = "";
+	w_entry(&in, "x", &list);
+	ck_assert_int_eq(select_both(&in, NULL, 0, 1, &out, msg), 0);
+	ck_assert_int_eq(lit_int(rt_litmap_get(out, "x")), 200);
+	ck_assert_int_eq(select_both(&in, NULL, 0, 3, &out, msg), -1);
+	ck_assert_str_eq(msg, "input 'x': index 3 is out of range (the list has 3 elements)");
+
+	struct wbuf inx = in;
+	/* a bound input whole, beside the element */
+	label = w_list(xs, 1, NULL);
+	w_entry(&in, "label", &label);
+	char *bound[] = { "label" };
+	ck_assert_int_eq(select_both(&in, bound, 1, 2, &out, msg), 0);
+	ck_assert_int_eq(lit_int(rt_litmap_get(out, "x")), -3);
+	ck_assert_uint_eq(rt_litmap_get(out, "label")->collection->n_literals, 1);
+
+	/* elements that are not plain scalars go through the wire walk */
+	struct wbuf inner[2] = { w_list(xs, 2, NULL), w_list(xs, 0, NULL) }, nested = w_list(inner, 2, NULL);
+	struct wbuf in2 = { .n = 0 };
+	w_entry(&in2, "x", &nested);
+	ck_assert_int_eq(select_both(&in2, NULL, 0, 0, &out, msg), 0);
+	ck_assert_uint_eq(rt_litmap_get(out, "x")->collection->n_literals, 2);
+
+	/* what it leaves to the whole decoding: an unknown field, a hash beside
+	 * the collection, an input that is not a list, malformed bytes */
+	struct wbuf odd = inx;
+	odd.b[odd.n++] = 2 << 3;
+	odd.b[odd.n++] = 0;
+	ck_assert_int_eq(select_both(&odd, NULL, 0, 0, &out, msg), 1);
+	struct wbuf hash = { .n = 0 }, h = { .n = 1, .b = { 'h' } };
+	w_field(&hash, 4, &h);
+	struct wbuf hashed = w_list(xs, 3, &hash), in3 = { .n = 0 };
+	w_entry(&in3, "x", &hashed);
+	ck_assert_int_eq(select_both(&in3, NULL, 0, 0, &out, msg), 1);
+	struct wbuf in4 = { .n = 0 }, one = w_int(7);
+	w_entry(&in4, "x", &one);
+	ck_assert_int_eq(select_both(&in4, NULL, 0, 0, &out, msg), 1);
+	struct wbuf cut = in;
+	cut.n -= 2;
+	ck_assert_int_eq(select_both(&cut, NULL, 0, 0, &out, msg), 1);
+	/* an element of the wrong wire type for protobuf-c: integer as a string */
+	struct wbuf bad = w_int(5);
+	bad.b[4] = 3 << 3 | 2;  /* the integer's key: field 3, length-delimited (length 5) */
+	struct wbuf badl = w_list(&bad, 1, NULL), in5 = { .n = 0 };
+	w_entry(&in5, "x", &badl);
+	ck_assert_int_ne(select_both(&in5, NULL, 0, 0, &out, msg), -1);
+
+	/* found by fuzz_select: beside the selected element, one that the wire
+	 * walk accepts and protobuf-c refuses (unions of LiteralTypes) */
+	static const uint8_t fuzzed[] = {
+		0x0a, 0x47, 0x0a, 0x02, 0x78, 0x73, 0x12, 0x41, 0x12, 0x3f, 0x0a, 0x06,
+		0x0a, 0x04, 0x0a, 0x02, 0x08, 0x01, 0x0a, 0x04, 0x0a, 0x02, 0x2a, 0x00,
+		0x0a, 0x17, 0x0a, 0x15, 0x4a, 0x13, 0x0a, 0x06, 0x0a, 0x04, 0x0a, 0x02,
+		0x08, 0x05, 0x12, 0x09, 0x08, 0x01, 0x5a, 0x05, 0x0a, 0x03, 0x69, 0x6e,
+		0x74, 0x0a, 0x16, 0x0a, 0x14, 0x4a, 0x12, 0x0a, 0x00, 0x0a, 0x02, 0x2a,
+		0x00, 0x12, 0x0a, 0x08, 0x00, 0x5a, 0x06, 0x0a, 0x04, 0x6e, 0x6f, 0x6e,
+		0x65,
+	};
+	struct wbuf fz = { .n = sizeof fuzzed };
+	memcpy(fz.b, fuzzed, sizeof fuzzed);
+	ck_assert_int_eq(select_both(&fz, NULL, 0, 0, &out, msg), 1);
+
+	/* map-execute reads the same from a file either way */
+	ck_assert_int_eq(rt_write_file(tpath("plain.pb"), inx.b, inx.n, &(struct rt_msg){ { 0 } }), 0);
+	ck_assert_int_eq(rt_write_file(tpath("odd.pb"), odd.b, odd.n, &(struct rt_msg){ { 0 } }), 0);
+	setenv("BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX", 1);
+	setenv("FLYTE_K8S_ARRAY_INDEX", "1", 1);
+	cli c = exec_task("map-execute", "test.square", tpath("plain.pb"), "--bound", "");
+	ck_assert_msg(c.status == 0, "%s", c.err);
+	ck_assert_int_eq(lit_int(rt_litmap_get(outputs(NULL), "o0")), 40000);
+	cli_free(&c);
+	c = exec_task("map-execute", "test.square", tpath("odd.pb"), "--bound", "");
+	ck_assert_msg(c.status == 0, "%s", c.err);
+	ck_assert_int_eq(lit_int(rt_litmap_get(outputs(NULL), "o0")), 40000);
+	cli_free(&c);
+}
+END_TEST
+
 int main(void)
 {
 	if (!have_protoc())
@@ -515,6 +679,7 @@ int main(void)
 	tcase_add_test(tc, execute_all_types);
 	tcase_add_test(tc, map_execute_elements);
 	tcase_add_test(tc, map_execute_errors);
+	tcase_add_test(tc, select_wire);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
