@@ -32,8 +32,14 @@ static struct fl_name decl_name(const struct fl_node *d)
 	case FL_TASK: case FL_WORKFLOW: return d->sig.name;
 	case FL_MAPDECL: return d->mapdecl.name;
 	case FL_LAUNCHPLAN: return d->lp.name;
+	case FL_MAP: return (struct fl_name){NULL, d->loc};
 	default: return d->enumd.name;
 	}
+}
+
+struct fl_loc fl_entity_name_loc(const struct fl_entity *e)
+{
+	return decl_name(e->decl).loc;
 }
 
 /* Every declaration into the namespace, and the default image. */
@@ -54,8 +60,12 @@ static void collect_decls(struct checker *k, struct fl_node *program)
 			}
 			continue;
 		}
+		if (d->kind == FL_IMPORT)
+			continue;
 		struct fl_name name = decl_name(d);
-		struct fl_entity *prev = fl_ns_lookup(k, name.str);
+		if (fl_imported_clash(k, name))
+			continue;
+		struct fl_entity *prev = fl_ns_find(k, name.str);
 		if (prev != NULL) {
 			fl_error(k->c, name.loc, "'%s' is already declared", name.str);
 			fl_note(k->c, decl_name(prev->decl).loc, "previous declaration of %s '%s'", fl_kind_word(prev->kind),
@@ -69,6 +79,7 @@ static void collect_decls(struct checker *k, struct fl_node *program)
 		struct fl_entity *e = FL_NEW(k->a, struct fl_entity);
 		e->kind = entity_kind(d->kind);
 		e->name = name.str;
+		e->module = m;
 		e->decl = d;
 		fl_ns_put(k, e);
 		fl_ns_push(k, e);
@@ -93,12 +104,34 @@ static void check_enums(struct checker *k)
 	}
 }
 
-static void check_module(struct checker *k, struct fl_node *program)
+/* Room in the namespace for the declarations and the imported names. */
+static uint32_t names_in(const struct fl_node *program)
+{
+	uint32_t n = program->program.decls.count;
+	for (const struct fl_node *d = program->program.decls.head; d != NULL; d = d->next)
+		if (d->kind == FL_IMPORT)
+			n += d->import.names.count;
+	return n;
+}
+
+static void check_module(struct checker *k, struct fl_node *program, const struct fl_node *via)
 {
 	struct fl_module *m = k->m;
 	m->name = program->program.module.str;
-	fl_ns_init(k, program->program.decls.count);
+	m->file = k->c->sources[program->loc.file]->name;
+	k->root_file = program->loc.file;
+	k->errors_before = k->c->nerrors;
+	fl_ns_init(k, names_in(program));
+	fl_module_open(k, via);
+	bool imports_ok = fl_check_imports(k, program);
 	collect_decls(k, program);
+	struct base_hash *ns = FL_NEW(k->a, struct base_hash);
+	m->ns = ns;
+	if (!imports_ok) {
+		*ns = k->ns;
+		fl_module_close(k);
+		return;
+	}
 	check_enums(k);
 	uint32_t ndeclared = m->nentities;
 	/* in declaration order, so that errors come in source order as far as
@@ -122,6 +155,21 @@ static void check_module(struct checker *k, struct fl_node *program)
 	}
 	fl_check_recursion(k);
 	fl_check_map_names(k);
+	fl_warn_unused_imports(k, program);
+	for (uint32_t i = 0; i < ndeclared; i++)
+		if (m->entities[i]->kind == FL_E_ENUM && !m->entities[i]->used)
+			fl_warn(k->c, FL_W_UNUSED_ENUM, m->entities[i]->decl->enumd.name.loc, "enum '%s' is never used",
+				m->entities[i]->name);
+	*ns = k->ns;
+	fl_module_close(k);
+}
+
+struct fl_module *fl_check_program(struct fl_ctx *c, struct fl_node *program, const struct fl_node *via)
+{
+	struct checker k = {.c = c, .a = c->arena};
+	k.m = FL_NEW(c->arena, struct fl_module);
+	check_module(&k, program, via);
+	return k.m;
 }
 
 struct check_call {
@@ -132,11 +180,11 @@ struct check_call {
 static int check_body(struct fl_ctx *c, void *arg)
 {
 	struct check_call *call = arg;
-	struct checker k = {.c = c, .a = c->arena};
-	k.m = FL_NEW(c->arena, struct fl_module);
-	if (call->program != NULL)
-		check_module(&k, call->program);
-	call->m = k.m;
+	if (call->program != NULL) {
+		call->m = fl_check_program(c, call->program, NULL);
+	} else {
+		call->m = FL_NEW(c->arena, struct fl_module);
+	}
 	return 0;
 }
 

@@ -25,6 +25,12 @@ struct checker {
 	struct fl_ptrmap scope_index;  /* name -> latest position in scope */
 	uint32_t entities_cap;        /* of m->entities */
 	uint32_t nodes_cap;           /* of wf->wf.nodes */
+	/* imports.c */
+	uint32_t root_file;           /* the source the module is read from */
+	struct module_slot *slot;     /* its entry in the compilation's module table */
+	unsigned errors_before;       /* errors reported before its check began */
+	bool import_failed;           /* an import could not be loaded, or had errors */
+	struct base_hash imported;    /* local name -> struct import_use */
 };
 
 /* ---- names.c: the namespace, "did you mean", type names --------------- */
@@ -34,8 +40,13 @@ void fl_ns_init(struct checker *k, uint32_t ndecls);
 /* The index of a declared name's slot in the table (for per-entity arrays
  * of ns.cap elements; the table does not grow after fl_ns_init). */
 size_t fl_ns_slot(const struct checker *k, const char *name);
+/* A use of a name: the entity, marked used. */
 struct fl_entity *fl_ns_lookup(const struct checker *k, const char *name);
+/* The entity of a name, without using it (declarations, clashes). */
+struct fl_entity *fl_ns_find(const struct checker *k, const char *name);
 void fl_ns_put(struct checker *k, struct fl_entity *e);
+/* An imported entity under the name the importer gives it. */
+void fl_ns_put_as(struct checker *k, const char *name, struct fl_entity *e);
 /* Appends to the module's entities (declaration order). */
 void fl_ns_push(struct checker *k, struct fl_entity *e);
 
@@ -56,6 +67,26 @@ static inline const char *T(struct checker *k, const struct fl_type *t)
 {
 	return fl_type_str(k->a, t);
 }
+
+/* ---- check.c, imports.c: modules ------------------------------------ */
+
+/* Checks the program of an imported module (`via` is the import); the
+ * module is recorded in the compilation's table. */
+struct fl_module *fl_check_program(struct fl_ctx *c, struct fl_node *program, const struct fl_node *via);
+/* Where an entity's name is declared. */
+struct fl_loc fl_entity_name_loc(const struct fl_entity *e);
+/* Enters the module being checked in the table, as open, and leaves it done. */
+void fl_module_open(struct checker *k, const struct fl_node *via);
+void fl_module_close(struct checker *k);
+/* Loads every imported module and binds the imported names; false when
+ * one could not be loaded or had errors (the importer is then not
+ * checked further, so that its uses of the names do not cascade). */
+bool fl_check_imports(struct checker *k, const struct fl_node *program);
+/* A declaration whose name is imported already: reported, true. */
+bool fl_imported_clash(struct checker *k, struct fl_name name);
+/* A use of a name: an imported one is then used. */
+void fl_mark_used(const struct checker *k, const char *name);
+void fl_warn_unused_imports(struct checker *k, const struct fl_node *program);
 
 /* ---- literals.c ------------------------------------------------------- */
 

@@ -36,6 +36,14 @@ struct fl_options {
 	struct fl_kv *env;
 	uint32_t nenv;
 	const char *image;
+	const char *pod_template_name;  /* TaskMetadata.pod_template_name, or NULL */
+	/* ExtendedResources: a GPU accelerator (flytekit's accelerator=) ... */
+	const char *accel_device;       /* NULL: none */
+	const char *accel_partition;    /* partition_size, or NULL */
+	bool accel_unpartitioned;
+	/* ... and shared memory (flytekit's shared_memory=) */
+	bool has_shared_memory;
+	const char *shared_memory_size; /* size_limit, or NULL: the container's memory */
 };
 
 struct fl_entity;
@@ -76,6 +84,7 @@ struct fl_wf_value {
 	struct fl_wf_node *node;      /* the call that made it, when input < 0 */
 	int output;                   /* the output of that call, or -1 for all */
 	struct fl_loc loc;
+	bool used;                    /* named by a later expression (-Wunused-input, -Wunused-value) */
 };
 
 struct fl_workflow_info {
@@ -94,27 +103,39 @@ struct fl_lp_info {
 struct fl_entity {
 	enum fl_entity_kind kind;
 	const char *name;             /* as declared (not module-qualified) */
+	const struct fl_module *module;  /* the module that declares it */
 	const struct fl_node *decl;   /* the declaration (an inline map: its MAP node) */
 	struct fl_sig sig;
 	int state;                    /* signature: 0 not yet, 1 in progress, 2 done */
 	bool ok;                      /* the signature is usable */
+	bool used;                    /* ENUM: named by its module (-Wunused-enum) */
 	struct fl_options opts;       /* TASK */
 	struct fl_map_info map;       /* MAP */
 	struct fl_workflow_info wf;   /* WORKFLOW */
 	struct fl_lp_info lp;         /* LAUNCHPLAN */
 };
 
+struct base_hash;
+
 struct fl_module {
 	const char *name;
 	const char *image;            /* NULL: none declared */
 	struct fl_entity **entities;  /* declaration order; inline maps follow their workflow */
 	uint32_t nentities;
+	const char *file;             /* its source's name, as loaded */
+	const struct base_hash *ns;   /* its own declarations by name (for importers) */
+	struct fl_module **imports;   /* the modules it imports from, in order, each once */
+	uint32_t nimports;
 };
 
 /* Checks a parsed program; errors are queued in c. Returns the checked
  * module (also when errors were found, for tools that want what is known),
  * or NULL when memory ran out. */
 struct fl_module *fl_check(struct fl_ctx *c, struct fl_node *program);
+
+/* A module and every module it imports, directly or not: each once, every
+ * module after those it imports (m last). Their count in *n. */
+const struct fl_module **fl_module_closure(struct fl_arena *a, const struct fl_module *m, uint32_t *n);
 
 /* Prints "name : (inputs) -> outputs" for every declaration. */
 void fl_print_signatures(struct fl_ctx *c, FILE *out, const struct fl_module *m);

@@ -67,7 +67,10 @@ static bool same_element_options(const struct checker *k, const struct fl_entity
 	       && (!a.has_interruptible || a.interruptible == b.interruptible)
 	       && kv_set_eq(a.requests, a.nrequests, b.requests, b.nrequests)
 	       && kv_set_eq(a.limits, a.nlimits, b.limits, b.nlimits) && kv_list_eq(a.env, a.nenv, b.env, b.nenv)
-	       && str_eq(ia, ib);
+	       && str_eq(ia, ib) && str_eq(a.pod_template_name, b.pod_template_name)
+	       && str_eq(a.accel_device, b.accel_device) && str_eq(a.accel_partition, b.accel_partition)
+	       && a.accel_unpartitioned == b.accel_unpartitioned && a.has_shared_memory == b.has_shared_memory
+	       && str_eq(a.shared_memory_size, b.shared_memory_size);
 }
 
 /* Whether two maps of one name would be the same task template. The name
@@ -110,28 +113,35 @@ static void report(struct checker *k, const struct named_map *first, const struc
 	fl_note(k->c, map_loc(first->e), "%s is declared here", map_what(k, first->e));
 }
 
+/* The maps of a module and of every module it imports (theirs first:
+ * one package holds them all). Only this module's are reported: the
+ * others were checked with their own module. */
 void fl_check_map_names(struct checker *k)
 {
-	const struct fl_module *m = k->m;
-	struct named_map *v = fl_alloc(k->a, (m->nentities + 1) * sizeof *v);
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < m->nentities; i++) {
-		struct fl_entity *e = m->entities[i];
-		if (e->kind == FL_E_MAP && e->ok && e->map.target != NULL && e->map.target->kind == FL_E_TASK)
-			v[n++] = (struct named_map){fl_map_task_name(k->a, m->name, e), i, e};
-	}
+	uint32_t nmods, total = 0;
+	const struct fl_module **mods = fl_module_closure(k->a, k->m, &nmods);
+	for (uint32_t j = 0; j < nmods; j++)
+		total += mods[j]->nentities;
+	struct named_map *v = fl_alloc(k->a, (total + 1) * sizeof *v);
+	uint32_t n = 0, index = 0;
+	for (uint32_t j = 0; j < nmods; j++)
+		for (uint32_t i = 0; i < mods[j]->nentities; i++, index++) {
+			struct fl_entity *e = mods[j]->entities[i];
+			if (e->kind == FL_E_MAP && e->ok && e->map.target != NULL && e->map.target->kind == FL_E_TASK)
+				v[n++] = (struct named_map){fl_map_task_name(k->a, e), index, e};
+		}
 	qsort(v, n, sizeof *v, cmp_named_map);
 	/* in each run of one name, each map against the first: one error per
 	 * map, reported in declaration order */
-	const struct named_map **clash = fl_zalloc(k->a, (m->nentities + 1) * sizeof *clash);
-	const struct named_map **dups = fl_zalloc(k->a, (m->nentities + 1) * sizeof *dups);
+	const struct named_map **clash = fl_zalloc(k->a, (total + 1) * sizeof *clash);
+	const struct named_map **dups = fl_zalloc(k->a, (total + 1) * sizeof *dups);
 	for (uint32_t i = 0, first = 0; i < n; i++) {
 		if (i == 0 || strcmp(v[i].name, v[first].name) != 0)
 			first = i;
-		else if (!same_template(k, v[first].e, v[i].e))
+		else if (!same_template(k, v[first].e, v[i].e) && v[i].e->module == k->m)
 			clash[v[i].index] = &v[first], dups[v[i].index] = &v[i];
 	}
-	for (uint32_t i = 0; i < m->nentities; i++)
+	for (uint32_t i = 0; i < total; i++)
 		if (clash[i] != NULL)
 			report(k, clash[i], dups[i]);
 }

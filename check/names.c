@@ -23,13 +23,29 @@ size_t fl_ns_slot(const struct checker *k, const char *name)
 struct fl_entity *fl_ns_lookup(const struct checker *k, const char *name)
 {
 	const struct base_hash_slot *s = base_hash_find_ptr(&k->ns, name);
+	struct fl_entity *e = s != NULL ? s->ptr : NULL;
+	if (e != NULL && e->module != k->m)
+		fl_mark_used(k, name);
+	if (e != NULL)
+		e->used = true;
+	return e;
+}
+
+struct fl_entity *fl_ns_find(const struct checker *k, const char *name)
+{
+	const struct base_hash_slot *s = base_hash_find_ptr(&k->ns, name);
 	return s != NULL ? s->ptr : NULL;
 }
 
 void fl_ns_put(struct checker *k, struct fl_entity *e)
 {
+	fl_ns_put_as(k, e->name, e);
+}
+
+void fl_ns_put_as(struct checker *k, const char *name, struct fl_entity *e)
+{
 	bool added;
-	base_hash_insert_ptr(&k->ns, e->name, &added)->ptr = e;
+	base_hash_insert_ptr(&k->ns, name, &added)->ptr = e;
 }
 
 void fl_ns_push(struct checker *k, struct fl_entity *e)

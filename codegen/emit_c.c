@@ -34,6 +34,11 @@ struct cgen {
 	 * worse, one type standing for another */
 	struct base_hash claims;   /* name -> struct claim (in ptr) */
 	bool clash;
+	/* the enums of imported modules: ENUM declaration -> their module's
+	 * prefix; their C types are declared by that module's header */
+	struct base_hash foreign;
+	const struct fl_module **mods;  /* the imported modules (all, each once), then this one */
+	uint32_t nmods;
 };
 
 static const char *const c_keywords[] = {
@@ -162,6 +167,14 @@ static const char *upper(struct cgen *g, const char *s)
 	return u;
 }
 
+/* The prefix of the module that declares an enum type, when that is
+ * not this module (NULL: this one's). */
+static const char *foreign_prefix(struct cgen *g, const struct fl_type *t)
+{
+	const struct base_hash_slot *s = base_hash_find_ptr(&g->foreign, t->enumd);
+	return s != NULL ? s->ptr : NULL;
+}
+
 /* A type's key, used in generated names: int, opt_int, list_str, dict_opt_float, Level. */
 static const char *key(struct cgen *g, const struct fl_type *t)
 {
@@ -169,7 +182,11 @@ static const char *key(struct cgen *g, const struct fl_type *t)
 	case FL_T_LIST: return fl_sprintf(g->a, "list_%s", key(g, t->elem));
 	case FL_T_DICT: return fl_sprintf(g->a, "dict_%s", key(g, t->elem));
 	case FL_T_OPTIONAL: return fl_sprintf(g->a, "opt_%s", key(g, t->elem));
-	case FL_T_ENUM: return t->enumd->enumd.name.str;
+	case FL_T_ENUM: {
+		const char *foreign = foreign_prefix(g, t);
+		return foreign != NULL ? fl_sprintf(g->a, "%s__%s", foreign, t->enumd->enumd.name.str)
+				       : t->enumd->enumd.name.str;
+	}
 	default: return fl_type_scalar_name(t->kind);
 	}
 }
@@ -179,6 +196,8 @@ static const char *ctype(struct cgen *g, const struct fl_type *t)
 {
 	if (fl_kinds[t->kind].ctype != NULL)  /* a scalar */
 		return fl_kinds[t->kind].ctype;
+	if (t->kind == FL_T_ENUM && foreign_prefix(g, t) != NULL)
+		return key(g, t);
 	return fl_sprintf(g->a, "%s__%s", g->prefix, key(g, t));
 }
 
@@ -189,6 +208,8 @@ static void declare_ctype(struct cgen *g, const struct fl_type *t)
 		return;
 	if (t->elem != NULL)
 		declare_ctype(g, t->elem);
+	if (t->kind == FL_T_ENUM && foreign_prefix(g, t) != NULL)
+		return;  /* its module's header declares it */
 	const char *name = ctype(g, t);
 	if (!claim_type(g, name, t))
 		return;
@@ -385,7 +406,7 @@ static void task_invoke(struct cgen *g, const struct ctask *t)
 	for (uint32_t i = 0; i < s->nout; i++)
 		base_buf_printf(c, ", &out->%s", t->out[i]);
 	base_buf_puts(c, ");\n}\n\n");
-	base_buf_printf(c, "static const flrt_task %s__task = {\n\t\"%s.%s\",\n", fn, g->m->name, t->e->name);
+	base_buf_printf(c, "const flrt_task %s__task = {\n\t\"%s.%s\",\n", fn, g->m->name, t->e->name);
 	if (s->nin > 0)
 		base_buf_printf(c, "\t%s__inputs, %u, sizeof(struct %s__in),\n", fn, s->nin, fn);
 	else
@@ -457,17 +478,36 @@ static void banner(struct cgen *g, struct base_buf *b, const char *source)
 		      comment_safe(g, source));
 }
 
-/* The module's prefix for every C name ("demo.wf" -> "demo__wf") and its
- * include guard. */
-static void module_prefix(struct cgen *g)
+/* A module's prefix for every C name: "demo.wf" -> "demo__wf". */
+static const char *module_prefix_of(struct cgen *g, const char *name)
 {
-	char *prefix = fl_strndup(g->a, g->m->name, strlen(g->m->name));
 	struct base_buf pb;
 	base_buf_init(&pb, fl_arena_core(g->a));
-	for (const char *p = prefix; *p; p++)
+	for (const char *p = name; *p; p++)
 		base_buf_puts(&pb, *p == '.' ? "__" : (char[]){*p, 0});
-	g->prefix = pb.data;
+	return pb.data;
+}
+
+/* This module's prefix and its include guard. */
+static void module_prefix(struct cgen *g)
+{
+	g->prefix = module_prefix_of(g, g->m->name);
 	g->guard = fl_sprintf(g->a, "%s_FLYTE_C_H", upper(g, g->prefix));
+}
+
+/* The modules whose tasks the table lists (imported ones first, each
+ * once), and the enums declared by imported modules. */
+static void add_modules(struct cgen *g)
+{
+	g->mods = fl_module_closure(g->a, g->m, &g->nmods);
+	for (uint32_t k = 0; k + 1 < g->nmods; k++) {
+		const struct fl_module *m = g->mods[k];
+		const char *prefix = module_prefix_of(g, m->name);
+		bool added;
+		for (uint32_t i = 0; i < m->nentities; i++)
+			if (m->entities[i]->kind == FL_E_ENUM)
+				base_hash_insert_ptr(&g->foreign, m->entities[i]->decl, &added)->ptr = (void *)prefix;
+	}
 }
 
 /* Whether the .c can include the header by its name: a #include "..."
@@ -483,6 +523,24 @@ static bool includable(struct fl_ctx *c, const char *source, const char *base)
 		}
 	}
 	return true;
+}
+
+/* The task descriptions the module defines, for a module that imports
+ * it: its table lists them too, so that one executable runs them all. */
+static void emit_task_decls(struct cgen *g, struct base_buf *header)
+{
+	bool any = false;
+	for (uint32_t i = 0; i < g->m->nentities; i++) {
+		const struct fl_entity *e = g->m->entities[i];
+		if (e->kind != FL_E_TASK || !e->ok)
+			continue;
+		if (!any)
+			base_buf_puts(header, "/* The tasks, for the tables of modules that import this one. */\n");
+		any = true;
+		base_buf_printf(header, "extern const flrt_task %s__%s__task;\n", g->prefix, e->name);
+	}
+	if (any)
+		base_buf_puts(header, "\n");
 }
 
 /* The header's name in the .c's #include "...": taken as written (a
@@ -510,11 +568,18 @@ static const char *c_stem(struct fl_arena *a, const char *source)
 	return fl_strndup(a, base, n);
 }
 
+/* The header includes those of the modules it imports by their file's stem
+ * ("lib/shapes.flyte" -> "shapes.flyte-c.h"), found on the include path. */
 static void emit_header(struct cgen *g, struct base_buf *header, const char *base, const char *stem)
 {
 	banner(g, header, base);
-	base_buf_printf(header, "#ifndef %s\n#define %s\n\n#include <flyterun.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n",
-		      g->guard, g->guard);
+	base_buf_printf(header, "#ifndef %s\n#define %s\n\n#include <flyterun.h>\n", g->guard, g->guard);
+	for (uint32_t i = 0; i < g->m->nimports; i++) {
+		base_buf_puts(header, "#include \"");
+		include_name(header, c_stem(g->a, g->m->imports[i]->file));
+		base_buf_puts(header, ".flyte-c.h\"\n");
+	}
+	base_buf_puts(header, "\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
 	base_buf_printf(header, "/* Module %s: implement each function below and link with the generated\n"
 		      " * %s.flyte-c.c and -lflyterun. Values handed to a task and the outputs it\n"
 		      " * returns live in the call's arena: allocate with flrt_alloc(), free nothing.\n"
@@ -523,23 +588,29 @@ static void emit_header(struct cgen *g, struct base_buf *header, const char *bas
 	base_buf_put(header, g->types.data != NULL ? g->types.data : "", g->types.len);
 	base_buf_put(header, g->h.data != NULL ? g->h.data : "", g->h.len);
 	base_buf_printf(header, "/** The module, for flrt_main(). */\nextern const flrt_module %s__module;\n\n", g->prefix);
+	emit_task_decls(g, header);
 	base_buf_printf(header, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 }
 
-/* The table of the module's tasks; their count. */
+/* The table of the tasks of the module and of every module it imports
+ * (theirs first, as in the package); their count. */
 static uint32_t emit_task_table(struct cgen *g, struct base_buf *body)
 {
-	const struct fl_module *m = g->m;
 	uint32_t ntasks = 0;
-	for (uint32_t i = 0; i < m->nentities; i++)
-		ntasks += m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok;
-	if (ntasks > 0) {
-		base_buf_printf(body, "static const flrt_task *const tasks[] = {\n");
+	for (uint32_t k = 0; k < g->nmods; k++)
+		for (uint32_t i = 0; i < g->mods[k]->nentities; i++)
+			ntasks += g->mods[k]->entities[i]->kind == FL_E_TASK && g->mods[k]->entities[i]->ok;
+	if (ntasks == 0)
+		return 0;
+	base_buf_printf(body, "static const flrt_task *const tasks[] = {\n");
+	for (uint32_t k = 0; k < g->nmods; k++) {
+		const struct fl_module *m = g->mods[k];
+		const char *prefix = module_prefix_of(g, m->name);
 		for (uint32_t i = 0; i < m->nentities; i++)
 			if (m->entities[i]->kind == FL_E_TASK && m->entities[i]->ok)
-				base_buf_printf(body, "\t&%s__%s__task,\n", g->prefix, m->entities[i]->name);
-		base_buf_puts(body, "};\n\n");
+				base_buf_printf(body, "\t&%s__%s__task,\n", prefix, m->entities[i]->name);
 	}
+	base_buf_puts(body, "};\n\n");
 	return ntasks;
 }
 
@@ -596,6 +667,8 @@ static int emit_c_body(struct fl_ctx *c, void *arg)
 	struct cgen g = {.c = c, .a = c->arena, .m = m};
 	module_prefix(&g);
 	base_hash_init(&g.claims, fl_arena_core(c->arena), 128);
+	base_hash_init(&g.foreign, fl_arena_core(c->arena), 8);
+	add_modules(&g);
 	base_buf_init(&g.h, fl_arena_core(c->arena));
 	base_buf_init(&g.src, fl_arena_core(c->arena));
 	base_buf_init(&g.types, fl_arena_core(c->arena));

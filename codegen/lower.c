@@ -11,6 +11,7 @@
 
 #include "lower_impl.h"
 
+#include <sha2.h>
 #include <string.h>
 
 Flyteidl__Core__Identifier *fl_lower_ident(struct gen *g, Flyteidl__Core__ResourceType type, const char *name)
@@ -96,7 +97,7 @@ void fl_lower_entity(struct gen *g, const struct fl_entity *e)
 		fl_lower_workflow(g, e);
 		break;
 	case FL_E_LAUNCHPLAN: {
-		const char *name = qualified(g, e->name);
+		const char *name = qualified(g, e);
 		if (fl_lower_has(g, FL_ART_LAUNCHPLAN, name))
 			break;
 		fl_lower_entity(g, e->lp.workflow);
@@ -124,28 +125,38 @@ struct lower_call {
 	struct fl_package *p;
 };
 
-static int lower_body(struct fl_ctx *c, void *arg)
+const char *fl_lower_image(const struct gen *g, const struct fl_module *m)
 {
-	struct lower_call *call = arg;
+	return g->o->image != NULL ? g->o->image : m->image != NULL ? m->image : g->m->image != NULL ? g->m->image : "";
+}
+
+/* The package of a module, with the options as they are. */
+static int lower_package(struct fl_ctx *c, struct lower_call *call)
+{
 	const struct fl_module *m = call->m;
 	const struct fl_codegen_options *o = call->o;
 	struct gen g = {.c = c, .a = c->arena, .m = m, .o = o};
 	base_hash_init(&g.index, fl_arena_core(c->arena), 0);
-	g.image = o->image != NULL ? o->image : m->image;
 	g.entrypoint = o->entrypoint != NULL ? o->entrypoint : m->name;
-	if (g.image == NULL) {
-		bool needs = false;
-		for (uint32_t i = 0; i < m->nentities; i++)
-			needs |= m->entities[i]->kind == FL_E_TASK && m->entities[i]->opts.image == NULL;
-		if (needs) {
-			fl_error_noloc(c, "no container image: declare one (image \"registry/name:tag\") or pass --image");
-			return -1;
-		}
-		g.image = "";
+	/* imported modules first, each before its importers, each once */
+	uint32_t nmods;
+	const struct fl_module **mods = fl_module_closure(c->arena, m, &nmods);
+	/* a task's image: its own, else --image, else its module's, else the root's */
+	bool needs = false;
+	for (uint32_t k = 0; k < nmods; k++)
+		for (uint32_t i = 0; i < mods[k]->nentities; i++)
+			needs |= mods[k]->entities[i]->kind == FL_E_TASK && mods[k]->entities[i]->opts.image == NULL
+				 && o->image == NULL && mods[k]->image == NULL && m->image == NULL;
+	if (needs) {
+		fl_error_noloc(c, "no container image: declare one (image \"registry/name:tag\") or pass --image");
+		return -1;
 	}
-	for (uint32_t i = 0; i < m->nentities; i++)
-		if (m->entities[i]->decl->kind != FL_MAP)  /* inline maps come with their workflow */
-			fl_lower_entity(&g, m->entities[i]);
+	for (uint32_t k = 0; k < nmods; k++) {
+		const struct fl_module *mk = mods[k];
+		for (uint32_t i = 0; i < mk->nentities; i++)
+			if (mk->entities[i]->decl->kind != FL_MAP)  /* inline maps come with their workflow */
+				fl_lower_entity(&g, mk->entities[i]);
+	}
 	struct fl_package *p = FL_NEW(c->arena, struct fl_package);
 	p->items = g.items;
 	p->n = g.n;
@@ -154,6 +165,43 @@ static int lower_body(struct fl_ctx *c, void *arg)
 		p->items[i].file = fl_sprintf(c->arena, "%0*u_%s_%d.pb", (int)width, i, p->items[i].name, p->items[i].kind);
 	call->p = g.failed ? NULL : p;
 	return 0;
+}
+
+/* --entity-version=digest: the package is lowered with an empty version,
+ * and the version is the SHA-256 of what that gives (every artifact's
+ * kind, name and bytes, in order): the same sources and options give the
+ * same version, any change to what would be registered another one, so
+ * registering an unchanged package again is a no-op. Lowered again with
+ * that version. */
+static int lower_body(struct fl_ctx *c, void *arg)
+{
+	struct lower_call *call = arg;
+	if (!call->o->version_digest)
+		return lower_package(c, call);
+	struct fl_codegen_options plain = *call->o;
+	plain.version = "";
+	plain.version_digest = false;
+	struct lower_call first = {call->m, &plain, NULL};
+	if (lower_package(c, &first) != 0 || first.p == NULL)
+		return -1;
+	SHA2_CTX sha;
+	SHA256Init(&sha);
+	for (uint32_t i = 0; i < first.p->n; i++) {
+		const struct fl_artifact *it = &first.p->items[i];
+		uint8_t head[5] = {(uint8_t)it->kind, (uint8_t)(it->len >> 24), (uint8_t)(it->len >> 16),
+				   (uint8_t)(it->len >> 8), (uint8_t)it->len};
+		SHA256Update(&sha, head, sizeof head);
+		SHA256Update(&sha, (const uint8_t *)it->name, strlen(it->name) + 1);
+		SHA256Update(&sha, it->data, it->len);
+	}
+	char hex[SHA256_DIGEST_STRING_LENGTH];
+	SHA256End(&sha, hex);
+	/* 128 bits: as unlikely to collide as a registry needs, and short */
+	plain.version = fl_strndup(c->arena, hex, 32);
+	struct lower_call second = {call->m, &plain, NULL};
+	int rc = lower_package(c, &second);
+	call->p = second.p;
+	return rc;
 }
 
 struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const struct fl_codegen_options *o)

@@ -22,7 +22,6 @@ struct gen {
 	struct fl_arena *a;
 	const struct fl_module *m;
 	const struct fl_codegen_options *o;
-	const char *image;
 	const char *entrypoint;
 	const struct fl_entity *wf;  /* the workflow being lowered */
 	struct fl_artifact *items;
@@ -45,9 +44,10 @@ static inline char *str(struct gen *g, const char *s)
 	return fl_strndup(g->a, s, strlen(s));
 }
 
-static inline const char *qualified(struct gen *g, const char *name)
+/* An entity's Flyte name: qualified by the module that declares it. */
+static inline const char *qualified(struct gen *g, const struct fl_entity *e)
 {
-	return fl_sprintf(g->a, "%s.%s", g->m->name, name);
+	return fl_sprintf(g->a, "%s.%s", e->module->name, e->name);
 }
 
 /* The text after the last dot ("quickstart.square" -> "square"). */
@@ -58,6 +58,10 @@ static inline const char *short_name(const char *name)
 }
 
 /* ---- lower.c: the artifact list and the walk over entities ------------- */
+
+/* The image of a task of module m without its own: --image, else its
+ * module's, else the root module's ("" when none: nothing needs one). */
+const char *fl_lower_image(const struct gen *g, const struct fl_module *m);
 
 Flyteidl__Core__Identifier *fl_lower_ident(struct gen *g, Flyteidl__Core__ResourceType type, const char *name);
 /* Appends the artifact (kind, name), or checks that the one already there
@@ -86,9 +90,11 @@ int fl_lower_cmp_lit_entry(const void *a, const void *b);
 Flyteidl__Core__RetryStrategy *fl_lower_retries(struct gen *g, const struct fl_options *o);
 Flyteidl__Core__TaskMetadata *fl_lower_task_metadata(struct gen *g, const struct fl_options *o);
 Flyteidl__Core__Resources *fl_lower_resources(struct gen *g, const struct fl_options *o);
+/* The accelerator and shared memory, or NULL. */
+Flyteidl__Core__ExtendedResources *fl_lower_extended_resources(struct gen *g, const struct fl_options *o);
 /* The container's argv: the task executable and Flyte's placeholders. */
-Flyteidl__Core__Container *fl_lower_container(struct gen *g, const struct fl_options *o, const char *task, bool map,
-					      const char *bound, bool legacy);
+Flyteidl__Core__Container *fl_lower_container(struct gen *g, const struct fl_options *o, const struct fl_entity *task,
+					      bool map, const char *bound, bool legacy);
 Flyteidl__Admin__DescriptionEntity *fl_lower_description(struct gen *g);
 void fl_lower_task(struct gen *g, const struct fl_entity *e);
 

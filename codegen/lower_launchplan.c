@@ -45,7 +45,7 @@ void fl_lower_launch_plan(struct gen *g, const char *name, const struct fl_entit
 	l->id = fl_lower_ident(g, FLYTEIDL__CORE__RESOURCE_TYPE__LAUNCH_PLAN, name);
 	Flyteidl__Admin__LaunchPlanSpec *sp = NEW(g, Flyteidl__Admin__LaunchPlanSpec, FLYTEIDL__ADMIN__LAUNCH_PLAN_SPEC__INIT);
 	l->spec = sp;
-	sp->workflow_id = fl_lower_ident(g, FLYTEIDL__CORE__RESOURCE_TYPE__WORKFLOW, qualified(g, w->name));
+	sp->workflow_id = fl_lower_ident(g, FLYTEIDL__CORE__RESOURCE_TYPE__WORKFLOW, qualified(g, w));
 	sp->entity_metadata = NEW(g, Flyteidl__Admin__LaunchPlanMetadata, FLYTEIDL__ADMIN__LAUNCH_PLAN_METADATA__INIT);
 	if (lp != NULL && lp->schedule != NULL) {
 		Flyteidl__Admin__Schedule *sch = NEW(g, Flyteidl__Admin__Schedule, FLYTEIDL__ADMIN__SCHEDULE__INIT);

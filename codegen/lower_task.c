@@ -35,7 +35,40 @@ Flyteidl__Core__TaskMetadata *fl_lower_task_metadata(struct gen *g, const struct
 	}
 	md->generates_deck = NEW(g, Google__Protobuf__BoolValue, GOOGLE__PROTOBUF__BOOL_VALUE__INIT);
 	md->metadata = NEW(g, Flyteidl__Core__K8sObjectMetadata, FLYTEIDL__CORE__K8S_OBJECT_METADATA__INIT);
+	if (o->pod_template_name != NULL)
+		md->pod_template_name = str(g, o->pod_template_name);
 	return md;
+}
+
+/* flytekit's construct_extended_resources (flytekit/core/resources.py):
+ * the accelerator's device and partition, shared memory mounted at
+ * /dev/shm as "flyte-shared-memory" (flytekit/core/constants.py); NULL
+ * when neither is set. */
+Flyteidl__Core__ExtendedResources *fl_lower_extended_resources(struct gen *g, const struct fl_options *o)
+{
+	if (o->accel_device == NULL && !o->has_shared_memory)
+		return NULL;
+	Flyteidl__Core__ExtendedResources *x = NEW(g, Flyteidl__Core__ExtendedResources, FLYTEIDL__CORE__EXTENDED_RESOURCES__INIT);
+	if (o->accel_device != NULL) {
+		Flyteidl__Core__GPUAccelerator *a = NEW(g, Flyteidl__Core__GPUAccelerator, FLYTEIDL__CORE__GPUACCELERATOR__INIT);
+		a->device = str(g, o->accel_device);
+		if (o->accel_partition != NULL) {
+			a->partition_size_value_case = FLYTEIDL__CORE__GPUACCELERATOR__PARTITION_SIZE_VALUE_PARTITION_SIZE;
+			a->partition_size = str(g, o->accel_partition);
+		} else if (o->accel_unpartitioned) {
+			a->partition_size_value_case = FLYTEIDL__CORE__GPUACCELERATOR__PARTITION_SIZE_VALUE_UNPARTITIONED;
+			a->unpartitioned = true;
+		}
+		x->gpu_accelerator = a;
+	}
+	if (o->has_shared_memory) {
+		Flyteidl__Core__SharedMemory *m = NEW(g, Flyteidl__Core__SharedMemory, FLYTEIDL__CORE__SHARED_MEMORY__INIT);
+		m->mount_path = str(g, "/dev/shm");
+		m->mount_name = str(g, "flyte-shared-memory");
+		m->size_limit = str(g, o->shared_memory_size != NULL ? o->shared_memory_size : "");
+		x->shared_memory = m;
+	}
+	return x;
 }
 
 /* Entries in flytekit's order (flytekit/core/resources.py,
@@ -78,11 +111,12 @@ Flyteidl__Core__Resources *fl_lower_resources(struct gen *g, const struct fl_opt
 }
 
 /* The container's argv: the task executable and Flyte's placeholders. */
-Flyteidl__Core__Container *fl_lower_container(struct gen *g, const struct fl_options *o, const char *task, bool map,
-					      const char *bound, bool legacy)
+Flyteidl__Core__Container *fl_lower_container(struct gen *g, const struct fl_options *o, const struct fl_entity *te,
+					      bool map, const char *bound, bool legacy)
 {
 	Flyteidl__Core__Container *ct = NEW(g, Flyteidl__Core__Container, FLYTEIDL__CORE__CONTAINER__INIT);
-	ct->image = str(g, o->image != NULL ? o->image : g->image);
+	const char *task = qualified(g, te);
+	ct->image = str(g, o->image != NULL ? o->image : fl_lower_image(g, te->module));
 	const char *args[24];
 	size_t n = 0;
 	args[n++] = g->entrypoint;
@@ -131,7 +165,7 @@ Flyteidl__Admin__DescriptionEntity *fl_lower_description(struct gen *g)
 
 void fl_lower_task(struct gen *g, const struct fl_entity *e)
 {
-	const char *name = qualified(g, e->name);
+	const char *name = qualified(g, e);
 	if (fl_lower_has(g, FL_ART_TASK, name))
 		return;
 	Flyteidl__Core__TaskTemplate *t = NEW(g, Flyteidl__Core__TaskTemplate, FLYTEIDL__CORE__TASK_TEMPLATE__INIT);
@@ -140,7 +174,8 @@ void fl_lower_task(struct gen *g, const struct fl_entity *e)
 	t->metadata = fl_lower_task_metadata(g, &e->opts);
 	t->interface = fl_lower_interface(g, &e->sig);
 	t->target_case = FLYTEIDL__CORE__TASK_TEMPLATE__TARGET_CONTAINER;
-	t->container = fl_lower_container(g, &e->opts, name, false, NULL, false);
+	t->container = fl_lower_container(g, &e->opts, e, false, NULL, false);
+	t->extended_resources = fl_lower_extended_resources(g, &e->opts);
 	Flyteidl__Admin__TaskSpec *spec = NEW(g, Flyteidl__Admin__TaskSpec, FLYTEIDL__ADMIN__TASK_SPEC__INIT);
 	spec->template_ = t;
 	spec->description = fl_lower_description(g);

@@ -191,6 +191,8 @@ static Flyteidl__Core__TaskNodeOverrides *overrides(struct gen *g, const struct 
 		ov->resources = fl_lower_resources(g, &n->overrides);
 	if (n->has_overrides && n->overrides.image != NULL)
 		ov->container_image = str(g, n->overrides.image);
+	if (n->has_overrides)
+		ov->extended_resources = fl_lower_extended_resources(g, &n->overrides);
 	return ov;
 }
 
@@ -252,7 +254,7 @@ static Flyteidl__Core__Node *task_call_node(struct gen *g, const struct fl_wf_no
 	const struct fl_entity *t = n->target;
 	struct fl_options o = fl_merge_options(&t->opts, p->ovr);
 	Flyteidl__Core__NodeMetadata *md = fl_lower_node_metadata(g, short_name(t->name), &o, p->ovr->cache != NULL);
-	return fl_lower_task_node(g, p->id, qualified(g, t->name), md, p, n);
+	return fl_lower_task_node(g, p->id, qualified(g, t), md, p, n);
 }
 
 /* A call of a workflow (inlined as a sub-workflow) or of a launch plan: a
@@ -278,12 +280,12 @@ static Flyteidl__Core__Node *workflow_call_node(struct gen *g, struct wf_state *
 	if (t->kind == FL_E_WORKFLOW) {
 		node->workflow_node->reference_case = FLYTEIDL__CORE__WORKFLOW_NODE__REFERENCE_SUB_WORKFLOW_REF;
 		node->workflow_node->sub_workflow_ref = fl_lower_ident(g, FLYTEIDL__CORE__RESOURCE_TYPE__WORKFLOW,
-								       qualified(g, t->name));
+								       qualified(g, t));
 		add_sub(g, ws, t);
 	} else {
 		node->workflow_node->reference_case = FLYTEIDL__CORE__WORKFLOW_NODE__REFERENCE_LAUNCHPLAN_REF;
 		node->workflow_node->launchplan_ref = fl_lower_ident(g, FLYTEIDL__CORE__RESOURCE_TYPE__LAUNCH_PLAN,
-								     qualified(g, t->name));
+								     qualified(g, t));
 	}
 	return node;
 }
@@ -322,7 +324,7 @@ static Flyteidl__Core__WorkflowTemplate *workflow_template(struct gen *g, struct
 	const struct fl_entity *outer = g->wf;
 	g->wf = w;
 	Flyteidl__Core__WorkflowTemplate *t = NEW(g, Flyteidl__Core__WorkflowTemplate, FLYTEIDL__CORE__WORKFLOW_TEMPLATE__INIT);
-	t->id = fl_lower_ident(g, FLYTEIDL__CORE__RESOURCE_TYPE__WORKFLOW, qualified(g, w->name));
+	t->id = fl_lower_ident(g, FLYTEIDL__CORE__RESOURCE_TYPE__WORKFLOW, qualified(g, w));
 	t->metadata = NEW(g, Flyteidl__Core__WorkflowMetadata, FLYTEIDL__CORE__WORKFLOW_METADATA__INIT);
 	t->interface = fl_lower_interface(g, &w->sig);
 	t->n_nodes = w->wf.nnodes;
@@ -364,7 +366,7 @@ static int cmp_template(const void *a, const void *b)
 
 void fl_lower_workflow(struct gen *g, const struct fl_entity *w)
 {
-	const char *name = qualified(g, w->name);
+	const char *name = qualified(g, w);
 	if (fl_lower_has(g, FL_ART_WORKFLOW, name))
 		return;
 	/* dependencies first, in node order */

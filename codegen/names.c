@@ -172,13 +172,15 @@ static const char *md5_hex(struct fl_arena *a, const char *s)
 	return fl_strndup(a, hex, 32);
 }
 
-const char *fl_map_task_name(struct fl_arena *a, const char *module, const struct fl_entity *map)
+const char *fl_map_task_name(struct fl_arena *a, const struct fl_entity *map)
 {
 	const struct fl_map_info *mi = &map->map;
 	size_t nb;
 	const char **bound = fl_map_bound_names(a, map, &nb);
 	const char *sorted = fl_join_names(a, bound, nb);
 	const char *task = mi->target->name;
+	/* flytekit: the module of the task's function */
+	const char *module = mi->target->module->name;
 	if (mi->legacy)
 		return fl_sprintf(a, "%s.map_%s_%s", module, task, md5_hex(a, sorted));
 	/* flytekit: md5(f"{bound}{concurrency}{min_successes}{min_success_ratio}"),

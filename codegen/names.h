@@ -11,7 +11,7 @@ struct fl_entity;
 /* Python's repr() of a float ("1.0", "0.75", "1e-05"), as flytekit's names hash it. */
 const char *fl_py_float_repr(struct fl_arena *a, double x);
 /* The TaskTemplate name flytekit gives a map ("<module>.map_<task>_<md5>-arraynode"). */
-const char *fl_map_task_name(struct fl_arena *a, const char *module, const struct fl_entity *map);
+const char *fl_map_task_name(struct fl_arena *a, const struct fl_entity *map);
 /* A map's bound input names, sorted; *n is their count. */
 const char **fl_map_bound_names(struct fl_arena *a, const struct fl_entity *map, size_t *n);
 /* The names joined with ','. */

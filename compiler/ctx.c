@@ -2,6 +2,8 @@
  * and the protected call that runs the library's entry points. */
 #include "prelude.h"
 
+#include <string.h>
+
 #include "ctx.h"
 #include "flytec.h"
 
@@ -45,6 +47,29 @@ void fl_ctx_free(struct fl_ctx *c)
 void fl_ctx_set_max_errors(struct fl_ctx *c, unsigned n)
 {
 	c->max_errors = n;
+}
+
+struct import_dir_call {
+	const char *dir;
+};
+
+static int add_import_dir(struct fl_ctx *c, void *arg)
+{
+	const char *dir = ((struct import_dir_call *)arg)->dir;
+	if (c->nimport_dirs == c->import_dirs_cap) {
+		uint32_t ncap = c->import_dirs_cap ? c->import_dirs_cap * 2 : 8;
+		c->import_dirs = fl_realloc(c->arena, c->import_dirs, c->import_dirs_cap * sizeof *c->import_dirs,
+					    ncap * sizeof *c->import_dirs);
+		c->import_dirs_cap = ncap;
+	}
+	c->import_dirs[c->nimport_dirs++] = fl_strndup(c->arena, dir, strlen(dir));
+	return 0;
+}
+
+int fl_ctx_add_import_dir(struct fl_ctx *c, const char *dir)
+{
+	struct import_dir_call call = {dir};
+	return fl_protect(c, add_import_dir, &call);
 }
 
 void fl_ctx_set_source_max(struct fl_ctx *c, size_t n)

@@ -20,6 +20,12 @@ struct fl_ctx {
 	size_t source_max;          /* the largest source accepted, at most FL_SOURCE_MAX */
 	bool capped;                /* the cap was reached; later diagnostics are dropped */
 	bool oom;                   /* an allocation failed: results are incomplete */
+	uint32_t warn_set, warn_on;     /* warning classes given -W/-Wno- (bit k), and which are on */
+	uint32_t werror_set, werror_on; /* -Werror=/-Wno-error= per class */
+	bool werror_all;                /* -Werror */
+	const char **import_dirs;   /* -I, in order */
+	uint32_t nimport_dirs, import_dirs_cap;
+	struct fl_imports *imports; /* check/imports.c: the modules loaded so far (NULL: none yet) */
 };
 
 /* Runs fn(c, arg) under an out-of-memory handler (Lua's luaD_runprotected):

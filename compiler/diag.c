@@ -65,6 +65,92 @@ DEFINE_REPORTER(fl_error, FL_ERROR)
 DEFINE_REPORTER(fl_warning, FL_WARNING)
 DEFINE_REPORTER(fl_note, FL_NOTE)
 
+static const char *const warning_names[FL_W_COUNT] = {
+#define X(kind, name, on) name,
+	FL_WARNINGS(X)
+#undef X
+};
+
+static const bool warning_default[FL_W_COUNT] = {
+#define X(kind, name, on) on,
+	FL_WARNINGS(X)
+#undef X
+};
+
+/* The class named by s (the text after -W, -Wno-, -Werror=), or -1. */
+static int warning_named(const char *s)
+{
+	for (int i = 0; i < FL_W_COUNT; i++)
+		if (strcmp(s, warning_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static bool warning_on(const struct fl_ctx *c, enum fl_warning_kind k)
+{
+	return c->warn_set & 1u << k ? (c->warn_on & 1u << k) != 0 : warning_default[k];
+}
+
+static bool warning_is_error(const struct fl_ctx *c, enum fl_warning_kind k)
+{
+	return c->werror_set & 1u << k ? (c->werror_on & 1u << k) != 0 : c->werror_all;
+}
+
+void fl_warn(struct fl_ctx *c, enum fl_warning_kind kind, struct fl_loc loc, const char *fmt, ...)
+{
+	if (!warning_on(c, kind))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	const char *msg = fl_vsprintf(c->arena, fmt, ap);
+	va_end(ap);
+	bool as_error = warning_is_error(c, kind);
+	const char *tag = fl_sprintf(c->arena, as_error ? "-Werror=%s" : "-W%s", warning_names[kind]);
+	if (as_error)
+		fl_error(c, loc, "%s [%s]", msg, tag);
+	else
+		fl_warning(c, loc, "%s [%s]", msg, tag);
+}
+
+/* Applies one option: "all", "error", "no-error", "NAME", "no-NAME",
+ * "error=NAME", "no-error=NAME". */
+int fl_ctx_warning(struct fl_ctx *c, const char *spec)
+{
+	bool no = strncmp(spec, "no-", 3) == 0;
+	const char *rest = no ? spec + 3 : spec;
+	if (strcmp(rest, "all") == 0 && !no) {
+		c->warn_set = c->warn_on = (1u << FL_W_COUNT) - 1;
+		return 0;
+	}
+	if (strcmp(rest, "error") == 0) {
+		c->werror_all = !no;
+		return 0;
+	}
+	if (strncmp(rest, "error=", 6) == 0) {
+		int k = warning_named(rest + 6);
+		if (k < 0)
+			return -1;
+		c->werror_set |= 1u << k;
+		c->werror_on = no ? c->werror_on & ~(1u << k) : c->werror_on | 1u << k;
+		/* -Werror=NAME turns NAME on, as GCC does */
+		if (!no)
+			c->warn_set |= 1u << k, c->warn_on |= 1u << k;
+		return 0;
+	}
+	int k = warning_named(rest);
+	if (k < 0)
+		return -1;
+	c->warn_set |= 1u << k;
+	c->warn_on = no ? c->warn_on & ~(1u << k) : c->warn_on | 1u << k;
+	return 0;
+}
+
+bool fl_warning_option_known(const char *spec)
+{
+	struct fl_ctx probe = {0};
+	return fl_ctx_warning(&probe, spec) == 0;
+}
+
 void fl_error_noloc(struct fl_ctx *c, const char *fmt, ...)
 {
 	va_list ap;

@@ -26,6 +26,25 @@ void fl_warning(struct fl_ctx *c, struct fl_loc loc, const char *fmt, ...) FL_PR
 /* A note attached to the diagnostic before it (shown even when the error
  * cap dropped nothing). */
 void fl_note(struct fl_ctx *c, struct fl_loc loc, const char *fmt, ...) FL_PRINTF(3, 4);
+/* The warning classes: -W<name> turns one on, -Wno-<name> off, -Wall all,
+ * -Werror[=<name>] makes them errors. X(KIND, "name", on by default) */
+#define FL_WARNINGS(X)                                         \
+	X(UNUSED_IMPORT, "unused-import", true)                \
+	X(UNUSED_INPUT, "unused-input", false)                 \
+	X(UNUSED_VALUE, "unused-value", false)                 \
+	X(UNUSED_ENUM, "unused-enum", false)
+
+enum fl_warning_kind {
+#define X(kind, name, on) FL_W_##kind,
+	FL_WARNINGS(X)
+#undef X
+	FL_W_COUNT
+};
+
+/* A warning of a class: dropped when the class is off, an error under
+ * -Werror; the message ends with "[-W<name>]" (or "[-Werror=<name>]"). */
+void fl_warn(struct fl_ctx *c, enum fl_warning_kind kind, struct fl_loc loc, const char *fmt, ...) FL_PRINTF(4, 5);
+
 /* An error with no source location (a file that cannot be read). */
 void fl_error_noloc(struct fl_ctx *c, const char *fmt, ...) FL_PRINTF(2, 3);
 

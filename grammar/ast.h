@@ -53,6 +53,10 @@ struct fl_node {
 			struct fl_name module;  /* dotted; str NULL without `module` */
 			struct fl_list decls;
 		} program;
+		struct {               /* IMPORT: from MODULE import a, b as c */
+			struct fl_name module;   /* dotted */
+			struct fl_list names;    /* BINDING: name = the local name, value = NAME */
+		} import;
 		struct {               /* TASK, WORKFLOW */
 			struct fl_name name;
 			struct fl_list params;   /* PARAM */

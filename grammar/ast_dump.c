@@ -98,6 +98,11 @@ static void node(FILE *out, const struct fl_node *n, int depth)
 		fprintf(out, " %s\n", n->mapdecl.name.str);
 		node(out, n->mapdecl.map, depth + 1);
 		return;
+	case FL_IMPORT:
+		name_attr(out, "module", n->import.module);
+		fputc('\n', out);
+		group(out, "names", &n->import.names, depth + 1);
+		return;
 	case FL_LAUNCHPLAN:
 		fprintf(out, " %s for=%s\n", n->lp.name.str, n->lp.workflow.str);
 		group(out, "options", &n->lp.options, depth + 1);

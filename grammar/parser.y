@@ -85,6 +85,7 @@ static struct fl_node *signature(struct fl_parser *p, enum fl_node_kind k, struc
 %token MODULE "'module'" IMAGE "'image'" ENUM "'enum'" TASK "'task'" MAP "'map'"
 %token WORKFLOW "'workflow'" LAUNCHPLAN "'launchplan'" FOR "'for'" RETURN "'return'"
 %token WITH "'with'" PARTIAL "'partial'" TRUE "'true'" FALSE "'false'" NONE "'none'"
+%token FROM "'from'" IMPORT "'import'"
 %token ARROW "'->'"
 %token <name> IDENT "identifier"
 %token <u64> INT "integer"
@@ -95,12 +96,13 @@ static struct fl_node *signature(struct fl_parser *p, enum fl_node_kind k, struc
  * order, and documented messages should not change with the grammar. */
 %token '.' '{' '}' '(' ')' '=' ',' ':' '?' '[' ']' ';' '-' '<' '>'
 
-%type <name> dotted
+%type <name> dotted modpath
 %type <node> decl param output type base_type expr postfix primary map_expr binding arg stmt
 %type <node> call_expr string
 %type <list> decls enum_members enum_list param_block params param_list outputs output_list type_list
 %type <list> options option_block expr_list dict_entries record_fields args arg_list
-%type <list> stmts bindings map_options return_values partial
+%type <list> stmts bindings map_options return_values partial import_names
+%type <node> import_name
 
 %%
 
@@ -137,6 +139,8 @@ decls
 decl
 	: IMAGE string
 		{ $$ = mk(p, FL_IMAGE, @$); $$->unary = $2; }
+	| FROM modpath IMPORT import_names
+		{ $$ = mk(p, FL_IMPORT, @$); $$->import.module = module_name(p, $2); $$->import.names = $4; }
 	| ENUM IDENT '{' enum_members '}'
 		{ $$ = mk(p, FL_ENUM, @$); $$->enumd.name = $2; $$->enumd.members = $4; }
 	| TASK IDENT param_block outputs option_block
@@ -159,6 +163,38 @@ decl
 			$$->lp.name = $2;
 			$$->lp.workflow = $4;
 			$$->lp.options = $6;
+		}
+	;
+
+/* An imported module's dotted name (the module's own is `dotted`). */
+modpath
+	: IDENT                         { $$ = $1; }
+	| modpath '.' IDENT             { $$.str = NULL; $$.loc = @$; }
+	;
+
+import_names
+	: import_name                   { $$ = add((struct fl_list){0}, $1); }
+	| import_names ',' import_name  { $$ = add($1, $3); }
+	;
+
+/* `name` or `name as local`: a BINDING of the local name to the NAME. */
+import_name
+	: IDENT
+		{
+			$$ = mk(p, FL_BINDING, @$);
+			$$->binding.name = $1;
+			$$->binding.value = mk(p, FL_NAME, @1);
+			$$->binding.value->name = $1;
+		}
+	/* `as` is no keyword: inputs named `as` stay legal */
+	| IDENT IDENT IDENT
+		{
+			if (strcmp($2.str, "as") != 0)
+				fl_error(p->ctx, @2, "unexpected identifier '%s'; expected ',' or 'as'", $2.str);
+			$$ = mk(p, FL_BINDING, @$);
+			$$->binding.name = $3;
+			$$->binding.value = mk(p, FL_NAME, @1);
+			$$->binding.value->name = $1;
 		}
 	;
 
@@ -589,7 +625,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, struct fl_parser *p,
 	/* A fatal limit ended the input early: the end is not the user's error. */
 	if (p->stop)
 		return 0;
-	enum { MAX_LISTED = 8 };
+	enum { MAX_LISTED = 9 };
 	yysymbol_kind_t expected[YYNTOKENS];
 	int n = yypcontext_expected_tokens(yyctx, expected, YYNTOKENS);
 	/* Where a name may come, 'image' may too (as an option's name): it is

@@ -35,6 +35,7 @@ struct fl_codegen_options {
 	const char *version;
 	const char *image;       /**< overrides the module's default image */
 	const char *entrypoint;  /**< args[0] of every container; default: the module name */
+	bool version_digest;     /**< the version is the package's content digest (`version` is ignored) */
 };
 
 /** The library's version, as "MAJOR.MINOR.PATCH". */
@@ -46,6 +47,21 @@ void fl_ctx_free(struct fl_ctx *c);
 
 /** Stop recording errors after n of them (0: never). The default is 20. */
 void fl_ctx_set_max_errors(struct fl_ctx *c, unsigned n);
+
+/** Applies a warning option, given without its "-W": "all", "error",
+ *  "no-error", "NAME", "no-NAME", "error=NAME", "no-error=NAME", where NAME
+ *  is a warning class (unused-import, unused-input, unused-value,
+ *  unused-enum). Later options override earlier ones. Returns 0, or -1 for
+ *  an option it does not know. */
+int fl_ctx_warning(struct fl_ctx *c, const char *spec);
+/** Whether fl_ctx_warning would take the option. */
+bool fl_warning_option_known(const char *spec);
+
+/** Adds a directory to the search path of imported modules (`-I`), after
+ *  those added before. `from a.b import x` reads a/b.flyte from the
+ *  directory of the file named on the command line, then from each of
+ *  these in order. Returns 0, or -1 when memory ran out. */
+int fl_ctx_add_import_dir(struct fl_ctx *c, const char *dir);
 
 /** The largest source accepted, in bytes (0 or more than the library's
  *  own limit: that limit, just under 2 GiB). A longer file or stream is an

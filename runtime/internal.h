@@ -344,6 +344,9 @@ int rt_literal_to_json(struct base_buf *b, const Flyteidl__Core__Literal *lit);
 /** The runtime's RFC 3339 reading (base_rfc3339_parse): a bare date is
  *  midnight UTC, 't' and 'z' are accepted, and so is year 0000. */
 #define RT_RFC3339_FLAGS (BASE_RFC3339_DATE_ONLY | BASE_RFC3339_LOWER | BASE_RFC3339_YEAR0)
+/* google.protobuf.Timestamp's range (base_timestamp_valid), as messages say
+ * it; the compiler enforces the same one on datetime literals. */
+#define RT_TIMESTAMP_RANGE "google.protobuf.Timestamp's range (0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z)"
 
 /* ---- success rule (array.c) ------------------------------------------------- */
 /** propeller's minimum number of successes for an array of n elements. */

@@ -46,6 +46,10 @@ struct options {
 	struct dep_options deps;
 	char **files;                  /* the operands */
 	int nfiles;
+	const char **import_dirs;      /* -I, in order */
+	int nimport_dirs;
+	const char **warnings;         /* -W options, without the -W, in order */
+	int nwarnings;
 };
 
 /* The option name of a kind ("package", ...). */

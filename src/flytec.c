@@ -44,9 +44,15 @@ static void usage(FILE *out)
 	      "  --image=IMAGE      the container image (overrides the module's `image`)\n"
 	      "  --entrypoint=PATH  the task executable in the image (default: the module name)\n"
 	      "  --project=P, --domain=D, --entity-version=V\n"
-	      "                     identifier fields (default empty: flytectl fills them)\n"
+	      "                     identifier fields (default empty: flytectl fills them);\n"
+	      "                     --entity-version=digest: the package's content digest\n"
 	      "  --type=T           what --show decodes: task, workflow, launchplan, literals, error\n"
 	      "                     (default: from the file name N_NAME_K.pb)\n"
+	      "  -I DIR             search DIR for imported modules (after the file's own\n"
+	      "                     directory; `from a.b import x` reads DIR/a/b.flyte)\n"
+	      "  -Wall, -WNAME, -Wno-NAME, -Werror, -Werror=NAME\n"
+	      "                     warnings: unused-import (on by default), unused-input,\n"
+	      "                     unused-value, unused-enum; -Werror makes them errors\n"
 	      "  --max-errors=N     stop after N errors per file (default 20; 0: no limit)\n"
 	      "  -h, --help         print this help and exit\n"
 	      "  --version          print the version and exit\n"
@@ -81,6 +87,14 @@ static int compile_one(const char *path, const struct options *r)
 	}
 	fl_ctx_set_max_errors(c, r->max_errors);
 	fl_ctx_set_source_max(c, source_max);
+	for (int i = 0; i < r->nwarnings; i++)
+		fl_ctx_warning(c, r->warnings[i]);
+	for (int i = 0; i < r->nimport_dirs; i++)
+		if (fl_ctx_add_import_dir(c, r->import_dirs[i]) != 0) {
+			fprintf(stderr, "flytec: out of memory\n");
+			fl_ctx_free(c);
+			return 1;
+		}
 	if (r->mode == MODE_SHOW) {
 		int rc = fl_show_file(c, stdout, path, r->show_type);
 		fl_print_diagnostics(c, stderr);
@@ -288,6 +302,14 @@ static int parse_option(int opt, char **argv, struct options *o)
 	case 'o':
 		o->output = optarg;
 		break;
+	case 'I':
+		o->import_dirs[o->nimport_dirs++] = optarg;
+		break;
+	case 'W':
+		if (!fl_warning_option_known(optarg))
+			return bad_usage("unknown warning option '-W%s'", optarg);
+		o->warnings[o->nwarnings++] = optarg;
+		break;
 	case OPT_IMAGE:
 		o->cg.image = optarg;
 		break;
@@ -301,7 +323,9 @@ static int parse_option(int opt, char **argv, struct options *o)
 		o->cg.domain = optarg;
 		break;
 	case OPT_ENTITY_VERSION:
-		o->cg.version = optarg;
+		/* "digest": the package's content digest (fl_codegen_options) */
+		o->cg.version_digest = strcmp(optarg, "digest") == 0;
+		o->cg.version = o->cg.version_digest ? NULL : optarg;
 		break;
 	case OPT_TYPE:
 		return parse_type(optarg, o);
@@ -336,7 +360,8 @@ static bool takes_next(const char *arg)
 	if (arg[0] != '-' || arg[1] == '\0')
 		return false;
 	if (arg[1] != '-')
-		return arg[strlen(arg) - 1] == 'o' && strspn(arg + 1, "ho") == strlen(arg + 1);
+		return strcmp(arg, "-I") == 0 || strcmp(arg, "-W") == 0
+		       || (arg[strlen(arg) - 1] == 'o' && strspn(arg + 1, "ho") == strlen(arg + 1));
 	if (strchr(arg, '=') != NULL || arg[2] == '\0')
 		return false;
 	for (const struct option *l = longopts; l->name != NULL; l++)
@@ -466,7 +491,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	*o = (struct options){.mode = MODE_CHECK, .max_errors = 20};
 	o->deps.targets = calloc((size_t)argc + 1, sizeof *o->deps.targets);
-	if (o->deps.targets == NULL) {
+	/* at most argc of each */
+	o->import_dirs = calloc((size_t)argc + 1, sizeof *o->import_dirs);
+	o->warnings = calloc((size_t)argc + 1, sizeof *o->warnings);
+	if (o->deps.targets == NULL || o->import_dirs == NULL || o->warnings == NULL) {
 		fputs("flytec: out of memory\n", stderr);
 		return 1;
 	}
@@ -475,7 +503,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return -argc;
 	int opt;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":ho:I:W:", longopts, NULL)) != -1) {
 		int rc = parse_option(opt, argv, o);
 		if (rc != PARSED)
 			return rc;
@@ -546,6 +574,8 @@ int main(int argc, char **argv)
 	if (rc == PARSED)
 		rc = run(&o);
 	free(o.deps.targets);
+	free(o.import_dirs);
+	free(o.warnings);
 	for (unsigned k = 0; k < EMIT_KINDS; k++)
 		if (o.emit[k].explicit_path)
 			free((char *)o.emit[k].path);

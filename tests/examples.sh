@@ -2,12 +2,16 @@
 # shellcheck disable=SC2317 # the step_* functions are called as "step_$step"
 # examples.sh: checks every program under examples/. Prints TAP.
 #
+# An example is examples/NAME/NAME.flyte; other .flyte files under
+# examples/NAME/ are modules it imports (examples/geometry/geo/shapes.flyte).
 # Each example goes through a fixed list of steps (STEPS below), and each
 # step is one TAP test, named "STEP EXAMPLE":
 #   check   flytec --check must succeed: status 0, nothing on stderr.
-#   build   flytec --emit=c into a scratch directory, and the generated C and
-#           the example's own .c compile with -std=c11 -pedantic -Wall
-#           -Wextra -Werror; the task executable that make built exists.
+#   build   flytec --emit=c of the example and of each module it has into a
+#           scratch directory, and the generated C (a module's with
+#           -DFLYTEC_NO_MAIN) and the example's own .c files compile with
+#           -std=c11 -pedantic -Wall -Wextra -Werror; the task executable
+#           that make built exists.
 #   run     every examples/NAME/tests/CASE.args runs the task executable with
 #           those arguments (@DIR@ stands for the example's directory); its
 #           stdout must equal CASE.out and its status CASE.status (or 0).
@@ -29,7 +33,9 @@ if [ ! -d "$top_srcdir/examples" ]; then
 fi
 
 # The examples, as paths relative to top_srcdir, in a stable order.
-(cd "$top_srcdir" && find examples -type f -name '*.flyte' | LC_ALL=C sort) >"$tmp/list" || {
+(cd "$top_srcdir" && for f in examples/*/*.flyte; do
+	[ "$(basename "$f" .flyte)" = "$(basename "$(dirname "$f")")" ] && echo "$f"
+done | LC_ALL=C sort) >"$tmp/list" || {
 	echo "Bail out! $me: cannot list $top_srcdir/examples"
 	exit 1
 }
@@ -71,21 +77,33 @@ exe_of() {
 	echo "${top_builddir:-$top_srcdir}/$(dirname "$1")/$name"
 }
 
-step_build() {
-	flytec --emit=c -o "$2" "$1"
-	status=$?
-	if [ "$status" -ne 0 ] || [ -s "$tmp/err" ]; then
-		echo "flytec --emit=c $1: status $status" >"$tmp/why"
-		cat "$tmp/err" >>"$tmp/why"
+# cc_c11 SRC OUT FLAGS...: compiles one C file strictly; why in $tmp/why.
+cc_c11() {
+	src=$1 out=$2
+	shift 2
+	if ! ${CC:-cc} -std=c11 -pedantic -Wall -Wextra -Werror -I"$top_srcdir/include" "$@" \
+		-c "$src" -o "$out" 2>"$tmp/why"; then
+		echo "cc $src failed" >>"$tmp/why"
 		return 1
 	fi
-	base=$(basename "$1" .flyte)
-	for src in "$2/$base.flyte-c.c" "$top_srcdir/$(dirname "$1")"/*.c; do
-		if ! ${CC:-cc} -std=c11 -pedantic -Wall -Wextra -Werror -I"$top_srcdir/include" -I"$2" \
-			-c "$src" -o "$2/obj.o" 2>"$tmp/why"; then
-			echo "cc $src failed" >>"$tmp/why"
+}
+
+step_build() {
+	dir=$(dirname "$1")
+	for mod in $(cd "$top_srcdir" && find "$dir" -name '*.flyte' | LC_ALL=C sort); do
+		flytec --emit=c -o "$2" "$mod"
+		status=$?
+		if [ "$status" -ne 0 ] || [ -s "$tmp/err" ]; then
+			echo "flytec --emit=c $mod: status $status" >"$tmp/why"
+			cat "$tmp/err" >>"$tmp/why"
 			return 1
 		fi
+		nomain=
+		[ "$mod" = "$1" ] || nomain=-DFLYTEC_NO_MAIN
+		cc_c11 "$2/$(basename "$mod" .flyte).flyte-c.c" "$2/obj.o" -I"$2" $nomain || return 1
+	done
+	for src in $(find "$top_srcdir/$dir" -name '*.c' | LC_ALL=C sort); do
+		cc_c11 "$src" "$2/obj.o" -I"$2" || return 1
 	done
 	if [ ! -x "$(exe_of "$1")" ]; then
 		echo "no task executable at $(exe_of "$1") (make builds it)" >"$tmp/why"
