@@ -615,22 +615,31 @@ static uint32_t emit_task_table(struct cgen *g, struct base_buf *body)
 }
 
 /* The registration entities, for local runs: their bytes and their table. */
-static void emit_entities(struct base_buf *body, const struct fl_package *pkg)
+static const struct fl_artifact *entity_at(const struct fl_package *pkg, uint32_t i)
 {
-	for (uint32_t i = 0; i < pkg->n; i++) {
+	return i < pkg->n ? &pkg->items[i] : &pkg->local[i - pkg->n];
+}
+
+/* The registration entities, then what local runs need besides (declared
+ * map names, task defaults): their bytes and their table. */
+static uint32_t emit_entities(struct base_buf *body, const struct fl_package *pkg)
+{
+	uint32_t n = pkg->n + pkg->nlocal;
+	for (uint32_t i = 0; i < n; i++) {
 		base_buf_printf(body, "static const uint8_t entity%u[] = {", i);
-		put_bytes(body, pkg->items[i].data, pkg->items[i].len);
+		put_bytes(body, entity_at(pkg, i)->data, entity_at(pkg, i)->len);
 		base_buf_puts(body, "\n};\n");
 	}
-	if (pkg->n > 0) {
+	if (n > 0) {
 		base_buf_puts(body, "\nstatic const struct flrt_entity entities[] = {\n");
-		for (uint32_t i = 0; i < pkg->n; i++) {
-			base_buf_printf(body, "\t{%d, ", pkg->items[i].kind);
-			c_string(body, pkg->items[i].name);
+		for (uint32_t i = 0; i < n; i++) {
+			base_buf_printf(body, "\t{%d, ", entity_at(pkg, i)->kind);
+			c_string(body, entity_at(pkg, i)->name);
 			base_buf_printf(body, ", entity%u, sizeof entity%u},\n", i, i);
 		}
 		base_buf_puts(body, "};\n");
 	}
+	return n;
 }
 
 static void emit_body(struct cgen *g, struct base_buf *body, const char *base, const char *stem,
@@ -643,11 +652,11 @@ static void emit_body(struct cgen *g, struct base_buf *body, const char *base, c
 	base_buf_put(body, g->src.data != NULL ? g->src.data : "", g->src.len);
 	base_buf_puts(body, "\n");
 	uint32_t ntasks = emit_task_table(g, body);
-	emit_entities(body, pkg);
+	uint32_t nent = emit_entities(body, pkg);
 	base_buf_printf(body, "\nconst flrt_module %s__module = {\n\t", g->prefix);
 	c_string(body, g->m->name);
-	base_buf_printf(body, ",\n\t%s, %u,\n\t%s, %u,\n};\n", ntasks ? "tasks" : "NULL", ntasks, pkg->n ? "entities" : "NULL",
-		      pkg->n);
+	base_buf_printf(body, ",\n\t%s, %u,\n\t%s, %u,\n};\n", ntasks ? "tasks" : "NULL", ntasks, nent ? "entities" : "NULL",
+		      nent);
 	base_buf_printf(body, "\n#ifndef FLYTEC_NO_MAIN\nint main(int argc, char **argv)\n{\n\treturn flrt_main(&%s__module, argc, argv);\n}\n#endif\n",
 		      g->prefix);
 }

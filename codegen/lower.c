@@ -12,6 +12,7 @@
 #include "lower_impl.h"
 
 #include <sha2.h>
+#include <stdlib.h>
 #include <string.h>
 
 Flyteidl__Core__Identifier *fl_lower_ident(struct gen *g, Flyteidl__Core__ResourceType type, const char *name)
@@ -119,6 +120,77 @@ static unsigned digits(uint32_t n)
 	return d;
 }
 
+static void add_local(struct gen *g, struct fl_package *p, enum fl_artifact_kind kind, const char *name,
+		      uint8_t *data, size_t len)
+{
+	struct fl_artifact *l = fl_realloc(g->a, p->local, p->nlocal * sizeof *l, (p->nlocal + 1) * sizeof *l);
+	p->local = l;
+	memset(&l[p->nlocal], 0, sizeof *l);
+	l[p->nlocal].kind = kind;
+	l[p->nlocal].name = name;
+	l[p->nlocal].data = data;
+	l[p->nlocal++].len = len;
+}
+
+static int cmp_lit_entry(const void *a, const void *b)
+{
+	const Flyteidl__Core__LiteralMap__LiteralsEntry *const *x = a, *const *y = b;
+	return strcmp((*x)->key, (*y)->key);
+}
+
+/* The LiteralMap of a signature's defaults (of a declared map: its partial
+ * values), packed; NULL when there are none. */
+static uint8_t *defaults_of(struct gen *g, const struct fl_sig *sig, bool map, size_t *len)
+{
+	Flyteidl__Core__LiteralMap *m = NEW(g, Flyteidl__Core__LiteralMap, FLYTEIDL__CORE__LITERAL_MAP__INIT);
+	m->literals = fl_alloc(g->a, (sig->nin + 1) * sizeof *m->literals);
+	for (uint32_t k = 0; k < sig->nin; k++) {
+		const struct fl_var *v = &sig->in[k];
+		const struct fl_node *d = map ? (v->bound ? v->bound_value : NULL) : v->dflt;
+		if (d == NULL)
+			continue;
+		Flyteidl__Core__LiteralMap__LiteralsEntry *le = NEW(g, Flyteidl__Core__LiteralMap__LiteralsEntry,
+			FLYTEIDL__CORE__LITERAL_MAP__LITERALS_ENTRY__INIT);
+		le->key = str(g, v->name);
+		le->value = fl_lower_literal(g, d, v->type);
+		m->literals[m->n_literals++] = le;
+	}
+	if (m->n_literals == 0)
+		return NULL;
+	qsort(m->literals, m->n_literals, sizeof *m->literals, cmp_lit_entry);
+	*len = protobuf_c_message_get_packed_size(&m->base);
+	uint8_t *data = fl_alloc(g->a, *len + 1);
+	protobuf_c_message_pack(&m->base, data);
+	return data;
+}
+
+/* What local runs need besides the artifacts: the declared names of maps
+ * (`run NAME` of a named map) and the input defaults of tasks and the
+ * partial values of declared maps (`run TASK`: a TaskTemplate carries
+ * none). */
+static void lower_local(struct gen *g, struct fl_package *p, const struct fl_module *const *mods, uint32_t nmods)
+{
+	for (uint32_t k = 0; k < nmods; k++)
+		for (uint32_t i = 0; i < mods[k]->nentities; i++) {
+			const struct fl_entity *e = mods[k]->entities[i];
+			const char *name;
+			bool map = e->kind == FL_E_MAP;
+			if (!e->ok || (map && (e->decl->kind == FL_MAP || e->map.target->kind != FL_E_TASK)) ||
+			    (!map && e->kind != FL_E_TASK))
+				continue;
+			if (map) {
+				name = fl_map_task_name(g->a, e);
+				add_local(g, p, FL_ART_MAP_NAME, qualified(g, e), (uint8_t *)str(g, name), strlen(name));
+			} else {
+				name = qualified(g, e);
+			}
+			size_t len;
+			uint8_t *data = defaults_of(g, &e->sig, map, &len);
+			if (data != NULL)
+				add_local(g, p, FL_ART_TASK_DEFAULTS, name, data, len);
+		}
+}
+
 struct lower_call {
 	const struct fl_module *m;
 	const struct fl_codegen_options *o;
@@ -160,6 +232,7 @@ static int lower_package(struct fl_ctx *c, struct lower_call *call)
 	struct fl_package *p = FL_NEW(c->arena, struct fl_package);
 	p->items = g.items;
 	p->n = g.n;
+	lower_local(&g, p, mods, nmods);
 	unsigned width = p->n > 0 ? digits(p->n - 1) : 1;
 	for (uint32_t i = 0; i < p->n; i++)
 		p->items[i].file = fl_sprintf(c->arena, "%0*u_%s_%d.pb", (int)width, i, p->items[i].name, p->items[i].kind);
