@@ -76,8 +76,6 @@ static void usage(FILE *out)
 /* FLYTEC_TEST_SOURCE_MAX (a test hook): the largest source, 0: the
  * library's limit. */
 static size_t source_max;
-/* FLYTEC_TEST_EXTRA_SOURCE (a test hook): see compile_one. */
-static const char *extra_source;
 
 static int compile_one(const char *path, const struct options *r)
 {
@@ -107,10 +105,6 @@ static int compile_one(const char *path, const struct options *r)
 		return rc == 0 ? 0 : 1;
 	}
 	int src = fl_source_load(c, path);
-	/* a test hook until imports load further sources: one more source
-	 * in the compilation, read and not parsed, a dependency like one */
-	if (src >= 0 && extra_source != NULL)
-		(void)fl_source_load(c, extra_source);
 	struct fl_node *program = src >= 0 ? fl_parse(c, src) : NULL;
 	struct fl_module *module = NULL;
 	/* The checker runs only on a program without syntax errors, so that
@@ -563,9 +557,6 @@ int main(int argc, char **argv)
 	const char *max = getenv("FLYTEC_TEST_SOURCE_MAX");
 	if (max != NULL && *max != '\0')
 		source_max = strtoul(max, NULL, 10);
-	extra_source = getenv("FLYTEC_TEST_EXTRA_SOURCE");
-	if (extra_source != NULL && *extra_source == '\0')
-		extra_source = NULL;
 	const char *pause_hook = getenv("FLYTEC_TEST_PAUSE_BEFORE_RENAME");
 	if (pause_hook != NULL && *pause_hook != '\0')
 		fl_set_write_hook(pause_before_rename);

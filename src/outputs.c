@@ -378,6 +378,12 @@ int emit_outputs(struct fl_ctx *c, const struct options *o, struct fl_module *m,
 			goto done;
 	if (depfile.n > 0 && strcmp(depfile.v[0], "-") != 0 && fl_output_check(c, depfile.v[0]) != 0)
 		goto done;
+	for (size_t i = 0; depfile.n > 0 && !o->deps.only && i < files.n; i++)
+		if (strcmp(files.v[i], depfile.v[0]) == 0) {
+			fprintf(stderr, "flytec: the depfile %s is also an output of --emit; nothing was written\n",
+				depfile.v[0]);
+			goto done;
+		}
 	for (unsigned i = 0; !o->deps.only && i < o->nemit; i++)
 		if (write_kind(c, o, o->order[i], p, m, source) != 0)
 			goto done;

@@ -8,9 +8,8 @@
 #     names quoted for make as GCC quotes them; the depfile's default names;
 #     no depfile (and no temporary file) when the compilation fails
 #   - GNU make and Ninja with the depfile: touching a dependency rebuilds,
-#     nothing changed builds nothing, a deleted dependency with -MP does not
-#     break the build (a second source comes from FLYTEC_TEST_EXTRA_SOURCE
-#     until imports load more sources)
+#     nothing changed builds nothing, a deleted dependency (an imported
+#     module whose import is gone) with -MP does not break the build
 #   - the generated C's names: make's built-in `%: %.o` cannot "remake" the
 #     .flyte source by linking (the old NAME.flyte.c/.o names let it, and a
 #     failed link deleted the source)
@@ -53,19 +52,21 @@ check "-o - writes the package or the JSON to standard output; a directory kind 
 # 3: the rule, exactly: make's specials quoted as GCC quotes them
 mkdir rule && cd rule || exit 1
 cp "$src" 'my src$#.flyte'
-printf 'module dep\n' >'dep file.flyte'
 fly -M --emit=c=gen,package=out/p.tgz 'my src$#.flyte' >got 2>err || problem "-M: $(cat err)"
 cat >want <<'EOF'
 gen/my\ src$$\#.flyte-c.h gen/my\ src$$\#.flyte-c.c out/p.tgz: \
  my\ src$$\#.flyte
 EOF
 cmp -s want got || problem "-M: $(diff want got)"
-[ "$(ls -A)" = "$(printf '%s\n' 'dep file.flyte' err got 'my src$#.flyte' want)" ] || problem "-M wrote files: $(ls -A)"
-FLYTEC_TEST_EXTRA_SOURCE='dep file.flyte' fly -M -MP -MT 'a b' -MQ 'a b$' --emit=json 'my src$#.flyte' >got 2>err \
-	|| problem "-MT -MQ -MP: $(cat err)"
+[ "$(ls -A)" = "$(printf '%s\n' err got 'my src$#.flyte' want)" ] || problem "-M wrote files: $(ls -A)"
+# an imported module, found under -I: a dependency, with its phony rule
+mkdir 'inc $#'
+printf 'module dep\nimage "x:1"\ntask t(x: int) -> int\n' >'inc $#/dep.flyte'
+printf 'module m\nimage "x:1"\nfrom dep import t\nworkflow w(x: int) -> int {\n    return t(x=x)\n}\n' >'my main$#.flyte'
+fly -M -MP -MT 'a b' -MQ 'a b$' -I 'inc $#' --emit=json 'my main$#.flyte' >got 2>err || problem "-MT -MQ -MP: $(cat err)"
 cat >want <<'EOF'
-a b a\ b$$: my\ src$$\#.flyte dep\ file.flyte
-dep\ file.flyte:
+a b a\ b$$: my\ main$$\#.flyte inc\ $$\#/dep.flyte
+inc\ $$\#/dep.flyte:
 EOF
 cmp -s want got || problem "-MT -MQ -MP: $(diff want got)"
 fly -M -MT out --emit=json - <'my src$#.flyte' >got 2>err || problem "stdin: $(cat err)"
@@ -73,7 +74,7 @@ fly -M -MT out --emit=json - <'my src$#.flyte' >got 2>err || problem "stdin: $(c
 fly -M --emit=json 'my src$#.flyte' >got 2>err
 [ $? -eq 2 ] && grep -q "name the rule's target with -MT" err || problem "no target: $(cat err)"
 cd .. || exit 1
-check "-M, -MT, -MQ, -MP: the rule exactly, quoted for make (space, \$, #); stdin is no dependency"
+check "-M, -MT, -MQ, -MP: the rule exactly, quoted for make (space, \$, #), imports included; stdin is no dependency"
 
 # 4: -MD: the depfile's default names, written with the outputs only
 mkdir md && cd md || exit 1
@@ -108,26 +109,26 @@ stamp_of() {
 }
 if command -v make >/dev/null 2>&1; then
 	mkdir mk && cd mk || exit 1
-	cp "$src" q.flyte
-	printf 'module dep\n' >dep.flyte
+	printf 'module q\nimage "x:1"\nfrom dep import t\nworkflow w(x: int) -> int {\n    return t(x=x)\n}\n' >q.flyte
+	printf 'module dep\nimage "x:1"\ntask t(x: int) -> int\n' >dep.flyte
 	cat >Makefile <<EOF
 FLYTEC = $FLYTEC
-EXTRA = dep.flyte
 all: gen/q.flyte-c.c
 gen/q.flyte-c.c gen/q.flyte-c.h: q.flyte
 	@echo run >>log
-	FLYTEC_TEST_EXTRA_SOURCE=\$(EXTRA) \$(FLYTEC) -MD -MP -MF q.d --emit=c=gen q.flyte
+	\$(FLYTEC) -MD -MP -MF q.d --emit=c=gen q.flyte
 -include q.d
 EOF
 	make -s >out 2>&1 || problem "make: $(cat out)"
 	make -s >out 2>&1 || problem "make again: $(cat out)"
 	[ "$(wc -l <log)" -eq 1 ] || problem "nothing changed, and make ran flytec again"
-	touch -d '+2 seconds' dep.flyte
+	touch dep.flyte
 	make -s >out 2>&1 || problem "make after touch: $(cat out)"
-	[ "$(wc -l <log)" -eq 2 ] || problem "touching the dependency did not rebuild"
+	[ "$(wc -l <log)" -eq 2 ] || problem "touching the imported file did not rebuild"
+	# the import goes, and its file with it
 	rm dep.flyte
-	touch -d '+4 seconds' q.flyte
-	make -s EXTRA= >out 2>&1 || problem "a deleted dependency broke make: $(cat out)"
+	printf 'module q\nimage "x:1"\ntask t(x: int) -> int\n' >q.flyte
+	make -s >out 2>&1 || problem "a deleted dependency broke make: $(cat out)"
 	[ "$(wc -l <log)" -eq 3 ] || problem "the rebuild after deleting the dependency did not run"
 	grep -q dep.flyte q.d && problem "q.d still names the deleted dep.flyte"
 	cd .. || exit 1
@@ -138,12 +139,11 @@ fi
 
 if command -v ninja >/dev/null 2>&1; then
 	mkdir nj && cd nj || exit 1
-	cp "$src" 'q s.flyte'
-	printf 'module dep\n' >dep.flyte
+	printf 'module q\nimage "x:1"\nfrom dep import t\nworkflow w(x: int) -> int {\n    return t(x=x)\n}\n' >'q s.flyte'
+	printf 'module dep\nimage "x:1"\ntask t(x: int) -> int\n' >dep.flyte
 	cat >build.ninja <<EOF
-extra = dep.flyte
 rule fly
-  command = echo run >>log && FLYTEC_TEST_EXTRA_SOURCE=\$extra $FLYTEC -MD -MF gen/q.d --emit=c=gen \$in
+  command = echo run >>log && $FLYTEC -MD -MF gen/q.d --emit=c=gen \$in
   depfile = gen/q.d
   deps = gcc
 build gen/q$ s.flyte-c.h gen/q$ s.flyte-c.c: fly q$ s.flyte
@@ -153,15 +153,14 @@ EOF
 	[ "$(wc -l <log)" -eq 1 ] || problem "nothing changed, and ninja ran flytec again"
 	ninja -t deps >deps 2>&1
 	grep -q '^    q s.flyte$' deps && grep -q '^    dep.flyte$' deps || problem "ninja's deps: $(cat deps)"
-	touch -d '+2 seconds' dep.flyte
+	touch dep.flyte
 	ninja >out 2>&1 || problem "ninja after touch: $(cat out)"
-	[ "$(wc -l <log)" -eq 2 ] || problem "touching the dependency did not rebuild"
+	[ "$(wc -l <log)" -eq 2 ] || problem "touching the imported file did not rebuild"
 	rm dep.flyte
-	touch -d '+4 seconds' 'q s.flyte'
-	sed -i 's/^extra = dep.flyte$/extra =/' build.ninja
+	printf 'module q\nimage "x:1"\ntask t(x: int) -> int\n' >'q s.flyte'
 	ninja >out 2>&1 || problem "a deleted dependency broke ninja: $(cat out)"
 	ninja >out 2>&1 || problem "ninja after the deleted dependency: $(cat out)"
-	[ "$(wc -l <log)" -le 4 ] || problem "ninja keeps rebuilding: $(wc -l <log) runs"
+	[ "$(wc -l <log)" -eq 3 ] || problem "ninja ran flytec $(wc -l <log) times, not 3"
 	cd .. || exit 1
 	check "Ninja (deps = gcc): touching a dependency rebuilds; a deleted one does not break the build"
 else

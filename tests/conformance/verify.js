@@ -802,6 +802,9 @@ function checkCase(group, dir) {
 		const loose = exists('pb') ? fs.readdirSync(path.join(dir, 'pb')).filter((f) => f !== '.flytec-pb').sort() : [];
 		const inTar = files.map((f) => f.name).sort();
 		if (loose.join('\n') !== inTar.join('\n')) errs.push(`--emit=pb wrote [${loose}], the package holds [${inTar}]`);
+		const list = path.join(dir, 'pb', '.flytec-pb');
+		if (fs.existsSync(list) && fs.readFileSync(list, 'utf8') !== files.map((f) => f.name + '\n').join(''))
+			errs.push('--emit=pb: .flytec-pb does not list the package\'s files in order');
 		for (const f of files) {
 			const p = path.join(dir, 'pb', f.name);
 			if (fs.existsSync(p) && !fs.readFileSync(p).equals(f.data)) errs.push(`${f.name}: --emit=pb and --emit=package differ`);

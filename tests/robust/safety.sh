@@ -85,9 +85,16 @@ rm gen/x.flyte-c.h
 fly -MD -MF x.flyte --emit=json=b.json x.flyte 2>err
 [ $? -eq 1 ] && [ ! -e b.json ] || problem "a depfile over the input: $(cat err)"
 cmp -s x.flyte orig || problem "the depfile overwrote the input"
+# an imported module's file is an input too
+printf 'module lib\nimage "x:1"\ntask t(x: int) -> int\n' >lib.flyte
+cp lib.flyte lib.orig
+printf 'module user\nimage "x:1"\nfrom lib import t\nworkflow w(x: int) -> int {\n    return t(x=x)\n}\n' >user.flyte
+fly --emit=package -o lib.flyte user.flyte 2>err
+[ $? -eq 1 ] && grep -q "cannot write lib.flyte: it is an input file" err || problem "over an import: $(cat err)"
+cmp -s lib.flyte lib.orig || problem "--emit=package overwrote the imported file"
 [ -z "$(find . -name '*.tmp.*')" ] || problem "temporary files: $(find . -name '*.tmp.*')"
 cd .. || exit 1
-check "an output that is an input (-o, a symbolic or hard link, a depfile) is an error; nothing is written"
+check "an output that is an input (-o, a symbolic or hard link, a depfile, an imported file) is an error; nothing is written"
 
 # 3: signals between writing and renaming
 signal_case() {  # SIGNAL STATUS
