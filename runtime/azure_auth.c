@@ -6,14 +6,15 @@
  *   2. a SAS token: AZURE_STORAGE_SAS_TOKEN (or the connection string's
  *      SharedAccessSignature);
  *   3. Azure AD, client secret: AZURE_TENANT_ID + AZURE_CLIENT_ID +
- *      AZURE_CLIENT_SECRET;
+ *      AZURE_CLIENT_SECRET (each FLYTE_AZURE_* first, as flytekit names them);
  *   4. Azure AD, workload identity (AKS): AZURE_TENANT_ID + AZURE_CLIENT_ID
  *      + AZURE_FEDERATED_TOKEN_FILE (the projected service-account token).
  * AD tokens come from AZURE_AUTHORITY_HOST (https://login.microsoftonline.com/)
  * TENANT/oauth2/v2.0/token, for the scope https://storage.azure.com/.default,
  * and are kept until 5 minutes before they expire. The account is
- * AZURE_STORAGE_ACCOUNT or AZURE_STORAGE_ACCOUNT_NAME (or the connection
- * string's AccountName) unless the URI names one.
+ * FLYTE_AZURE_STORAGE_ACCOUNT_NAME, AZURE_STORAGE_ACCOUNT or
+ * AZURE_STORAGE_ACCOUNT_NAME (or the connection string's AccountName)
+ * unless the URI names one.
  */
 #include "config.h"
 
@@ -40,10 +41,28 @@ static const char *env(const char *name)
 	return v != NULL && *v != 0 ? v : NULL;
 }
 
+/* flytekit's FLYTE_AZURE_NAME ahead of the Azure SDKs' AZURE_NAME */
+static const char *env_flyte(const char *name, const char **which)
+{
+	static const char *const flyte[][2] = {
+		{ "AZURE_TENANT_ID", "FLYTE_AZURE_TENANT_ID" },
+		{ "AZURE_CLIENT_ID", "FLYTE_AZURE_CLIENT_ID" },
+		{ "AZURE_CLIENT_SECRET", "FLYTE_AZURE_CLIENT_SECRET" },
+	};
+	for (size_t i = 0; i < sizeof flyte / sizeof flyte[0]; i++)
+		if (strcmp(flyte[i][0], name) == 0 && env(flyte[i][1]) != NULL) {
+			*which = flyte[i][1];
+			return env(flyte[i][1]);
+		}
+	*which = name;
+	return env(name);
+}
+
 const char *rt_az_env_account(void)
 {
-	const char *v = env("AZURE_STORAGE_ACCOUNT");
-	return v != NULL ? v : env("AZURE_STORAGE_ACCOUNT_NAME");
+	static const char *const vars[] = { "FLYTE_AZURE_STORAGE_ACCOUNT_NAME", "AZURE_STORAGE_ACCOUNT",
+					    "AZURE_STORAGE_ACCOUNT_NAME", NULL };
+	return rt_env_first(vars, NULL);
 }
 
 /* "Name=value;Name=value" (names case-insensitive; a value may hold '='). */
@@ -80,7 +99,8 @@ static bool clean(const char *s)
 
 static int shared_key(struct rt_az_creds *c, struct rt_msg *err)
 {
-	static const char *const vars[] = { "AZURE_STORAGE_KEY", "AZURE_STORAGE_ACCOUNT_KEY", NULL };
+	static const char *const vars[] = { "FLYTE_AZURE_STORAGE_ACCOUNT_KEY", "AZURE_STORAGE_KEY",
+					    "AZURE_STORAGE_ACCOUNT_KEY", NULL };
 	char cs[512];
 	const char *which = NULL;
 	const char *k = rt_env_first(vars, &which);
@@ -269,19 +289,18 @@ static int form_add(struct base_buf *f, const char *name, const char *value)
 /* An AD token (client secret, else workload identity): 1, 0 none configured, -1. */
 static int ad_token(struct rt_az_creds *c, time_t *expires, struct rt_msg *err)
 {
-	const char *tenant = env("AZURE_TENANT_ID"), *client = env("AZURE_CLIENT_ID");
-	const char *secret = env("AZURE_CLIENT_SECRET"), *file = env("AZURE_FEDERATED_TOKEN_FILE");
+	const char *tv, *cv, *sv;
+	const char *tenant = env_flyte("AZURE_TENANT_ID", &tv), *client = env_flyte("AZURE_CLIENT_ID", &cv);
+	const char *secret = env_flyte("AZURE_CLIENT_SECRET", &sv), *file = env("AZURE_FEDERATED_TOKEN_FILE");
 	static char assertion[16384];
 	struct base_buf form = { 0 };
-	char url[1200];
+	char url[1200], what[200];
 	int rc = -1;
 
 	if (tenant == NULL || client == NULL || (secret == NULL && file == NULL))
 		return 0;
-	const char *what = secret != NULL ? "Azure AD client secret (AZURE_TENANT_ID, AZURE_CLIENT_ID, "
-					    "AZURE_CLIENT_SECRET)"
-					  : "Azure AD workload identity (AZURE_TENANT_ID, AZURE_CLIENT_ID, "
-					    "AZURE_FEDERATED_TOKEN_FILE)";
+	snprintf(what, sizeof what, "Azure AD %s (%s, %s, %s)", secret != NULL ? "client secret" : "workload identity",
+		 tv, cv, secret != NULL ? sv : "AZURE_FEDERATED_TOKEN_FILE");
 	if (token_url(tenant, url, sizeof url, err) < 0)
 		return -1;
 	if (secret == NULL && read_token_file(file, assertion, sizeof assertion, err) < 0)
@@ -299,8 +318,7 @@ static int ad_token(struct rt_az_creds *c, time_t *expires, struct rt_msg *err)
 	}
 	if (token_request(c, expires, url, (const char *)form.data, what, err) == 0) {
 		c->kind = RT_AZ_BEARER;
-		snprintf(c->source, sizeof c->source, "%s", secret != NULL ? "Azure AD (AZURE_CLIENT_SECRET)" :
-			 "Azure AD workload identity (AZURE_FEDERATED_TOKEN_FILE)");
+		snprintf(c->source, sizeof c->source, "%s", what);
 		rc = 1;
 	}
 	goto out;
@@ -344,9 +362,9 @@ int rt_az_creds_get(struct rt_az_creds *c, const char *account, struct rt_msg *e
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	return rt_msgf(err, "no Azure credentials for storage account '%s': tried AZURE_STORAGE_KEY (and "
-		       "AZURE_STORAGE_ACCOUNT_KEY, AZURE_STORAGE_CONNECTION_STRING), AZURE_STORAGE_SAS_TOKEN, "
-		       "AZURE_TENANT_ID + AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE",
-		       account);
+		       "FLYTE_AZURE_STORAGE_ACCOUNT_KEY, AZURE_STORAGE_ACCOUNT_KEY, AZURE_STORAGE_CONNECTION_STRING), "
+		       "AZURE_STORAGE_SAS_TOKEN, AZURE_TENANT_ID + AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or "
+		       "AZURE_FEDERATED_TOKEN_FILE (and FLYTE_AZURE_*)", account);
 }
 
 void rt_az_creds_forget(void)

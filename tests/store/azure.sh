@@ -191,7 +191,11 @@ sc AZURE_STORAGE_ENDPOINT=$EP AZURE_STORAGE_ACCOUNT=$ACCT AZURE_STORAGE_ACCOUNT_
 sc "AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=http;AccountName=$ACCT;AccountKey=$KEY;BlobEndpoint=$EP;" \
 	-- get "abfs://$C/from-az" "$tmp/f3"
 [ $rc -eq 0 ] && cmp -s "$tmp/f3" "$tmp/small2" || problem "connection string: $err"
-check "URI forms: abfs://C@ACCOUNT.dfs.core.windows.net/…, abfss://C@ACCOUNT.blob…, listings in the URI's form; AZURE_STORAGE_ACCOUNT(_KEY); a connection string with BlobEndpoint"
+BADKEY=$(printf 'not the key at all, but 64 bytes of it, to be a plausible key...' | base64 -w0)
+sc AZURE_STORAGE_ENDPOINT=$EP FLYTE_AZURE_STORAGE_ACCOUNT_NAME=$ACCT FLYTE_AZURE_STORAGE_ACCOUNT_KEY=$KEY \
+	AZURE_STORAGE_ACCOUNT=nosuchacct AZURE_STORAGE_KEY=$BADKEY -- head "abfs://$C/from-az"
+[ $rc -eq 0 ] || problem "flytekit's FLYTE_AZURE_STORAGE_ACCOUNT_NAME/KEY ahead of AZURE_*: $err"
+check "URI forms: abfs://C@ACCOUNT.dfs.core.windows.net/…, abfss://C@ACCOUNT.blob…, listings in the URI's form; AZURE_STORAGE_ACCOUNT(_KEY); flytekit's FLYTE_AZURE_STORAGE_ACCOUNT_NAME/KEY first; a connection string with BlobEndpoint"
 
 SAS=$(cl sas)
 sc AZURE_STORAGE_ENDPOINT=$EP "AZURE_STORAGE_SAS_TOKEN=?$SAS" -- put "$tmp/small2" "abfs://$C/sas/put"
@@ -207,7 +211,6 @@ case $rc:$err in 1:*"403 AuthorizationFailure on abfs://$C/sas/put: the credenti
 check "a SAS token (AZURE_STORAGE_SAS_TOKEN, with or without '?'): put, get, list; a bad signature is a 403 naming the source"
 
 # ---- errors ---------------------------------------------------------------------------------
-BADKEY=$(printf 'not the key at all, but 64 bytes of it, to be a plausible key...' | base64 -w0)
 sc AZURE_STORAGE_ENDPOINT=$EP AZURE_STORAGE_KEY=$BADKEY -- get "abfs://$C/from-az" "$tmp/b1"
 case $rc:$err in 1:*"403 AuthorizationFailure on abfs://$C/from-az: "*"(\"Server failed to authenticate the request."*) ;;
 *) problem "bad key, get: rc=$rc $err" ;; esac
@@ -273,7 +276,7 @@ TENANT=72f988bf-86f1-41af-91ab-2d7cd011db47
 CLIENT=5f1c1f2e-0000-4000-8000-00000000c1e7
 start_standin ad ad-server "$TENANT" "$CLIENT" "s3cr&t=+" - "$ACCT"
 AD="AZURE_STORAGE_ENDPOINT=http://127.0.0.1:$port/$ACCT AZURE_AUTHORITY_HOST=http://127.0.0.1:$port/ AZURE_TENANT_ID=$TENANT AZURE_CLIENT_ID=$CLIENT"
-sc $AD "AZURE_CLIENT_SECRET=s3cr&t=+" -- getmem "abfs://$C/any/blob" "$tmp/ad1" 100
+sc $AD "FLYTE_AZURE_CLIENT_SECRET=s3cr&t=+" AZURE_CLIENT_SECRET=not-this-one -- getmem "abfs://$C/any/blob" "$tmp/ad1" 100
 [ $rc -eq 0 ] && [ "$(cat "$tmp/ad1")" = "bearer ok" ] || problem "client secret: rc=$rc $err"
 grep -q "^POST /$TENANT/oauth2/v2.0/token form-ok" "$tmp/ad/log" || problem "token request: $(cat "$tmp/ad/log")"
 grep -q "^GET /$ACCT/$C/any/blob bearer-ok" "$tmp/ad/log" || problem "blob request: $(cat "$tmp/ad/log")"
@@ -294,7 +297,7 @@ stop_standin
 sc AZURE_STORAGE_ENDPOINT=$EP AZURE_AUTHORITY_HOST=http://login.example.com/ AZURE_TENANT_ID=$TENANT \
 	AZURE_CLIENT_ID=$CLIENT AZURE_CLIENT_SECRET=x -- head "abfs://$C/from-az"
 case $rc:$err in 1:*"AZURE_AUTHORITY_HOST='http://login.example.com/' must be an https:// URL"*) ;; *) problem "http authority: rc=$rc $err" ;; esac
-check "Azure AD against stand-ins: client secret and workload identity (the token form checked exactly; the bearer token used); a refused secret names the endpoint and AADSTS; a missing token file; http only to this machine"
+check "Azure AD against stand-ins: client secret (FLYTE_AZURE_CLIENT_SECRET first) and workload identity (the token form checked exactly; the bearer token used); a refused secret names the endpoint and AADSTS; a missing token file; http only to this machine"
 
 # ---- retries ------------------------------------------------------------------------------------------
 start_standin flaky flaky-server 2 503
