@@ -280,7 +280,8 @@ int rt_az_shared_key(const char *account, const uint8_t *key, size_t keylen, con
 			goto out;
 	if (base_buf_printf(&s, "/%s%s", account, path) < 0)
 		goto out;
-	memcpy(q, query, nq * sizeof q[0]);
+	if (nq > 0)
+		memcpy(q, query, nq * sizeof q[0]);
 	qsort(q, nq, sizeof q[0], cmp_kv);
 	for (size_t i = 0; i < nq; i++)
 		if (base_buf_printf(&s, "\n%s:%s", q[i].k, q[i].v) < 0)

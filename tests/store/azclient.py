@@ -18,9 +18,11 @@
       takes its bearer token: POST /TENANT/oauth2/v2.0/token must carry
       exactly the client-credentials form (client secret SECRET, or the
       federated ASSERTION when SECRET is "-"); GET and HEAD of
-      /ACCOUNT/CONTAINER/BLOB answer "bearer ok\\n" when the token is the one
-      it issued. Every request is logged (one line) in LOGFILE. The port it
-      listens on (127.0.0.1) is written to PORTFILE.
+      /ACCOUNT/CONTAINER/BLOB answer "bearer ok\\n" when the token is one it
+      issued; a blob whose name holds "refuse-first" is refused once (401
+      InvalidAuthenticationInfo); List Blobs of a container answers two
+      pages (blobs "a", then "b"). Every request is logged (one line) in
+      LOGFILE. The port it listens on (127.0.0.1) is written to PORTFILE.
   azclient.py flaky-server PORTFILE LOGFILE FAILS STATUS
       A Blob service that answers its first FAILS requests with STATUS (503:
       ServerBusy, 500: InternalError, 403: AuthenticationFailed), then GETs
@@ -143,7 +145,9 @@ def client(ep, account, key, cmd, args):
 
 
 def ad_server(portfile, logfile, tenant, client_id, secret, assertion, account):
-    issued = "tok-" + base64.b16encode(hashlib.sha256(client_id.encode()).digest()[:8]).decode()
+    stem = "tok-" + base64.b16encode(hashlib.sha256(client_id.encode()).digest()[:8]).decode()
+    issued = []
+    refused = set()
     if secret == "-":
         want = {"grant_type": ["client_credentials"], "client_id": [client_id],
                 "scope": ["https://storage.azure.com/.default"],
@@ -176,18 +180,36 @@ def ad_server(portfile, logfile, tenant, client_id, secret, assertion, account):
                   self.headers.get("Content-Type") == "application/x-www-form-urlencoded")
             self.log("form-ok" if ok else "form-bad " + raw)
             if ok:
+                issued.append("%s-%d" % (stem, len(issued) + 1))
                 self.answer(200, ('{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,'
-                                  '"access_token":"%s"}' % issued).encode())
+                                  '"access_token":"%s"}' % issued[-1]).encode())
             else:
                 self.answer(401, b'{"error":"invalid_client","error_description":"AADSTS7000215: '
                                  b'Invalid client secret provided.\\r\\nTrace ID: 1"}')
 
         def blob(self):
             auth = self.headers.get("Authorization", "")
-            good = auth == "Bearer " + issued and self.headers.get("x-ms-version") == VERSION
-            self.log("bearer-ok" if good else "bearer-bad " + auth)
+            tok = auth[7:] if auth.startswith("Bearer ") else ""
+            good = tok in issued and self.headers.get("x-ms-version") == VERSION
+            if good and "refuse-first" in self.path and self.path not in refused:
+                refused.add(self.path)
+                self.log("bearer-refused " + tok)
+                self.answer(401, b'<?xml version="1.0"?><Error><Code>InvalidAuthenticationInfo</Code>'
+                                 b'<Message>Token expired.</Message></Error>', "application/xml",
+                            {"x-ms-error-code": "InvalidAuthenticationInfo"})
+                return
+            self.log(("bearer-ok " + tok) if good else "bearer-bad " + auth)
+            u = urllib.parse.urlsplit(self.path)
+            q = urllib.parse.parse_qs(u.query)
             if not self.path.startswith("/%s/" % account):
                 self.answer(404, b"", "application/xml", {"x-ms-error-code": "ResourceNotFound"})
+            elif good and q.get("comp") == ["list"]:
+                c = u.path.split("/")[2]
+                name, nxt = ("b", "") if q.get("marker") == ["m1"] else ("a", "m1")
+                body = ('<?xml version="1.0" encoding="utf-8"?><EnumerationResults ContainerName="%s">'
+                        '<Blobs><Blob><Name>%s</Name></Blob></Blobs><NextMarker>%s</NextMarker>'
+                        '</EnumerationResults>' % (c, q.get("prefix", [""])[0] + name, nxt)).encode()
+                self.answer(200, body, "application/xml")
             elif good:
                 self.answer(200, b"bearer ok\n", "application/octet-stream", {"ETag": '"0x1"'})
             else:

@@ -280,6 +280,17 @@ sc $AD "FLYTE_AZURE_CLIENT_SECRET=s3cr&t=+" AZURE_CLIENT_SECRET=not-this-one -- 
 [ $rc -eq 0 ] && [ "$(cat "$tmp/ad1")" = "bearer ok" ] || problem "client secret: rc=$rc $err"
 grep -q "^POST /$TENANT/oauth2/v2.0/token form-ok" "$tmp/ad/log" || problem "token request: $(cat "$tmp/ad/log")"
 grep -q "^GET /$ACCT/$C/any/blob bearer-ok" "$tmp/ad/log" || problem "blob request: $(cat "$tmp/ad/log")"
+: >"$tmp/ad/log"
+sc $AD "AZURE_CLIENT_SECRET=s3cr&t=+" -- list "abfs://$C/p/"
+[ $rc -eq 0 ] && [ "$out" = "abfs://$C/p/a
+abfs://$C/p/b" ] || problem "list with a token: rc=$rc out=$out $err"
+[ "$(grep -c '^POST' "$tmp/ad/log")" = 1 ] && [ "$(grep -c 'comp=list.* bearer-ok' "$tmp/ad/log")" = 2 ] ||
+	problem "one token for two pages: $(cat "$tmp/ad/log")"
+: >"$tmp/ad/log"
+sc $AD "AZURE_CLIENT_SECRET=s3cr&t=+" -- getmem "abfs://$C/refuse-first" "$tmp/ad2" 100
+[ $rc -eq 0 ] && [ "$(cat "$tmp/ad2")" = "bearer ok" ] || problem "a refused token fetched again: rc=$rc $err"
+[ "$(grep -c '^POST' "$tmp/ad/log")" = 2 ] && grep -q "bearer-refused" "$tmp/ad/log" ||
+	problem "refused then fetched again: $(cat "$tmp/ad/log")"
 sc $AD "AZURE_CLIENT_SECRET=wrong" -- head "abfs://$C/any/blob"
 case $rc:$err in 1:*"Azure AD client secret (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET): the token endpoint http://127.0.0.1:$port/$TENANT/oauth2/v2.0/token answered 401 invalid_client: AADSTS7000215: Invalid client secret provided.") ;;
 *) problem "wrong secret: rc=$rc $err" ;; esac
@@ -297,7 +308,7 @@ stop_standin
 sc AZURE_STORAGE_ENDPOINT=$EP AZURE_AUTHORITY_HOST=http://login.example.com/ AZURE_TENANT_ID=$TENANT \
 	AZURE_CLIENT_ID=$CLIENT AZURE_CLIENT_SECRET=x -- head "abfs://$C/from-az"
 case $rc:$err in 1:*"AZURE_AUTHORITY_HOST='http://login.example.com/' must be an https:// URL"*) ;; *) problem "http authority: rc=$rc $err" ;; esac
-check "Azure AD against stand-ins: client secret (FLYTE_AZURE_CLIENT_SECRET first) and workload identity (the token form checked exactly; the bearer token used); a refused secret names the endpoint and AADSTS; a missing token file; http only to this machine"
+check "Azure AD against stand-ins: client secret (FLYTE_AZURE_CLIENT_SECRET first) and workload identity (the token form checked exactly; the bearer token used; one token for two list pages; a refused token fetched again once); a refused secret names the endpoint and AADSTS; a missing token file; http only to this machine"
 
 # ---- retries ------------------------------------------------------------------------------------------
 start_standin flaky flaky-server 2 503
