@@ -11,6 +11,10 @@
  *   runtime (BASE_WRITE_HIDDEN_TEMP | BASE_WRITE_FSYNC, mode 0644): temp
  *     "<dir>/.<name>.XXXXXX", the file fsynced before the rename and the
  *     directory after it (best effort).
+ * A target that exists and is neither a regular file nor a directory (a
+ * device such as /dev/null, a FIFO, a terminal) is opened and written in
+ * place, never replaced; a symbolic link to a regular file stays, and the
+ * file it leads to is replaced.
  * Errors: -1 with errno set and the failed step in *stage (may be NULL),
  * for the caller's own message. */
 #ifndef BASE_FILEIO_H
@@ -44,6 +48,13 @@ struct base_write_result {
  * r may be NULL. */
 int base_write_file(const char *path, const void *data, size_t len, unsigned flags, int mode,
 		    struct base_write_result *r);
+/* Makes SIGINT, SIGTERM and SIGHUP unlink the temporary files of writes in
+ * progress, then die of the signal (its default action). A signal ignored
+ * at the call stays ignored. For a program's main (the compiler's driver). */
+void base_write_remove_temps_on_signals(void);
+/* For tests: hook(tmp) runs after the temporary file is filled and before
+ * the rename (NULL: none). */
+void base_write_set_hook(void (*hook)(const char *tmp));
 /* Whether the file at path holds exactly data[0..len) (false when it
  * cannot be read). */
 bool base_file_same(const char *path, const void *data, size_t len);

@@ -31,6 +31,19 @@
 
 #define BASE_PBWIRE_MAX_DEPTH 100
 
+/* Literals and LiteralTypes sit inside other messages in every file
+ * flytec writes and the runtime reads: a launch plan's default is
+ * LaunchPlan > LaunchPlanSpec > ParameterMap > entry > Parameter > Literal,
+ * a workflow's bound value WorkflowSpec > WorkflowTemplate > Node > Binding
+ * > BindingData, a type WorkflowSpec > WorkflowTemplate > TypedInterface >
+ * VariableMap > entry > Variable > LiteralType (a sub-workflow one more).
+ * BASE_LITERAL_MAX_DEPTH is what remains of BASE_PBWIRE_MAX_DEPTH for the
+ * value or type itself: the compiler refuses a declared type whose values
+ * (or whose LiteralType) would nest deeper, so that every value a program
+ * can have is one the runtime reads. */
+#define BASE_LITERAL_ENVELOPE_DEPTH 10
+#define BASE_LITERAL_MAX_DEPTH (BASE_PBWIRE_MAX_DEPTH - BASE_LITERAL_ENVELOPE_DEPTH)
+
 enum base_pbwire_flags {
 	BASE_PBWIRE_LENIENT = 1,
 	BASE_PBWIRE_CHECK_UTF8 = 2,

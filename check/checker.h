@@ -36,6 +36,14 @@ struct fl_options {
 	struct fl_kv *env;
 	uint32_t nenv;
 	const char *image;
+	const char *pod_template_name;  /* TaskMetadata.pod_template_name, or NULL */
+	/* ExtendedResources: a GPU accelerator (flytekit's accelerator=) ... */
+	const char *accel_device;       /* NULL: none */
+	const char *accel_partition;    /* partition_size, or NULL */
+	bool accel_unpartitioned;
+	/* ... and shared memory (flytekit's shared_memory=) */
+	bool has_shared_memory;
+	const char *shared_memory_size; /* size_limit, or NULL: the container's memory */
 };
 
 struct fl_entity;

@@ -67,7 +67,10 @@ static bool same_element_options(const struct checker *k, const struct fl_entity
 	       && (!a.has_interruptible || a.interruptible == b.interruptible)
 	       && kv_set_eq(a.requests, a.nrequests, b.requests, b.nrequests)
 	       && kv_set_eq(a.limits, a.nlimits, b.limits, b.nlimits) && kv_list_eq(a.env, a.nenv, b.env, b.nenv)
-	       && str_eq(ia, ib);
+	       && str_eq(ia, ib) && str_eq(a.pod_template_name, b.pod_template_name)
+	       && str_eq(a.accel_device, b.accel_device) && str_eq(a.accel_partition, b.accel_partition)
+	       && a.accel_unpartitioned == b.accel_unpartitioned && a.has_shared_memory == b.has_shared_memory
+	       && str_eq(a.shared_memory_size, b.shared_memory_size);
 }
 
 /* Whether two maps of one name would be the same task template. The name

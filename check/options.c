@@ -72,6 +72,10 @@ static const struct {
 	{"limits", OPT_TASK | OPT_MAP | OPT_WITH},
 	{"env", OPT_TASK | OPT_MAP},
 	{"image", OPT_TASK | OPT_MAP | OPT_WITH},
+	/* TaskNodeOverrides holds extended_resources but no pod template name */
+	{"pod_template_name", OPT_TASK | OPT_MAP},
+	{"accelerator", OPT_TASK | OPT_MAP | OPT_WITH},
+	{"shared_memory", OPT_TASK | OPT_MAP | OPT_WITH},
 	{"concurrency", OPT_MAP},
 	{"min_success_ratio", OPT_MAP},
 	{"min_successes", OPT_MAP},
@@ -193,6 +197,116 @@ static void reject_option(struct checker *k, const struct fl_node *b, unsigned w
 		fl_error(k->c, b->binding.name.loc, "unknown option '%s'%s", name, fl_suggest_words(k, name, cands, nc));
 }
 
+/* A Kubernetes object name (a PodTemplate's): a DNS-1123 subdomain, at most
+ * 253 lowercase letters, digits, '-' and '.', starting and ending with a
+ * letter or digit (k8s.io/apimachinery IsDNS1123Subdomain). */
+static bool k8s_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+		if (!alnum && ((ch != '-' && ch != '.') || i == 0 || i == n - 1))
+			return false;
+	}
+	return true;
+}
+
+/* accelerator = "device" or { device = "...", partition_size = "..." }
+ * or { device = "...", unpartitioned = true }: flytekit's GPUAccelerator
+ * and MultiInstanceGPUAccelerator (flytekit/extras/accelerators.py). */
+static void read_accelerator(struct checker *k, const struct fl_node *v, struct fl_options *o)
+{
+	static const char *const usage = "accelerator takes a device name (\"nvidia-l4\") or a record "
+					 "{ device = \"nvidia-tesla-a100\", partition_size = \"1g.5gb\" }";
+	if (v->kind == FL_STRING) {
+		if (v->str.len == 0 || !fl_nul_free(k, v))
+			fl_error(k->c, v->loc, "%s", usage);
+		else
+			o->accel_device = v->str.bytes;
+		return;
+	}
+	if (v->kind != FL_RECORD) {
+		fl_error(k->c, v->loc, "%s", usage);
+		return;
+	}
+	const char *device = NULL, *partition = NULL;
+	bool unpartitioned = false, ok = true;
+	const struct fl_node *part_node = NULL;
+	for (const struct fl_node *f = v->list.head; f != NULL; f = f->next) {
+		const char *key = f->binding.name.str;
+		const struct fl_node *val = f->binding.value;
+		if (strcmp(key, "device") == 0 || strcmp(key, "partition_size") == 0) {
+			if (val->kind != FL_STRING || val->str.len == 0 || !fl_nul_free(k, val)) {
+				fl_error(k->c, val->loc, "accelerator.%s takes a non-empty string", key);
+				ok = false;
+			} else if (key[0] == 'd') {
+				device = val->str.bytes;
+			} else {
+				partition = val->str.bytes, part_node = f;
+			}
+		} else if (strcmp(key, "unpartitioned") == 0) {
+			if (val->kind != FL_BOOL) {
+				fl_error(k->c, val->loc, "accelerator.unpartitioned takes true or false");
+				ok = false;
+			} else {
+				unpartitioned = val->bval;
+				if (unpartitioned)
+					part_node = part_node != NULL ? part_node : f;
+			}
+		} else {
+			static const char *const keys[] = {"device", "partition_size", "unpartitioned"};
+			fl_error(k->c, f->binding.name.loc, "unknown accelerator field '%s' (the fields are device, "
+				 "partition_size, unpartitioned)%s", key, fl_suggest_words(k, key, keys, 3));
+			ok = false;
+		}
+	}
+	if (ok && device == NULL) {
+		fl_error(k->c, v->loc, "accelerator needs a device, as in { device = \"nvidia-tesla-a100\" }");
+		ok = false;
+	}
+	if (ok && partition != NULL && unpartitioned) {
+		/* GPUAccelerator's oneof partition_size_value */
+		fl_error(k->c, part_node->loc, "give accelerator.partition_size or unpartitioned = true, not both "
+			 "(one oneof field of GPUAccelerator)");
+		ok = false;
+	}
+	if (ok) {
+		o->accel_device = device;
+		o->accel_partition = partition;
+		o->accel_unpartitioned = unpartitioned;
+	}
+}
+
+/* The options Flyte keeps in TaskMetadata.pod_template_name and in
+ * ExtendedResources. False: not one of them. */
+static bool read_pod_option(struct checker *k, const char *name, const struct fl_node *v, struct fl_options *o)
+{
+	if (strcmp(name, "pod_template_name") == 0) {
+		if (v->kind != FL_STRING || !fl_nul_free(k, v) || !k8s_name(v->str.bytes))
+			fl_error(k->c, v->loc, "pod_template_name takes the name of a PodTemplate: lowercase letters, "
+				 "digits, '-' and '.', at most 253, as in \"gpu-pod\"");
+		else
+			o->pod_template_name = v->str.bytes;
+	} else if (strcmp(name, "accelerator") == 0) {
+		read_accelerator(k, v, o);
+	} else if (strcmp(name, "shared_memory") == 0) {
+		double q;
+		if (v->kind == FL_BOOL && v->bval)
+			o->has_shared_memory = true, o->shared_memory_size = NULL;
+		else if (v->kind == FL_STRING && fl_nul_free(k, v) && fl_quantity_parse(v->str.bytes, &q))
+			o->has_shared_memory = true, o->shared_memory_size = v->str.bytes;
+		else
+			fl_error(k->c, v->loc, "shared_memory takes true (as large as the container's memory) or a "
+				 "size, as in \"2Gi\"");
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* The options of tasks (and maps, and most of with { }). False: not one. */
 static bool read_task_option(struct checker *k, const struct fl_node *b, struct fl_options *o)
 {
@@ -232,7 +346,7 @@ static bool read_task_option(struct checker *k, const struct fl_node *b, struct 
 		else if (fl_nul_free(k, v))
 			o->image = v->str.bytes;
 	} else {
-		return false;
+		return read_pod_option(k, name, v, o);
 	}
 	return true;
 }
@@ -405,5 +519,14 @@ struct fl_options fl_merge_options(const struct fl_options *base, const struct f
 		r.env = over->env, r.nenv = over->nenv;
 	if (over->image != NULL)
 		r.image = over->image;
+	if (over->pod_template_name != NULL)
+		r.pod_template_name = over->pod_template_name;
+	if (over->accel_device != NULL) {
+		r.accel_device = over->accel_device;
+		r.accel_partition = over->accel_partition;
+		r.accel_unpartitioned = over->accel_unpartitioned;
+	}
+	if (over->has_shared_memory)
+		r.has_shared_memory = true, r.shared_memory_size = over->shared_memory_size;
 	return r;
 }

@@ -5,6 +5,8 @@
 
 #include "check_impl.h"
 
+#include "pbwire.h"
+
 static void sig_from_decl(struct checker *k, struct fl_entity *e)
 {
 	const struct fl_node *d = e->decl;
@@ -50,7 +52,14 @@ static void sig_from_decl(struct checker *k, struct fl_entity *e)
 	e->ok = true;
 }
 
-/* A map's target: a task or a launch plan. */
+/* A map's target: a task. A map over a launch plan (or a workflow) does
+ * not register on Flyte 1.16: flytepropeller's compiler types an ArrayNode
+ * by its sub-node's interface (pkg/compiler/validators/interface.go,
+ * ValidateUnderlyingInterface, the Node_ArrayNode case), which for a launch
+ * plan is the plan's own, scalar one; the lists bound to the map then fail
+ * ValidateBindings with MismatchingVariables, and so does the workflow's
+ * output bound to the map's. FlyteAdmin compiles every workflow it
+ * registers with that compiler. */
 static struct fl_entity *map_target(struct checker *k, const struct fl_node *map)
 {
 	const char *name = map->map.target.str;
@@ -59,25 +68,30 @@ static struct fl_entity *map_target(struct checker *k, const struct fl_node *map
 	struct fl_entity *t = fl_ns_lookup(k, name);
 	struct fl_loc loc = map->map.target.loc;
 	if (t == NULL) {
-		fl_error(k->c, loc, "unknown task '%s'%s", name,
-			 fl_suggest_entity(k, name, 1u << FL_E_TASK | 1u << FL_E_LAUNCHPLAN));
+		fl_error(k->c, loc, "unknown task '%s'%s", name, fl_suggest_entity(k, name, 1u << FL_E_TASK));
 		return NULL;
 	}
 	switch (t->kind) {
 	case FL_E_TASK:
-	case FL_E_LAUNCHPLAN:
 		return t;
+	case FL_E_LAUNCHPLAN:
+		fl_error(k->c, loc, "cannot map over launch plan '%s': Flyte cannot register a map over a launch plan "
+			 "(flytepropeller types the map by the plan's own inputs, which are not lists, and refuses "
+			 "the lists bound to it); map over the task it runs, with the plan's fixed inputs bound by "
+			 "partial<...>", name);
+		fl_note(k->c, fl_entity_name_loc(t), "launch plan '%s' is declared here", name);
+		return NULL;
 	case FL_E_WORKFLOW:
-		fl_error(k->c, loc, "cannot map over workflow '%s'; map over a launch plan of it "
-			 "(launchplan %s_lp for %s {}) instead", name, name, name);
+		fl_error(k->c, loc, "cannot map over workflow '%s': Flyte maps tasks only; map over the task it "
+			 "calls", name);
 		return NULL;
 	case FL_E_MAP:
-		fl_error(k->c, loc, "cannot map over map '%s'; map over a task or a launch plan", name);
+		fl_error(k->c, loc, "cannot map over map '%s'; map over a task", name);
 		if (t->map.target != NULL)
 			fl_note(k->c, t->decl->loc, "'%s' maps task '%s'", name, t->map.target->name);
 		return NULL;
 	case FL_E_ENUM:
-		fl_error(k->c, loc, "'%s' is an enum, not a task; map over a task or a launch plan", name);
+		fl_error(k->c, loc, "'%s' is an enum, not a task; map over a task", name);
 		return NULL;
 	}
 	return NULL;
@@ -104,13 +118,8 @@ static size_t bind_partials(struct checker *k, struct fl_map_info *mi, const str
 		nbindings++;
 		int idx = fl_sig_input(&t->sig, name);
 		if (idx < 0) {
-			const char *fixed = "";
-			if (t->kind == FL_E_LAUNCHPLAN && t->lp.workflow != NULL
-			    && fl_sig_input(&t->lp.workflow->sig, name) >= 0)
-				fixed = " (it is fixed by the launch plan)";
-			fl_error(k->c, b->binding.name.loc, "partial binds '%s', but %s '%s' has no input '%s'%s%s", name,
-				 fl_kind_word(t->kind), t->name, name, fixed,
-				 *fixed ? "" : fl_suggest_var(k, name, t->sig.in, t->sig.nin));
+			fl_error(k->c, b->binding.name.loc, "partial binds '%s', but %s '%s' has no input '%s'%s", name,
+				 fl_kind_word(t->kind), t->name, name, fl_suggest_var(k, name, t->sig.in, t->sig.nin));
 			continue;
 		}
 		if (first >= 0) {
@@ -166,11 +175,32 @@ void fl_map_sig(struct checker *k, struct fl_entity *e, const struct fl_node *ma
 	size_t n = bind_partials(k, mi, t, map, literal_values, bound, values);
 	if (mi->legacy && mi->has_min_successes)
 		fl_error(k->c, mi->min_successes_loc, "a legacy map does not support min_successes; use min_success_ratio");
-	if (mi->legacy && t->kind == FL_E_LAUNCHPLAN)
-		fl_error(k->c, map->loc, "a legacy map can only map a task, not launch plan '%s'", t->name);
 	e->sig = fl_sig_lift(k->a, &t->sig, bound, values, n, mi->optional_outputs);
 	e->sig.single_output = t->sig.single_output;
 	e->ok = true;
+}
+
+/* Every input and output type within the depth the runtime reads (one
+ * limit for both: base/pbwire.h). A map's lifted types count: they are
+ * what its elements' lists are. */
+static void check_depths(struct checker *k, const struct fl_entity *e)
+{
+	for (int side = 0; side < 2; side++) {
+		const struct fl_var *vars = side ? e->sig.out : e->sig.in;
+		uint32_t n = side ? e->sig.nout : e->sig.nin;
+		for (uint32_t i = 0; i < n; i++) {
+			unsigned d = fl_type_wire_depth(vars[i].type);
+			if (d <= BASE_LITERAL_MAX_DEPTH)
+				continue;
+			/* a map's lifted types are the map's doing */
+			struct fl_loc at = e->kind == FL_E_MAP ? e->decl->loc : vars[i].loc;
+			fl_error(k->c, at, "%s '%s' of %s '%s' nests too deeply: its values are %u protobuf "
+				 "messages deep, and a value may be at most %d (the runtime reads %d levels, %d of them "
+				 "the file around the value); nest fewer lists, dicts or optionals",
+				 side ? "output" : "input", vars[i].name, fl_kind_word(e->kind), e->name, d,
+				 BASE_LITERAL_MAX_DEPTH, BASE_PBWIRE_MAX_DEPTH, BASE_LITERAL_ENVELOPE_DEPTH);
+		}
+	}
 }
 
 void fl_resolve_sig(struct checker *k, struct fl_entity *e)
@@ -197,7 +227,9 @@ void fl_resolve_sig(struct checker *k, struct fl_entity *e)
 		e->ok = true;
 		break;
 	}
-	if (e->ok)
+	if (e->ok) {
 		fl_sig_build_index(k->a, &e->sig);
+		check_depths(k, e);
+	}
 	e->state = 2;
 }

@@ -265,3 +265,48 @@ int fl_sig_output(const struct fl_sig *s, const char *name)
 {
 	return var_position(s->out, s->nout, s->index != NULL ? &s->index->out : NULL, name);
 }
+
+/* A value: Literal > Scalar > Primitive (> Timestamp, Duration), or
+ * Literal > Scalar > Blob > BlobMetadata > BlobType; a list adds Literal >
+ * LiteralCollection, a dict Literal > LiteralMap > entry, an optional
+ * Literal > Scalar > Union (whose value is a Literal and whose type a
+ * LiteralType). */
+static unsigned value_depth(const struct fl_type *t);
+
+/* A type: LiteralType (> BlobType, EnumType); a list or dict adds one
+ * LiteralType; an optional LiteralType > UnionType > variant LiteralType
+ * (> TypeStructure, flytekit's tag). */
+static unsigned type_depth(const struct fl_type *t)
+{
+	unsigned d = 0, leaf = 1;
+	for (; t != NULL; t = t->elem) {
+		switch (t->kind) {
+		case FL_T_LIST: case FL_T_DICT: d += 1; break;
+		case FL_T_OPTIONAL: d += 3; break;
+		case FL_T_FILE: case FL_T_DIR: case FL_T_ENUM: leaf = 2; break;
+		default: break;
+		}
+	}
+	return d + leaf;
+}
+
+static unsigned value_depth(const struct fl_type *t)
+{
+	switch (t->kind) {
+	case FL_T_LIST: return 2 + value_depth(t->elem);
+	case FL_T_DICT: return 3 + value_depth(t->elem);
+	case FL_T_OPTIONAL: {
+		unsigned v = value_depth(t->elem), ty = type_depth(t->elem);
+		return 3 + (v > ty ? v : ty);
+	}
+	case FL_T_FILE: case FL_T_DIR: return 5;
+	case FL_T_DATETIME: case FL_T_DURATION: return 4;
+	default: return 3;
+	}
+}
+
+unsigned fl_type_wire_depth(const struct fl_type *t)
+{
+	unsigned v = value_depth(t), ty = type_depth(t);
+	return v > ty ? v : ty;
+}

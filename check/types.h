@@ -39,6 +39,10 @@ struct fl_type {
 	const struct fl_node *enumd;  /* FL_T_ENUM: the ENUM declaration */
 };
 
+/* How many protobuf messages deep a value of type t nests (its Literal
+ * and everything inside it), or its LiteralType, whichever is deeper. */
+unsigned fl_type_wire_depth(const struct fl_type *t);
+
 /* The scalar types, shared. */
 const struct fl_type *fl_type_scalar(enum fl_type_kind k);
 const struct fl_type *fl_type_list(struct fl_arena *a, const struct fl_type *elem);

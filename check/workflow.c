@@ -94,16 +94,79 @@ static void lift_note(struct checker *k, const struct fl_entity *map, const stru
 		T(k, in->type->elem), T(k, in->type));
 }
 
-/* Checks one argument value against the input it is passed to. */
-static void check_arg(struct checker *k, struct fl_entity *target, const struct fl_var *in, struct fl_node *val,
-		      const struct fl_node *rest)
+/* A value the checker takes as a literal (fl_check_literal): no workflow
+ * value anywhere inside, each member access an enum member. A list or
+ * dict holding a workflow value (`[p.g, 1]`) is a collection or map
+ * binding instead, checked element by element. */
+static bool is_literal_value(struct checker *k, const struct fl_node *n)
 {
-	const struct place w = {.fmt = "input '%s' of %s '%s'", .a = in->name, .b = fl_kind_word(target->kind),
-			       .c = target->name};
-#define what fl_what_str(k, &w)
-	bool lifted = target->kind == FL_E_MAP && !in->bound && in->type->kind == FL_T_LIST;
-	if (fl_is_literal(val) && (val->kind != FL_MEMBER || fl_enum_of_member(k, val) != NULL)) {
-		if (!fl_check_literal(k, val, in->type, &w)) {
+	switch (n->kind) {
+	case FL_LIST:
+	case FL_DICT:
+		for (const struct fl_node *c = n->list.head; c != NULL; c = c->next)
+			if (!is_literal_value(k, c->kind == FL_DICT_ENTRY ? c->pair.value : c))
+				return false;
+		return true;
+	case FL_MEMBER:
+		return fl_enum_of_member(k, n) != NULL;
+	default:
+		return fl_is_literal(n);
+	}
+}
+
+/* The type a list or dict binding fills: t, or what an optional t holds
+ * (flytekit binds the collection to the optional input as it is). */
+static const struct fl_type *unwrap_optional(const struct fl_type *t)
+{
+	while (t->kind == FL_T_OPTIONAL)
+		t = t->elem;
+	return t;
+}
+
+static void check_arg_part(struct checker *k, struct fl_entity *target, const struct fl_var *in, struct fl_node *val,
+			   const struct fl_node *rest, const char *part);
+
+/* `{"key": value, ...}` holding workflow values: a map binding (keys are
+ * string literals, each value checked as an argument of the dict's value
+ * type). */
+static void check_dict_arg(struct checker *k, struct fl_entity *target, const struct fl_var *in, struct fl_node *val,
+			   const struct fl_node *rest, const char *what)
+{
+	const struct fl_type *dt = unwrap_optional(in->type);
+	if (dt->kind != FL_T_DICT) {
+		fl_error(k->c, val->loc, "%s has type %s, but the value is a dict", what, T(k, in->type));
+		return;
+	}
+	struct fl_var elem = *in;
+	elem.type = dt->elem;
+	struct fl_ptrmap keys;
+	fl_ptrmap_init(k->a, &keys, val->list.count);
+	for (struct fl_node *e = val->list.head; e != NULL; e = e->next) {
+		if (e->pair.key->kind != FL_STRING) {
+			fl_error(k->c, e->pair.key->loc, "dict keys must be string literals");
+		} else if (fl_nul_free(k, e->pair.key)) {
+			const char *key = fl_intern(k->c->names, e->pair.key->str.bytes, e->pair.key->str.len);
+			if (fl_ptrmap_add(&keys, key, 0) >= 0)
+				fl_error(k->c, e->pair.key->loc, "the dict has the key \"%s\" twice", key);
+		}
+		check_arg_part(k, target, &elem, e->pair.value, rest, "a value of");
+	}
+	val->ty = in->type;
+}
+
+/* Checks one value against the input it is passed to, or (part: "an
+ * element of", "a value of") against a part of it. */
+static void check_arg_part(struct checker *k, struct fl_entity *target, const struct fl_var *in, struct fl_node *val,
+			   const struct fl_node *rest, const char *part)
+{
+	const struct place base = {.fmt = "input '%s' of %s '%s'", .a = in->name, .b = fl_kind_word(target->kind),
+				  .c = target->name};
+	const struct place inner = {.outer = &base, .fmt = part};
+	const struct place *wp = part != NULL ? &inner : &base;
+#define what fl_what_str(k, wp)
+	bool lifted = part == NULL && target->kind == FL_E_MAP && !in->bound && in->type->kind == FL_T_LIST;
+	if (is_literal_value(k, val)) {
+		if (!fl_check_literal(k, val, in->type, wp)) {
 			if (lifted && val->kind != FL_LIST)
 				lift_note(k, target, in);
 			return;
@@ -111,16 +174,21 @@ static void check_arg(struct checker *k, struct fl_entity *target, const struct 
 		val->ty = in->type;
 		return;
 	}
+	if (val->kind == FL_DICT) {
+		check_dict_arg(k, target, in, val, rest, what);
+		return;
+	}
 	if (val->kind == FL_LIST) {
 		/* a list of workflow values: a collection binding */
-		if (in->type->kind != FL_T_LIST) {
+		const struct fl_type *lt = unwrap_optional(in->type);
+		if (lt->kind != FL_T_LIST) {
 			fl_error(k->c, val->loc, "%s has type %s, but the value is a list", what, T(k, in->type));
 			return;
 		}
 		struct fl_var elem = *in;
-		elem.type = in->type->elem;
+		elem.type = lt->elem;
 		for (struct fl_node *e = val->list.head; e != NULL; e = e->next)
-			check_arg(k, target, &elem, e, rest);
+			check_arg_part(k, target, &elem, e, rest, "an element of");
 		val->ty = in->type;
 		return;
 	}
@@ -133,6 +201,12 @@ static void check_arg(struct checker *k, struct fl_entity *target, const struct 
 		lift_note(k, target, in);
 	else if (fl_type_assignable(fl_type_optional(k->a, in->type), t) || (t->kind == FL_T_LIST && in->type->kind == FL_T_LIST))
 		explain_optional(k, val);
+}
+
+static void check_arg(struct checker *k, struct fl_entity *target, const struct fl_var *in, struct fl_node *val,
+		      const struct fl_node *rest)
+{
+	check_arg_part(k, target, in, val, rest, NULL);
 }
 
 /* ---- calls ------------------------------------------------------------ */

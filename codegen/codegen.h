@@ -13,7 +13,12 @@
 
 struct fl_ctx;
 
-enum fl_artifact_kind { FL_ART_TASK = 1, FL_ART_WORKFLOW = 2, FL_ART_LAUNCHPLAN = 3 };
+enum fl_artifact_kind {
+	FL_ART_TASK = 1, FL_ART_WORKFLOW = 2, FL_ART_LAUNCHPLAN = 3,
+	/* for local runs only (never registered; the C tables' entity kinds 4 and 5) */
+	FL_ART_MAP_NAME = 4,         /* a declared map's name; data: its map task's name */
+	FL_ART_TASK_DEFAULTS = 5,    /* a task's input defaults; data: a LiteralMap */
+};
 
 struct fl_artifact {
 	enum fl_artifact_kind kind;
@@ -27,6 +32,8 @@ struct fl_artifact {
 struct fl_package {
 	struct fl_artifact *items;   /* in registration order */
 	uint32_t n;
+	struct fl_artifact *local;   /* FL_ART_MAP_NAME, FL_ART_TASK_DEFAULTS: what local runs need */
+	uint32_t nlocal;             /* besides (the C tables only; no msg, no file) */
 };
 
 /* fl_lower, fl_package_write_tgz, fl_package_write_dir, fl_show_file:

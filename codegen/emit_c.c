@@ -1,4 +1,7 @@
-/* emit_c.c: the generated C of a module, NAME.flyte.h and NAME.flyte.c.
+/* emit_c.c: the generated C of a module, STEM.flyte-c.h and STEM.flyte-c.c
+ * (STEM.flyte the source's base name: not NAME.flyte.c, whose object
+ * NAME.flyte.o make's built-in rule would link into NAME.flyte, the
+ * user's source).
  *
  * The header declares one C function per task for the user to write, with
  * a C type for every language type (include/flyterun.h gives the layouts),
@@ -489,7 +492,7 @@ static const char *module_prefix_of(struct cgen *g, const char *name)
 static void module_prefix(struct cgen *g)
 {
 	g->prefix = module_prefix_of(g, g->m->name);
-	g->guard = fl_sprintf(g->a, "%s_FLYTE_H", upper(g, g->prefix));
+	g->guard = fl_sprintf(g->a, "%s_FLYTE_C_H", upper(g, g->prefix));
 }
 
 /* The modules whose tasks the table lists (imported ones first, each
@@ -507,14 +510,15 @@ static void add_modules(struct cgen *g)
 	}
 }
 
-/* Whether the .c can include the header by its name base: #include "..."
- * has no escapes. */
+/* Whether the .c can include the header by its name: a #include "..."
+ * has no escapes, so a quote or a control character (a newline) cannot be
+ * written there at all. */
 static bool includable(struct fl_ctx *c, const char *source, const char *base)
 {
 	for (const char *p = base; *p; p++) {
-		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7F) {
+		if (*p == '"' || (unsigned char)*p < 0x20 || *p == 0x7F) {
 			fl_error_noloc(c, "%s: the generated C is named after the file, and a C #include cannot name a file "
-				       "with a quote, a backslash or a control character; rename the file", source);
+				       "with a quote or a control character; rename the file", source);
 			return false;
 		}
 	}
@@ -539,26 +543,48 @@ static void emit_task_decls(struct cgen *g, struct base_buf *header)
 		base_buf_puts(header, "\n");
 }
 
-/* The header generated for a module's file ("lib/shapes.flyte" ->
- * "shapes.flyte.h"): imported headers are found on the include path. */
-static const char *header_name(struct cgen *g, const char *source)
+/* The header's name in the .c's #include "...": taken as written (a
+ * backslash is a character of the name there, not an escape), except that
+ * "??" would start a trigraph in translation phase 1 (tri??=x is tri#x
+ * under -std=c11): a backslash-newline between the two question marks is
+ * spliced away in phase 2, after trigraphs are replaced. */
+static void include_name(struct base_buf *b, const char *name)
 {
-	const char *base = strrchr(source, '/');
-	return fl_sprintf(g->a, "%s.h", base != NULL ? base + 1 : source);
+	for (const char *p = name; *p; p++) {
+		base_buf_putc(b, *p);
+		if (*p == '?' && p[1] == '?')
+			base_buf_puts(b, "\\\n");
+	}
 }
 
-static void emit_header(struct cgen *g, struct base_buf *header, const char *base)
+/* STEM: the base name of the source without ".flyte". */
+static const char *c_stem(struct fl_arena *a, const char *source)
+{
+	const char *base = strrchr(source, '/');
+	base = base != NULL ? base + 1 : source;
+	size_t n = strlen(base);
+	if (n > 6 && strcmp(base + n - 6, ".flyte") == 0)
+		n -= 6;
+	return fl_strndup(a, base, n);
+}
+
+/* The header includes those of the modules it imports by their file's stem
+ * ("lib/shapes.flyte" -> "shapes.flyte-c.h"), found on the include path. */
+static void emit_header(struct cgen *g, struct base_buf *header, const char *base, const char *stem)
 {
 	banner(g, header, base);
 	base_buf_printf(header, "#ifndef %s\n#define %s\n\n#include <flyterun.h>\n", g->guard, g->guard);
-	for (uint32_t i = 0; i < g->m->nimports; i++)
-		base_buf_printf(header, "#include \"%s\"\n", header_name(g, g->m->imports[i]->file));
+	for (uint32_t i = 0; i < g->m->nimports; i++) {
+		base_buf_puts(header, "#include \"");
+		include_name(header, c_stem(g->a, g->m->imports[i]->file));
+		base_buf_puts(header, ".flyte-c.h\"\n");
+	}
 	base_buf_puts(header, "\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
 	base_buf_printf(header, "/* Module %s: implement each function below and link with the generated\n"
-		      " * %s.c and -lflyterun. Values handed to a task and the outputs it\n"
+		      " * %s.flyte-c.c and -lflyterun. Values handed to a task and the outputs it\n"
 		      " * returns live in the call's arena: allocate with flrt_alloc(), free nothing.\n"
 		      " * Fail with `return flrt_fail(ctx, FLRT_RECOVERABLE, \"...\");`. */\n\n",
-		      comment_safe(g, g->m->name), comment_safe(g, base));
+		      comment_safe(g, g->m->name), comment_safe(g, stem));
 	base_buf_put(header, g->types.data != NULL ? g->types.data : "", g->types.len);
 	base_buf_put(header, g->h.data != NULL ? g->h.data : "", g->h.len);
 	base_buf_printf(header, "/** The module, for flrt_main(). */\nextern const flrt_module %s__module;\n\n", g->prefix);
@@ -566,7 +592,6 @@ static void emit_header(struct cgen *g, struct base_buf *header, const char *bas
 	base_buf_printf(header, "#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 }
 
-/* The table of the module's tasks; their count. */
 /* The table of the tasks of the module and of every module it imports
  * (theirs first, as in the package); their count. */
 static uint32_t emit_task_table(struct cgen *g, struct base_buf *body)
@@ -590,36 +615,48 @@ static uint32_t emit_task_table(struct cgen *g, struct base_buf *body)
 }
 
 /* The registration entities, for local runs: their bytes and their table. */
-static void emit_entities(struct base_buf *body, const struct fl_package *pkg)
+static const struct fl_artifact *entity_at(const struct fl_package *pkg, uint32_t i)
 {
-	for (uint32_t i = 0; i < pkg->n; i++) {
+	return i < pkg->n ? &pkg->items[i] : &pkg->local[i - pkg->n];
+}
+
+/* The registration entities, then what local runs need besides (declared
+ * map names, task defaults): their bytes and their table. */
+static uint32_t emit_entities(struct base_buf *body, const struct fl_package *pkg)
+{
+	uint32_t n = pkg->n + pkg->nlocal;
+	for (uint32_t i = 0; i < n; i++) {
 		base_buf_printf(body, "static const uint8_t entity%u[] = {", i);
-		put_bytes(body, pkg->items[i].data, pkg->items[i].len);
+		put_bytes(body, entity_at(pkg, i)->data, entity_at(pkg, i)->len);
 		base_buf_puts(body, "\n};\n");
 	}
-	if (pkg->n > 0) {
+	if (n > 0) {
 		base_buf_puts(body, "\nstatic const struct flrt_entity entities[] = {\n");
-		for (uint32_t i = 0; i < pkg->n; i++) {
-			base_buf_printf(body, "\t{%d, ", pkg->items[i].kind);
-			c_string(body, pkg->items[i].name);
+		for (uint32_t i = 0; i < n; i++) {
+			base_buf_printf(body, "\t{%d, ", entity_at(pkg, i)->kind);
+			c_string(body, entity_at(pkg, i)->name);
 			base_buf_printf(body, ", entity%u, sizeof entity%u},\n", i, i);
 		}
 		base_buf_puts(body, "};\n");
 	}
+	return n;
 }
 
-static void emit_body(struct cgen *g, struct base_buf *body, const char *base, const struct fl_package *pkg)
+static void emit_body(struct cgen *g, struct base_buf *body, const char *base, const char *stem,
+		      const struct fl_package *pkg)
 {
 	banner(g, body, base);
-	base_buf_printf(body, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"%s.h\"\n\n", base);
+	base_buf_puts(body, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"");
+	include_name(body, stem);
+	base_buf_puts(body, ".flyte-c.h\"\n\n");
 	base_buf_put(body, g->src.data != NULL ? g->src.data : "", g->src.len);
 	base_buf_puts(body, "\n");
 	uint32_t ntasks = emit_task_table(g, body);
-	emit_entities(body, pkg);
+	uint32_t nent = emit_entities(body, pkg);
 	base_buf_printf(body, "\nconst flrt_module %s__module = {\n\t", g->prefix);
 	c_string(body, g->m->name);
-	base_buf_printf(body, ",\n\t%s, %u,\n\t%s, %u,\n};\n", ntasks ? "tasks" : "NULL", ntasks, pkg->n ? "entities" : "NULL",
-		      pkg->n);
+	base_buf_printf(body, ",\n\t%s, %u,\n\t%s, %u,\n};\n", ntasks ? "tasks" : "NULL", ntasks, nent ? "entities" : "NULL",
+		      nent);
 	base_buf_printf(body, "\n#ifndef FLYTEC_NO_MAIN\nint main(int argc, char **argv)\n{\n\treturn flrt_main(&%s__module, argc, argv);\n}\n#endif\n",
 		      g->prefix);
 }
@@ -658,8 +695,9 @@ static int emit_c_body(struct fl_ctx *c, void *arg)
 			declare_ctype(&g, fl_type_enum(c->arena, m->entities[i]->decl));
 	if (g.clash)
 		return -1;
-	emit_header(&g, call->header, base);
-	emit_body(&g, call->body, base, call->pkg);
+	const char *stem = c_stem(c->arena, source);
+	emit_header(&g, call->header, base, stem);
+	emit_body(&g, call->body, base, stem, call->pkg);
 	return 0;
 }
 
@@ -670,44 +708,82 @@ int fl_emit_c(struct fl_ctx *c, const struct fl_module *m, const struct fl_packa
 	return fl_protect(c, emit_c_body, &call);
 }
 
+/* OUTDIR/STEM.flyte-c.EXT; STEM.flyte-c.EXT for ".", as a build system
+ * names it. */
+static const char *c_path(struct fl_arena *a, const char *outdir, const char *stem, const char *ext)
+{
+	if (strcmp(outdir, ".") == 0)
+		return fl_sprintf(a, "%s.flyte-c.%s", stem, ext);
+	return fl_sprintf(a, "%s/%s.flyte-c.%s", outdir, stem, ext);
+}
+
+struct path_call {
+	const char *source, *outdir, *path;
+	bool header;
+};
+
+static int c_output_path(struct fl_ctx *c, void *arg)
+{
+	struct path_call *call = arg;
+	call->path = c_path(c->arena, call->outdir, c_stem(c->arena, call->source), call->header ? "h" : "c");
+	return 0;
+}
+
+const char *fl_c_output_path(struct fl_ctx *c, const char *source, const char *outdir, bool header)
+{
+	struct path_call call = {source, outdir, NULL, header};
+	return fl_protect(c, c_output_path, &call) == 0 ? call.path : NULL;
+}
+
 struct write_call {
 	const struct fl_module *m;
+	const struct fl_package *pkg;  /* NULL: lowered here */
 	const char *source, *outdir;
 	const struct fl_codegen_options *o;
 };
 
+/* Both files are checked against the inputs before either is written. */
 static int write_body(struct fl_ctx *c, void *arg)
 {
 	struct write_call *call = arg;
 	const struct fl_module *m = call->m;
 	const char *source = call->source, *outdir = call->outdir;
-	struct fl_codegen_options local = *call->o;
-	/* the embedded entities serve local runs: any image will do */
-	if (local.image == NULL && m->image == NULL)
-		local.image = "flytec-local";
-	struct fl_package *pkg = fl_lower(c, m, &local);
-	int rc = -1;
-	if (pkg == NULL)
-		goto done;
+	const struct fl_package *pkg = call->pkg;
+	if (pkg == NULL) {
+		struct fl_codegen_options local = *call->o;
+		/* the embedded entities serve local runs: any image will do */
+		if (local.image == NULL && m->image == NULL)
+			local.image = "flytec-local";
+		pkg = fl_lower(c, m, &local);
+		if (pkg == NULL)
+			return -1;
+	}
 	struct base_buf h, body;
 	base_buf_init(&h, fl_arena_core(c->arena));
 	base_buf_init(&body, fl_arena_core(c->arena));
 	if (fl_emit_c(c, m, pkg, source, &h, &body) != 0)
-		goto done;
-	const char *base = strrchr(source, '/');
-	base = base != NULL ? base + 1 : source;
-	const char *hpath = fl_sprintf(c->arena, "%s/%s.h", outdir, base);
-	const char *cpath = fl_sprintf(c->arena, "%s/%s.c", outdir, base);
+		return -1;
+	const char *stem = c_stem(c->arena, source);
+	const char *hpath = c_path(c->arena, outdir, stem, "h");
+	const char *cpath = c_path(c->arena, outdir, stem, "c");
+	if (fl_output_check(c, hpath) != 0 || fl_output_check(c, cpath) != 0)
+		return -1;
 	if (fl_write_output(c, hpath, h.data, h.len, true) != 0 || fl_write_output(c, cpath, body.data, body.len, true) != 0)
-		goto done;
-	rc = 0;
-done:
-	return rc;
+		return -1;
+	return 0;
 }
 
 int fl_write_c(struct fl_ctx *c, const struct fl_module *m, const char *source, const char *outdir,
 	       const struct fl_codegen_options *o)
 {
-	struct write_call call = {m, source, outdir, o};
+	struct write_call call = {m, NULL, source, outdir, o};
+	return fl_protect(c, write_body, &call);
+}
+
+int fl_write_c_package(struct fl_ctx *c, const struct fl_module *m, const struct fl_package *p, const char *source,
+		       const char *outdir)
+{
+	struct fl_codegen_options none = {0};
+	struct write_call call = {m, p, source, outdir, &none};
 	return fl_protect(c, write_body, &call);
 }

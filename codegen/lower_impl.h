@@ -90,6 +90,8 @@ int fl_lower_cmp_lit_entry(const void *a, const void *b);
 Flyteidl__Core__RetryStrategy *fl_lower_retries(struct gen *g, const struct fl_options *o);
 Flyteidl__Core__TaskMetadata *fl_lower_task_metadata(struct gen *g, const struct fl_options *o);
 Flyteidl__Core__Resources *fl_lower_resources(struct gen *g, const struct fl_options *o);
+/* The accelerator and shared memory, or NULL. */
+Flyteidl__Core__ExtendedResources *fl_lower_extended_resources(struct gen *g, const struct fl_options *o);
 /* The container's argv: the task executable and Flyte's placeholders. */
 Flyteidl__Core__Container *fl_lower_container(struct gen *g, const struct fl_options *o, const struct fl_entity *task,
 					      bool map, const char *bound, bool legacy);

@@ -60,8 +60,6 @@ static Google__Protobuf__Struct *array_job(struct gen *g, const struct fl_map_in
 
 void fl_lower_map_task(struct gen *g, const struct fl_entity *map)
 {
-	if (map->map.target->kind != FL_E_TASK)
-		return;  /* a map over a launch plan has no task of its own */
 	const char *name = fl_map_task_name(g->a, map);
 	const struct fl_map_info *mi = &map->map;
 	struct fl_options o = map_element_options(map);
@@ -76,6 +74,8 @@ void fl_lower_map_task(struct gen *g, const struct fl_entity *map)
 	if (mi->legacy)
 		t->custom = array_job(g, mi);
 	t->target_case = FLYTEIDL__CORE__TASK_TEMPLATE__TARGET_CONTAINER;
+	/* carried to the map task, which flytekit leaves out (flyte#7076) */
+	t->extended_resources = fl_lower_extended_resources(g, &o);
 	t->container = fl_lower_container(g, &o, mi->target, true, fl_join_names(g->a, bound, nb), mi->legacy);
 	Flyteidl__Admin__TaskSpec *spec = NEW(g, Flyteidl__Admin__TaskSpec, FLYTEIDL__ADMIN__TASK_SPEC__INIT);
 	spec->template_ = t;
@@ -91,23 +91,6 @@ Flyteidl__Core__Node *fl_lower_legacy_map_node(struct gen *g, const struct fl_wf
 	struct fl_options o = fl_merge_options(&elem, p->ovr);
 	Flyteidl__Core__NodeMetadata *md = fl_lower_node_metadata(g, short_name(name), &o, p->ovr->cache != NULL);
 	return fl_lower_task_node(g, p->id, name, md, p, n);
-}
-
-/* An ArrayNode's sub-node over the launch plan `name`: a workflow node
- * with metadata md. */
-static Flyteidl__Core__Node *launch_plan_sub_node(struct gen *g, const char *name, Flyteidl__Core__NodeMetadata *md,
-						  const struct node_parts *p)
-{
-	Flyteidl__Core__Node *sub = NEW(g, Flyteidl__Core__Node, FLYTEIDL__CORE__NODE__INIT);
-	sub->id = fl_dns_label(g->a, name);
-	sub->metadata = md;
-	sub->n_inputs = p->nin;
-	sub->inputs = p->in;
-	sub->target_case = FLYTEIDL__CORE__NODE__TARGET_WORKFLOW_NODE;
-	sub->workflow_node = NEW(g, Flyteidl__Core__WorkflowNode, FLYTEIDL__CORE__WORKFLOW_NODE__INIT);
-	sub->workflow_node->reference_case = FLYTEIDL__CORE__WORKFLOW_NODE__REFERENCE_LAUNCHPLAN_REF;
-	sub->workflow_node->launchplan_ref = fl_lower_ident(g, FLYTEIDL__CORE__RESOURCE_TYPE__LAUNCH_PLAN, name);
-	return sub;
 }
 
 /* An ArrayNode's parallelism, success criteria and bound inputs. */
@@ -137,8 +120,7 @@ Flyteidl__Core__Node *fl_lower_array_node(struct gen *g, const struct fl_wf_node
 {
 	const struct fl_entity *t = n->target;
 	const struct fl_options *ovr = p->ovr;
-	bool over_lp = t->map.target->kind == FL_E_LAUNCHPLAN;
-	const char *name = over_lp ? qualified(g, t->map.target) : fl_map_task_name(g->a, t);
+	const char *name = fl_map_task_name(g->a, t);
 	Flyteidl__Core__Node *node = NEW(g, Flyteidl__Core__Node, FLYTEIDL__CORE__NODE__INIT);
 	node->id = str(g, p->id);
 	node->n_inputs = p->nin;
@@ -146,21 +128,16 @@ Flyteidl__Core__Node *fl_lower_array_node(struct gen *g, const struct fl_wf_node
 	node->target_case = FLYTEIDL__CORE__NODE__TARGET_ARRAY_NODE;
 	Flyteidl__Core__ArrayNode *an = NEW(g, Flyteidl__Core__ArrayNode, FLYTEIDL__CORE__ARRAY_NODE__INIT);
 	node->array_node = an;
-	if (over_lp) {
-		/* the sub-node shares the outer node's metadata (flytekit's ArrayNode) */
-		node->metadata = fl_lower_node_metadata(g, name, ovr, ovr->cache != NULL);
-		an->node = launch_plan_sub_node(g, name, node->metadata, p);
-		an->execution_mode = FLYTEIDL__CORE__ARRAY_NODE__EXECUTION_MODE__FULL_STATE;
-	} else {
-		struct fl_options none_opts = {0};
-		struct fl_options elem = map_element_options(t);
-		struct fl_options o = fl_merge_options(&elem, ovr);
-		node->metadata = fl_lower_node_metadata(g, name, &none_opts, false);
-		Flyteidl__Core__NodeMetadata *md = fl_lower_node_metadata(g, name, &o, ovr->cache != NULL);
-		an->node = fl_lower_task_node(g, name, name, md, p, n);
-	}
+	struct fl_options none_opts = {0};
+	struct fl_options elem = map_element_options(t);
+	struct fl_options o = fl_merge_options(&elem, ovr);
+	node->metadata = fl_lower_node_metadata(g, name, &none_opts, false);
+	Flyteidl__Core__NodeMetadata *md = fl_lower_node_metadata(g, name, &o, ovr->cache != NULL);
+	an->node = fl_lower_task_node(g, name, name, md, p, n);
+	/* flytekit's ArrayNodeMapTask: the sub-node's interface is the map
+	 * task's lifted one */
 	an->is_original_sub_node_interface = NEW(g, Google__Protobuf__BoolValue, GOOGLE__PROTOBUF__BOOL_VALUE__INIT);
-	an->is_original_sub_node_interface->value = over_lp;
+	an->is_original_sub_node_interface->value = false;
 	array_node_options(g, an, t);
 	return node;
 }

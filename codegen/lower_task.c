@@ -35,7 +35,40 @@ Flyteidl__Core__TaskMetadata *fl_lower_task_metadata(struct gen *g, const struct
 	}
 	md->generates_deck = NEW(g, Google__Protobuf__BoolValue, GOOGLE__PROTOBUF__BOOL_VALUE__INIT);
 	md->metadata = NEW(g, Flyteidl__Core__K8sObjectMetadata, FLYTEIDL__CORE__K8S_OBJECT_METADATA__INIT);
+	if (o->pod_template_name != NULL)
+		md->pod_template_name = str(g, o->pod_template_name);
 	return md;
+}
+
+/* flytekit's construct_extended_resources (flytekit/core/resources.py):
+ * the accelerator's device and partition, shared memory mounted at
+ * /dev/shm as "flyte-shared-memory" (flytekit/core/constants.py); NULL
+ * when neither is set. */
+Flyteidl__Core__ExtendedResources *fl_lower_extended_resources(struct gen *g, const struct fl_options *o)
+{
+	if (o->accel_device == NULL && !o->has_shared_memory)
+		return NULL;
+	Flyteidl__Core__ExtendedResources *x = NEW(g, Flyteidl__Core__ExtendedResources, FLYTEIDL__CORE__EXTENDED_RESOURCES__INIT);
+	if (o->accel_device != NULL) {
+		Flyteidl__Core__GPUAccelerator *a = NEW(g, Flyteidl__Core__GPUAccelerator, FLYTEIDL__CORE__GPUACCELERATOR__INIT);
+		a->device = str(g, o->accel_device);
+		if (o->accel_partition != NULL) {
+			a->partition_size_value_case = FLYTEIDL__CORE__GPUACCELERATOR__PARTITION_SIZE_VALUE_PARTITION_SIZE;
+			a->partition_size = str(g, o->accel_partition);
+		} else if (o->accel_unpartitioned) {
+			a->partition_size_value_case = FLYTEIDL__CORE__GPUACCELERATOR__PARTITION_SIZE_VALUE_UNPARTITIONED;
+			a->unpartitioned = true;
+		}
+		x->gpu_accelerator = a;
+	}
+	if (o->has_shared_memory) {
+		Flyteidl__Core__SharedMemory *m = NEW(g, Flyteidl__Core__SharedMemory, FLYTEIDL__CORE__SHARED_MEMORY__INIT);
+		m->mount_path = str(g, "/dev/shm");
+		m->mount_name = str(g, "flyte-shared-memory");
+		m->size_limit = str(g, o->shared_memory_size != NULL ? o->shared_memory_size : "");
+		x->shared_memory = m;
+	}
+	return x;
 }
 
 /* Entries in flytekit's order (flytekit/core/resources.py,
@@ -142,6 +175,7 @@ void fl_lower_task(struct gen *g, const struct fl_entity *e)
 	t->interface = fl_lower_interface(g, &e->sig);
 	t->target_case = FLYTEIDL__CORE__TASK_TEMPLATE__TARGET_CONTAINER;
 	t->container = fl_lower_container(g, &e->opts, e, false, NULL, false);
+	t->extended_resources = fl_lower_extended_resources(g, &e->opts);
 	Flyteidl__Admin__TaskSpec *spec = NEW(g, Flyteidl__Admin__TaskSpec, FLYTEIDL__ADMIN__TASK_SPEC__INIT);
 	spec->template_ = t;
 	spec->description = fl_lower_description(g);

@@ -191,6 +191,8 @@ static Flyteidl__Core__TaskNodeOverrides *overrides(struct gen *g, const struct 
 		ov->resources = fl_lower_resources(g, &n->overrides);
 	if (n->has_overrides && n->overrides.image != NULL)
 		ov->container_image = str(g, n->overrides.image);
+	if (n->has_overrides)
+		ov->extended_resources = fl_lower_extended_resources(g, &n->overrides);
 	return ov;
 }
 
@@ -232,10 +234,17 @@ static Flyteidl__Core__Binding **node_bindings(struct gen *g, const struct fl_wf
 		const struct fl_type *ty = s->in[i].type;
 		if (v == NULL && s->in[i].bound)
 			v = s->in[i].bound_value;
-		if (v == NULL && s->in[i].dflt != NULL && t->kind != FL_E_LAUNCHPLAN)
-			v = s->in[i].dflt;  /* flytekit binds a task's defaults at the call */
+		/* flytekit binds the defaults at the call: a task's, a workflow's
+		 * and a launch plan's (LaunchPlan.__call__ passes its
+		 * saved_inputs). A plan's fixed inputs are not in its interface
+		 * (s), so they are not bound: flytepropeller's compiler knows
+		 * only the plan's expected inputs (its default_inputs) and
+		 * would refuse them (validators/bindings.go, ValidateBindings:
+		 * VariableNameNotFound). */
+		if (v == NULL && s->in[i].dflt != NULL)
+			v = s->in[i].dflt;
 		if (v == NULL)
-			continue;  /* optional, or a launch plan default */
+			continue;  /* an optional input without a default */
 		Flyteidl__Core__Binding *b = NEW(g, Flyteidl__Core__Binding, FLYTEIDL__CORE__BINDING__INIT);
 		b->var = str(g, s->in[i].name);
 		b->binding = binding_data(g, v, ty, up);

@@ -1,7 +1,8 @@
 /* package.c: the registration package on disk: a byte-stable tgz
  * (libarchive: ustar/pax, sorted members, mtime 0, owner 0, mode 0644, a
- * gzip header without name or time), or the loose numbered .pb files; and
- * fl_write_output, the writer of every generated file. */
+ * gzip header without name or time), to a file or a stream; or the loose
+ * numbered .pb files, with the list of them that lets a later run remove
+ * the stale ones; and fl_write_output, the writer of every generated file. */
 #include "prelude.h"
 
 #include <archive.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "codegen.h"
 #include "ctx.h"
@@ -31,6 +33,8 @@ static void put_chunk(void *arg)
 
 int fl_write_output(struct fl_ctx *c, const char *path, const void *data, size_t len, bool if_changed)
 {
+	if (fl_output_check(c, path) != 0)
+		return -1;
 	if (base_write_file(path, data, len, if_changed ? BASE_WRITE_IF_CHANGED : 0, BASE_WRITE_MODE_UMASK, NULL) != 0) {
 		fl_error_noloc(c, "cannot write %s: %s", path, strerror(errno));
 		return -1;
@@ -55,16 +59,22 @@ static la_ssize_t sink_write(struct archive *ar, void *client, const void *data,
 	return (la_ssize_t)n;
 }
 
+/* libarchive's reason, which may be NULL. */
+static const char *archive_why(struct archive *ar)
+{
+	const char *why = ar != NULL ? archive_error_string(ar) : NULL;
+	return why != NULL ? why : "unknown error";
+}
+
 /* The arguments of the protected bodies below. */
 struct package_call {
 	const struct fl_package *p;
 	const char *path;  /* the .tgz, or the directory */
 };
 
-static int write_tgz(struct fl_ctx *c, void *arg)
+/* The tgz in memory, into *out; path names it in errors. */
+static int build_tgz(struct fl_ctx *c, const struct fl_package *p, const char *path, struct base_buf *out)
 {
-	const struct fl_package *p = ((struct package_call *)arg)->p;
-	const char *path = ((struct package_call *)arg)->path;
 	struct sink s = {.arena = c->arena, .oom = false};
 	base_buf_init(&s.buf, fl_arena_core(c->arena));
 	struct archive *ar = archive_write_new();
@@ -80,7 +90,7 @@ static int write_tgz(struct fl_ctx *c, void *arg)
 	    || archive_write_set_filter_option(ar, "gzip", "timestamp", NULL) != ARCHIVE_OK
 	    || archive_write_set_bytes_in_last_block(ar, 1) != ARCHIVE_OK
 	    || archive_write_open2(ar, &s, NULL, sink_write, NULL, NULL) != ARCHIVE_OK) {
-		snprintf(err, sizeof err, "%s: cannot create the archive: %s", path, archive_error_string(ar));
+		snprintf(err, sizeof err, "%s: cannot create the archive: %s", path, archive_why(ar));
 		goto done;
 	}
 	/* the numbered names sort in registration order already */
@@ -95,12 +105,12 @@ static int write_tgz(struct fl_ctx *c, void *arg)
 		archive_entry_set_gid(e, 0);
 		if (archive_write_header(ar, e) != ARCHIVE_OK
 		    || archive_write_data(ar, p->items[i].data, p->items[i].len) != (la_ssize_t)p->items[i].len) {
-			snprintf(err, sizeof err, "%s: cannot add %s: %s", path, p->items[i].file, archive_error_string(ar));
+			snprintf(err, sizeof err, "%s: cannot add %s: %s", path, p->items[i].file, archive_why(ar));
 			goto done;
 		}
 	}
 	if (archive_write_close(ar) != ARCHIVE_OK) {
-		snprintf(err, sizeof err, "%s: cannot finish the archive: %s", path, archive_error_string(ar));
+		snprintf(err, sizeof err, "%s: cannot finish the archive: %s", path, archive_why(ar));
 		goto done;
 	}
 done:
@@ -116,7 +126,17 @@ done:
 		fl_error_noloc(c, "%s", err);
 		return -1;
 	}
-	return fl_write_output(c, path, s.buf.data, s.buf.len, false);
+	*out = s.buf;
+	return 0;
+}
+
+static int write_tgz(struct fl_ctx *c, void *arg)
+{
+	const struct package_call *call = arg;
+	struct base_buf b;
+	if (fl_output_check(c, call->path) != 0 || build_tgz(c, call->p, call->path, &b) != 0)
+		return -1;
+	return fl_write_output(c, call->path, b.data, b.len, false);
 }
 
 int fl_package_write_tgz(struct fl_ctx *c, const struct fl_package *p, const char *path)
@@ -125,16 +145,125 @@ int fl_package_write_tgz(struct fl_ctx *c, const struct fl_package *p, const cha
 	return fl_protect(c, write_tgz, &call);
 }
 
+struct print_call {
+	const struct fl_package *p;
+	FILE *out;
+};
+
+static int print_tgz(struct fl_ctx *c, void *arg)
+{
+	const struct print_call *call = arg;
+	struct base_buf b;
+	if (build_tgz(c, call->p, "<stdout>", &b) != 0)
+		return -1;
+	if (b.len > 0)
+		fwrite(b.data, 1, b.len, call->out);
+	return 0;
+}
+
+int fl_package_print_tgz(struct fl_ctx *c, FILE *out, const struct fl_package *p)
+{
+	struct print_call call = {p, out};
+	return fl_protect(c, print_tgz, &call);
+}
+
+size_t fl_package_count(const struct fl_package *p)
+{
+	return p->n;
+}
+
+const char *fl_package_file(const struct fl_package *p, size_t i)
+{
+	return i < p->n ? p->items[i].file : NULL;
+}
+
+/* The list of the files flytec wrote into a .pb directory. */
+#define MANIFEST ".flytec-pb"
+#define MANIFEST_MAX (1 << 20)
+
+/* A name flytec may have written: N_NAME_K.pb, in the directory itself. */
+static bool numbered_pb(const char *name, size_t len)
+{
+	if (memchr(name, '/', len) != NULL || memchr(name, '\0', len) != NULL)
+		return false;
+	size_t d = 0;
+	while (d < len && name[d] >= '0' && name[d] <= '9')
+		d++;
+	return d > 0 && d < len && name[d] == '_' && len >= 5 && len - 5 > d && name[len - 5] == '_'
+	       && name[len - 4] >= '1' && name[len - 4] <= '3' && memcmp(name + len - 3, ".pb", 3) == 0;
+}
+
+/* The old list's text (NUL-terminated, in the arena), or NULL when there
+ * is none (or it is not a regular file, or too large: then nothing is
+ * removed). Nothing is allocated while the file is open. */
+static char *read_manifest(struct fl_ctx *c, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MANIFEST_MAX)
+		return NULL;
+	char *text = fl_alloc(c->arena, (size_t)st.st_size + 1);
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	size_t n = fread(text, 1, (size_t)st.st_size, f);
+	fclose(f);
+	text[n] = '\0';
+	return text;
+}
+
+static bool in_package(const struct fl_package *p, const char *name, size_t len)
+{
+	for (uint32_t i = 0; i < p->n; i++)
+		if (strlen(p->items[i].file) == len && memcmp(p->items[i].file, name, len) == 0)
+			return true;
+	return false;
+}
+
+/* Removes the files of the old list that the package no longer has (only
+ * numbered .pb names, only regular files). */
+static int remove_stale(struct fl_ctx *c, const struct fl_package *p, const char *dir, const char *old)
+{
+	for (const char *line = old; line != NULL && *line != '\0';) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - line) : strlen(line);
+		if (numbered_pb(line, len) && !in_package(p, line, len)) {
+			const char *path = fl_sprintf(c->arena, "%s/%.*s", dir, (int)len, line);
+			struct stat st;
+			if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && unlink(path) != 0 && errno != ENOENT) {
+				fl_error_noloc(c, "cannot remove the stale %s: %s", path, strerror(errno));
+				return -1;
+			}
+		}
+		line = nl != NULL ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+/* Every file is checked against the inputs before any is written; the new
+ * list is written after the files, then the stale files go. */
 static int write_dir(struct fl_ctx *c, void *arg)
 {
 	const struct fl_package *p = ((struct package_call *)arg)->p;
 	const char *dir = ((struct package_call *)arg)->path;
+	const char **paths = fl_alloc(c->arena, ((size_t)p->n + 1) * sizeof *paths);
+	struct base_buf list;
+	base_buf_init(&list, fl_arena_core(c->arena));
 	for (uint32_t i = 0; i < p->n; i++) {
-		const char *path = fl_sprintf(c->arena, "%s/%s", dir, p->items[i].file);
-		if (fl_write_output(c, path, p->items[i].data, p->items[i].len, true) != 0)
+		paths[i] = fl_sprintf(c->arena, "%s/%s", dir, p->items[i].file);
+		base_buf_printf(&list, "%s\n", p->items[i].file);
+		if (fl_output_check(c, paths[i]) != 0)
 			return -1;
 	}
-	return 0;
+	const char *manifest = fl_sprintf(c->arena, "%s/%s", dir, MANIFEST);
+	if (fl_output_check(c, manifest) != 0)
+		return -1;
+	char *old = read_manifest(c, manifest);
+	for (uint32_t i = 0; i < p->n; i++)
+		if (fl_write_output(c, paths[i], p->items[i].data, p->items[i].len, true) != 0)
+			return -1;
+	if (fl_write_output(c, manifest, list.data != NULL ? list.data : "", list.len, true) != 0)
+		return -1;
+	return remove_stale(c, p, dir, old);
 }
 
 int fl_package_write_dir(struct fl_ctx *c, const struct fl_package *p, const char *dir)

@@ -102,6 +102,14 @@ struct tgz {
 	int rc;
 };
 
+/* libarchive's reason, which may be NULL (a gzip stream missing its last
+ * bytes reads to an early end without one). */
+static const char *archive_why(struct archive *ar)
+{
+	const char *why = archive_error_string(ar);
+	return why != NULL ? why : "truncated or corrupt archive";
+}
+
 static void show_members(void *arg)
 {
 	struct tgz *t = arg;
@@ -113,7 +121,7 @@ static void show_members(void *arg)
 	FILE *f = t->f;
 	int rc = -1;
 	if (archive_read_open_FILE(ar, f) != ARCHIVE_OK) {
-		fl_error_noloc(c, "cannot read %s: %s", path, archive_error_string(ar));
+		fl_error_noloc(c, "cannot read %s: %s", path, archive_why(ar));
 		goto done;
 	}
 	struct archive_entry *e;
@@ -131,7 +139,7 @@ static void show_members(void *arg)
 		}
 		uint8_t *buf = fl_alloc(c->arena, (size_t)size + 1);
 		if (archive_read_data(ar, buf, (size_t)size) != size) {
-			fl_error_noloc(c, "%s: cannot read member %s: %s", path, name, archive_error_string(ar));
+			fl_error_noloc(c, "%s: cannot read member %s: %s", path, name, archive_why(ar));
 			goto done;
 		}
 		base_buf_puts(out, first ? "\n  " : ",\n  ");
@@ -143,7 +151,7 @@ static void show_members(void *arg)
 			goto done;
 	}
 	if (r != ARCHIVE_EOF) {
-		fl_error_noloc(c, "%s: not a valid package: %s", path, archive_error_string(ar));
+		fl_error_noloc(c, "%s: not a valid package: %s", path, archive_why(ar));
 		goto done;
 	}
 	base_buf_puts(out, first ? "}\n" : "\n}\n");

@@ -35,8 +35,10 @@ void fl_print_ast(FILE *out, const struct fl_node *program)
 	fl_ast_dump(out, program);
 }
 
-/* Reads all of f into memory obtained with malloc. */
-static char *slurp(FILE *f, size_t *len, int *err)
+/* Reads all of f, at most max bytes, into memory obtained with malloc.
+ * The limit is checked as the text grows, so an endless stream (/dev/zero)
+ * or a huge file stops at once: *err is EFBIG then. */
+static char *slurp(FILE *f, size_t max, size_t *len, int *err)
 {
 	size_t cap = 1 << 16, n = 0;
 	char *buf = malloc(cap);
@@ -47,6 +49,11 @@ static char *slurp(FILE *f, size_t *len, int *err)
 	for (;;) {
 		size_t got = fread(buf + n, 1, cap - n, f);
 		n += got;
+		if (n > max) {
+			*err = EFBIG;
+			free(buf);
+			return NULL;
+		}
 		if (n < cap) {
 			if (ferror(f)) {
 				*err = errno ? errno : EIO;
@@ -55,17 +62,34 @@ static char *slurp(FILE *f, size_t *len, int *err)
 			}
 			break;
 		}
-		char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+		/* one byte past the limit is enough to know it is too large */
+		size_t ncap = cap <= SIZE_MAX / 2 ? cap * 2 : SIZE_MAX;
+		if (ncap > max + 1)
+			ncap = max + 1 > cap ? max + 1 : cap + 1;
+		char *nb = realloc(buf, ncap);
 		if (nb == NULL) {
 			*err = ENOMEM;
 			free(buf);
 			return NULL;
 		}
 		buf = nb;
-		cap *= 2;
+		cap = ncap;
 	}
 	*len = n;
 	return buf;
+}
+
+/* The text of an open source, or NULL with *err set (EFBIG: over the
+ * limit). A regular file larger than the limit is refused before reading. */
+static char *read_source(FILE *f, size_t max, const struct stat *st, size_t *len, int *err)
+{
+	if (st != NULL && S_ISREG(st->st_mode) && (unsigned long long)st->st_size > max) {
+		*len = (size_t)st->st_size;
+		*err = EFBIG;
+		return NULL;
+	}
+	*len = 0;
+	return slurp(f, max, len, err);
 }
 
 /* Under fl_protect: only the error reports allocate from the arena, and
@@ -83,28 +107,55 @@ static int load(struct fl_ctx *c, void *arg)
 		return -1;
 	}
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
+	bool has_st = fstat(fileno(f), &st) == 0;
+	if (has_st && S_ISDIR(st.st_mode)) {
+		if (!is_stdin)
+			fclose(f);
 		fl_error_noloc(c, "cannot read %s: it is a directory", name);
 		return -1;
 	}
-	size_t len = 0;
+	size_t len = 0, max = c->source_max;
 	int err = 0;
-	char *text = slurp(f, &len, &err);
+	char *text = read_source(f, max, has_st ? &st : NULL, &len, &err);
 	if (!is_stdin)
 		fclose(f);
-	if (text == NULL) {
+	if (text == NULL && err == EFBIG && len > max)
+		fl_error_noloc(c, "%s: file is too large (%zu bytes; the limit is %zu)", name, len, max);
+	else if (text == NULL && err == EFBIG)
+		fl_error_noloc(c, "%s: file is too large (more than %zu bytes, the limit)", name, max);
+	else if (text == NULL)
 		fl_error_noloc(c, "cannot read %s: %s", name, strerror(err));
+	if (text == NULL)
 		return -1;
-	}
 	int id = fl_source_add(c, name, text, len);
 	free(text);
+	if (id >= 0 && !is_stdin) {
+		struct fl_source *src = c->sources[id];
+		src->path = src->name;
+		src->has_id = has_st;
+		src->dev = has_st ? (unsigned long long)st.st_dev : 0;
+		src->ino = has_st ? (unsigned long long)st.st_ino : 0;
+	}
 	return id;
 }
 
 int fl_source_load(struct fl_ctx *c, const char *path)
 {
 	return fl_protect(c, load, &path);
+}
+
+/* The source that is the file at path, or NULL. */
+static const struct fl_source *input_at(const struct fl_ctx *c, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return NULL;
+	for (uint32_t i = 0; i < c->nsources; i++) {
+		const struct fl_source *src = c->sources[i];
+		if (src->has_id && src->dev == (unsigned long long)st.st_dev && src->ino == (unsigned long long)st.st_ino)
+			return src;
+	}
+	return NULL;
 }
 
 struct json_file {
@@ -115,6 +166,10 @@ struct json_file {
 static int write_json(struct fl_ctx *c, void *arg)
 {
 	const struct json_file *j = arg;
+	if (input_at(c, j->path) != NULL) {
+		errno = EEXIST;  /* the driver checks first: this is the last guard */
+		return -1;
+	}
 	struct base_buf b;
 	base_buf_init(&b, fl_arena_core(c->arena));
 	fl_package_json(&b, j->p);
@@ -128,7 +183,53 @@ int fl_package_write_json(struct fl_ctx *c, const struct fl_package *p, const ch
 	return fl_protect(c, write_json, &j);
 }
 
+static int check_output(struct fl_ctx *c, void *arg)
+{
+	const char *path = arg;
+	const struct fl_source *src = input_at(c, path);
+	if (src == NULL)
+		return 0;
+	if (strcmp(src->name, path) == 0)
+		fl_error_noloc(c, "cannot write %s: it is an input file; nothing was written", path);
+	else
+		fl_error_noloc(c, "cannot write %s: it is the input file %s; nothing was written", path, src->name);
+	return -1;
+}
+
+int fl_output_check(struct fl_ctx *c, const char *path)
+{
+	return fl_protect(c, check_output, (void *)path);
+}
+
 int fl_make_dir(const char *path)
 {
 	return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+struct file_call {
+	const char *path;
+	const void *data;
+	size_t len;
+};
+
+static int write_file(struct fl_ctx *c, void *arg)
+{
+	const struct file_call *f = arg;
+	return fl_write_output(c, f->path, f->data, f->len, false);
+}
+
+int fl_write_file(struct fl_ctx *c, const char *path, const void *data, size_t len)
+{
+	struct file_call f = {path, data, len};
+	return fl_protect(c, write_file, &f);
+}
+
+void fl_remove_temps_on_signals(void)
+{
+	base_write_remove_temps_on_signals();
+}
+
+void fl_set_write_hook(void (*hook)(const char *tmp))
+{
+	base_write_set_hook(hook);
 }

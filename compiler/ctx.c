@@ -21,6 +21,7 @@ static void boot(void *arg)
 	c->arena = b->arena;
 	c->names = fl_strtab_new(b->arena);
 	c->max_errors = DEFAULT_MAX_ERRORS;
+	c->source_max = FL_SOURCE_MAX;
 	b->ctx = c;
 }
 
@@ -69,6 +70,21 @@ int fl_ctx_add_import_dir(struct fl_ctx *c, const char *dir)
 {
 	struct import_dir_call call = {dir};
 	return fl_protect(c, add_import_dir, &call);
+}
+
+void fl_ctx_set_source_max(struct fl_ctx *c, size_t n)
+{
+	c->source_max = n == 0 || n > FL_SOURCE_MAX ? FL_SOURCE_MAX : n;
+}
+
+size_t fl_source_count(const struct fl_ctx *c)
+{
+	return c->nsources;
+}
+
+const char *fl_source_path(const struct fl_ctx *c, size_t i)
+{
+	return i < c->nsources ? c->sources[i]->path : NULL;
 }
 
 unsigned fl_error_count(const struct fl_ctx *c)

@@ -17,6 +17,7 @@ struct fl_ctx {
 	struct fl_diag *diag_head, *diag_tail;
 	unsigned nerrors, nwarnings;
 	unsigned max_errors;        /* 0: no cap */
+	size_t source_max;          /* the largest source accepted, at most FL_SOURCE_MAX */
 	bool capped;                /* the cap was reached; later diagnostics are dropped */
 	bool oom;                   /* an allocation failed: results are incomplete */
 	uint32_t warn_set, warn_on;     /* warning classes given -W/-Wno- (bit k), and which are on */

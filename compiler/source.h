@@ -18,14 +18,18 @@ struct fl_loc {
 
 struct fl_source {
 	const char *name;  /* as given on the command line */
+	const char *path;  /* the file it was read from; NULL for standard input or memory */
+	bool has_id;       /* dev and ino are the file's (fstat at load) */
+	unsigned long long dev, ino;
 	const char *text;  /* not NUL-terminated; may contain NUL bytes */
 	size_t len;
 	uint32_t *line_off; /* offset of each line's first byte, built on demand */
 	uint32_t nlines;
 };
 
-/* Largest source accepted: offsets are 32-bit. */
-#define FL_SOURCE_MAX ((size_t)UINT32_MAX - 1)
+/* Largest source accepted: flex takes an int length (and offsets are
+ * 32-bit). */
+#define FL_SOURCE_MAX ((size_t)INT32_MAX - 2)
 
 /* The bytes of line `line` (1-based), without its newline. */
 const char *fl_source_line(struct fl_arena *a, struct fl_source *src, uint32_t line, size_t *len);

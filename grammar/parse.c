@@ -13,8 +13,8 @@ int fl_yyparse(struct fl_parser *p, void *scanner);
 
 _Thread_local struct fl_arena *fl_parse_arena;
 
-/* flex takes an int length. */
-#define SCAN_MAX ((size_t)INT32_MAX - 2)
+/* flex takes an int length: FL_SOURCE_MAX (source.h). */
+#define SCAN_MAX FL_SOURCE_MAX
 
 struct parse {
 	int source;
@@ -59,9 +59,9 @@ struct source {
 static int add_source(struct fl_ctx *c, void *arg)
 {
 	const struct source *in = arg;
-	if (in->len > SCAN_MAX) {
+	if (in->len > SCAN_MAX || in->len > c->source_max) {
 		fl_error_noloc(c, "%s: file is too large (%zu bytes; the limit is %zu)", in->name, in->len,
-			       SCAN_MAX);
+			       c->source_max);
 		return -1;
 	}
 	struct fl_source *src = FL_NEW(c->arena, struct fl_source);

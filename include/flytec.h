@@ -35,6 +35,7 @@ struct fl_codegen_options {
 	const char *version;
 	const char *image;       /**< overrides the module's default image */
 	const char *entrypoint;  /**< args[0] of every container; default: the module name */
+	bool version_digest;     /**< the version is the package's content digest (`version` is ignored) */
 };
 
 /** The library's version, as "MAJOR.MINOR.PATCH". */
@@ -62,6 +63,11 @@ bool fl_warning_option_known(const char *spec);
  *  these in order. Returns 0, or -1 when memory ran out. */
 int fl_ctx_add_import_dir(struct fl_ctx *c, const char *dir);
 
+/** The largest source accepted, in bytes (0 or more than the library's
+ *  own limit: that limit, just under 2 GiB). A longer file or stream is an
+ *  error as soon as its reading passes the limit. */
+void fl_ctx_set_source_max(struct fl_ctx *c, size_t n);
+
 /** Adds a source held in memory (copied). Returns its id, or -1 after
  *  queueing an error (too large, out of memory). */
 int fl_source_add(struct fl_ctx *c, const char *name, const char *text, size_t len);
@@ -69,6 +75,26 @@ int fl_source_add(struct fl_ctx *c, const char *name, const char *text, size_t l
 /** Reads a source file ("-": standard input). Returns its id, or -1 after
  *  queueing an error that names the file. */
 int fl_source_load(struct fl_ctx *c, const char *path);
+
+/** How many sources the compilation has loaded so far (fl_source_load,
+ *  fl_source_add, and any the compilation loads by itself), in the order
+ *  they were loaded: the dependencies of its outputs. */
+size_t fl_source_count(const struct fl_ctx *c);
+
+/** The path of source i as it was given, or NULL when it was not read from
+ *  a file (standard input, a source in memory) or i is out of range. */
+const char *fl_source_path(const struct fl_ctx *c, size_t i);
+
+/** Whether path may be written: 0, or -1 after queueing an error when it
+ *  is one of the loaded source files (the same device and inode, through a
+ *  link or another name too). Every writer below checks its own files this
+ *  way; a caller with several outputs checks them all before writing any. */
+int fl_output_check(struct fl_ctx *c, const char *path);
+
+/** Writes data to path whole, like every output (fl_output_check first;
+ *  a path that exists and is not a regular file — a device, a FIFO — is
+ *  written directly). Returns 0, or -1 after queueing an error. */
+int fl_write_file(struct fl_ctx *c, const char *path, const void *data, size_t len);
 
 /** Parses a source. Returns the program, or NULL when there is none (its
  *  first line is not a module declaration, or memory ran out). Syntax
@@ -90,8 +116,22 @@ struct fl_package *fl_lower(struct fl_ctx *c, const struct fl_module *m, const s
  *  Returns 0, or -1 after queueing an error. */
 int fl_package_write_tgz(struct fl_ctx *c, const struct fl_package *p, const char *path);
 
-/** Writes the numbered .pb files into an existing directory. */
+/** Writes the package's tgz to an open stream (standard output).
+ *  Returns 0, or -1 after queueing an error (a failed write is the
+ *  caller's to notice with ferror). */
+int fl_package_print_tgz(struct fl_ctx *c, FILE *out, const struct fl_package *p);
+
+/** Writes the numbered .pb files into an existing directory, each
+ *  rewritten only when its content changes, and removes the numbered .pb
+ *  files an earlier run wrote there that are no longer in the package: the
+ *  directory's list DIR/.flytec-pb (one name a line) says which files
+ *  flytec wrote; nothing else is ever removed. Returns 0, or -1 after
+ *  queueing an error. */
 int fl_package_write_dir(struct fl_ctx *c, const struct fl_package *p, const char *dir);
+
+/** The package's files (N_NAME_K.pb), in registration order. */
+size_t fl_package_count(const struct fl_package *p);
+const char *fl_package_file(const struct fl_package *p, size_t i);
 
 /** Prints the package as JSON: {"<file>": <message as protobuf JSON>, ...}. */
 void fl_package_print_json(struct fl_ctx *c, FILE *out, const struct fl_package *p);
@@ -108,12 +148,33 @@ int fl_package_write_json(struct fl_ctx *c, const struct fl_package *p, const ch
  *  it fails and says so). Returns 0, or -1 with errno set. */
 int fl_make_dir(const char *path);
 
-/** Writes the generated C for a module: OUTDIR/NAME.flyte.h and
- *  OUTDIR/NAME.flyte.c (NAME.flyte is the base name of `source`), each
- *  rewritten only when its content changes. Returns 0, or -1 after
- *  queueing an error. */
+/** Writes the generated C for a module: OUTDIR/STEM.flyte-c.h and
+ *  OUTDIR/STEM.flyte-c.c (STEM is the base name of `source` without
+ *  `.flyte`), each rewritten only when its content changes. Returns 0, or
+ *  -1 after queueing an error. */
 int fl_write_c(struct fl_ctx *c, const struct fl_module *m, const char *source, const char *outdir,
 	       const struct fl_codegen_options *o);
+
+/** fl_write_c with the module's package lowered already (by fl_lower,
+ *  with the options of the registration outputs): one lowering serves
+ *  both. */
+int fl_write_c_package(struct fl_ctx *c, const struct fl_module *m, const struct fl_package *p, const char *source,
+		       const char *outdir);
+
+/** The path fl_write_c writes for `source` into outdir: the header
+ *  (OUTDIR/STEM.flyte-c.h; STEM.flyte-c.h for ".") or the C file
+ *  (.flyte-c.c). The string lives
+ *  as long as the context (NULL when memory ran out). */
+const char *fl_c_output_path(struct fl_ctx *c, const char *source, const char *outdir, bool header);
+
+/** Makes SIGINT, SIGTERM and SIGHUP remove the temporary files of writes
+ *  in progress before the process dies of the signal (a signal ignored
+ *  when this is called stays ignored). For a program's main. */
+void fl_remove_temps_on_signals(void);
+
+/** For tests only: hook(tmp) runs after a temporary file is written and
+ *  before it is renamed over its target (NULL: none). */
+void fl_set_write_hook(void (*hook)(const char *tmp));
 
 /** Message types --show can decode. */
 enum fl_show_type { FL_SHOW_AUTO, FL_SHOW_TASK, FL_SHOW_WORKFLOW, FL_SHOW_LAUNCHPLAN, FL_SHOW_LITERALS,

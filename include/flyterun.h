@@ -2,7 +2,7 @@
  * @file flyterun.h
  * libflyterun: the runtime linked into every flytec task executable.
  *
- * The generated C (NAME.flyte.c) describes each task of a module with the
+ * The generated C (NAME.flyte-c.c) describes each task of a module with the
  * tables below and registers them; the user implements one C function per
  * task. The runtime decodes Flyte literals into C values, calls the task,
  * encodes its outputs, and writes outputs.pb or error.pb, the way
@@ -136,7 +136,10 @@ typedef struct flrt_module {
 	size_t ntasks;
 	/** The module's workflow closures for local runs: each entry is one
 	 *  serialized flyteidl.admin.TaskSpec, WorkflowSpec or LaunchPlan, in
-	 *  package order, with its kind (1 task, 2 workflow, 3 launch plan). */
+	 *  package order, with its kind (1 task, 2 workflow, 3 launch plan);
+	 *  then what local runs need besides: 4 a declared map (name: the
+	 *  declared name; data: its map task's name, not NUL-terminated), 5 a
+	 *  task's input defaults (name: the task; data: a LiteralMap). */
 	const struct flrt_entity {
 		int kind;
 		const char *name;

@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "run_impl.h"
 
-#define PROGRESS_MIN 20          /* maps of at least this many elements show progress */
-#define PROGRESS_EVERY 100000000 /* ns between progress lines */
 
 /* ---- success rule and error summaries -------------------------------------------------- */
 int64_t rt_min_successes(size_t n, bool has_min_successes, uint32_t min_successes,
@@ -38,46 +37,107 @@ void rt_summarize_indexes(const size_t *idx, size_t n, struct base_buf *b)
 	}
 }
 
+void rt_ranges_bounded(const size_t *idx, size_t n, size_t max, struct base_buf *b)
+{
+	size_t i = 0;
+	for (size_t shown = 0; i < n && shown < max; shown++) {
+		size_t j = i;
+		while (j + 1 < n && idx[j + 1] == idx[j] + 1)
+			j++;
+		if (j > i)
+			base_buf_printf(b, "%s%zu-%zu", i ? "," : "", idx[i], idx[j]);
+		else
+			base_buf_printf(b, "%s%zu", i ? "," : "", idx[i]);
+		i = j + 1;
+	}
+	if (i < n)
+		base_buf_printf(b, ",... (%zu more)", n - i);
+}
+
+/* Failures grouped by message, in the order of their first index. */
 struct msg_group {
 	const char *msg;
 	size_t *idx, n, cap;
 };
 
-/* propeller's errorcollector: "<index ranges>: <message>" per distinct message */
-static char *summarize_failures(struct rt_run *r, const struct rt_array *ar)
+#define SUMMARY_GROUPS 5    /* distinct messages listed */
+#define SUMMARY_FULL 3      /* of them, in full; the others' first line, cut */
+#define SUMMARY_CUT 120
+
+static void put_message(struct base_buf *b, const char *m, bool full)
 {
+	size_t l = strlen(m), nl = strcspn(m, "\n");
+	if (full || (nl == l && l <= SUMMARY_CUT)) {
+		base_buf_printf(b, "%s\n", m);
+		return;
+	}
+	size_t cut = nl < SUMMARY_CUT ? nl : SUMMARY_CUT;
+	base_buf_printf(b, "%.*s...\n", (int)cut, m);
+}
+
+/* propeller's errorcollector, bounded: "<index ranges>: <message>" a line for
+ * the first SUMMARY_GROUPS distinct messages (at most RT_RANGES_MAX ranges
+ * each), then how many more. Cancelled elements are counted, not listed. */
+static void summarize_failures(struct rt_run *r, const struct rt_array *ar, struct base_buf *b)
+{
+	struct base_hash h;
 	struct msg_group *g = NULL;
 	size_t ng = 0, cg = 0;
-	struct base_buf b = { 0 };
-	char *out = NULL;
+	if (base_hash_init(&h, NULL, 0) < 0) {
+		rt_run_oom(r);
+		return;
+	}
 	for (size_t i = 0; i < ar->n; i++) {
 		const struct rt_elem *e = &ar->elems[i];
-		if (e->st != RT_ST_FAILED)
+		if (e->st != RT_ST_FAILED || e->cancelled)
 			continue;
-		const char *m = e->error != NULL ? e->error : "failed";
-		size_t k = 0;
-		while (k < ng && strcmp(g[k].msg, m) != 0)
-			k++;
-		if (k == ng) {
-			if (rt_grow((void **)&g, &cg, ng + 1, sizeof *g) < 0)
-				goto cleanup;
-			g[ng++] = (struct msg_group){ m, NULL, 0, 0 };
-		}
-		if (rt_grow((void **)&g[k].idx, &g[k].cap, g[k].n + 1, sizeof(size_t)) < 0)
+		bool added;
+		struct base_hash_slot *sl = base_hash_insert_str(&h, e->error != NULL ? e->error : "failed", &added);
+		if (sl == NULL || (added && rt_grow((void **)&g, &cg, ng + 1, sizeof *g) < 0)) {
+			rt_run_oom(r);
 			goto cleanup;
-		g[k].idx[g[k].n++] = i;
+		}
+		if (added) {
+			sl->val = ng;
+			g[ng++] = (struct msg_group){ sl->key, NULL, 0, 0 };
+		}
+		struct msg_group *k = &g[sl->val];
+		if (rt_grow((void **)&k->idx, &k->cap, k->n + 1, sizeof(size_t)) < 0) {
+			rt_run_oom(r);
+			goto cleanup;
+		}
+		k->idx[k->n++] = i;
 	}
+	size_t more = 0;
 	for (size_t k = 0; k < ng; k++) {
-		rt_summarize_indexes(g[k].idx, g[k].n, &b);
-		base_buf_printf(&b, ": %s\n", g[k].msg);
+		if (k >= SUMMARY_GROUPS) {
+			more += g[k].n;
+			continue;
+		}
+		rt_ranges_bounded(g[k].idx, g[k].n, RT_RANGES_MAX, b);
+		base_buf_printf(b, ": ");
+		put_message(b, g[k].msg, k < SUMMARY_FULL);
 	}
-	out = rt_arena_strdup(r->a, base_buf_str(&b));
+	if (ng > SUMMARY_GROUPS)
+		base_buf_printf(b, "... and %zu more distinct message%s (%zu element%s)\n", ng - SUMMARY_GROUPS,
+				ng - SUMMARY_GROUPS == 1 ? "" : "s", more, more == 1 ? "" : "s");
 cleanup:
 	for (size_t k = 0; k < ng; k++)
 		free(g[k].idx);
 	free(g);
-	base_buf_free(&b);
-	return out;
+	base_hash_free(&h);
+}
+
+/* "34 of 40 elements succeeded (6 failed, 2 retried, 0 cancelled, 3 cached)" */
+static void map_counts(const struct rt_array *ar, struct base_buf *b, const char *needed)
+{
+	size_t skipped = ar->n - ar->succeeded - ar->failed - ar->cancelled;
+	base_buf_printf(b, "%zu of %zu elements succeeded%s (%zu failed, %zu retried, %zu cancelled, "
+			"%zu cached", ar->succeeded, ar->n, needed, ar->failed, ar->retried, ar->cancelled,
+			ar->cached);
+	if (skipped)
+		base_buf_printf(b, ", %zu not run", skipped);
+	base_buf_printf(b, ")");
 }
 
 /* ---- array nodes --------------------------------------------------------------------------- */
@@ -144,7 +204,7 @@ static int array_node_target(struct rt_run *r, struct rt_node *n, const Flyteidl
 					t->name, t->fn_name != NULL ? t->fn_name : "?");
 		ar->task = t;
 		n->task = t;
-		n->what = t->name;
+		n->what = t->declared != NULL ? t->declared : t->name;
 		sp->outs = t->tmpl->interface->outputs;
 		rt_node_policy(n, sub->metadata, t);
 		return 0;
@@ -268,21 +328,10 @@ int rt_array_start(struct rt_run *r, struct rt_node *n, struct rt_msg *err)
 		rt_array_check(r, n);
 		return 0;
 	}
+	ar->started = rt_now_ns();
 	array_queue(r, n);
 	rt_array_check(r, n);   /* a threshold above the size fails at once */
 	return 0;
-}
-
-static void progress_line(struct rt_run *r, struct rt_node *n, bool final)
-{
-	struct rt_array *ar = n->arr;
-	int64_t now = rt_now_ns();
-	if (!final && now - ar->last_progress < PROGRESS_EVERY)
-		return;
-	ar->last_progress = now;
-	fprintf(r->io->err, "\r%s %s: %zu/%zu done, %zu failed, %zu running\033[K%s", n->id, n->what,
-		ar->succeeded + ar->failed, ar->n, ar->failed, ar->running, final ? "\n" : "");
-	fflush(r->io->err);
 }
 
 void rt_elem_finish(struct rt_run *r, struct rt_node *n, size_t i, bool ok, Flyteidl__Core__LiteralMap *outputs,
@@ -298,15 +347,39 @@ void rt_elem_finish(struct rt_run *r, struct rt_node *n, size_t i, bool ok, Flyt
 		ar->succeeded++;
 	else
 		ar->failed++;
-	if (r->progress && ar->n >= PROGRESS_MIN)
-		progress_line(r, n, false);
+	rt_progress_update(r, n);
 	rt_array_check(r, n);
+}
+
+void rt_elem_cancelled(struct rt_run *r, struct rt_node *n, size_t i)
+{
+	struct rt_array *ar = n->arr;
+	struct rt_elem *e = &ar->elems[i];
+	e->st = RT_ST_FAILED;
+	e->cancelled = true;
+	e->error = RT_CANCELLED_ELEM;
+	ar->running--;
+	ar->cancelled++;
+	rt_array_check(r, n);
+}
+
+/* A map that succeeded with failures says so on stderr, bounded. */
+static void say_tolerated(struct rt_run *r, struct rt_node *n)
+{
+	struct base_buf b = { 0 };
+	base_buf_printf(&b, "%s %s: ", n->id, n->what);
+	map_counts(n->arr, &b, "");
+	base_buf_printf(&b, ":\n");
+	summarize_failures(r, n->arr, &b);
+	rt_progress_clear(r);
+	fputs(base_buf_str(&b), r->io->err);
+	base_buf_free(&b);
 }
 
 void rt_array_check(struct rt_run *r, struct rt_node *n)
 {
 	struct rt_array *ar = n->arr;
-	if (!ar->failing && ar->n && (int64_t)(ar->n - ar->failed) < ar->min_successes) {
+	if (!ar->failing && ar->n && (int64_t)(ar->n - ar->failed - ar->cancelled) < ar->min_successes) {
 		ar->failing = true;       /* out of reach: abort the rest, as propeller does */
 		rt_cancel_jobs(r, n, NULL);
 	}
@@ -314,8 +387,9 @@ void rt_array_check(struct rt_run *r, struct rt_node *n)
 		return;
 	if (n->st != RT_ST_RUNNING)
 		return;
-	if (r->progress && ar->n >= PROGRESS_MIN)
-		progress_line(r, n, true);
+	rt_progress_done(r, n);
+	if (ar->cached)
+		rt_progress_clear(r);
 	if (ar->cached)
 		fprintf(r->io->err, "cached: %s %s (%zu of %zu elements)\n", n->id, n->what,
 			ar->cached, ar->n);
@@ -345,19 +419,20 @@ void rt_array_check(struct rt_run *r, struct rt_node *n)
 		rt_canonicalize(&m->base);
 		n->outputs = m;
 		rt_run_write_pb(r, n->dir, "outputs.pb", &m->base);
+		if (ar->failed || ar->cancelled)
+			say_tolerated(r, n);
 		rt_node_done(r, n, RT_ST_SUCCEEDED, NULL);
 		return;
 	}
-	char *summary = summarize_failures(r, ar);
-	size_t skipped = ar->n - ar->succeeded - ar->failed;
-	size_t sl = summary != NULL ? strlen(summary) : 0;
-	if (sl && summary[sl - 1] == '\n')
-		summary[sl - 1] = 0;
-	const char *msg = rt_run_printf(r, "node %s (%s): %zu of %zu elements succeeded, %lld needed "
-				     "(%zu failed%s)%s%s", n->id, n->what, ar->succeeded, ar->n,
-				     (long long)ar->min_successes, ar->failed,
-				     skipped ? ", the rest not run" : "", sl ? ":\n" : "",
-				     summary != NULL ? summary : "");
+	struct base_buf b = { 0 };
+	base_buf_printf(&b, "node %s (%s): ", n->id, n->what);
+	map_counts(ar, &b, rt_run_printf(r, ", %lld needed", (long long)ar->min_successes));
+	base_buf_printf(&b, ":\n");
+	summarize_failures(r, ar, &b);
+	if (b.len && b.data[b.len - 1] == '\n')
+		b.data[--b.len] = 0;
+	const char *msg = rt_run_printf(r, "%s", base_buf_str(&b));
+	base_buf_free(&b);
 	rt_run_write_error(r, n->dir, msg);
 	rt_node_done(r, n, RT_ST_FAILED, msg);
 }

@@ -325,6 +325,9 @@ int rt_decode(struct rt_arena *a, const flrt_type *t, const Flyteidl__Core__Lite
 		d->nanos = p->datetime != NULL ? p->datetime->nanos : 0;
 		if (d->nanos < 0 || d->nanos > 999999999)
 			return fail(err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
+		if (!base_timestamp_valid(d->seconds, d->nanos))
+			return fail(err, path, "invalid datetime: %lld seconds is outside " RT_TIMESTAMP_RANGE,
+				    (long long)d->seconds);
 		return 0;
 	}
 	case FLRT_DURATION:
@@ -409,6 +412,9 @@ static int encode_datetime(struct enc *e, const flrt_type *t, const void *src, F
 	const flrt_datetime *d = src;
 	if (d->nanos < 0 || d->nanos > 999999999)
 		return fail(e->err, path, "invalid datetime: nanos %d out of range", (int)d->nanos);
+	if (!base_timestamp_valid(d->seconds, d->nanos))
+		return fail(e->err, path, "invalid datetime: %lld seconds is outside " RT_TIMESTAMP_RANGE,
+			    (long long)d->seconds);
 	Google__Protobuf__Timestamp *ts = rt_arena_alloc(a, sizeof *ts);
 	if (ts == NULL || (l = rt_lit_prim(a, &p)) == NULL)
 		return oom(e, path);

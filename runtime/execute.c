@@ -199,7 +199,22 @@ struct call_arg {
 	bool map;
 	size_t index;
 	struct rt_arena *a;
+	int attempt;         /* FLYTE_ATTEMPT_NUMBER */
 };
+
+/* FLYTE_ATTEMPT_NUMBER: unset or empty is 0; else an integer 0 or more. */
+static int attempt_number(int *out, struct rt_msg *err)
+{
+	const char *s = getenv("FLYTE_ATTEMPT_NUMBER");
+	int64_t v = 0;
+	if (s != NULL && *s && parse_index("FLYTE_ATTEMPT_NUMBER", s, &v, err) < 0)
+		return -1;
+	if (v < 0 || v > INT32_MAX)
+		return rt_msgf(err, "FLYTE_ATTEMPT_NUMBER is %lld: an attempt number is 0 or more",
+				(long long)v);
+	*out = (int)v;
+	return 0;
+}
 
 /* The inputs of this call: the whole map, or one element of it. */
 static Flyteidl__Core__LiteralMap *call_inputs(const struct call_arg *c, struct rt_call_opts *o,
@@ -238,10 +253,7 @@ static void call_task(void *arg, struct rt_result *r)
 		base_buf_free(&names);
 		return;
 	}
-	struct rt_call_opts o = { -1, 0 };
-	const char *att = getenv("FLYTE_ATTEMPT_NUMBER");
-	if (att != NULL && *att)
-		o.attempt = atoi(att);
+	struct rt_call_opts o = { -1, c->attempt };
 	Flyteidl__Core__LiteralMap *inputs = call_inputs(c, &o, r);
 	if (inputs == NULL)
 		return;
@@ -376,9 +388,12 @@ int rt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const 
 		goto cleanup;
 
 	/* From here on, failures are reported in error.pb under the prefix. */
-	struct call_arg c = { m, &x, map, 0, a };
-	bool have_index = false;
-	if (map) {
+	struct call_arg c = { m, &x, map, 0, a, 0 };
+	bool have_index = false, have_attempt = true;
+	if (attempt_number(&c.attempt, &err) < 0) {
+		rt_result_system(&r, false, "%s", err.text);
+		have_attempt = false;
+	} else if (map) {
 		if (array_index(&c.index, &err) < 0) {
 			rt_result_system(&r, false, "%s", err.text);
 		} else {
@@ -395,7 +410,7 @@ int rt_cmd_execute(const flrt_module *m, int argc, char **argv, bool map, const 
 		fprintf(io->err, "%s: --output-prefix: %s\n", cmd, err.text);
 		goto cleanup;
 	}
-	if (!map || have_index)
+	if (have_attempt && (!map || have_index))
 		rt_supervise(x.task, call_task, &c, &r);
 	status = write_result(cmd, &x, prefix, a, &r, io);
 cleanup:

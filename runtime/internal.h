@@ -269,6 +269,8 @@ struct rt_job {
 	const Flyteidl__Core__LiteralMap *inputs;
 	struct rt_call_opts opts;
 	int64_t timeout_ns;          /* 0: none */
+	Flyteidl__Core__KeyValuePair *const *env;   /* the container's env (process isolation) */
+	size_t nenv;
 	/* result */
 	struct rt_result res;
 	/* backend state */
@@ -276,7 +278,14 @@ struct rt_job {
 	int64_t deadline;            /* monotonic ns */
 	struct base_buf buf;
 	bool timed_out, killed;
+	bool exited;                 /* the element's process has been reaped */
+	int status;                  /* its wait status */
 };
+
+/** rt_backend_start: no descriptor or process is free now (EMFILE, ENFILE;
+ *  EAGAIN, ENOMEM from fork); the job may start once another has ended. */
+#define RT_BACKEND_NO_FDS 1
+#define RT_BACKEND_NO_PROCS 2
 
 /** process: each call in a forked child (crashes and timeouts are failed
  *  attempts); otherwise up to `threads` threads in this process (jobs
@@ -285,20 +294,54 @@ struct rt_backend *rt_backend_new(bool process, size_t threads);
 /** Lets the thread pool grow to n threads (a map's explicit parallelism). */
 void rt_backend_reserve_threads(struct rt_backend *b, size_t n);
 void rt_backend_free(struct rt_backend *b);
-/** Starts a job. Returns -1 (with a message) when it cannot start. */
+/** Starts a job. Returns -1 (with a message) when it cannot start,
+ *  RT_BACKEND_NO_FDS or RT_BACKEND_NO_PROCS (with a message) when it cannot
+ *  start yet. */
 int rt_backend_start(struct rt_backend *b, struct rt_job *j, struct rt_msg *err);
 /** Hands the jobs started since the last call to the workers (threads; the
  *  wait does it too). */
 void rt_backend_flush(struct rt_backend *b);
 /** Waits for a job to finish and returns it, with j->res set. NULL when no
- *  job is running. */
+ *  job is running, when a stop signal was caught (rt_sig_caught) or after a
+ *  tick. */
 struct rt_job *rt_backend_wait(struct rt_backend *b);
 /** A job that has finished already, without waiting; NULL if none. */
 struct rt_job *rt_backend_poll(struct rt_backend *b);
-/** Asks a running job to stop (process: SIGKILL; threads: ignored). It still
- *  comes back from rt_backend_wait. */
+/** Asks a running job to stop (process: SIGKILL to its process group;
+ *  threads: ignored). It still comes back from rt_backend_wait. */
 void rt_backend_cancel(struct rt_backend *b, struct rt_job *j);
+/** The run is interrupted: process: SIGTERM to every element's process
+ *  group, SIGKILL after grace_ns (or at a second signal), every child
+ *  reaped; threads: queued calls are not made. The jobs come back from
+ *  rt_backend_poll. Returns the number of calls that are still running
+ *  (in-process calls cannot be stopped: the backend must then be left
+ *  alone, not freed). */
+size_t rt_backend_stop(struct rt_backend *b, int64_t grace_ns);
+/** Jobs started and not yet returned. */
+size_t rt_backend_running(const struct rt_backend *b);
+/** rt_backend_wait returns NULL after ms without a finished job (-1: it
+ *  waits for one), so that the caller can refresh its progress. */
+void rt_backend_set_tick(struct rt_backend *b, int ms);
 int64_t rt_now_ns(void);
+
+/* ---- signals of a local run (signals.c) ------------------------------------ */
+/** Catches SIGINT, SIGTERM and SIGHUP (and SIGCHLD with chld) until
+ *  rt_sig_restore: each writes to a self-pipe (rt_sig_fd). */
+int rt_sig_install(bool chld, struct rt_msg *err);
+void rt_sig_restore(void);
+/** In a forked element: the default dispositions, the pipe closed. */
+void rt_sig_child(void);
+/** The self-pipe's read end (-1 when not installed); rt_sig_drain empties it. */
+int rt_sig_fd(void);
+size_t rt_sig_drain(void);   /* the bytes read */
+/** The first stop signal caught (0: none), and how many were. */
+int rt_sig_caught(void);
+int rt_sig_count(void);
+/** --isolation inprocess: report a task that calls exit() or crashes. */
+void rt_sig_guard_inprocess(void);
+/** The calling thread runs task (map element elem, -1 outside a map). */
+void rt_sig_enter(const char *task, int64_t elem);
+void rt_sig_leave(void);
 
 /* ---- cache (cache.c): memoized task results in SQLite ---------------------- */
 /** Opens dir/cache.sqlite (dir NULL: $FLYTEC_CACHE_DIR, else
@@ -344,6 +387,9 @@ int rt_literal_to_json(struct base_buf *b, const Flyteidl__Core__Literal *lit);
 /** The runtime's RFC 3339 reading (base_rfc3339_parse): a bare date is
  *  midnight UTC, 't' and 'z' are accepted, and so is year 0000. */
 #define RT_RFC3339_FLAGS (BASE_RFC3339_DATE_ONLY | BASE_RFC3339_LOWER | BASE_RFC3339_YEAR0)
+/* google.protobuf.Timestamp's range (base_timestamp_valid), as messages say
+ * it; the compiler enforces the same one on datetime literals. */
+#define RT_TIMESTAMP_RANGE "google.protobuf.Timestamp's range (0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z)"
 
 /* ---- success rule (array.c) ------------------------------------------------- */
 /** propeller's minimum number of successes for an array of n elements. */

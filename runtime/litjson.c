@@ -65,6 +65,10 @@ static int datetime_from_json(struct rt_arena *a, const struct rt_json *v, Flyte
 		return want(err, "a datetime string", v);
 	if (base_rfc3339_parse(v->s, RT_RFC3339_FLAGS, &s, &ns) != BASE_RFC3339_OK)
 		return rt_msgf(err, "'%s' is not a datetime (YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM))", v->s);
+	/* the one range of the compiler and the runtime: every datetime the
+	 * runtime prints reads back, and nothing else does */
+	if (!base_timestamp_valid(s, ns))
+		return rt_msgf(err, "'%s' is outside " RT_TIMESTAMP_RANGE, v->s);
 	Google__Protobuf__Timestamp *ts = rt_arena_alloc(a, sizeof *ts);
 	if (ts == NULL || (*out = prim_lit(a, &p)) == NULL)
 		return rt_msgf(err, "out of memory");
@@ -394,11 +398,16 @@ static int primitive_to_json(struct base_buf *b, const Flyteidl__Core__Primitive
 	case PRIM(FLOAT_VALUE): return base_json_double(b, p->float_value, 15, BASE_JSON_POINT_ZERO);
 	case PRIM(STRING_VALUE): return base_json_string(b, p->string_value, strlen(p->string_value), 0);
 	case PRIM(BOOLEAN): return base_buf_printf(b, p->boolean ? "true" : "false");
-	case PRIM(DATETIME):
-		base_rfc3339_format(p->datetime != NULL ? p->datetime->seconds : 0,
-				    p->datetime != NULL ? p->datetime->nanos : 0, BASE_RFC3339_TRIM,
-				    tmp, sizeof tmp);
+	case PRIM(DATETIME): {
+		int64_t sec = p->datetime != NULL ? p->datetime->seconds : 0;
+		int32_t nanos = p->datetime != NULL ? p->datetime->nanos : 0;
+		/* not a Timestamp (a file from elsewhere): its fields, as
+		 * nothing would read a date of year 10000 back */
+		if (!base_timestamp_valid(sec, nanos))
+			return base_buf_printf(b, "{\"seconds\": %lld, \"nanos\": %d}", (long long)sec, (int)nanos);
+		base_rfc3339_format(sec, nanos, BASE_RFC3339_TRIM, tmp, sizeof tmp);
 		return base_json_string(b, tmp, strlen(tmp), 0);
+	}
 	case PRIM(DURATION): {
 		int64_t ns = 0;
 		if (p->duration != NULL && !base_duration_join(p->duration->seconds, p->duration->nanos, &ns))

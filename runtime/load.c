@@ -177,6 +177,37 @@ struct rt_ent_lp *rt_run_find_lp(struct rt_run *r, const char *name)
 	return NULL;
 }
 
+/* Entity kinds 4 (a declared map's name; data: its map task's name) and 5
+ * (a task's input defaults; data: a LiteralMap). */
+static int load_local(struct rt_run *r, struct rt_msg *err)
+{
+	const flrt_module *m = r->m;
+	for (size_t i = 0; i < m->nentities; i++) {
+		const struct flrt_entity *e = &m->entities[i];
+		if (e->kind < 4 || e->name == NULL)
+			continue;
+		if (e->kind == 4) {
+			char *t = rt_arena_strndup(r->a, (const char *)e->data, e->len);
+			struct rt_ent_task *tk = t != NULL ? rt_run_find_task(r, t) : NULL;
+			if (t == NULL)
+				return rt_msgf(err, "out of memory");
+			if (tk == NULL)
+				return rt_msgf(err, "embedded map %s: unknown map task %s", e->name, t);
+			tk->declared = e->name;
+			continue;
+		}
+		struct rt_ent_task *tk = rt_run_find_task(r, e->name);
+		Flyteidl__Core__LiteralMap *d = rt_unpack(r->a, &flyteidl__core__literal_map__descriptor,
+							   e->data, e->len, err);
+		if (d == NULL)
+			return rt_msg_prefix(err, "embedded defaults of task %s", e->name);
+		if (tk == NULL)
+			return rt_msgf(err, "embedded defaults of an unknown task %s", e->name);
+		tk->defaults = d;
+	}
+	return 0;
+}
+
 int rt_run_load(struct rt_run *r, struct rt_msg *err)
 {
 	const flrt_module *m = r->m;
@@ -184,9 +215,11 @@ int rt_run_load(struct rt_run *r, struct rt_msg *err)
 	for (size_t i = 0; i < m->nentities; i++) {
 		const struct flrt_entity *e = &m->entities[i];
 		const char *what = e->kind == 1 ? "task" : e->kind == 2 ? "workflow" : "launch plan";
-		if (e->kind < 1 || e->kind > 3)
+		if (e->kind < 1 || e->kind > 5)
 			return rt_msgf(err, "entity %zu (%s) has an unknown kind %d", i,
 					e->name != NULL ? e->name : "", e->kind);
+		if (e->kind >= 4)
+			continue;   /* map names and task defaults: once the tasks are known */
 		const ProtobufCMessageDescriptor *d =
 			e->kind == 1 ? &flyteidl__admin__task_spec__descriptor :
 			e->kind == 2 ? &flyteidl__admin__workflow_spec__descriptor :
@@ -226,6 +259,8 @@ int rt_run_load(struct rt_run *r, struct rt_msg *err)
 			r->lps[r->nlps++] = (struct rt_ent_lp){ lp->id->name, lp, NULL };
 		}
 	}
+	if (load_local(r, err) < 0)
+		return -1;
 	for (size_t i = 0; i < r->nlps; i++) {
 		const char *w = r->lps[i].lp->spec->workflow_id->name;
 		if ((r->lps[i].wf = rt_run_find_wf(r, w)) == NULL)
@@ -355,19 +390,22 @@ int rt_run_find_target(struct rt_run *r, const char *name, struct rt_target *t, 
 		const char *c = cands[k];
 		struct rt_ent_lp *lp = rt_run_find_lp(r, c);
 		if (lp != NULL) {
-			*t = (struct rt_target){ lp->wf, lp, "launch plan", c };
+			*t = (struct rt_target){ lp->wf, lp, NULL, "launch plan", c };
 			return 0;
 		}
 		Flyteidl__Core__WorkflowTemplate *w = rt_run_find_wf(r, c);
 		if (w != NULL) {
-			*t = (struct rt_target){ w, NULL, "workflow", c };
+			*t = (struct rt_target){ w, NULL, NULL, "workflow", c };
 			return 0;
 		}
 		struct rt_ent_task *tk = rt_run_find_task(r, c);
+		for (size_t i = 0; tk == NULL && i < r->ntasks; i++)
+			if (r->tasks[i].declared != NULL && strcmp(r->tasks[i].declared, c) == 0)
+				tk = &r->tasks[i];
 		if (tk != NULL) {
 			if ((w = task_workflow(r, tk)) == NULL)
 				return rt_msgf(err, "out of memory");
-			*t = (struct rt_target){ w, NULL, "task", c };
+			*t = (struct rt_target){ w, NULL, tk, tk->map ? "map" : "task", c };
 			return 0;
 		}
 		const flrt_task *fn = rt_find_task(r->m, c);
@@ -381,8 +419,8 @@ int rt_run_find_target(struct rt_run *r, const char *name, struct rt_target *t, 
 		if (rt_run_find_lp(r, r->wfs[i].name) == NULL)
 			base_buf_printf(&b, " %s", r->wfs[i].name);
 	for (size_t i = 0; i < r->ntasks; i++)
-		base_buf_printf(&b, " %s", r->tasks[i].name);
-	rt_msgf(err, "no workflow, launch plan or task named '%s' (there are:%s)", name,
+		base_buf_printf(&b, " %s", r->tasks[i].declared != NULL ? r->tasks[i].declared : r->tasks[i].name);
+	rt_msgf(err, "no workflow, launch plan, task or map named '%s' (there are:%s)", name,
 		 b.data != NULL ? b.data : " none");
 	base_buf_free(&b);
 	return -1;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "fileio.h"
 #include "internal.h"
 
 static void usage(const flrt_module *m, FILE *f)
@@ -29,14 +30,19 @@ static void usage(const flrt_module *m, FILE *f)
 
 static void list_entities(const flrt_module *m, FILE *f)
 {
-	static const char *kinds[] = { "?", "task", "workflow", "launch plan" };
+	static const char *kinds[] = { "?", "task", "workflow", "launch plan", "map" };
 	fprintf(f, "module %s\n", m->name != NULL ? m->name : "");
 	for (size_t i = 0; i < m->ntasks; i++)
 		fprintf(f, "  task function  %s\n", m->tasks[i]->name);
 	for (size_t i = 0; i < m->nentities; i++) {
-		int k = m->entities[i].kind;
-		fprintf(f, "  %-13s  %s\n", k >= 1 && k <= 3 ? kinds[k] : kinds[0],
-			m->entities[i].name != NULL ? m->entities[i].name : "");
+		const struct flrt_entity *e = &m->entities[i];
+		if (e->kind == 5)
+			continue;   /* a task's defaults */
+		fprintf(f, "  %-13s  %s", e->kind >= 1 && e->kind <= 4 ? kinds[e->kind] : kinds[0],
+			e->name != NULL ? e->name : "");
+		if (e->kind == 4)   /* a declared map: its map task */
+			fprintf(f, " (%.*s)", (int)e->len, (const char *)e->data);
+		fputc('\n', f);
 	}
 }
 
@@ -84,5 +90,8 @@ int rt_main(const flrt_module *m, int argc, char **argv, const struct rt_io *io)
 int flrt_main(const flrt_module *m, int argc, char **argv)
 {
 	struct rt_io io = { stdout, stderr };
+	/* SIGTERM (a pod stopped), SIGINT, SIGHUP during a write: the
+	 * temporary file goes with the process */
+	base_write_remove_temps_on_signals();
 	return rt_main(m, argc, argv, &io);
 }

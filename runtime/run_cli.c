@@ -156,6 +156,24 @@ static void print_result(struct rt_run *r, const struct rt_wf *w)
 	base_buf_free(&b);
 }
 
+/* A task run directly: its declared defaults for the inputs not given. */
+static int with_defaults(struct rt_run *r, const Flyteidl__Core__LiteralMap *d, Flyteidl__Core__LiteralMap *given,
+			 Flyteidl__Core__LiteralMap **out)
+{
+	Flyteidl__Core__LiteralMap *m = rt_litmap_new(r->a, given->n_literals + d->n_literals);
+	if (m == NULL)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < given->n_literals; i++)
+		rt_litmap_set(m, k++, given->literals[i]->key, given->literals[i]->value);
+	for (size_t i = 0; i < d->n_literals; i++)
+		if (rt_litmap_get(given, d->literals[i]->key) == NULL)
+			rt_litmap_set(m, k++, d->literals[i]->key, d->literals[i]->value);
+	m->n_literals = k;
+	*out = m;
+	return 0;
+}
+
 /* Finds the target and builds the root workflow with its inputs. The exit
  * status on failure (reported), 0 on success. */
 static int prepare(struct rt_run *r, const struct run_args *x, struct rt_target *t)
@@ -168,6 +186,12 @@ static int prepare(struct rt_run *r, const struct run_args *x, struct rt_target 
 		return 2;
 	}
 	inputs = given;
+	if (t->task != NULL && t->task->defaults != NULL && with_defaults(r, t->task->defaults, given, &inputs) < 0) {
+		fprintf(io->err, "run: out of memory\n");
+		return 1;
+	}
+	r->root_kind = t->kind;
+	r->root_name = t->name;
 	if (t->lp != NULL && rt_lp_inputs(r, t->lp, given, &inputs, &err) < 0) {
 		fprintf(io->err, "run: %s\n", err.text);
 		return 2;
@@ -220,14 +244,17 @@ static void free_jobs(struct rt_job *j)
 
 static void run_free(struct rt_run *r)
 {
+	rt_cache_close(r->cache);
+	if (r->abandoned)
+		return;   /* in-process calls still use the run's memory: the process's end frees it */
 	free_jobs(r->ready);
 	free_jobs(r->free_jobs);
-	rt_cache_close(r->cache);
 	rt_backend_free(r->be);
 	free(r->running);
 	free(r->arrays);
 	free(r->fin);
 	free(r->wfin);
+	free(r->shown);
 	free(r->tasks);
 	free(r->wfs);
 	free(r->lps);
@@ -252,17 +279,32 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 	/* threads take queued calls without waiting for the scheduler */
 	r->slots = x.process ? x.jobs : x.jobs * 16;
 	r->outdir = x.outdir;
-	r->progress = isatty(fileno(io->err)) ||
-		      (getenv("FLYTEC_PROGRESS") != NULL && *getenv("FLYTEC_PROGRESS"));
+	r->inprocess = !x.process;
+	rt_progress_init(r);
 	if ((r->a = rt_arena_new()) == NULL || (r->be = rt_backend_new(x.process, x.jobs)) == NULL) {
 		fprintf(io->err, "run: out of memory\n");
 	} else if (rt_run_load(r, &err) < 0) {
 		fprintf(io->err, "run: %s\n", err.text);
 	} else if ((status = prepare(r, &x, &t)) == 0) {
+		if (rt_sig_install(x.process, &err) < 0) {
+			fprintf(io->err, "run: %s\n", err.text);
+			status = 1;
+			goto out;
+		}
+		if (!x.process)
+			rt_sig_guard_inprocess();
+		if (r->progress != RT_PROGRESS_OFF)
+			rt_backend_set_tick(r->be, 250);
 		run_root(r);
+		rt_sig_restore();
 		status = 1;
-		if (r->oom) {
+		if (r->interrupted) {
+			status = 128 + r->interrupted;
+		} else if (r->oom) {
 			fprintf(io->err, "run: out of memory\n");
+		} else if (r->outdir_error != NULL) {
+			fprintf(io->err, "run: %s %s failed: --output-dir %s could not be written (%s)\n",
+				t.kind, t.name, r->outdir, r->outdir_error);
 		} else if (r->root->failed || r->root->outputs == NULL) {
 			fprintf(io->err, "run: %s %s failed:\n%s\n", t.kind, t.name,
 				r->root->errors != NULL ? r->root->errors : "");
@@ -271,6 +313,7 @@ int rt_cmd_run(const flrt_module *m, int argc, char **argv, const struct rt_io *
 			status = 0;
 		}
 	}
+out:
 	run_free(r);
 	free(x.inputs);
 	return status;

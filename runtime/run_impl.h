@@ -39,6 +39,10 @@ struct rt_ent_task {
 	bool legacy;              /* a container_array task (legacy map) */
 	char **bound;             /* map-execute --bound */
 	size_t nbound;
+	bool timeout_said;        /* --isolation inprocess has said it ignores the timeout */
+	bool env_said;            /* ... and the container's env */
+	const char *declared;     /* a map task: the name its map was declared under, if any */
+	Flyteidl__Core__LiteralMap *defaults;   /* the task's input defaults (run TASK) */
 };
 
 struct rt_ent_wf {
@@ -57,12 +61,15 @@ enum rt_state { RT_ST_WAITING, RT_ST_RUNNING, RT_ST_SUCCEEDED, RT_ST_FAILED, RT_
 
 struct rt_elem {
 	enum rt_state st;
+	bool cancelled;              /* failed: cancelled by the executor after the map failed */
 	Flyteidl__Core__LiteralMap *inputs, *outputs;
 	const char *error;
 };
 
 struct rt_array {
 	size_t n, next, running, succeeded, failed, cached;
+	size_t cancelled;            /* by the executor, once the map could not succeed */
+	size_t retried;              /* attempts after a recoverable failure */
 	struct rt_elem *elems;
 	int64_t min_successes;
 	uint32_t parallelism;        /* 0: bounded by --jobs */
@@ -75,7 +82,8 @@ struct rt_array {
 	char **out_names;
 	size_t nout;
 	bool queued;                 /* in run.arrays */
-	int64_t last_progress;
+	int64_t started;             /* monotonic ns: the progress display's rate */
+	bool shown;                  /* in the progress display */
 };
 
 struct rt_node {
@@ -135,15 +143,30 @@ struct rt_run {
 	struct rt_wf **wfin;                  /* workflows whose nodes are all terminal */
 	size_t nwfin, cwfin;
 	struct rt_job *free_jobs;
-	bool progress;
+	bool inprocess;              /* --isolation inprocess */
+	int progress;                /* RT_PROGRESS_* */
+	int64_t progress_every, last_draw;
+	struct rt_node **shown;      /* maps in the progress display */
+	size_t nshown, cshown;
+	size_t drawn;                /* lines of the display on the terminal */
 	bool oom;
 	struct rt_wf *root;
+	/* resources and signals */
+	bool throttled;              /* a call could not start (descriptors, processes): wait for one to end */
+	size_t cap;                  /* at most this many calls at once (0: --jobs only) */
+	bool throttle_said;
+	int interrupted;             /* the signal that stopped the run (0: none) */
+	bool abandoned;              /* in-process calls still run: free nothing they use */
+	const char *outdir_error;    /* the first --output-dir write that failed */
+	const char *root_kind;       /* what the user ran, for messages about the root */
+	const char *root_name;
 };
 
 struct rt_target {
 	Flyteidl__Core__WorkflowTemplate *wf;
 	struct rt_ent_lp *lp;
-	const char *kind;
+	struct rt_ent_task *task;    /* a task run directly */
+	const char *kind;            /* "workflow", "launch plan", "task", "map" */
 	const char *name;
 };
 
@@ -187,8 +210,30 @@ int rt_run_find_target(struct rt_run *r, const char *name, struct rt_target *t, 
 int rt_array_start(struct rt_run *r, struct rt_node *n, struct rt_msg *err);
 void rt_elem_finish(struct rt_run *r, struct rt_node *n, size_t i, bool ok, Flyteidl__Core__LiteralMap *outputs,
 			const char *error);
+/** Element i was cancelled by the executor (the map had failed). */
+void rt_elem_cancelled(struct rt_run *r, struct rt_node *n, size_t i);
+#define RT_CANCELLED_ELEM "cancelled by the executor after the map failed"
+#define RT_CANCELLED_NODE "cancelled by the executor after the workflow failed"
+
 void rt_array_check(struct rt_run *r, struct rt_node *n);
 struct rt_job *rt_array_start_element(struct rt_run *r, struct rt_node *n);
+/** Index ranges as rt_summarize_indexes, at most max of them, then how many
+ *  indexes more ("0-3,7,... (12 more)"). */
+#define RT_RANGES_MAX 8
+void rt_ranges_bounded(const size_t *idx, size_t n, size_t max, struct base_buf *b);
+/** Refreshes the progress lines of the maps that run (a wait's tick). */
+void rt_progress_tick(struct rt_run *r);
+
+/* ---- the progress display (progress.c) ------------------------------------ */
+enum { RT_PROGRESS_OFF, RT_PROGRESS_TTY, RT_PROGRESS_PLAIN };
+/** From stderr and FLYTEC_PROGRESS. */
+void rt_progress_init(struct rt_run *r);
+/** A map's element ended (or started): its line is drawn when it is time. */
+void rt_progress_update(struct rt_run *r, struct rt_node *n);
+/** The map ended: its last line is printed for good. */
+void rt_progress_done(struct rt_run *r, struct rt_node *n);
+/** Erases the display (a terminal) before another message; the next update draws it again. */
+void rt_progress_clear(struct rt_run *r);
 
 /* ---- task calls (dispatch.c) ----------------------------------------------- */
 void rt_job_free(struct rt_run *r, struct rt_job *j);

@@ -41,30 +41,39 @@ char *rt_run_printf(struct rt_run *r, const char *fmt, ...)
 	return s != NULL ? s : "(out of memory)";
 }
 
+/* The first --output-dir write that fails stops the run (said once): a full
+ * disk or a bad directory would fail every later write too. */
+static void outdir_failed(struct rt_run *r, const char *why)
+{
+	if (r->outdir_error != NULL)
+		return;
+	r->outdir_error = rt_run_printf(r, "%s", why);
+	rt_progress_clear(r);
+	fprintf(r->io->err, "run: --output-dir: %s: the run stops\n", r->outdir_error);
+}
+
 void rt_run_write_pb(struct rt_run *r, const char *dir, const char *name, const ProtobufCMessage *m)
 {
-	if (r->outdir == NULL || dir == NULL)
+	if (r->outdir == NULL || dir == NULL || r->outdir_error != NULL)
 		return;
 	struct rt_msg err;
 	uint8_t *data;
 	size_t len;
-	char *d = *dir ? rt_join(r->a, r->outdir, dir) : (char *)r->outdir;
-	char *p = d != NULL ? rt_join(r->a, d, name) : NULL;
-	if (p == NULL || rt_mkdirs(d, &err) < 0 ||
-	    rt_pack_arena_as_is(r->a, m, &data, &len, &err) < 0 ||
-	    rt_write_file(p, data, len, &err) < 0)
-		fprintf(r->io->err, "run: --output-dir: %s\n", p != NULL ? err.text : "out of memory");
+	if (rt_pack_arena_as_is(r->a, m, &data, &len, &err) < 0)
+		outdir_failed(r, err.text);
+	else
+		rt_run_write_bytes(r, dir, name, data, len);
 }
 
 void rt_run_write_bytes(struct rt_run *r, const char *dir, const char *name, const uint8_t *data, size_t len)
 {
-	if (r->outdir == NULL || dir == NULL)
+	if (r->outdir == NULL || dir == NULL || r->outdir_error != NULL)
 		return;
 	struct rt_msg err;
 	char *d = *dir ? rt_join(r->a, r->outdir, dir) : (char *)r->outdir;
 	char *p = d != NULL ? rt_join(r->a, d, name) : NULL;
 	if (p == NULL || rt_mkdirs(d, &err) < 0 || rt_write_file(p, data, len, &err) < 0)
-		fprintf(r->io->err, "run: --output-dir: %s\n", p != NULL ? err.text : "out of memory");
+		outdir_failed(r, p != NULL ? err.text : "out of memory");
 }
 
 void rt_run_write_error(struct rt_run *r, const char *dir, const char *message)
@@ -155,8 +164,9 @@ struct rt_wf *rt_wf_new(struct rt_run *r, Flyteidl__Core__WorkflowTemplate *t, F
 		} else {
 			struct base_buf b = { 0 };
 			rt_ltype_text(v != NULL ? v->type : NULL, &b);
-			rt_msgf(err, "workflow %s: missing input '%s' (%s)", t->id != NULL ? t->id->name : "",
-				 name, base_buf_str(&b));
+			bool root = parent == NULL && r->root_kind != NULL;
+			rt_msgf(err, "%s %s: missing input '%s' (%s)", root ? r->root_kind : "workflow",
+				 root ? r->root_name : t->id != NULL ? t->id->name : "", name, base_buf_str(&b));
 			base_buf_free(&b);
 			return NULL;
 		}
@@ -221,7 +231,7 @@ static int start_task(struct rt_run *r, struct rt_node *n, struct rt_msg *err)
 	if (t == NULL)
 		return rt_msgf(err, "unknown task %s", tn->reference_id->name);
 	n->task = t;
-	n->what = t->name;
+	n->what = t->declared != NULL ? t->declared : t->name;
 	if (t->legacy)
 		return rt_array_start(r, n, err);
 	if (t->map)
@@ -403,14 +413,16 @@ void rt_cancel_jobs(struct rt_run *r, struct rt_node *n, struct rt_wf *w)
 		if ((n != NULL && o == n) || (w != NULL && in_subtree(o, w))) {
 			*pp = j->next;
 			if (j->elem == SIZE_MAX) {
-				const char *msg = rt_run_printf(r, "node %s: aborted", o->id);
+				const char *msg = rt_run_printf(r, "node %s (%s): " RT_CANCELLED_NODE, o->id,
+								o->what != NULL ? o->what : "");
 				rt_run_write_error(r, o->dir, msg);
 				rt_node_done(r, o, RT_ST_FAILED, msg);
 			} else {
 				o->arr->running--;
-				o->arr->failed++;
+				o->arr->cancelled++;
 				o->arr->elems[j->elem].st = RT_ST_FAILED;
-				o->arr->elems[j->elem].error = "aborted";
+				o->arr->elems[j->elem].cancelled = true;
+				o->arr->elems[j->elem].error = RT_CANCELLED_ELEM;
 			}
 			rt_job_free(r, j);
 			continue;
@@ -433,7 +445,7 @@ static void wf_abort(struct rt_run *r, struct rt_wf *w)
 			}
 			if (n->child != NULL && !n->child->failed) {
 				n->child->failed = true;
-				rt_wf_add_error(r, n->child, "aborted");
+				rt_wf_add_error(r, n->child, RT_CANCELLED_NODE);
 				wf_abort(r, n->child);
 			}
 		}

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 packages="gcc make autoconf automake libtool autoconf-archive pkg-config
 bison flex protobuf-c-compiler libprotobuf-c-dev libprotobuf-dev protobuf-compiler
 check libarchive-dev libmd-dev zlib1g-dev libsqlite3-dev valgrind clang libclang-rt-14-dev
-libcurl4-openssl-dev libssl-dev curl python3 python3-boto3
+libcurl4-openssl-dev libssl-dev curl python3 python3-boto3 ninja-build
 radosgw ceph-mon ceph-osd ceph-common"
 
 missing=

@@ -1,7 +1,8 @@
-/* flytec.c: the command line. Parses the options into a struct options,
- * runs the library (flytec.h, its only interface to the compiler) on each
- * file, prints the diagnostics and chooses the exit status:
- * 0 success, 1 errors in the input, 2 bad usage. */
+/* flytec.c: the command line. Parses the options into a struct options
+ * (driver.h), runs the library (flytec.h, its only interface to the
+ * compiler) on each file, prints the diagnostics and chooses the exit
+ * status: 0 success, 1 errors in the input, 2 bad usage. The outputs of
+ * --emit and the make rules are outputs.c's. */
 #include <config.h>
 
 #include <errno.h>
@@ -10,27 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "flytec.h"
-
-enum mode { MODE_CHECK, MODE_SIGNATURES, MODE_DUMP_AST, MODE_EMIT, MODE_SHOW };
-enum emit { EMIT_PACKAGE, EMIT_PB, EMIT_JSON, EMIT_C };
-
-struct options {
-	enum mode mode;
-	enum emit emit;
-	unsigned max_errors;
-	const char *output;            /* -o */
-	const char *show;              /* --show's file */
-	enum fl_show_type show_type;
-	struct fl_codegen_options cg;
-	char **files;                  /* the operands */
-	int nfiles;
-	const char **import_dirs;      /* -I, in order */
-	int nimport_dirs;
-	const char **warnings;         /* -W options, without the -W, in order */
-	int nwarnings;
-};
+#include "driver.h"
 
 static void usage(FILE *out)
 {
@@ -42,19 +25,27 @@ static void usage(FILE *out)
 	      "  --check            parse and check the files; report errors only (default)\n"
 	      "  --signatures       check, then print the typed signature of every declaration\n"
 	      "  --dump-ast         parse only, and print each file's syntax tree with spans\n"
-	      "  --emit=KIND        compile one file to registration artifacts:\n"
-	      "                       package  flyte-package.tgz for `flytectl register files` (default -o)\n"
-	      "                       pb       the numbered .pb files, loose, into the directory -o\n"
-	      "                       json     the whole package as protobuf JSON (stdout unless -o)\n"
-	      "                       c        NAME.flyte.h and NAME.flyte.c into the directory -o (default .)\n"
+	      "  --emit=KIND[=PATH] compile one file to an output; repeat it, or list kinds\n"
+	      "                     (--emit=package,c), for several from one compilation:\n"
+	      "                       package  flyte-package.tgz for `flytectl register files`\n"
+	      "                       pb       the numbered .pb files, into the directory PATH;\n"
+	      "                                the stale ones an earlier run wrote there go\n"
+	      "                                (DIR/.flytec-pb lists them; nothing else goes)\n"
+	      "                       json     the whole package as protobuf JSON (default: stdout)\n"
+	      "                       c        STEM.flyte-c.h and STEM.flyte-c.c into the\n"
+	      "                                directory PATH (default .)\n"
+	      "                     PATH - is standard output (package, json). In a list a comma\n"
+	      "                     and a kind start the next item: c=a,b is the directory a,b.\n"
+	      "                     Without =PATH a kind takes -o PATH when it is the only one.\n"
 	      "  --show=FILE        print a .pb artifact or a .tgz package as protobuf JSON\n"
 	      "\n"
 	      "Options:\n"
-	      "  -o, --output=PATH  where --emit writes\n"
+	      "  -o, --output=PATH  the PATH of the one --emit kind asked for (- : stdout)\n"
 	      "  --image=IMAGE      the container image (overrides the module's `image`)\n"
 	      "  --entrypoint=PATH  the task executable in the image (default: the module name)\n"
 	      "  --project=P, --domain=D, --entity-version=V\n"
-	      "                     identifier fields (default empty: flytectl fills them)\n"
+	      "                     identifier fields (default empty: flytectl fills them);\n"
+	      "                     --entity-version=digest: the package's content digest\n"
 	      "  --type=T           what --show decodes: task, workflow, launchplan, literals, error\n"
 	      "                     (default: from the file name N_NAME_K.pb)\n"
 	      "  -I DIR             search DIR for imported modules (after the file's own\n"
@@ -66,52 +57,26 @@ static void usage(FILE *out)
 	      "  -h, --help         print this help and exit\n"
 	      "  --version          print the version and exit\n"
 	      "\n"
+	      "Dependencies (make rules, as GCC writes them):\n"
+	      "  -M                 print the rule \"OUTPUTS: SOURCES\" and write nothing else\n"
+	      "  -MD                write the rule into a depfile beside the outputs of --emit\n"
+	      "  -MF FILE           the depfile (- : stdout; default for -MD: the first output's\n"
+	      "                     path + .d, DIR/STEM.flyte-c.d for c, STEM.d for stdout)\n"
+	      "  -MT TARGET         a target of the rule (repeatable; default: every file the\n"
+	      "                     outputs write); -MQ TARGET: the same, quoted for make\n"
+	      "  -MP                add a phony rule for every source but the main one\n"
+	      "\n"
 	      "FILE may be - for standard input. Diagnostics go to standard error as\n"
 	      "FILE:LINE:COLUMN: error: MESSAGE. Exit status: 0 when every file is\n"
 	      "correct, 1 when errors were found, 2 on bad usage.\n",
 	      out);
 }
 
-/* Reports a file or directory the library could not write (errno). */
-static int cannot(const char *what, const char *path)
-{
-	fprintf(stderr, "flytec: cannot %s %s: %s\n", what, path, strerror(errno));
-	return -1;
-}
-
-/* Writes what --emit asked for; nothing is written when there were errors. */
-static int emit(struct fl_ctx *c, const struct options *r, struct fl_module *module, const char *path)
-{
-	if (r->emit == EMIT_C) {
-		const char *dir = r->output ? r->output : ".";
-		if (fl_make_dir(dir) != 0)
-			return cannot("create", dir);
-		return fl_write_c(c, module, strcmp(path, "-") == 0 ? "stdin.flyte" : path, dir, &r->cg);
-	}
-	struct fl_package *p = fl_lower(c, module, &r->cg);
-	if (p == NULL)
-		return -1;
-	switch (r->emit) {
-	case EMIT_PACKAGE:
-		return fl_package_write_tgz(c, p, r->output ? r->output : "flyte-package.tgz");
-	case EMIT_PB:
-		if (fl_make_dir(r->output) != 0)
-			return cannot("create", r->output);
-		return fl_package_write_dir(c, p, r->output);
-	case EMIT_C:
-		break;
-	case EMIT_JSON:
-		if (r->output == NULL) {
-			fl_package_print_json(c, stdout, p);
-			return 0;
-		}
-		if (fl_package_write_json(c, p, r->output) != 0)
-			/* out of memory: reported by the caller */
-			return fl_out_of_memory(c) ? -1 : cannot("write", r->output);
-		return 0;
-	}
-	return -1;
-}
+/* FLYTEC_TEST_SOURCE_MAX (a test hook): the largest source, 0: the
+ * library's limit. */
+static size_t source_max;
+/* FLYTEC_TEST_EXTRA_SOURCE (a test hook): see compile_one. */
+static const char *extra_source;
 
 static int compile_one(const char *path, const struct options *r)
 {
@@ -121,6 +86,7 @@ static int compile_one(const char *path, const struct options *r)
 		return 1;
 	}
 	fl_ctx_set_max_errors(c, r->max_errors);
+	fl_ctx_set_source_max(c, source_max);
 	for (int i = 0; i < r->nwarnings; i++)
 		fl_ctx_warning(c, r->warnings[i]);
 	for (int i = 0; i < r->nimport_dirs; i++)
@@ -140,6 +106,10 @@ static int compile_one(const char *path, const struct options *r)
 		return rc == 0 ? 0 : 1;
 	}
 	int src = fl_source_load(c, path);
+	/* a test hook until imports load further sources: one more source
+	 * in the compilation, read and not parsed, a dependency like one */
+	if (src >= 0 && extra_source != NULL)
+		(void)fl_source_load(c, extra_source);
 	struct fl_node *program = src >= 0 ? fl_parse(c, src) : NULL;
 	struct fl_module *module = NULL;
 	/* The checker runs only on a program without syntax errors, so that
@@ -148,7 +118,7 @@ static int compile_one(const char *path, const struct options *r)
 		module = fl_check(c, program);
 	int failed = 0;
 	if (r->mode == MODE_EMIT && module != NULL && fl_error_count(c) == 0 && !fl_out_of_memory(c))
-		failed = emit(c, r, module, path) != 0;
+		failed = emit_outputs(c, r, module, strcmp(path, "-") == 0 ? "stdin.flyte" : path) != 0;
 	fl_print_diagnostics(c, stderr);
 	int status = failed || fl_error_count(c) > 0 || program == NULL ? 1 : 0;
 	if (fl_out_of_memory(c)) {
@@ -214,17 +184,60 @@ static const struct option longopts[] = {
 /* Where option parsing stopped: go on and run, or exit with a status. */
 enum { PARSED = -1 };
 
+/* The kind named at p (its name ends at ',', '=' or the end), or
+ * EMIT_KINDS; *n is the name's length. */
+static enum emit_kind kind_at(const char *p, size_t *n)
+{
+	*n = strcspn(p, ",=");
+	for (unsigned i = 0; i < EMIT_KINDS; i++)
+		if (strlen(emit_kind_name(i)) == *n && strncmp(p, emit_kind_name(i), *n) == 0)
+			return i;
+	return EMIT_KINDS;
+}
+
+/* The length of a path in a list: up to the comma that starts the next
+ * item (a comma followed by a kind's name), so c=a,b is the path "a,b"
+ * and c=gen,json two items. */
+static size_t path_len(const char *p)
+{
+	size_t len = 0, n;
+	for (;;) {
+		len += strcspn(p + len, ",");
+		if (p[len] == '\0' || kind_at(p + len + 1, &n) != EMIT_KINDS)
+			return len;
+		len++;
+	}
+}
+
+/* --emit=KIND[=PATH][,KIND[=PATH]]... */
 static int parse_emit(const char *arg, struct options *o)
 {
-	static const char *const names[] = {"package", "pb", "json", "c"};
-	static const enum emit kinds[] = {EMIT_PACKAGE, EMIT_PB, EMIT_JSON, EMIT_C};
 	o->mode = MODE_EMIT;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(arg, names[i]) == 0) {
-			o->emit = kinds[i];
-			return PARSED;
+	for (const char *p = arg;;) {
+		size_t n;
+		enum emit_kind k = kind_at(p, &n);
+		if (k == EMIT_KINDS)
+			return bad_usage("--emit takes package, pb, json or c, not '%.*s'", (int)n, p);
+		if (o->emit[k].asked)
+			return bad_usage("--emit=%s is given twice", emit_kind_name(k));
+		o->emit[k].asked = true;
+		o->order[o->nemit++] = k;
+		p += n;
+		if (*p == '=') {
+			size_t len = path_len(p + 1);
+			if (len == 0)
+				return bad_usage("--emit=%s= needs a path after '='", emit_kind_name(k));
+			char *path = strndup(p + 1, len);  /* lives as long as the run */
+			if (path == NULL)
+				return bad_usage("%s", "out of memory");
+			o->emit[k].path = path;
+			o->emit[k].explicit_path = true;
+			p += 1 + len;
 		}
-	return bad_usage("--emit takes package, pb, json or c, not '%s'", arg);
+		if (*p == '\0')
+			return PARSED;
+		p++;  /* the comma */
+	}
 }
 
 static int parse_type(const char *arg, struct options *o)
@@ -310,7 +323,9 @@ static int parse_option(int opt, char **argv, struct options *o)
 		o->cg.domain = optarg;
 		break;
 	case OPT_ENTITY_VERSION:
-		o->cg.version = optarg;
+		/* "digest": the package's content digest (fl_codegen_options) */
+		o->cg.version_digest = strcmp(optarg, "digest") == 0;
+		o->cg.version = o->cg.version_digest ? NULL : optarg;
 		break;
 	case OPT_TYPE:
 		return parse_type(optarg, o);
@@ -337,17 +352,155 @@ static int parse_option(int opt, char **argv, struct options *o)
 	return PARSED;
 }
 
+/* Whether a command-line word is an option whose value is the next word
+ * (-o PATH, --output PATH, and the other long options that take a value,
+ * abbreviated too), so that the -M scan leaves that word alone. */
+static bool takes_next(const char *arg)
+{
+	if (arg[0] != '-' || arg[1] == '\0')
+		return false;
+	if (arg[1] != '-')
+		return strcmp(arg, "-I") == 0 || strcmp(arg, "-W") == 0
+		       || (arg[strlen(arg) - 1] == 'o' && strspn(arg + 1, "ho") == strlen(arg + 1));
+	if (strchr(arg, '=') != NULL || arg[2] == '\0')
+		return false;
+	for (const struct option *l = longopts; l->name != NULL; l++)
+		if (l->has_arg == required_argument && strncmp(l->name, arg + 2, strlen(arg + 2)) == 0)
+			return true;
+	return false;
+}
+
+/* The -M options (GCC's spelling, which getopt cannot read) out of argv:
+ * the other words are moved down, in order, and their count returned; or
+ * a negative exit status (bad usage). "--" ends the options. */
+static int take_dep_options(int argc, char **argv, struct options *o)
+{
+	int out = 1, i = 1;
+	for (; i < argc; i++) {
+		char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (takes_next(a) && i + 1 < argc) {
+			argv[out++] = a;
+			argv[out++] = argv[++i];
+			continue;
+		}
+		if (strncmp(a, "-M", 2) != 0) {
+			argv[out++] = a;
+			continue;
+		}
+		if (strcmp(a, "-M") == 0) {
+			o->deps.only = true;
+		} else if (strcmp(a, "-MD") == 0) {
+			o->deps.side = true;
+		} else if (strcmp(a, "-MP") == 0) {
+			o->deps.phony = true;
+		} else if (strncmp(a, "-MF", 3) == 0 || strncmp(a, "-MT", 3) == 0 || strncmp(a, "-MQ", 3) == 0) {
+			const char *v = a[3] != '\0' ? a + 3 : i + 1 < argc ? argv[++i] : NULL;
+			if (v == NULL) {
+				fprintf(stderr, "flytec: option '%.3s' needs a value\nTry 'flytec --help'.\n", a);
+				return -2;
+			}
+			if (a[2] == 'F')
+				o->deps.file = v;
+			else
+				o->deps.targets[o->deps.ntargets++] = (struct dep_target){v, a[2] == 'Q'};
+		} else {
+			fprintf(stderr, "flytec: unknown option '%s'\nTry 'flytec --help'.\n", a);
+			return -2;
+		}
+	}
+	while (i < argc)
+		argv[out++] = argv[i++];
+	argv[out] = NULL;
+	return out;
+}
+
+/* Every output kind's path: its =PATH, -o for the one kind asked for, or
+ * its default. PARSED, or 2 after saying why not. */
+static int resolve_outputs(struct options *o)
+{
+	if (o->output != NULL && o->nemit != 1)
+		return bad_usage("%s", "-o names the output of one --emit kind; with several, give each its path as --emit=KIND=PATH");
+	static const char *const defaults[] = {"flyte-package.tgz", NULL, "-", "."};
+	const char *on_stdout = NULL;
+	for (unsigned i = 0; i < o->nemit; i++) {
+		enum emit_kind k = o->order[i];
+		struct emit_out *e = &o->emit[k];
+		if (o->output != NULL && e->explicit_path)
+			return bad_usage("-o and --emit=%s=PATH both name the output", emit_kind_name(k));
+		if (e->path == NULL)
+			e->path = o->output != NULL ? o->output : defaults[k];
+		if (e->path == NULL)
+			return bad_usage("--emit=%s needs a directory: --emit=%s=DIR or -o DIR", emit_kind_name(k),
+					 emit_kind_name(k));
+		size_t n = strlen(e->path);
+		if ((k == EMIT_PB || k == EMIT_C) && n > 1 && e->path[n - 1] == '/') {
+			/* DIR/ names its files DIR/NAME, not DIR//NAME */
+			while (n > 1 && e->path[n - 1] == '/')
+				n--;
+			char *dir = strndup(e->path, n);
+			if (dir == NULL)
+				return bad_usage("%s", "out of memory");
+			if (e->explicit_path)
+				free((char *)e->path);
+			e->path = dir;
+			e->explicit_path = true;  /* owned */
+		}
+		if (strcmp(e->path, "-") != 0)
+			continue;
+		if (k == EMIT_PB || k == EMIT_C)
+			return bad_usage("--emit=%s writes files into a directory, not to standard output", emit_kind_name(k));
+		if (on_stdout != NULL)
+			return bad_usage("--emit=%s and --emit=%s cannot both write to standard output", on_stdout,
+					 emit_kind_name(k));
+		on_stdout = emit_kind_name(k);
+	}
+	return PARSED;
+}
+
+/* The -M options against the rest. PARSED, or 2 after saying why not. */
+static int check_deps(const struct options *o)
+{
+	const struct dep_options *d = &o->deps;
+	bool any = d->only || d->side || d->phony || d->file != NULL || d->ntargets > 0;
+	if (!any)
+		return PARSED;
+	if (o->mode != MODE_EMIT)
+		return bad_usage("%s", "-M and -MD go with --emit (whose outputs are the rule's targets)");
+	if (!d->only && !d->side)
+		return bad_usage("%s", "-MF, -MT, -MQ and -MP go with -M or -MD");
+	if (d->only && d->side)
+		return bad_usage("%s", "-M prints the rule and writes nothing else; -MD writes it beside the outputs: choose one");
+	bool file_output = false, stdout_output = false;
+	for (unsigned i = 0; i < o->nemit; i++) {
+		bool out = strcmp(o->emit[o->order[i]].path, "-") == 0;
+		file_output |= !out;
+		stdout_output |= out;
+	}
+	if (d->ntargets == 0 && !file_output)
+		return bad_usage("%s", "every output goes to standard output: name the rule's target with -MT TARGET");
+	bool rule_on_stdout = d->file != NULL ? strcmp(d->file, "-") == 0 : false;
+	if (d->side && rule_on_stdout && stdout_output)
+		return bad_usage("%s", "-MF - and an output on standard output cannot share it");
+	return PARSED;
+}
+
 /* The command line into *o. Returns PARSED, or the status to exit with. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	*o = (struct options){.mode = MODE_CHECK, .max_errors = 20};
-	/* at most argc of each: static storage would do, but argv's size is known */
+	o->deps.targets = calloc((size_t)argc + 1, sizeof *o->deps.targets);
+	/* at most argc of each */
 	o->import_dirs = calloc((size_t)argc + 1, sizeof *o->import_dirs);
 	o->warnings = calloc((size_t)argc + 1, sizeof *o->warnings);
-	if (o->import_dirs == NULL || o->warnings == NULL) {
+	if (o->deps.targets == NULL || o->import_dirs == NULL || o->warnings == NULL) {
 		fputs("flytec: out of memory\n", stderr);
 		return 1;
 	}
+	argc = take_dep_options(argc, argv, o);
+	if (argc < 0)
+		return -argc;
 	int opt;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":ho:I:W:", longopts, NULL)) != -1) {
@@ -360,7 +513,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->mode == MODE_SHOW) {
 		if (o->nfiles != 0)
 			return bad_usage("--show takes one file; unexpected '%s'", o->files[0]);
-		return PARSED;
+		return check_deps(o);
 	}
 	if (o->nfiles == 0) {
 		fputs("flytec: no input files\nTry 'flytec --help'.\n", stderr);
@@ -368,11 +521,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->mode == MODE_EMIT && o->nfiles > 1)
 		return bad_usage("--emit compiles one file at a time; unexpected '%s'", o->files[1]);
-	if (o->mode == MODE_EMIT && o->emit == EMIT_PB && o->output == NULL)
-		return bad_usage("%s", "--emit=pb needs -o DIRECTORY");
 	if (o->mode != MODE_EMIT && o->output != NULL)
 		return bad_usage("%s", "-o goes with --emit");
-	return PARSED;
+	if (o->mode == MODE_EMIT && resolve_outputs(o) != PARSED)
+		return 2;
+	return check_deps(o);
 }
 
 /* Compiles every file (or shows one) and returns the exit status. */
@@ -387,6 +540,17 @@ static int run(const struct options *o)
 	return finish_stdout(status);
 }
 
+/* FLYTEC_TEST_PAUSE_BEFORE_RENAME (a test hook): every write stops after
+ * its temporary file is filled, says so, and waits for a signal, so that a
+ * test can kill flytec there without timing anything. */
+static void pause_before_rename(const char *tmp)
+{
+	fprintf(stderr, "flytec: test hook: paused before renaming %s\n", tmp);
+	fflush(stderr);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	/* A test hook: the Nth request of the compiler for memory from the
@@ -395,11 +559,25 @@ int main(int argc, char **argv)
 	const char *fail_alloc = getenv("FLYTEC_FAIL_ALLOC");
 	if (fail_alloc != NULL && *fail_alloc != '\0')
 		fl_alloc_fail_at(strtoul(fail_alloc, NULL, 10));
+	const char *max = getenv("FLYTEC_TEST_SOURCE_MAX");
+	if (max != NULL && *max != '\0')
+		source_max = strtoul(max, NULL, 10);
+	extra_source = getenv("FLYTEC_TEST_EXTRA_SOURCE");
+	if (extra_source != NULL && *extra_source == '\0')
+		extra_source = NULL;
+	const char *pause_hook = getenv("FLYTEC_TEST_PAUSE_BEFORE_RENAME");
+	if (pause_hook != NULL && *pause_hook != '\0')
+		fl_set_write_hook(pause_before_rename);
+	fl_remove_temps_on_signals();
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
 	if (rc == PARSED)
 		rc = run(&o);
+	free(o.deps.targets);
 	free(o.import_dirs);
 	free(o.warnings);
+	for (unsigned k = 0; k < EMIT_KINDS; k++)
+		if (o.emit[k].explicit_path)
+			free((char *)o.emit[k].path);
 	return rc;
 }

@@ -100,7 +100,7 @@ step_build() {
 		fi
 		nomain=
 		[ "$mod" = "$1" ] || nomain=-DFLYTEC_NO_MAIN
-		cc_c11 "$2/$(basename "$mod").c" "$2/obj.o" -I"$2" $nomain || return 1
+		cc_c11 "$2/$(basename "$mod" .flyte).flyte-c.c" "$2/obj.o" -I"$2" $nomain || return 1
 	done
 	for src in $(find "$top_srcdir/$dir" -name '*.c' | LC_ALL=C sort); do
 		cc_c11 "$src" "$2/obj.o" -I"$2" || return 1

@@ -1,5 +1,5 @@
 /* The tasks of module geometry; those of geo.shapes are in geo/shapes.c. */
-#include "geometry.flyte.h"
+#include "geometry.flyte-c.h"
 
 int geometry__total(flrt_ctx *ctx, geometry__list_float xs, double *o0)
 {

@@ -1,8 +1,8 @@
-/* The quickstart's tasks, in C. flytec generates quickstart.flyte.h from
+/* The quickstart's tasks, in C. flytec generates quickstart.flyte-c.h from
  * quickstart.flyte; each function here implements one of its tasks. */
 #include <stdio.h>
 
-#include "quickstart.flyte.h"
+#include "quickstart.flyte-c.h"
 
 int quickstart__square(flrt_ctx *ctx, int64_t x, int64_t *o0)
 {

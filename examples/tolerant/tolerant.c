@@ -1,6 +1,6 @@
 /* A task that fails on purpose, a summary that counts the failures a
- * tolerant map turned into none, and a scaling task behind a launch plan. */
-#include "tolerant.flyte.h"
+ * tolerant map turned into none, and a scaling task mapped with partial<factor=10>. */
+#include "tolerant.flyte-c.h"
 
 int tolerant__flaky(flrt_ctx *ctx, int64_t i, int64_t *o0)
 {

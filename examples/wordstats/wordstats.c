@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wordstats.flyte.h"
+#include "wordstats.flyte-c.h"
 
 /* A local path from a path or file:// URI. */
 static const char *local_path(const char *p)

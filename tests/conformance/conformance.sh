@@ -93,6 +93,10 @@ while IFS='	' read -r group file; do
 	case $group in check/*) w_= ;; esac
 	mod=$(sed -n 's/^[ 	]*module[ 	][ 	]*\([A-Za-z0-9_.]*\).*/\1/p' "$file" | head -n 1)
 	printf '%s\n' "$mod" >"$w/module"
+	# the modules it imports (directly or not): the files under its directory
+	find "$(dirname "$file")" -mindepth 2 -name '*.flyte' -exec \
+		sed -n 's/^[ 	]*module[ 	][ 	]*\([A-Za-z0-9_.]*\).*/\1/p' {} + >"$w/imports" 2>/dev/null
+	case $group in examples/*) ;; *) : >"$w/imports" ;; esac
 	printf '%s\n' "$mod" >"$w/entrypoint"
 	# a case without an image declaration gets one from the command line
 	set --

@@ -142,6 +142,23 @@ const DEFECTS = [
 	['parallelism the name does not say', 'A4', (fs_) => { arr(fs_).parallelism = 11; }],
 	['is_original_sub_node_interface true over a task', 'A5', (fs_) => { arr(fs_).isOriginalSubNodeInterface.value = true; }],
 	['FULL_STATE over a plain task', 'A5', (fs_) => { arr(fs_).executionMode = 1; }],
+	['a datetime past year 9999', 'R1', (fs_) => {
+		const p = find(fs_, /nightly_3/).msg.spec.fixedInputs.literals.tag.scalar.primitive;
+		delete p.stringValue;
+		p.datetime = {seconds: 253402300800, nanos: 0};
+	}],
+	['a workflow without nodes', 'R2', (fs_) => { find(fs_, /pipeline_2/).msg.template.nodes = []; }],
+	['an array node over a launch plan', 'R3', (fs_) => {
+		const sub = arr(fs_).node;
+		delete sub.taskNode;
+		sub.workflowNode = {launchplanRef: {resourceType: 3, name: 'quickstart.nightly'}};
+	}],
+	['a launch-plan call binding a fixed input', 'R4', (fs_) => {
+		const n = node(fs_, 'n2');
+		delete n.taskNode;
+		n.workflowNode = {launchplanRef: {resourceType: 3, name: 'quickstart.nightly'}};
+		n.inputs.push({var: 'tag', binding: {scalar: {primitive: {stringValue: 'x'}}}});
+	}],
 	['a launch plan without closure', 'L4', (fs_) => { find(fs_, /pipeline_3/).msg.closure = null; }],
 	['a parameter neither required nor defaulted', 'L3', (fs_) => {
 		const p = find(fs_, /pipeline_3/).msg.spec.defaultInputs.parameters.xs;

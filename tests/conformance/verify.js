@@ -10,6 +10,7 @@
  *   LIST     lines "GROUP<TAB>WORKDIR", prepared by conformance.sh. WORKDIR has
  *              status        flytec's exit status for each emit (one line: "pb package package json")
  *              module        the module name; entrypoint: the expected args[0]
+ *              imports       the modules it imports, one a line (their tasks are in the package too)
  *              pb/           --emit=pb output (the loose files)
  *              a.tgz b.tgz   two --emit=package runs; tar.rc: `tar tzf a.tgz` status
  *              emit.json     --emit=json; show.json: --show=a.tgz; show/FILE.json: --show=pb/FILE
@@ -18,7 +19,8 @@
  * Properties (§8, adjusted to flytec's documented decisions, DESIGN.md §5):
  *   P1-P5 package layout and determinism, F1-F5 per file, X1-X4 cross-file,
  *   T1-T7 task templates, W1-W7 workflows, A1-A6 array nodes and map tasks,
- *   L1-L4 launch plans, J1-J3 the JSON views (--emit=json, --show) against
+ *   L1-L4 launch plans, R1-R4 registration rules of FlyteAdmin and flytepropeller
+ *   that §11 of docs/registration.md lists (ported), J1-J3 the JSON views (--emit=json, --show) against
  *   protobuf's canonical JSON mapping computed here from the decoded bytes. */
 'use strict';
 
@@ -712,6 +714,8 @@ function checkCase(group, dir) {
 	const exists = (f) => fs.existsSync(path.join(dir, f));
 	const status = exists('status') ? read('status').toString().trim().split(/\s+/) : ['?'];
 	const module = read('module').toString().trim();
+	const imported = new Set(exists('imports') ? read('imports').toString().split('\n').filter(Boolean) : []);
+	const ownModule = (name) => name === module || imported.has(name);
 	const entrypoint = read('entrypoint').toString().trim();
 	const compileErrs = [];
 	['--emit=pb', '--emit=package', '--emit=package (again)', '--emit=json'].forEach((what, i) => {
@@ -794,7 +798,8 @@ function checkCase(group, dir) {
 			if (m.mtime !== 0) errs.push(`${m.name}: mtime ${m.mtime}`);
 			if (m.uid !== 0 || m.gid !== 0) errs.push(`${m.name}: owner ${m.uid}:${m.gid}`);
 		}
-		const loose = exists('pb') ? fs.readdirSync(path.join(dir, 'pb')).sort() : [];
+		/* .flytec-pb: flytec's list of the files it wrote there (docs/registration.md), not an artifact */
+		const loose = exists('pb') ? fs.readdirSync(path.join(dir, 'pb')).filter((f) => f !== '.flytec-pb').sort() : [];
 		const inTar = files.map((f) => f.name).sort();
 		if (loose.join('\n') !== inTar.join('\n')) errs.push(`--emit=pb wrote [${loose}], the package holds [${inTar}]`);
 		for (const f of files) {
@@ -1112,8 +1117,8 @@ function checkCase(group, dir) {
 			if (a.join('\u0001') !== want.join('\u0001'))
 				T[5].push(`${w}: args ${JSON.stringify(a)}, expected ${JSON.stringify(want)}`);
 			if (!tasks.has(mi ? `${mi.module}.${mi.inner}` : t.id.name)) T[5].push(`${w}: --task names no task in the package`);
-			if (mi && moduleOf(t.id.name) !== module) T[5].push(`${w}: module ${moduleOf(t.id.name)}, expected ${module}`);
-			if (!mi && moduleOf(t.id.name) !== module) T[5].push(`${w}: module ${moduleOf(t.id.name)}, expected ${module}`);
+			if (!ownModule(moduleOf(t.id.name)))
+				T[5].push(`${w}: module ${moduleOf(t.id.name)}, expected ${module} or a module it imports`);
 			/* T6 */
 			const res = c.resources || {};
 			const values = {};
@@ -1598,6 +1603,71 @@ function checkCase(group, dir) {
 	R('L2', 'launch plan spec: entity_metadata, default/fixed inputs, labels, annotations, raw_output_data_config', L[2]);
 	R('L3', 'default_inputs: the workflow inputs less fixed ones, required or a castable default', L[3]);
 	R('L4', 'closure with empty expected_inputs and expected_outputs', L[4]);
+
+	/* ---- R: FlyteAdmin's and flytepropeller's registration rules
+	 * (docs/registration.md §11), checked on the artifacts themselves: a
+	 * port of the validators' logic at the pinned release (v1.16.5). ---- */
+	const Rr = {1: [], 2: [], 3: [], 4: []};
+	const TS_MIN = -62135596800, TS_MAX = 253402300799;
+	/* every datetime literal in a literal tree (validation.go ValidateDatetime) */
+	const datetimes = (l, where) => {
+		if (!l) return;
+		if (l.value === 'collection') (l.collection.literals || []).forEach((x, i) => datetimes(x, `${where}[${i}]`));
+		else if (l.value === 'map') Object.keys(l.map.literals || {}).forEach((k) => datetimes(l.map.literals[k], `${where}["${k}"]`));
+		else if (l.value === 'scalar' && l.scalar.value === 'union') datetimes(l.scalar.union.value, where);
+		else if (l.value === 'scalar' && l.scalar.value === 'primitive' && l.scalar.primitive.value === 'datetime') {
+			const d = l.scalar.primitive.datetime || {};
+			const sec = num(d.seconds), ns = num(d.nanos);
+			if (sec < TS_MIN || sec > TS_MAX || ns < 0 || ns > 999999999)
+				Rr[1].push(`${where}: datetime ${sec}s ${ns}ns is outside google.protobuf.Timestamp's range`);
+		}
+	};
+	const bindingDatetimes = (b, where) => {
+		if (!b) return;
+		if (b.value === 'collection') (b.collection.bindings || []).forEach((x, i) => bindingDatetimes(x, `${where}[${i}]`));
+		else if (b.value === 'map') Object.keys(b.map.bindings || {}).forEach((k) => bindingDatetimes(b.map.bindings[k], `${where}["${k}"]`));
+		else if (b.value === 'scalar') datetimes({value: 'scalar', scalar: b.scalar}, where);
+	};
+	for (const lp of lps.values()) {
+		const s = lp.m.spec || {};
+		const fixed = (s.fixedInputs && s.fixedInputs.literals) || {};
+		for (const k of Object.keys(fixed)) datetimes(fixed[k], `${lp.f.name}: fixed ${k}`);
+		const ps = (s.defaultInputs && s.defaultInputs.parameters) || {};
+		for (const k of Object.keys(ps)) if (ps[k].behavior === 'default') datetimes(ps[k]['default'], `${lp.f.name}: default ${k}`);
+	}
+	const templatesOf = (w) => [w.t, ...((w.m.subWorkflows) || [])];
+	for (const w of workflows.values()) {
+		for (const t of templatesOf(w)) {
+			const where = `${w.f.name}: ${t.id ? t.id.name : '?'}`;
+			const nodes = (t.nodes || []).filter((n) => n.id !== 'start-node' && n.id !== 'end-node');
+			/* workflow_compiler.go ValidateWorkflow: NoNodesFound */
+			if (nodes.length === 0) Rr[2].push(`${where}: no nodes`);
+			for (const n of t.nodes || []) {
+				for (const b of n.inputs || []) bindingDatetimes(b.binding, `${where}: ${n.id}.${b.var}`);
+				/* interface.go ValidateUnderlyingInterface: an ArrayNode is typed by its
+				 * sub-node; only a map task's (lifted) interface takes the lists */
+				if (n.target === 'arrayNode' && n.arrayNode && n.arrayNode.node && n.arrayNode.node.target !== 'taskNode')
+					Rr[3].push(`${where}: ${n.id}: an array node over a ${n.arrayNode.node.target} (it does not register)`);
+				/* bindings.go ValidateBindings against the plan's expected inputs
+				 * (its default_inputs): nothing else may be bound */
+				if (n.target === 'workflowNode' && n.workflowNode && n.workflowNode.reference === 'launchplanRef') {
+					const lp = lps.get(n.workflowNode.launchplanRef.name);
+					const ps = lp && lp.m.spec && lp.m.spec.defaultInputs ? lp.m.spec.defaultInputs.parameters || {} : null;
+					if (ps) {
+						for (const b of n.inputs || [])
+							if (!(b.var in ps)) Rr[4].push(`${where}: ${n.id} binds '${b.var}', not an expected input of ${lp.m.id.name}`);
+						for (const k of Object.keys(ps))
+							if (ps[k].behavior === 'required' && !(n.inputs || []).some((b) => b.var === k))
+								Rr[4].push(`${where}: ${n.id} leaves ${lp.m.id.name}'s required ${k} unbound`);
+					}
+				}
+			}
+		}
+	}
+	R('R1', 'every datetime literal (launch plan inputs, bindings) is within Timestamp\'s range (ValidateDatetime)', Rr[1]);
+	R('R2', 'every workflow template has a node (ValidateWorkflow: NoNodesFound)', Rr[2]);
+	R('R3', 'every array node\'s sub-node is a task node (ValidateUnderlyingInterface, then ValidateBindings)', Rr[3]);
+	R('R4', 'launch-plan nodes bind exactly within the plan\'s expected inputs, every required one', Rr[4]);
 
 	/* ---- J: the JSON views ---- */
 	const canonOf = new Map();

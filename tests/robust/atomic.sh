@@ -246,7 +246,7 @@ for kind in c pb; do
 	done
 	[ $changed -gt 0 ] || problem "nothing was rewritten after the edit"
 	if [ $kind = c ]; then
-		grep -q 'quickstart__added' "$out/gen.flyte.h" || problem "the header lacks the added task"
+		grep -q 'quickstart__added' "$out/gen.flyte-c.h" || problem "the header lacks the added task"
 	fi
 	check "--emit=$kind: an identical file is left alone (mtime kept), a changed one rewritten ($changed)"
 done

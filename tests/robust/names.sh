@@ -62,29 +62,29 @@ cc=${CC_FOR_NAMES:-gcc}
 if ! command -v "$cc" >/dev/null 2>&1; then
 	cc=cc
 fi
-if [ -f "$tmp/c/hostile.flyte.c" ]; then
-	"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I"$inc" -I"$tmp/c" -c "$tmp/c/hostile.flyte.c" \
+if [ -f "$tmp/c/hostile.flyte-c.c" ]; then
+	"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I"$inc" -I"$tmp/c" -c "$tmp/c/hostile.flyte-c.c" \
 		-o "$tmp/h.o" 2>"$tmp/ccerr" || problem "$cc: $(head -n 20 "$tmp/ccerr")"
-	printf '#include "hostile.flyte.h"\n' >"$tmp/c/use.c"
+	printf '#include "hostile.flyte-c.h"\n' >"$tmp/c/use.c"
 	"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I"$inc" -I"$tmp/c" -c "$tmp/c/use.c" \
 		-o "$tmp/u.o" 2>"$tmp/ccerr" || problem "$cc (the header alone): $(head -n 20 "$tmp/ccerr")"
 fi
 check "C keywords, reserved and type names as parameters: the C compiles with $cc -std=c11 -pedantic -Werror"
 
-if command -v clang >/dev/null 2>&1 && [ -f "$tmp/c/hostile.flyte.c" ]; then
+if command -v clang >/dev/null 2>&1 && [ -f "$tmp/c/hostile.flyte-c.c" ]; then
 	clang -std=c11 -Weverything -Wno-padded -Wno-declaration-after-statement -Werror -I"$inc" -I"$tmp/c" \
-		-c "$tmp/c/hostile.flyte.c" -o "$tmp/h.o" 2>"$tmp/ccerr" || problem "clang: $(head -n 20 "$tmp/ccerr")"
+		-c "$tmp/c/hostile.flyte-c.c" -o "$tmp/h.o" 2>"$tmp/ccerr" || problem "clang: $(head -n 20 "$tmp/ccerr")"
 	check "... and with clang -std=c11 -Weverything -Wno-padded -Werror"
 else
 	skip "... and with clang -Weverything" "no clang"
 fi
 
 # 3: strings, through C, protobuf and JSON
-if [ -f "$tmp/c/hostile.flyte.c" ]; then
-	grep -n '\*/' "$tmp/c/hostile.flyte.h" | grep -v '^\([0-9]*\):\( \*/\|.*[^*]\*/$\)' >"$tmp/bad" || true
+if [ -f "$tmp/c/hostile.flyte-c.c" ]; then
+	grep -n '\*/' "$tmp/c/hostile.flyte-c.h" | grep -v '^\([0-9]*\):\( \*/\|.*[^*]\*/$\)' >"$tmp/bad" || true
 	# every "*/" must end a comment that started on its line or earlier;
 	# the compile above would fail otherwise, so also look for ??/ in text
-	if grep -q '??[/=(!)<>'"'"'-]' "$tmp/c/hostile.flyte.h" "$tmp/c/hostile.flyte.c"; then
+	if grep -q '??[/=(!)<>'"'"'-]' "$tmp/c/hostile.flyte-c.h" "$tmp/c/hostile.flyte-c.c"; then
 		problem "a trigraph is left in the generated C"
 	fi
 fi
@@ -159,7 +159,7 @@ for what in "'CLASH__LEVEL__LOW' for member 'low' of enum 'Level' and for member
 	    "'clash__opt_int'"; do
 	grep -qF "$what" "$tmp/err" || problem "no message with: $what"
 done
-[ ! -e "$tmp/c/clash.flyte.c" ] && [ ! -e "$tmp/c/clash.flyte.h" ] || problem "files were written"
+[ ! -e "$tmp/c/clash.flyte-c.c" ] && [ ! -e "$tmp/c/clash.flyte-c.h" ] || problem "files were written"
 check "names that would clash in the generated C are errors; nothing is written"
 
 # 5: artifact file names
@@ -168,9 +168,12 @@ $wrapper "$FLYTEC" --emit=pb -o "$tmp/pb" "$tmp/hostile.flyte" 2>"$tmp/err" || p
 $wrapper "$FLYTEC" --emit=package -o "$tmp/p.tgz" "$tmp/hostile.flyte" 2>"$tmp/err" || problem "--emit=package: $(cat "$tmp/err")"
 if [ -d "$tmp/pb" ]; then
 	find "$tmp/pb" -mindepth 1 ! -type f -print | sed 's/^/not a file: /' >"$tmp/bad"
-	ls -A "$tmp/pb" | grep -Ev '^[0-9]+_hostile\.names\.[A-Za-z0-9_.-]+_[123]\.pb$' | sed 's/^/odd name: /' >>"$tmp/bad"
+	# .flytec-pb: the list of the files flytec wrote there (exactly those)
+	ls -A "$tmp/pb" | grep -v '^\.flytec-pb$' | grep -Ev '^[0-9]+_hostile\.names\.[A-Za-z0-9_.-]+_[123]\.pb$' \
+		| sed 's/^/odd name: /' >>"$tmp/bad"
+	ls "$tmp/pb" | cmp -s - "$tmp/pb/.flytec-pb" || echo "the list .flytec-pb is not the .pb files" >>"$tmp/bad"
 	[ -s "$tmp/bad" ] && problem "$(cat "$tmp/bad")"
-	[ "$(ls -A "$tmp/pb" | wc -l)" -gt 3 ] || problem "too few .pb files: $(ls -A "$tmp/pb")"
+	[ "$(ls "$tmp/pb" | wc -l)" -gt 3 ] || problem "too few .pb files: $(ls -A "$tmp/pb")"
 fi
 if [ -f "$tmp/p.tgz" ]; then
 	tar tzf "$tmp/p.tgz" | grep -Ev '^[0-9]+_hostile\.names\.[A-Za-z0-9_.-]+_[123]\.pb$' >"$tmp/bad"
@@ -186,8 +189,8 @@ rc=$?
 grep -q "rename the file" "$tmp/err" || problem "no message: $(cat "$tmp/err")"
 cp "$top_srcdir/examples/quickstart/quickstart.flyte" "$tmp/with space.flyte"
 emit_c "$tmp/with space.flyte" || problem "a file named 'with space.flyte': $(cat "$tmp/err")"
-if [ -f "$tmp/c/with space.flyte.c" ]; then
-	"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I"$inc" -c "$tmp/c/with space.flyte.c" -o "$tmp/s.o" \
+if [ -f "$tmp/c/with space.flyte-c.c" ]; then
+	"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I"$inc" -c "$tmp/c/with space.flyte-c.c" -o "$tmp/s.o" \
 		2>"$tmp/ccerr" || problem "$cc: $(head -n 5 "$tmp/ccerr")"
 fi
 check "a source name a C #include cannot hold is an error; a name with a space compiles"

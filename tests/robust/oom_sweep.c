@@ -109,7 +109,7 @@ static const char program_text[] =
 	"    schedule = \"30 4 * * SUN\"\n"
 	"}\n"
 	"\n"
-	"map nightly_all = map(weekly, concurrency=2)\n"
+	"map nightly_all = map(mean, concurrency=2)\n"
 	"\n"
 	"workflow top(xs: list[int], groups: list[list[int]], urls: list[str]) -> (a: float, b: str, c: list[float?], d: float) {\n"
 	"    r = pipeline(xs=xs)\n"

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "e2e.flyte.h"
+#include "e2e.flyte-c.h"
 
 int e2e__square(flrt_ctx *ctx, int64_t x, int64_t *o0)
 {

@@ -340,6 +340,30 @@ else
 	ok "# SKIP a full disk: cannot mount a tmpfs here (not root)"
 fi
 
+# ---- the image ----------------------------------------------------------------------------------
+# What contrib/Dockerfile's last stage holds, made by the same script: the
+# task executable, its libraries, the CA certificates. A container runtime
+# adds /dev; here the root gets its own null device (never the host's).
+img=$tmp/image
+if sh "$top_srcdir/scripts/image-closure.sh" "$exe" "$img" e2e 2>"$tmp/err"; then
+	mkdir -p "$img/dev" "$img/work"
+	mknod -m 666 "$img/dev/null" c 1 3 2>/dev/null || problem "cannot make the image's /dev/null"
+	echo 'literals { key: "x" value { scalar { primitive { integer: 9 } } } }' | put_inputs chroot9
+	a=$(args square_1 chroot9)
+	chroot=$(command -v chroot)
+	# only what propeller passes: no HOME, no PATH from this machine
+	(eval "env -i PATH=/usr/local/bin $FLYTE \"\$chroot\" \"\$img\" e2e $a") >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 0 ] || problem "execute in the image root: rc=$rc $(cat "$tmp/err")"
+	want_outputs chroot9
+	has 'integer: 81'
+	extra=$(cd "$img" && find . -type f ! -path './usr/local/bin/e2e' ! -name '*.so*' ! -path './etc/*' | sort | tr '\n' ' ')
+	[ -z "$extra" ] || problem "the image holds more than the closure: $extra"
+else
+	problem "image-closure.sh: $(cat "$tmp/err")"
+fi
+check "the image closure (scripts/image-closure.sh): execute square(9) under chroot reads s3:// inputs and writes o0 = 81"
+
 # ---- the end --------------------------------------------------------------------------------
 left=$(ps -eo pid=,args= | grep -F "$exe" | grep -v grep)
 [ -z "$left" ] || problem "task processes left: $left"

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "ast.h"
@@ -477,6 +478,54 @@ struct run_result {
 	size_t ndecls;
 	long printed;         /* bytes printed */
 };
+
+/* The sources a compilation loaded, for depfiles: files by their path, in
+ * order; a source in memory has none; the limit stops a reader early. */
+START_TEST(source_reader_lists_files)
+{
+	char dir[] = "/tmp/test_arena.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char a[64], b[64];
+	snprintf(a, sizeof a, "%s/a.flyte", dir);
+	snprintf(b, sizeof b, "%s/b c.flyte", dir);
+	for (int i = 0; i < 2; i++) {
+		FILE *f = fopen(i == 0 ? a : b, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs("module m\n", f);
+		fclose(f);
+	}
+	struct fl_ctx *c = fl_ctx_new();
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(fl_source_count(c), 0);
+	ck_assert_int_eq(fl_source_load(c, a), 0);
+	ck_assert_int_eq(fl_source_add(c, "mem.flyte", "module m\n", 9), 1);
+	ck_assert_int_eq(fl_source_load(c, b), 2);
+	ck_assert_uint_eq(fl_source_count(c), 3);
+	ck_assert_str_eq(fl_source_path(c, 0), a);
+	ck_assert_ptr_null(fl_source_path(c, 1));
+	ck_assert_str_eq(fl_source_path(c, 2), b);
+	ck_assert_ptr_null(fl_source_path(c, 3));
+	/* an output that is an input is refused; another name is not */
+	ck_assert_int_eq(fl_output_check(c, b), -1);
+	ck_assert_uint_eq(fl_error_count(c), 1);
+	char other[64];
+	snprintf(other, sizeof other, "%s/out.tgz", dir);
+	ck_assert_int_eq(fl_output_check(c, other), 0);
+	/* the limit, while reading */
+	fl_ctx_set_source_max(c, 5);
+	ck_assert_int_eq(fl_source_load(c, a), -1);
+	ck_assert_uint_eq(fl_source_count(c), 3);
+	const struct fl_diag *d = fl_diag_first(c);
+	ck_assert_ptr_nonnull(d);
+	d = fl_diag_next(d);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(strstr(fl_diag_message(d), "file is too large (9 bytes; the limit is 5)"));
+	fl_ctx_free(c);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+}
+END_TEST
 
 /* One compilation through the public API: fl_ctx_new, fl_source_add,
  * fl_parse, fl_print_diagnostics into a temporary file, fl_ctx_free.
@@ -1008,6 +1057,7 @@ static Suite *arena_suite(bool forking)
 	tcase_add_test(tc, source_crlf);
 	tcase_add_test(tc, source_empty_and_nul);
 	tcase_add_test(tc, source_loc_join);
+	tcase_add_test(tc, source_reader_lists_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

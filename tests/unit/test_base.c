@@ -11,11 +11,15 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -511,6 +515,89 @@ START_TEST(fileio_failures_leave_nothing)
 }
 END_TEST
 
+/* A FIFO, a character device (made here, as root) and a symbolic link:
+ * written in place or through, never replaced; for the compiler's flags and
+ * the runtime's (hidden temporary name, fsync). */
+START_TEST(fileio_non_regular_written_in_place)
+{
+	make_dir();
+	const unsigned flag_sets[] = {BASE_WRITE_IF_CHANGED, BASE_WRITE_HIDDEN_TEMP | BASE_WRITE_FSYNC};
+	char path[128];
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	for (size_t i = 0; i < 2; i++) {
+		int rd = open(path, O_RDONLY | O_NONBLOCK);  /* a reader, so that the writer's open returns */
+		ck_assert_int_ge(rd, 0);
+		ck_assert_int_eq(base_write_file(path, "hello\n", 6, flag_sets[i], 0644, NULL), 0);
+		char got[16] = "";
+		ck_assert_int_eq(read(rd, got, sizeof got), 6);
+		ck_assert_str_eq(got, "hello\n");
+		close(rd);
+		struct stat st;
+		ck_assert_int_eq(lstat(path, &st), 0);
+		ck_assert(S_ISFIFO(st.st_mode));
+	}
+	snprintf(path, sizeof path, "%s/null", dir);
+	if (geteuid() == 0 && mknod(path, S_IFCHR | 0666, makedev(1, 3)) == 0) {
+		int probe = open(path, O_WRONLY);  /* a nodev mount refuses it */
+		if (probe >= 0) {
+			close(probe);
+			for (size_t i = 0; i < 2; i++) {
+				ck_assert_int_eq(base_write_file(path, "x", 1, flag_sets[i], 0644, NULL), 0);
+				struct stat st;
+				ck_assert_int_eq(lstat(path, &st), 0);
+				ck_assert(S_ISCHR(st.st_mode));
+			}
+		}
+	}
+	char target[128], link[128];
+	snprintf(target, sizeof target, "%s/target", dir);
+	snprintf(link, sizeof link, "%s/link", dir);
+	ck_assert_int_eq(base_write_file(target, "old", 3, 0, 0644, NULL), 0);
+	ck_assert_int_eq(symlink("target", link), 0);
+	ck_assert_int_eq(base_write_file(link, "new", 3, 0, 0644, NULL), 0);
+	struct stat st;
+	ck_assert_int_eq(lstat(link, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert(base_file_same(target, "new", 3));
+	remove_dir();
+}
+END_TEST
+
+static void raise_term(const char *tmp)
+{
+	(void)tmp;
+	raise(SIGTERM);
+}
+
+/* A signal between filling the temporary file and the rename: the handler
+ * removes it and the process dies of the signal. */
+START_TEST(fileio_signal_removes_temporary)
+{
+	make_dir();
+	const unsigned flag_sets[] = {0, BASE_WRITE_HIDDEN_TEMP | BASE_WRITE_FSYNC};
+	for (size_t i = 0; i < 2; i++) {
+		char path[128];
+		snprintf(path, sizeof path, "%s/out.pb", dir);
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			signal(SIGTERM, SIG_DFL);
+			base_write_remove_temps_on_signals();
+			base_write_set_hook(raise_term);
+			base_write_file(path, "data", 4, flag_sets[i], 0644, NULL);
+			_exit(0);  /* not reached */
+		}
+		int status;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert(WIFSIGNALED(status));
+		ck_assert_int_eq(WTERMSIG(status), SIGTERM);
+		ck_assert_int_eq(count_entries(dir), 0);
+	}
+	remove_dir();
+}
+END_TEST
+
 /* ---- the suite -------------------------------------------------------------- */
 
 static Suite *base_suite(void)
@@ -542,6 +629,8 @@ static Suite *base_suite(void)
 	tcase_add_test(tc, fileio_atomic_write);
 	tcase_add_test(tc, fileio_if_changed);
 	tcase_add_test(tc, fileio_failures_leave_nothing);
+	tcase_add_test(tc, fileio_non_regular_written_in_place);
+	tcase_add_test(tc, fileio_signal_removes_temporary);
 	suite_add_tcase(s, tc);
 	base_text_tcases(s);
 	return s;

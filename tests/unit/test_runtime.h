@@ -43,8 +43,20 @@ typedef struct opt_str { bool has; flrt_str value; } opt_str;
 typedef struct opt_list { bool has; flrt_list value; } opt_list;
 
 /* ---- tasks ------------------------------------------------------------------------ */
+/* Appends "pid pgid" to $FLRT_TEST_PIDS, when set. */
+static void record_pid(void)
+{
+	const char *p = getenv("FLRT_TEST_PIDS");
+	FILE *f = p != NULL ? fopen(p, "a") : NULL;
+	if (f != NULL) {
+		fprintf(f, "%d %d\n", (int)getpid(), (int)getpgrp());
+		fclose(f);
+	}
+}
+
 /* square(x: int) -> int. x < 0 fails (non-recoverable), 13 fails recoverably,
- * 666 crashes, 777 hangs, 888 aborts. */
+ * 666 crashes, 777 hangs, 555 forks a child and both hang (each recorded by
+ * record_pid), 888 aborts, 999 calls exit(0). */
 typedef struct square_in { int64_t x; } square_in;
 typedef struct square_out { int64_t o0; } square_out;
 static const flrt_var square_inputs[] = { { "x", &T_INT, offsetof(square_in, x) } };
@@ -60,9 +72,18 @@ static int square_invoke(flrt_ctx *ctx, const void *in, void *out)
 		raise(SIGSEGV);
 	if (x == 888)
 		abort();
-	if (x == 777)
+	if (x == 555 && fork() == 0) {
+		record_pid();
 		for (;;)
 			pause();
+	}
+	if (x == 777 || x == 555) {
+		record_pid();
+		for (;;)
+			pause();
+	}
+	if (x == 999)
+		exit(0);
 	((square_out *)out)->o0 = x * x;
 	return 0;
 }
@@ -218,9 +239,22 @@ static const flrt_task task_show = {
 	describe_outputs, 1, sizeof(describe_out), show_invoke,
 };
 
+/* getenv(x: int) -> str: $CSV_STRICT, or "unset" */
+static int getenv_invoke(flrt_ctx *ctx, const void *in, void *out)
+{
+	const char *v = getenv("CSV_STRICT");
+	(void)in;
+	((describe_out *)out)->o0 = flrt_strdup(ctx, v != NULL ? v : "unset");
+	return 0;
+}
+static const flrt_task task_getenv = {
+	"test.getenv", square_inputs, 1, sizeof(square_in),
+	describe_outputs, 1, sizeof(describe_out), getenv_invoke,
+};
+
 static const flrt_task *const test_tasks[] = {
 	&task_square, &task_describe, &task_mean, &task_echo, &task_flaky, &task_noop,
-	&task_bad, &task_silent, &task_show,
+	&task_bad, &task_silent, &task_show, &task_getenv,
 };
 
 #define HELPER static __attribute__((unused))

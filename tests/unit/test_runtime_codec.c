@@ -388,6 +388,9 @@ START_TEST(encode_errors)
 	ck_assert_str_eq(encode_error(&T_FILE, &empty), "output 'o0': empty file path");
 	flrt_datetime dt = { 0, 1000000000 };
 	ck_assert_ptr_nonnull(strstr(encode_error(&T_DATETIME, &dt), "nanos"));
+	flrt_datetime late = { INT64_C(253402300800), 0 };  /* 10000-01-01T00:00:00Z */
+	ck_assert_str_eq(encode_error(&T_DATETIME, &late), "output 'o0': invalid datetime: 253402300800 seconds is outside "
+			 "google.protobuf.Timestamp's range (0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z)");
 	flrt_list l = { 2, NULL };
 	ck_assert_str_eq(encode_error(&T_LIST_INT, &l),
 			 "output 'o0': list has length 2 but no items");
@@ -400,6 +403,7 @@ END_TEST
 
 START_TEST(json_values)
 {
+	struct base_buf b0 = { 0 };
 	struct rt_msg err;
 	Flyteidl__Core__Literal *l;
 	Flyteidl__Core__LiteralType *lt = rt_literal_type(A, &T_LIST_INT);
@@ -433,6 +437,24 @@ START_TEST(json_values)
 	lt = rt_literal_type(A, &T_DATETIME);
 	ck_assert(rt_json_to_literal(A, "\"2024-05-01T12:00:00Z\"", lt, &l, &err) == 0);
 	ck_assert_int_eq(l->scalar->primitive->datetime->seconds, 1714564800);
+	ck_assert(rt_literal_to_json(&b0, l) == 0);
+	ck_assert_str_eq(b0.data, "\"2024-05-01T12:00:00Z\"");
+	base_buf_free(&b0);
+	/* one range with the compiler: Timestamp's, offsets applied; what is
+	 * printed reads back, the ends included */
+	static const char *const outside[] = {"9999-12-31T23:59:60Z", "0001-01-01T00:00:00+01:00",
+					      "0000-12-31T23:59:59Z", "9999-12-31T23:59:59-00:01"};
+	for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
+		ck_assert(rt_json_to_literal(A, outside[i], lt, &l, &err) == -1);
+		ck_assert_ptr_nonnull(strstr(err.text, "outside google.protobuf.Timestamp's range"));
+	}
+	static const char *const ends[] = {"\"0001-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59.999999999Z\""};
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert(rt_json_to_literal(A, ends[i], lt, &l, &err) == 0);
+		ck_assert(rt_literal_to_json(&b0, l) == 0);
+		ck_assert_str_eq(b0.data, ends[i]);
+		base_buf_free(&b0);
+	}
 	lt = rt_literal_type(A, &T_COLOR);
 	ck_assert(rt_json_to_literal(A, "blue", lt, &l, &err) == 0);
 	ck_assert(rt_json_to_literal(A, "\"pink\"", lt, &l, &err) == -1);

@@ -443,6 +443,20 @@ START_TEST(map_execute_errors)
 	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM, "invalid array index");
 	cli_free(&c);
 
+	/* FLYTE_ATTEMPT_NUMBER is an integer, 0 or more */
+	setenv("FLYTE_K8S_ARRAY_INDEX", "0", 1);
+	setenv("FLYTE_ATTEMPT_NUMBER", "abc", 1);
+	c = exec_task("map-execute", "test.square", in, "--bound", "");
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
+		     "FLYTE_ATTEMPT_NUMBER is 'abc', not an integer");
+	cli_free(&c);
+	setenv("FLYTE_ATTEMPT_NUMBER", "-1", 1);
+	c = exec_task("execute", "test.square", encode_txtpb("square_7"), NULL, NULL);
+	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
+		     "FLYTE_ATTEMPT_NUMBER is -1: an attempt number is 0 or more");
+	cli_free(&c);
+	unsetenv("FLYTE_ATTEMPT_NUMBER");
+
 	/* an unbound input that is not a list */
 	setenv("FLYTE_K8S_ARRAY_INDEX", "0", 1);
 	c = exec_task("map-execute", "test.square", encode_txtpb("square_7"), "--bound", "");

@@ -7,6 +7,7 @@
 #include "test_runtime.h"
 
 #include <stdarg.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <sqlite3.h>
@@ -81,6 +82,7 @@ typedef struct task_opts {
 	const char *cache;       /* cache version: discoverable */
 	bool legacy;
 	double legacy_ratio;
+	const char *env_key, *env_value;   /* one env entry of the container */
 } task_opts;
 
 static Flyteidl__Admin__TaskSpec *task_spec(const char *name, Flyteidl__Core__TypedInterface *ti,
@@ -116,6 +118,13 @@ static Flyteidl__Admin__TaskSpec *task_spec(const char *name, Flyteidl__Core__Ty
 		if (args[i] || (i == 11 && o.map))
 			c->args[c->n_args++] = (char *)args[i];
 	c->image = "ghcr.io/acme/test:1";
+	if (o.env_key) {
+		c->env = rt_arena_array(A, 1, sizeof *c->env);
+		c->env[0] = NEW(Flyteidl__Core__KeyValuePair, flyteidl__core__key_value_pair__init);
+		c->env[0]->key = (char *)o.env_key;
+		c->env[0]->value = (char *)o.env_value;
+		c->n_env = 1;
+	}
 	tt->id = ident(1, name);
 	tt->type = o.legacy ? "container_array" : "container";
 	tt->metadata = md;
@@ -481,7 +490,7 @@ START_TEST(run_input_errors)
 	cli_free(&c);
 	c = run_args(&md, "nothing", NULL);
 	ck_assert_int_eq(c.status, 2);
-	ck_assert_ptr_nonnull(strstr(c.err, "no workflow, launch plan or task named 'nothing'"));
+	ck_assert_ptr_nonnull(strstr(c.err, "no workflow, launch plan, task or map named 'nothing'"));
 	cli_free(&c);
 	c = run_args(&md, "test.wf", "xs=[1]", "--jobs", "0", NULL);
 	ck_assert_int_eq(c.status, 2);
@@ -816,22 +825,67 @@ START_TEST(run_cache_bad_entry)
 }
 END_TEST
 
-/* Runs test.wf over xs in a child (threads) whose last element, 777, never
- * ends; returns its pid once the first n elements have written their
- * outputs (and a moment more). */
-static pid_t run_stuck(mod *md, const char *xs, int n)
+static size_t count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+	for (int ch; f != NULL && (ch = getc(f)) != EOF;)
+		n += ch == '\n';
+	if (f != NULL)
+		fclose(f);
+	return n;
+}
+
+/* valgrind preloads its own libraries */
+static bool under_valgrind(void)
+{
+	const char *p = getenv("LD_PRELOAD");
+	return p != NULL && strstr(p, "vgpreload") != NULL;
+}
+
+/* A whole file as a string (in A); "" when it cannot be read. */
+static char *slurp(const char *path)
+{
+	uint8_t *data;
+	size_t len;
+	struct rt_msg e;
+	if (rt_read_file(A, path, &data, &len, &e) < 0)
+		return "";
+	char *s = rt_arena_alloc(A, len + 1);
+	memcpy(s, data, len);
+	s[len] = 0;
+	return s;
+}
+
+/* Runs test.wf over xs in a child (isolation iso) whose last elements (777,
+ * 555) never end; returns its pid once the first n elements have written
+ * their outputs and npids hanging processes are recorded (and a moment
+ * more). The run's stderr goes to stuck.err. */
+static pid_t run_stuck_in(mod *md, const char *xs, int n, const char *iso, size_t npids)
 {
 	fflush(NULL);
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);   /* Check's handler passes it on to the group */
-		cli c = run_args(md, "test.wf", xs, "--isolation", "inprocess", "--jobs", "16",
+		cli c = run_args(md, "test.wf", xs, "--isolation", iso, "--jobs", "16",
 				 "--output-dir", tpath("od"), NULL);
-		_exit(c.status);
+		FILE *f = fopen(tpath("stuck.err"), "w");
+		if (f != NULL) {
+			fputs(c.err, f);
+			fclose(f);
+		}
+		/* the status in a file, then an end without an exit: an interrupted
+		 * in-process run leaves its memory to the process's end on purpose,
+		 * which valgrind's leak check at exit would count */
+		if ((f = fopen(tpath("stuck.status"), "w")) != NULL) {
+			fprintf(f, "%d\n", c.status);
+			fclose(f);
+		}
+		raise(SIGKILL);
 	}
 	int done = 0;
-	for (int t = 0; t < 2000 && done < n; t++) {
+	for (int t = 0; t < 2000 && (done < n || count_lines(tpath("pids")) < npids); t++) {
 		usleep(10000);
 		done = 0;
 		for (int i = 0; i < n; i++)
@@ -840,6 +894,59 @@ static pid_t run_stuck(mod *md, const char *xs, int n)
 	ck_assert_int_eq(done, n);
 	usleep(300000);
 	return pid;
+}
+
+/* Waits for a run_stuck_in child: the status its run returned (-1: none). */
+static int stuck_status(pid_t pid)
+{
+	int st, status = -1;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	FILE *f = fopen(tpath("stuck.status"), "r");
+	if (f != NULL) {
+		if (fscanf(f, "%d", &status) != 1)
+			status = -1;
+		fclose(f);
+	}
+	return status;
+}
+
+static pid_t run_stuck(mod *md, const char *xs, int n)
+{
+	return run_stuck_in(md, xs, n, "inprocess", 0);
+}
+
+/* Is pid a live process (not gone, not a zombie)? */
+static bool alive(int pid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/* Every process recorded in pids is gone (a moment for SIGKILL to land),
+ * and none was in the test's process group. Returns how many there were. */
+static size_t assert_pids_gone(void)
+{
+	FILE *f = fopen(tpath("pids"), "r");
+	ck_assert_ptr_nonnull(f);
+	int pid, pgid;
+	size_t n = 0;
+	while (fscanf(f, "%d %d", &pid, &pgid) == 2) {
+		ck_assert_int_ne(pgid, (int)getpgrp());
+		for (int t = 0; t < 200 && alive(pid); t++)
+			usleep(10000);
+		ck_assert_msg(!alive(pid), "process %d (group %d) survived", pid, pgid);
+		n++;
+	}
+	fclose(f);
+	return n;
 }
 
 #define XS_10 "xs=[1,2,3,4,5,6,7,8,9,10]"
@@ -852,13 +959,320 @@ START_TEST(run_cache_sigterm)
 	add_tasks(&md, (task_opts){ .cache = "v1" });
 	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
 	pid_t pid = run_stuck(&md, "xs=[1,2,3,4,5,6,7,8,9,10,777]", 10);
-	int st;
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	/* the in-process call that hangs cannot be stopped: the run ends without it */
+	ck_assert_int_eq(stuck_status(pid), 143);
 	cli c = run_args(&md, "test.wf", XS_10, NULL);
 	ASSERT_OUT(c, WF_10);
 	ck_assert_str_eq(c.err, "cached: n0 " MAP_SQUARE " (10 of 10 elements)\n");
+	cli_free(&c);
+}
+END_TEST
+
+/* SIGTERM to a run with process isolation: it stops and reaps every
+ * element's process group (a child an element forked included), says what
+ * it stopped, keeps what finished and exits 128 + 15. */
+START_TEST(run_sigterm_stops_elements)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .cache = "v1" });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	setenv("FLRT_TEST_PIDS", tpath("pids"), 1);
+	pid_t pid = run_stuck_in(&md, "xs=[1,2,3,4,5,6,7,8,9,10,777,555,777]", 10, "process", 4);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	int st = stuck_status(pid);
+	unsetenv("FLRT_TEST_PIDS");
+	ck_assert_int_eq(st, 143);
+	ck_assert_uint_eq(assert_pids_gone(), 4);
+	char *err;
+	err = slurp(tpath("stuck.err"));
+	ck_assert_ptr_nonnull(strstr((char *)err, "run: interrupted by signal 15 (Terminated): n0 "
+				     MAP_SQUARE " (elements 10-12 stopped; 10 of 13 done)\n"
+				     "run: finished results are kept (the cache, --output-dir)\n"));
+	cli c = run_args(&md, "test.wf", XS_10, NULL);
+	ASSERT_OUT(c, WF_10);
+	ck_assert_str_eq(c.err, "cached: n0 " MAP_SQUARE " (10 of 10 elements)\n");
+	cli_free(&c);
+}
+END_TEST
+
+/* With few descriptors (ulimit -n 32) and --jobs 30, calls wait for one
+ * another rather than fail ("cannot create a pipe: Too many open files"). */
+START_TEST(run_few_descriptors)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ 0 });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	struct base_buf xs = { 0 }, want = { 0 };
+	base_buf_printf(&xs, "xs=[");
+	for (int i = 0; i < 60; i++)
+		base_buf_printf(&xs, "%s%d", i ? "," : "", 20 + i);   /* not 13: it fails */
+	base_buf_printf(&xs, "]");
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct rlimit rl = { 32, 32 };
+		setrlimit(RLIMIT_NOFILE, &rl);
+		cli c = run_args(&md, "test.wf", xs.data, "--jobs", "30", "--no-cache", NULL);
+		FILE *f = fopen(tpath("few.err"), "w");
+		if (f != NULL) {
+			fprintf(f, "%s", c.err);
+			fclose(f);
+		}
+		_exit(c.status == 0 && strstr(c.out, "\"n\": 60") != NULL ? 0 : 1);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	char *err;
+	err = slurp(tpath("few.err"));
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x, stderr:\n%s", st, err);
+	/* (valgrind keeps descriptors of its own: the limit is not reached there) */
+	ck_assert(under_valgrind() || strstr((char *)err, "run: cannot create a pipe: Too many open files with ") != NULL);
+	ck_assert_ptr_null(strstr((char *)err, "failed"));
+	base_buf_free(&xs);
+	base_buf_free(&want);
+}
+END_TEST
+
+/* Runs args in a child whose stderr (fd 2 too) goes to NAME.err; its wait status. */
+static int run_in_child(mod *md, const char *name, const char *const *args)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		FILE *f = fopen(tpath(rt_arena_printf(A, "%s.err", name)), "w");
+		if (f == NULL)
+			_exit(99);
+		dup2(fileno(f), STDERR_FILENO);
+		cli c = run_cli(&md->m, args);
+		fputs(c.err, f);
+		fclose(f);
+		_exit(c.status);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
+/* --isolation inprocess says what it cannot do: a task that calls exit()
+ * does not pass for a success, a crash names its task, a timeout is not
+ * enforced (and it says so). */
+START_TEST(run_inprocess_limits)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .timeout_ms = 60000 });
+	char *err;
+	const char *ex[] = { "run", "test.square", "x=999", "--isolation", "inprocess", NULL };
+	int st = run_in_child(&md, "exit", ex);
+	err = slurp(tpath("exit.err"));
+	/* under valgrind, its leak check of the abandoned run decides the status (99) */
+	ck_assert_msg(WIFEXITED(st) && (WEXITSTATUS(st) == 1 || (under_valgrind() && WEXITSTATUS(st) == 99)),
+		      "status %#x: %s", st, err);
+	ck_assert_ptr_nonnull(strstr((char *)err, "run: task test.square called exit(0) under "
+				     "--isolation inprocess: the whole run ends with it"));
+	const char *crash[] = { "run", MAP_SQUARE, "x=[1,666]", "--isolation", "inprocess", "--jobs", "1", NULL };
+	st = run_in_child(&md, "crash", crash);
+	err = slurp(tpath("crash.err"));
+	ck_assert_msg(st != 0, "a crash passed: %s", err);
+	ck_assert_ptr_nonnull(strstr((char *)err, "run: task test.square (map element 1) crashed under "
+				     "--isolation inprocess: signal 11 (Segmentation fault)"));
+	cli c = run_args(&md, MAP_SQUARE, "x=[1,2]", "--isolation", "inprocess", NULL);
+	ASSERT_OUT(c, "{\"o0\": [1, 4]}\n");
+	ck_assert_str_eq(c.err, "run: task " MAP_SQUARE " has a timeout of 60s, which --isolation "
+			 "inprocess does not enforce\n");
+	cli_free(&c);
+	/* an in-process call that never returns: the third SIGTERM ends the run */
+	setenv("FLRT_TEST_PIDS", tpath("pids"), 1);
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		c = run_args(&md, "test.square", "x=777", "--isolation", "inprocess", "--jobs", "1", NULL);
+		_exit(c.status);
+	}
+	unsetenv("FLRT_TEST_PIDS");
+	for (int t = 0; t < 2000 && count_lines(tpath("pids")) < 1; t++)
+		usleep(10000);
+	for (int k = 0; k < 3; k++) {
+		ck_assert_int_eq(kill(pid, SIGTERM), 0);
+		usleep(100000);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status %#x", st);
+	/* the same crash with process isolation is one failed element */
+	c = run_args(&md, MAP_SQUARE, "x=[1,666]", NULL);
+	ck_assert_int_eq(c.status, 1);
+	ck_assert_ptr_null(strstr(c.err, "inprocess"));
+	cli_free(&c);
+}
+END_TEST
+
+/* An --output-dir that cannot be written fails the run, once, with the
+ * reason (here a name taken by a file: every element's directory fails). */
+START_TEST(run_output_dir_fails)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ 0 });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	ck_assert_int_eq(mkdir(tpath("od"), 0777), 0);
+	FILE *f = fopen(tpath("od/n0"), "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	cli c = run_args(&md, "test.wf", "xs=[1,2,3,4,5,6,7,8,9,10,11,12,14,15,16,17,18,19,20,21,22,23,24,25,26]",
+			 "--no-cache", "--output-dir", tpath("od"), NULL);
+	ck_assert_int_eq(c.status, 1);
+	ck_assert_uint_eq(c.outlen, 0);
+	const char *want = rt_arena_printf(A, "run: --output-dir: '%s' is not a directory: the run stops\n"
+					   "run: workflow test.wf failed: --output-dir %s could not be written "
+					   "('%s' is not a directory)\n", tpath("od/n0"), tpath("od"),
+					   tpath("od/n0"));
+	ck_assert_str_eq(c.err, want);
+	cli_free(&c);
+}
+END_TEST
+
+/* A map that succeeds with failures says so on stderr: counts, failures
+ * by message with their index ranges; bounded however many there are. */
+START_TEST(run_map_failure_summary)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .retries = 1 });
+	add_pipeline(&md, (arr_opts){ -1, -1, 0.1f, NULL, NULL });
+	cli c = run_args(&md, "test.wf", "xs=[1,-2,3,-2,-2,13,6]", "--no-cache", "--jobs", "1", NULL);
+	ASSERT_OUT(c, "{\"avg\": 15.333333333333334, \"n\": 3, \"squares\": [1, null, 9, null, null, null, 36]}\n");
+	ck_assert_str_eq(c.err, "n0 " MAP_SQUARE ": 3 of 7 elements succeeded (4 failed, 1 retried, "
+			 "0 cancelled, 0 cached):\n"
+			 "1,3-4: negative input -2\n"
+			 "5: unlucky 13\n");
+	cli_free(&c);
+	/* 2000 elements, every other one failing with its own message */
+	struct base_buf xs = { 0 };
+	base_buf_printf(&xs, "xs=[");
+	for (int i = 0; i < 2000; i++)
+		base_buf_printf(&xs, "%s%d", i ? "," : "", i % 2 ? -i : 1);
+	base_buf_printf(&xs, "]");
+	c = run_args(&md, "test.wf", xs.data, "--no-cache", "--isolation", "inprocess", NULL);
+	ck_assert_int_eq(c.status, 0);
+	ck_assert_str_eq(c.err, "n0 " MAP_SQUARE ": 1000 of 2000 elements succeeded (1000 failed, "
+			 "0 retried, 0 cancelled, 0 cached):\n"
+			 "1: negative input -1\n3: negative input -3\n5: negative input -5\n"
+			 "7: negative input -7\n9: negative input -9\n"
+			 "... and 995 more distinct messages (995 elements)\n");
+	cli_free(&c);
+	/* the same rules when the map fails */
+	mod m2 = { 0 };
+	add_tasks(&m2, (task_opts){ 0 });
+	add_pipeline(&m2, (arr_opts){ -1, -1, 0.9f, NULL, NULL });
+	c = run_args(&m2, "test.wf", xs.data, "--no-cache", "--isolation", "inprocess", NULL);
+	ck_assert_int_eq(c.status, 1);
+	ck_assert_ptr_nonnull(strstr(c.err, "elements succeeded, 1800 needed ("));
+	ck_assert_ptr_nonnull(strstr(c.err, "... and "));
+	ck_assert_uint_lt(c.errlen, 1000);
+	cli_free(&c);
+	base_buf_free(&xs);
+}
+END_TEST
+
+/* A crash by SIGABRT and an element cancelled because the map failed are
+ * told apart and counted apart. */
+START_TEST(run_cancelled_is_not_aborted)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ 0 });
+	add_pipeline(&md, (arr_opts){ -1, -1, -1, NULL, NULL });
+	cli c = run_args(&md, "test.wf", "xs=[888,777,777]", "--no-cache", "--jobs", "3", NULL);
+	ck_assert_int_eq(c.status, 1);
+	ck_assert_msg(strstr(c.err, "0 of 3 elements succeeded, 3 needed (1 failed, 0 retried, "
+			     "2 cancelled, 0 cached):\n0: the task crashed: signal 6 (Aborted)\n") != NULL,
+		      "%s", c.err);
+	ck_assert_msg(strstr(c.err, "aborted") == NULL, "%s", c.err);
+	cli_free(&c);
+}
+END_TEST
+
+/* The env of a task's container is the call's environment, as in its pod
+ * (process isolation; in-process runs say they cannot). */
+START_TEST(run_task_env)
+{
+	mod md = { 0 };
+	add_entity(&md, 1, "test.getenv", &task_spec("test.getenv",
+		iface(vars("x", &T_INT, NULL), vars("o0", &T_STR, NULL)),
+		(task_opts){ .fn = "test.getenv", .env_key = "CSV_STRICT", .env_value = "1" })->base);
+	unsetenv("CSV_STRICT");
+	cli c = run_args(&md, "test.getenv", "x=1", NULL);
+	ASSERT_OUT(c, "{\"o0\": \"1\"}\n");
+	ck_assert_str_eq(c.err, "");
+	cli_free(&c);
+	ck_assert_ptr_null(getenv("CSV_STRICT"));
+	c = run_args(&md, "test.getenv", "x=1", "--isolation", "inprocess", NULL);
+	ASSERT_OUT(c, "{\"o0\": \"unset\"}\n");
+	ck_assert_str_eq(c.err, "run: task test.getenv sets environment variables (CSV_STRICT), which "
+			 "--isolation inprocess does not apply\n");
+	cli_free(&c);
+}
+END_TEST
+
+/* A declared map runs and shows by its declared name (entity kind 4); a
+ * task run directly takes its declared defaults (kind 5), and errors say
+ * what was run. */
+START_TEST(run_named_map_and_defaults)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ 0 });
+	Flyteidl__Core__LiteralMap *d = rt_litmap_new(A, 1);
+	rt_litmap_set(d, 0, "x", rt_lit_int(A, 4));
+	uint8_t *p;
+	size_t n;
+	struct rt_msg err;
+	ck_assert_int_eq(rt_pack_arena(A, &d->base, &p, &n, &err), 0);
+	md.ents[md.n++] = (struct flrt_entity){ 4, "test.square_all", (const uint8_t *)MAP_SQUARE,
+						strlen(MAP_SQUARE) };
+	md.ents[md.n++] = (struct flrt_entity){ 5, "test.square", p, n };
+	md.m.nentities = md.n;
+	cli c = run_args(&md, "square_all", "x=[1,2]", NULL);
+	ASSERT_OUT(c, "{\"o0\": [1, 4]}\n");
+	cli_free(&c);
+	c = run_args(&md, "test.square_all", "x=[1,-2]", NULL);
+	ck_assert_int_eq(c.status, 1);
+	ck_assert_ptr_nonnull(strstr(c.err, "run: map test.square_all failed:\nnode n0 (test.square_all): "
+				     "1 of 2 elements succeeded, 2 needed"));
+	cli_free(&c);
+	c = run_args(&md, "test.square", NULL);
+	ASSERT_OUT(c, "{\"o0\": 16}\n");
+	cli_free(&c);
+	c = run_args(&md, "test.square", "x=5", NULL);
+	ASSERT_OUT(c, "{\"o0\": 25}\n");
+	cli_free(&c);
+	c = run_args(&md, "test.flaky", "x=1", NULL);
+	ck_assert_int_eq(c.status, 2);
+	ck_assert_str_eq(c.err, "run: task test.flaky: missing input 'dir' (str)\n");
+	cli_free(&c);
+	const char *ls[] = { "list", NULL };
+	c = run_cli(&md.m, ls);
+	ck_assert_ptr_nonnull(strstr(c.err, "\n  map            test.square_all (" MAP_SQUARE ")\n"));
+	ck_assert_ptr_null(strstr(c.err, "\n  ?"));
+	cli_free(&c);
+}
+END_TEST
+
+/* A task that forks and hangs: its timeout kills the element's whole
+ * process group (the child held the result pipe, and the run waited). */
+START_TEST(run_timeout_forking_task)
+{
+	mod md = { 0 };
+	add_tasks(&md, (task_opts){ .timeout_ms = 300 });
+	add_pipeline(&md, (arr_opts){ -1, -1, 0.5f, NULL, NULL });
+	setenv("FLRT_TEST_PIDS", tpath("pids"), 1);
+	cli c = run_args(&md, "test.wf", "xs=[555,5]", "--no-cache", "--output-dir", tpath("od"), NULL);
+	unsetenv("FLRT_TEST_PIDS");
+	ASSERT_OUT(c, "{\"avg\": 25.0, \"n\": 1, \"squares\": [null, 25]}\n");
+	Flyteidl__Core__ErrorDocument *d = read_pb(A, tpath("od/n0/0/error.pb"),
+						   &flyteidl__core__error_document__descriptor);
+	ck_assert_str_eq(d->error->code, "USER:Timeout");
+	ck_assert_uint_eq(assert_pids_gone(), 2);
 	cli_free(&c);
 }
 END_TEST
@@ -1183,7 +1597,22 @@ START_TEST(run_many_elements)
 			 "--jobs", "8", NULL);
 	ck_assert_int_eq(c.status, 0);
 	ck_assert_ptr_nonnull(strstr(c.out, "\"n\": 300"));
-	ck_assert_ptr_nonnull(strstr(c.err, "n0 " MAP_SQUARE ": 300/300 done, 0 failed"));
+	ck_assert_ptr_nonnull(strstr(c.err, "n0 " MAP_SQUARE ": 300/300 done, 0 failed, 0 running, "));
+	ck_assert_ptr_nonnull(strstr(c.err, "/s\n"));   /* a rate; no ETA at the end */
+	ck_assert_ptr_null(strstr(c.err, "ETA"));
+	cli_free(&c);
+	/* plain lines (not a terminal): every line whole, no carriage return or escape */
+	setenv("FLYTEC_PROGRESS", "0.001", 1);
+	c = run_args(&md, "test.wf", xs.data, "--no-cache", "--jobs", "3", NULL);
+	ck_assert_int_eq(c.status, 0);
+	ck_assert_ptr_null(strchr(c.err, '\r'));
+	ck_assert_ptr_null(strchr(c.err, '\033'));
+	ck_assert_uint_ge(count(c.err, "n0 " MAP_SQUARE ": "), 1);
+	ck_assert_uint_eq(count(c.err, "\n"), count(c.err, "n0 " MAP_SQUARE ": "));
+	cli_free(&c);
+	setenv("FLYTEC_PROGRESS", "0", 1);
+	c = run_args(&md, "test.wf", xs.data, "--no-cache", "--isolation", "inprocess", NULL);
+	ck_assert_str_eq(c.err, "");
 	cli_free(&c);
 	c = run_args(&md, "test.wf", xs.data, "--no-cache", "--jobs", "3", NULL);
 	ck_assert_int_eq(c.status, 0);
@@ -1226,6 +1655,15 @@ int main(void)
 	tcase_add_test(tc, run_cache_interface);
 	tcase_add_test(tc, run_cache_bad_entry);
 	tcase_add_test(tc, run_cache_sigterm);
+	tcase_add_test(tc, run_sigterm_stops_elements);
+	tcase_add_test(tc, run_timeout_forking_task);
+	tcase_add_test(tc, run_few_descriptors);
+	tcase_add_test(tc, run_inprocess_limits);
+	tcase_add_test(tc, run_output_dir_fails);
+	tcase_add_test(tc, run_map_failure_summary);
+	tcase_add_test(tc, run_cancelled_is_not_aborted);
+	tcase_add_test(tc, run_task_env);
+	tcase_add_test(tc, run_named_map_and_defaults);
 	tcase_add_test(tc, run_cache_concurrent);
 	tcase_add_test(tc, run_cache_list_clear);
 	tcase_add_test(tc, run_output_dir);

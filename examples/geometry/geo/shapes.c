@@ -1,7 +1,7 @@
 /* The tasks of module geo.shapes. */
 #include <stdio.h>
 
-#include "shapes.flyte.h"
+#include "shapes.flyte-c.h"
 
 int geo__shapes__area(flrt_ctx *ctx, double w, double h, double *o0)
 {

@@ -1,0 +1,9 @@
+/* The task of tests/robust/deep.flyte: returns its input. */
+#include "deep.flyte-c.h"
+
+int deep__echo(flrt_ctx *ctx, deep__list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_int x, deep__list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_list_int *o0)
+{
+	(void)ctx;
+	*o0 = x;
+	return 0;
+}
