@@ -107,7 +107,10 @@ struct rt_http_resp {
 	char etag[128];
 	char bucket_region[64];  /* x-amz-bucket-region */
 	char sse[64];            /* x-amz-server-side-encryption(-customer-algorithm) */
-	char request_id[128];
+	char request_id[128];    /* x-amz-request-id or x-ms-request-id */
+	char ms_error[128];      /* x-ms-error-code (Azure; also on bodiless answers) */
+	char content_md5[64];    /* Content-MD5 (base64), or x-ms-blob-content-md5 */
+	char content_range[96];  /* Content-Range */
 	uint64_t content_length;
 	bool has_length;
 	CURLcode cc;

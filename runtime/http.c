@@ -173,6 +173,7 @@ static size_t on_header(char *p, size_t size, size_t nitems, void *arg)
 	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		/* a new response (after a redirect or 100 Continue) */
 		r->etag[0] = r->bucket_region[0] = r->sse[0] = 0;
+		r->ms_error[0] = r->content_md5[0] = r->content_range[0] = 0;
 		r->has_length = false;
 		return n;
 	}
@@ -180,7 +181,14 @@ static size_t on_header(char *p, size_t size, size_t nitems, void *arg)
 	    header_is(p, n, "x-amz-bucket-region", r->bucket_region, sizeof r->bucket_region) ||
 	    header_is(p, n, "x-amz-server-side-encryption", r->sse, sizeof r->sse) ||
 	    header_is(p, n, "x-amz-server-side-encryption-customer-algorithm", r->sse, sizeof r->sse) ||
-	    header_is(p, n, "x-amz-request-id", r->request_id, sizeof r->request_id))
+	    header_is(p, n, "x-amz-request-id", r->request_id, sizeof r->request_id) ||
+	    header_is(p, n, "x-ms-request-id", r->request_id, sizeof r->request_id) ||
+	    header_is(p, n, "x-ms-error-code", r->ms_error, sizeof r->ms_error) ||
+	    header_is(p, n, "Content-Range", r->content_range, sizeof r->content_range))
+		return n;
+	/* a whole blob's MD5 in a ranged answer is x-ms-blob-content-md5 */
+	if (header_is(p, n, "x-ms-blob-content-md5", r->content_md5, sizeof r->content_md5) ||
+	    (r->content_md5[0] == 0 && header_is(p, n, "Content-MD5", r->content_md5, sizeof r->content_md5)))
 		return n;
 	if (header_is(p, n, "Content-Length", len, sizeof len)) {
 		char *end;

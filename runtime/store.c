@@ -16,6 +16,8 @@
 
 static const struct rt_store_backend *const backends[] = {
 	&rt_s3_backend,
+	&rt_abfs_backend,
+	&rt_abfss_backend,
 };
 
 /* The length of "scheme" in "scheme://…", else 0. */
@@ -62,18 +64,19 @@ int rt_store_parse(struct rt_arena *a, const char *uri, struct rt_store_uri *u, 
 		if (strcmp(backends[i]->scheme, scheme) == 0)
 			u->backend = backends[i];
 	if (u->backend == NULL)
-		return rt_msgf(err, "'%s': the object store %s:// is not supported (s3:// is; or use a "
-			       "local path or a file:// URI)", uri, scheme);
+		return rt_msgf(err, "'%s': the object store %s:// is not supported (s3://, abfs:// and "
+			       "abfss:// are; or use a local path or a file:// URI)", uri, scheme);
 	const char *b = uri + sl + 3;
 	size_t bl = strcspn(b, "/");
 	if (bl == 0)
 		return rt_msgf(err, "'%s': no bucket (expected %s://bucket/key)", uri, scheme);
 	if (bl > 255)
 		return rt_msgf(err, "'%s': the bucket name is longer than 255 characters", uri);
+	const char *at = u->backend->account_in_authority ? memchr(b, '@', bl) : NULL;
 	for (size_t i = 0; i < bl; i++) {
 		char c = b[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '.' || c == '_'))
+		      c == '-' || c == '.' || c == '_' || b + i == at))
 			return rt_msgf(err, "'%s': the bucket name '%.*s' may hold only letters, digits, "
 				       "'-', '.' and '_'", uri, (int)bl, b);
 	}

@@ -2,7 +2,7 @@
  * store.h: object stores behind URIs (not installed).
  *
  * A URI is a local path, a file:// URI or an object-store URI
- * (s3://bucket/key). Every operation takes the URI as the user wrote it and
+ * (s3://bucket/key, abfs://container/path, abfs://container@account.dfs.core.windows.net/path). Every operation takes the URI as the user wrote it and
  * names it in its error messages. Functions return 0 on success and -1 with
  * a message in err; rt_store_head returns 1 / 0 for present / absent.
  *
@@ -10,8 +10,11 @@
  * memory whole); the memory forms take a size limit. A file written by a
  * get appears whole or not at all (temporary file, fsync, rename).
  *
- * Backends: "s3" (s3.c). gs:// and abfs:// join by adding a struct
- * rt_store_backend and a line in store.c's table.
+ * Backends: "s3" (s3.c, s3_upload.c, s3list.c); "abfs" and "abfss", Azure
+ * Blob Storage (azure.c, azure_blocks.c, azure_auth.c; the authority is
+ * CONTAINER or CONTAINER@ACCOUNT.dfs.SUFFIX, which the backend splits).
+ * gs:// joins by adding a struct rt_store_backend and a line in store.c's
+ * table.
  */
 #ifndef FLYTERUN_STORE_H
 #define FLYTERUN_STORE_H
@@ -28,8 +31,8 @@ struct rt_store_uri {
 	enum rt_store_kind kind;
 	const char *uri;      /* as given */
 	const char *path;     /* RT_STORE_LOCAL */
-	const char *scheme;   /* "s3" */
-	const char *bucket;
+	const char *scheme;   /* "s3", "abfs", "abfss" */
+	const char *bucket;   /* the authority: a bucket, CONTAINER or CONTAINER@HOST */
 	const char *key;      /* may be "" (a bucket or prefix URI) */
 	const struct rt_store_backend *backend;
 };
@@ -44,6 +47,7 @@ struct rt_store_info {
  *  empty. */
 struct rt_store_backend {
 	const char *scheme;
+	bool account_in_authority;   /* "bucket@host" allowed (abfs://container@account...) */
 	int (*get_file)(const struct rt_store_uri *u, const char *path, struct rt_msg *err);
 	int (*get_mem)(const struct rt_store_uri *u, struct rt_arena *a, size_t limit,
 		       uint8_t **data, size_t *len, struct rt_msg *err);
@@ -57,6 +61,8 @@ struct rt_store_backend {
 };
 
 extern const struct rt_store_backend rt_s3_backend;
+extern const struct rt_store_backend rt_abfs_backend;
+extern const struct rt_store_backend rt_abfss_backend;
 
 /** Parses uri. Unknown schemes and malformed object URIs are errors. */
 int rt_store_parse(struct rt_arena *a, const char *uri, struct rt_store_uri *u, struct rt_msg *err);

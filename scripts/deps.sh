@@ -1,8 +1,12 @@
 #!/bin/sh
 # Installs what building and testing flytec needs on Debian (12 or later),
 # when it is missing: the build tools and libraries as Debian packages, and
-# node/npm (the pinned flyteidl npm package is fetched by the build itself).
+# node/npm (the pinned flyteidl npm package is fetched by the build itself);
+# then Azurite, the Azure Storage emulator of tests/store/azure.sh, with npm ci
+# from tests/fixtures/azurite/package-lock.json (skipped when that lock is
+# installed already).
 set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
 
 packages="gcc make autoconf automake libtool autoconf-archive pkg-config
 bison flex protobuf-c-compiler libprotobuf-c-dev libprotobuf-dev protobuf-compiler
@@ -20,7 +24,25 @@ done
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 
-[ -z "$missing" ] && exit 0
+# azurite: npm ci from the lock, unless node_modules holds that very lock
+azurite() {
+	d=$here/tests/fixtures/azurite
+	stamp=$d/node_modules/.flytec-lock
+	if [ -x "$d/node_modules/.bin/azurite-blob" ] && cmp -s "$d/package-lock.json" "$stamp"; then
+		return 0
+	fi
+	echo "deps.sh: installing Azurite (npm ci in $d)" >&2
+	(cd "$d" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || {
+		echo "deps.sh: npm ci failed in $d" >&2
+		return 1
+	}
+	cp "$d/package-lock.json" "$stamp"
+}
+
+if [ -z "$missing" ]; then
+	azurite
+	exit $?
+fi
 
 if [ "$(id -u)" -eq 0 ]; then
 	sudo=
@@ -35,3 +57,4 @@ echo "deps.sh: installing$missing" >&2
 $sudo apt-get update -qq
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+azurite

@@ -1,6 +1,6 @@
 /*
  * storectl: the object-store layer (runtime/store.c) from the command line,
- * for tests/store/s3.sh.
+ * for tests/store/s3.sh and tests/store/azure.sh.
  *
  *   storectl get URI FILE          rt_store_get_file
  *   storectl put FILE URI          rt_store_put_file
@@ -8,6 +8,7 @@
  *   storectl putmem FILE URI       reads FILE, then rt_store_put_mem
  *   storectl head URI              rt_store_head: prints "SIZE ETAG", or
  *                                  "absent" (exit 3)
+ *   storectl list URI              rt_store_list: one URI a line
  *   storectl sigv4-test            signs AWS's published get-vanilla example and
  *                                  checks a canonical query string
  *
@@ -25,7 +26,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: storectl get URI FILE | put FILE URI | getmem URI FILE LIMIT | "
-		"putmem FILE URI | head URI | sigv4-test\n");
+		"putmem FILE URI | head URI | list URI | sigv4-test\n");
 	return 2;
 }
 
@@ -97,6 +98,12 @@ int main(int argc, char **argv)
 		else if (r == 0)
 			printf("absent\n");
 		rc = r == 1 ? 0 : r == 0 ? 3 : 1;
+	} else if (strcmp(cmd, "list") == 0 && argc == 3) {
+		char **uris;
+		size_t n;
+		rc = rt_store_list(a, argv[2], &uris, &n, &err) < 0;
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			printf("%s\n", uris[i]);
 	} else if (strcmp(cmd, "sigv4-test") == 0 && argc == 2) {
 		rc = sigv4_test();
 	} else {

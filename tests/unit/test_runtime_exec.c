@@ -171,7 +171,7 @@ START_TEST(execute_system_errors)
 
 	c = exec_task("execute", "test.square", "gs://bucket/inputs.pb", NULL, NULL);
 	assert_error(error_doc(NULL), "SYSTEM", false, RT_ORIGIN_SYSTEM,
-		     "the object store gs:// is not supported (s3:// is");
+		     "the object store gs:// is not supported (s3://, abfs:// and abfss:// are");
 	cli_free(&c);
 
 	c = exec_task("execute", "test.square", "{{.input}}", NULL, NULL);
