@@ -102,6 +102,14 @@ static int build_tgz(struct fl_ctx *c, const struct fl_package *p, const char *p
 {
 	struct sink s = {.arena = c->arena, .oom = false};
 	base_buf_init(&s.buf, fl_arena_core(c->arena));
+	/* Room for the whole tar before libarchive starts, so that the sink
+	 * never has to grow (and fail) while libarchive holds its state: its
+	 * failed writes leak (LeakSanitizer under the OOM sweep). A member is at
+	 * most a pax header, a ustar header and its data in 512-byte blocks. */
+	size_t room = 2 * 512;
+	for (uint32_t i = 0; i < p->n; i++)
+		room += 4 * 512 + strlen(p->items[i].file) + (p->items[i].len + 511) / 512 * 512;
+	base_buf_reserve(&s.buf, room);
 	struct archive *ar = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
 	/* Nothing below allocates from the arena until the archive is freed:

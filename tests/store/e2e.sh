@@ -345,7 +345,11 @@ fi
 # task executable, its libraries, the CA certificates. A container runtime
 # adds /dev; here the root gets its own null device (never the host's).
 img=$tmp/image
-if sh "$top_srcdir/scripts/image-closure.sh" "$exe" "$img" e2e 2>"$tmp/err"; then
+if ldd "$exe" 2>/dev/null | grep -q libasan; then
+	# AddressSanitizer reads /proc (its maps) and LeakSanitizer ptraces:
+	# an instrumented executable is not what an image ships
+	skip "the image closure under chroot" "an AddressSanitizer build needs /proc, which only a container runtime would mount"
+elif sh "$top_srcdir/scripts/image-closure.sh" "$exe" "$img" e2e 2>"$tmp/err"; then
 	mkdir -p "$img/dev" "$img/work"
 	mknod -m 666 "$img/dev/null" c 1 3 2>/dev/null || problem "cannot make the image's /dev/null"
 	echo 'literals { key: "x" value { scalar { primitive { integer: 9 } } } }' | put_inputs chroot9
@@ -359,10 +363,11 @@ if sh "$top_srcdir/scripts/image-closure.sh" "$exe" "$img" e2e 2>"$tmp/err"; the
 	has 'integer: 81'
 	extra=$(cd "$img" && find . -type f ! -path './usr/local/bin/e2e' ! -name '*.so*' ! -path './etc/*' | sort | tr '\n' ' ')
 	[ -z "$extra" ] || problem "the image holds more than the closure: $extra"
+	check "the image closure (scripts/image-closure.sh): execute square(9) under chroot reads s3:// inputs and writes o0 = 81"
 else
 	problem "image-closure.sh: $(cat "$tmp/err")"
+	check "the image closure (scripts/image-closure.sh): execute square(9) under chroot reads s3:// inputs and writes o0 = 81"
 fi
-check "the image closure (scripts/image-closure.sh): execute square(9) under chroot reads s3:// inputs and writes o0 = 81"
 
 # ---- the end --------------------------------------------------------------------------------
 left=$(ps -eo pid=,args= | grep -F "$exe" | grep -v grep)
