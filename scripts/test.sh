@@ -2,7 +2,7 @@
 # The whole test suite, from a fresh checkout: installs what is missing,
 # then builds and runs `make check` three times (plain; AddressSanitizer +
 # UndefinedBehaviorSanitizer; valgrind), then `make distcheck`, then each
-# libFuzzer harness for FUZZ_SECONDS (default 60; each harness is one test).
+# libFuzzer harness for FUZZ_SECONDS (default 40; each harness is one test).
 # Ends with one line: "N passed, M failed" over every test that ran.
 #
 # usage: scripts/test.sh [--quick]   (--quick: the plain build only)
@@ -61,17 +61,19 @@ if [ $quick = no ]; then
 	run_suite sanitize --enable-asan --enable-ubsan
 	run_suite valgrind --enable-valgrind
 	echo "== distcheck"
-	if (cd "$top/_build-plain" && make -s distcheck >distcheck.out 2>&1); then
+	# the tarball builds and its tests pass; the servers' tests (Ceph,
+	# Azurite, Slurm) ran in the three builds above and are skipped here
+	if (cd "$top/_build-plain" && FLYTEC_SKIP_SERVERS=1 make -s distcheck >distcheck.out 2>&1); then
 		passed=$((passed + 1))
 	else
 		tail -n 40 "$top/_build-plain/distcheck.out"
 		failed=$((failed + 1)); failures+=("distcheck")
 	fi
-	echo "== fuzz: configure --enable-fuzzer; make fuzz FUZZ_SECONDS=${FUZZ_SECONDS:-60}"
+	echo "== fuzz: configure --enable-fuzzer; make fuzz FUZZ_SECONDS=${FUZZ_SECONDS:-40}"
 	fdir=$top/_build-fuzz
 	mkdir -p "$fdir"
 	if (cd "$fdir" && "$top/configure" -q --enable-fuzzer >configure.out 2>&1 && make -s -j"$jobs" >make.out 2>&1); then
-		(cd "$fdir" && make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" >fuzz.out 2>&1)
+		(cd "$fdir" && make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-40}" >fuzz.out 2>&1)
 		sed -n 's/^   stat::\(number_of_executed_units\|average_exec_per_sec\)/   \1/p; /^\(PASS\|FAIL\|==\)/p' "$fdir/fuzz.out"
 		npass=$(grep -c '^PASS: ' "$fdir/fuzz.out")
 		nfail=$(grep -c '^FAIL: ' "$fdir/fuzz.out")
