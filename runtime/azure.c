@@ -611,35 +611,20 @@ out:
 	return rc;
 }
 
-static int az_get_file(const struct rt_store_uri *u, const char *path, struct rt_msg *err)
+/* The object into fd (rt_store_download makes the file). */
+static int az_fill(const struct rt_store_uri *u, int fd, struct rt_msg *err)
 {
 	struct rt_http_resp resp = { 0 };
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-
-	if (tmp == NULL)
-		return rt_msgf(err, "out of memory");
-	snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		rt_msgf(err, "cannot download %s to %s: %s", u->uri, path, strerror(errno));
-		free(tmp);
-		return -1;
-	}
 	struct rt_az *z = rt_az_open(u, err);
 	int rc = z == NULL ? -1 : get(z, fd, 0, &resp);
-	if (rc == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
-		rc = rt_msgf(err, "cannot download %s to %s: %s", u->uri, path, strerror(errno));
-	if (close(fd) < 0 && rc == 0)
-		rc = rt_msgf(err, "cannot download %s to %s: %s", u->uri, path, strerror(errno));
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = rt_msgf(err, "cannot download %s to %s: %s", u->uri, path, strerror(errno));
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
 	rt_http_resp_free(&resp);
 	rt_az_close(z);
 	return rc;
+}
+
+static int az_get_file(const struct rt_store_uri *u, const char *path, struct rt_msg *err)
+{
+	return rt_store_download(u, path, az_fill, err);
 }
 
 static int az_get_mem(const struct rt_store_uri *u, struct rt_arena *a, size_t limit, uint8_t **data,

@@ -197,6 +197,34 @@ out:
 	return rc;
 }
 
+int rt_store_download(const struct rt_store_uri *u, const char *path,
+		      int (*fill)(const struct rt_store_uri *u, int fd, struct rt_msg *err), struct rt_msg *err)
+{
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+
+	if (tmp == NULL)
+		return rt_msgf(err, "out of memory");
+	snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		rt_msgf(err, "cannot download %s to %s: %s", u->uri, path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	int rc = fill(u, fd, err);
+	if (rc == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
+		rc = rt_msgf(err, "cannot download %s to %s: %s", u->uri, path, strerror(errno));
+	if (close(fd) < 0 && rc == 0)
+		rc = rt_msgf(err, "cannot download %s to %s: %s", u->uri, path, strerror(errno));
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = rt_msgf(err, "cannot download %s to %s: %s", u->uri, path, strerror(errno));
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
 /* ---- the operations ------------------------------------------------------------------- */
 /* Copies between the local file path and uri, either way (put: path to
  * uri). The local end's parent directories are made first. */

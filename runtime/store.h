@@ -61,6 +61,11 @@ struct rt_store_backend {
 };
 
 extern const struct rt_store_backend rt_s3_backend;
+
+/** A backend's get_file: the object downloaded into path whole or not at
+ *  all (a temporary file beside it, filled by fill, fsync'd, renamed). */
+int rt_store_download(const struct rt_store_uri *u, const char *path,
+		      int (*fill)(const struct rt_store_uri *u, int fd, struct rt_msg *err), struct rt_msg *err);
 extern const struct rt_store_backend rt_abfs_backend;
 extern const struct rt_store_backend rt_abfss_backend;
 
