@@ -8,7 +8,7 @@
 
 #include "utf8.h"
 
-static bool varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v)
+bool base_pbwire_varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v)
 {
 	uint64_t r = 0;
 	for (unsigned shift = 0; shift < 64; shift += 7) {
@@ -100,7 +100,7 @@ static enum base_pbwire_status walk(struct walk *w, const ProtobufCMessageDescri
 	size_t i = 0;
 	while (i < len) {
 		uint64_t key, v;
-		if (!varint(p, len, &i, &key)) {
+		if (!base_pbwire_varint(p, len, &i, &key)) {
 			e->at = i;
 			return fault(w, BASE_PBWIRE_TRUNCATED_KEY);
 		}
@@ -113,7 +113,7 @@ static enum base_pbwire_status walk(struct walk *w, const ProtobufCMessageDescri
 		check_type(w, d, id, wt);
 		switch (wt) {
 		case 0:
-			if (!varint(p, len, &i, &v))
+			if (!base_pbwire_varint(p, len, &i, &v))
 				return fault(w, BASE_PBWIRE_TRUNCATED_VARINT);
 			break;
 		case 1:
@@ -127,7 +127,7 @@ static enum base_pbwire_status walk(struct walk *w, const ProtobufCMessageDescri
 			i += 4;
 			break;
 		case 2: {
-			if (!varint(p, len, &i, &v))
+			if (!base_pbwire_varint(p, len, &i, &v))
 				return fault(w, BASE_PBWIRE_TRUNCATED_LENGTH);
 			if (v > len - i) {
 				e->field = id;
@@ -162,12 +162,12 @@ int base_pbwire_next(const uint8_t *data, size_t len, size_t *i, struct base_pbw
 	uint64_t key, v;
 	if (*i >= len)
 		return 0;
-	if (!varint(data, len, i, &key) || key >> 3 == 0 || key >> 3 > 536870911u)
+	if (!base_pbwire_varint(data, len, i, &key) || key >> 3 == 0 || key >> 3 > 536870911u)
 		return -1;
 	*f = (struct base_pbwire_field){.id = (uint32_t)(key >> 3), .wire_type = (unsigned)(key & 7)};
 	switch (f->wire_type) {
 	case 0:
-		if (!varint(data, len, i, &f->varint))
+		if (!base_pbwire_varint(data, len, i, &f->varint))
 			return -1;
 		return 1;
 	case 1: case 5:
@@ -176,7 +176,7 @@ int base_pbwire_next(const uint8_t *data, size_t len, size_t *i, struct base_pbw
 			return -1;
 		break;
 	case 2:
-		if (!varint(data, len, i, &v) || v > len - *i)
+		if (!base_pbwire_varint(data, len, i, &v) || v > len - *i)
 			return -1;
 		f->len = (size_t)v;
 		break;

@@ -27,6 +27,7 @@
 #ifndef BASE_PBWIRE_H
 #define BASE_PBWIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,10 @@
 #include "bump.h"
 
 #define BASE_PBWIRE_MAX_DEPTH 100
+
+/* A varint at p[*i..len): its value in *v and *i past it, or false when it
+ * is cut short or longer than ten bytes. */
+bool base_pbwire_varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v);
 
 /* Literals and LiteralTypes sit inside other messages in every file
  * flytec writes and the runtime reads: a launch plan's default is

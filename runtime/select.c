@@ -71,29 +71,12 @@ static bool wire_entry(const uint8_t *p, size_t n, struct base_pbwire_field *key
 	return rc == 0 && have_key && have_val;
 }
 
-/* A varint at p[*i..n), for the recognizer below. */
-static bool read_varint(const uint8_t *p, size_t n, size_t *i, uint64_t *v)
-{
-	uint64_t r = 0;
-	for (unsigned shift = 0; shift < 64; shift += 7) {
-		if (*i >= n)
-			return false;
-		uint8_t b = p[(*i)++];
-		r |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*v = r;
-			return true;
-		}
-	}
-	return false;
-}
-
 /* A length-delimited field with key byte `key` spanning exactly p[*i..n):
  * its payload's start in *i. */
 static bool exact_field(const uint8_t *p, size_t n, size_t *i, uint8_t key)
 {
 	uint64_t len;
-	if (*i >= n || p[(*i)++] != key || !read_varint(p, n, i, &len))
+	if (*i >= n || p[(*i)++] != key || !base_pbwire_varint(p, n, i, &len))
 		return false;
 	return len == n - *i;
 }
@@ -111,11 +94,11 @@ static bool plain_primitive(const uint8_t *p, size_t n)
 		return false;
 	switch (p[i++]) {
 	case 0x08: case 0x20:  /* integer, boolean: a varint */
-		return read_varint(p, n, &i, &v) && i == n;
+		return base_pbwire_varint(p, n, &i, &v) && i == n;
 	case 0x11:  /* float_value: 8 bytes */
 		return n - i == 8;
 	case 0x1a:  /* string_value */
-		return read_varint(p, n, &i, &v) && v == n - i;
+		return base_pbwire_varint(p, n, &i, &v) && v == n - i;
 	default:
 		return false;
 	}
@@ -160,7 +143,7 @@ static bool wire_element(struct rt_arena *scratch, const uint8_t *p, size_t n, s
 	i = 0;
 	while (i < n) {
 		uint64_t len;
-		if (p[i++] != 0x0a || !read_varint(p, n, &i, &len) || len > n - i)  /* field 1, length-delimited */
+		if (p[i++] != 0x0a || !base_pbwire_varint(p, n, &i, &len) || len > n - i)  /* field 1, length-delimited */
 			return false;
 		if (!plain_primitive(p + i, (size_t)len) && !element_ok(scratch, p + i, (size_t)len))
 			return false;
